@@ -1,0 +1,112 @@
+//! Why provisioning failed, in words a CloudFormation user can act on.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("{resource} already exists and is not owned by this stack resource (its debug-toolkit:owner tag is {owner:?}); it was left untouched")]
+    Foreign { resource: String, owner: String },
+    #[error("{action} on {target} failed: {message}")]
+    Aws {
+        action: &'static str,
+        target: String,
+        code: Option<String>,
+        message: String,
+    },
+    #[error("{0}")]
+    Precondition(String),
+}
+
+impl ProvisionError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Aws { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Wraps an SDK error with the action and the resource it was about.
+pub fn aws<E, R>(
+    action: &'static str,
+    target: impl Into<String>,
+) -> impl FnOnce(SdkError<E, R>) -> ProvisionError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let target = target.into();
+    move |error| {
+        let (code, message) = match &error {
+            SdkError::ServiceError(service) => {
+                let inner = service.err();
+                let code = inner.code().map(str::to_owned);
+                let message = match (inner.code(), inner.message()) {
+                    (Some(code), Some(message)) => format!("{code}: {message}"),
+                    (Some(code), None) => code.to_string(),
+                    _ => inner.to_string(),
+                };
+                (code, message)
+            }
+            SdkError::TimeoutError(_) => (None, "the call timed out".to_string()),
+            SdkError::DispatchFailure(failure) => (
+                None,
+                format!("the request could not be sent ({})", dispatch_kind(failure)),
+            ),
+            SdkError::ResponseError(_) => (None, "the response could not be read".to_string()),
+            other => (None, other.to_string()),
+        };
+        ProvisionError::Aws {
+            action,
+            target,
+            code,
+            message,
+        }
+    }
+}
+
+fn dispatch_kind(
+    failure: &aws_smithy_runtime_api::client::result::DispatchFailure,
+) -> &'static str {
+    if failure.is_timeout() {
+        "timeout"
+    } else if failure.is_io() {
+        "connection error"
+    } else {
+        "transport error"
+    }
+}
+
+/// Joins the failures of one step into one error.
+pub fn merge(mut errors: Vec<ProvisionError>) -> Option<ProvisionError> {
+    match errors.len() {
+        0 => None,
+        1 => Some(errors.remove(0)),
+        _ => Some(ProvisionError::Precondition(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
+}
+
+/// `Ok` when nothing failed, else the merged failure.
+pub fn combine(errors: Vec<ProvisionError>) -> Result<(), ProvisionError> {
+    merge(errors).map_or(Ok(()), Err)
+}
+
+/// The merged failure of a step that is known to have failed.
+pub fn failed(errors: impl IntoIterator<Item = Option<ProvisionError>>) -> ProvisionError {
+    merge(errors.into_iter().flatten().collect()).expect("called only when a result is an error")
+}
+
+/// Whether an SDK error is the service error with this code.
+pub fn has_code<E, R>(error: &SdkError<E, R>, code: &str) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    error.as_service_error().and_then(|e| e.code()) == Some(code)
+}

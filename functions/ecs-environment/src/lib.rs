@@ -1,0 +1,20 @@
+//! `Custom::EcsEnvironment`: creates, updates and deletes one ECS environment (cluster, capacity
+//! providers, log groups, roles, security group, debug-toolkit task definition) for
+//! CloudFormation, safely and idempotently.
+
+#![recursion_limit = "256"]
+
+pub mod context;
+pub mod converge;
+pub mod error;
+pub mod handler;
+pub mod lifecycle;
+pub mod names;
+pub mod policies;
+pub mod request;
+pub mod resources;
+pub mod spec;
+pub mod stack;
+pub mod teardown;
+
+pub use handler::{handle, Function};

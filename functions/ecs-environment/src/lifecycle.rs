@@ -1,0 +1,239 @@
+//! Create, Update and Delete as CloudFormation means them, each ending in one [`Outcome`].
+
+use crate::context::{Clients, Desired, Scope};
+use crate::converge::{converge, Provisioned};
+use crate::names::ResourceNames;
+use crate::resources::cluster;
+use crate::spec::{EnvironmentSpec, Properties};
+use crate::stack::StackResource;
+use crate::teardown::remove_environment;
+use debug_toolkit::cfn::Outcome;
+use debug_toolkit::deadline::Deadline;
+use tokio::time::timeout_at;
+
+/// When the work must stop, and when clean-up (rollback) must stop so the answer goes out in time.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    pub work: Deadline,
+    pub cleanup: Deadline,
+}
+
+/// The physical id answered for a Create that failed: deliberately not a cluster ARN, so the
+/// Delete CloudFormation sends for it touches nothing.
+pub fn failed_create_id(request_id: &str) -> String {
+    format!("failed-create-{request_id}")
+}
+
+pub async fn create(
+    clients: &Clients,
+    stack: &StackResource,
+    request_id: &str,
+    props: &Properties,
+    budget: Budget,
+) -> Outcome {
+    let failed_id = failed_create_id(request_id);
+    let spec = match EnvironmentSpec::parse(props, &stack.region) {
+        Ok(spec) => spec,
+        Err(errors) => return Outcome::failed(failed_id, errors.to_string()),
+    };
+    match provision_new(clients, stack, &spec, budget).await {
+        Ok(provisioned) => success(&provisioned),
+        Err(reason) => Outcome::failed(failed_id, reason),
+    }
+}
+
+pub async fn update(
+    clients: &Clients,
+    stack: &StackResource,
+    physical_id: &str,
+    props: &Properties,
+    old_props: &Properties,
+    budget: Budget,
+) -> Outcome {
+    let spec = match EnvironmentSpec::parse(props, &stack.region) {
+        Ok(spec) => spec,
+        Err(errors) => return Outcome::failed(physical_id, errors.to_string()),
+    };
+    let previous = EnvironmentSpec::parse(old_props, &stack.region).ok();
+    let current_cluster = cluster_name_of(stack, physical_id);
+    let same_cluster = current_cluster.as_deref() == Some(spec.cluster_name.as_str());
+    let vpc_changed = previous.as_ref().is_some_and(|p| p.vpc_id != spec.vpc_id);
+    if same_cluster && vpc_changed {
+        return Outcome::failed(
+            physical_id,
+            "VpcId changed but ClusterName did not: replacing an environment needs a new ClusterName \
+             (the cluster ARN is the physical id, and the old and new environments cannot share it)",
+        );
+    }
+    if !same_cluster {
+        return match provision_new(clients, stack, &spec, budget).await {
+            Ok(provisioned) => success(&provisioned),
+            Err(reason) => Outcome::failed(physical_id, reason),
+        };
+    }
+    let names = ResourceNames::for_cluster(&spec.cluster_name);
+    let desired = Desired::new(
+        Scope {
+            clients,
+            stack,
+            names: &names,
+        },
+        &spec,
+        previous.as_ref(),
+    );
+    match timeout_at(budget.cleanup.instant(), converge(&desired)).await {
+        Ok(Ok(provisioned)) => success(&provisioned),
+        Ok(Err(error)) => Outcome::failed(physical_id, format!("update failed: {error}")),
+        Err(_) => Outcome::failed(
+            physical_id,
+            "update ran out of time before the Lambda deadline; run the update again",
+        ),
+    }
+}
+
+pub async fn delete(
+    clients: &Clients,
+    stack: &StackResource,
+    physical_id: &str,
+    budget: Budget,
+) -> Outcome {
+    let done = || Outcome::Success {
+        physical_resource_id: physical_id.to_string(),
+        data: Default::default(),
+    };
+    let Some(cluster_name) = cluster_name_of(stack, physical_id) else {
+        tracing::info!(
+            physical_id,
+            "not a cluster of this account and region: nothing of ours to delete"
+        );
+        return done();
+    };
+    let names = ResourceNames::for_cluster(&cluster_name);
+    let scope = Scope {
+        clients,
+        stack,
+        names: &names,
+    };
+    match cluster::find(&scope).await {
+        Ok(Some(found)) if !scope.owns(&found.tags) => {
+            tracing::warn!(cluster = %cluster_name, "cluster is not owned by this stack resource: left untouched");
+            return done();
+        }
+        Ok(_) => {}
+        Err(error) => return Outcome::failed(physical_id, format!("delete failed: {error}")),
+    }
+    match timeout_at(budget.cleanup.instant(), remove_environment(&scope, budget.cleanup)).await {
+        Ok(Ok(())) => done(),
+        Ok(Err(error)) => Outcome::failed(physical_id, format!("delete failed: {error}")),
+        Err(_) => Outcome::failed(physical_id, "delete ran out of time before the Lambda deadline; what remains is still tagged and a retry removes it"),
+    }
+}
+
+/// Creates (or converges) an environment; on failure removes what this stack resource owns of
+/// it again, so that a failed Create leaves nothing behind.
+async fn provision_new(
+    clients: &Clients,
+    stack: &StackResource,
+    spec: &EnvironmentSpec,
+    budget: Budget,
+) -> Result<Provisioned, String> {
+    let names = ResourceNames::for_cluster(&spec.cluster_name);
+    let scope = Scope {
+        clients,
+        stack,
+        names: &names,
+    };
+    let desired = Desired::new(scope, spec, None);
+    let error = match timeout_at(budget.work.instant(), converge(&desired)).await {
+        Ok(Ok(provisioned)) => return Ok(provisioned),
+        Ok(Err(error)) => error.to_string(),
+        Err(_) => "provisioning ran out of time before the Lambda deadline".to_string(),
+    };
+    tracing::warn!(%error, cluster = %names.cluster, "provisioning failed; rolling back");
+    let rollback = timeout_at(
+        budget.cleanup.instant(),
+        remove_environment(&scope, budget.cleanup),
+    )
+    .await;
+    let note = match rollback {
+        Ok(Ok(())) => "nothing was left behind".to_string(),
+        Ok(Err(e)) => format!(
+            "rolling back also failed ({e}); resources tagged debug-toolkit:owner={} may remain",
+            stack.owner
+        ),
+        Err(_) => format!(
+            "rolling back ran out of time; resources tagged debug-toolkit:owner={} may remain",
+            stack.owner
+        ),
+    };
+    Err(format!("{error} ({note})"))
+}
+
+/// Removes what a Create that was interrupted (panic, overrun) may have made; `true` when the
+/// environment is gone.
+pub async fn rollback_create(
+    clients: &Clients,
+    stack: &StackResource,
+    props: &Properties,
+    until: Deadline,
+) -> bool {
+    let Ok(spec) = EnvironmentSpec::parse(props, &stack.region) else {
+        return true;
+    };
+    let names = ResourceNames::for_cluster(&spec.cluster_name);
+    remove_environment(
+        &Scope {
+            clients,
+            stack,
+            names: &names,
+        },
+        until,
+    )
+    .await
+    .is_ok()
+}
+
+fn success(provisioned: &Provisioned) -> Outcome {
+    Outcome::Success {
+        physical_resource_id: provisioned.cluster_arn.clone(),
+        data: provisioned.data(),
+    }
+}
+
+/// The cluster name in an ECS cluster ARN of the stack's own partition, region and account.
+pub fn cluster_name_of(stack: &StackResource, physical_id: &str) -> Option<String> {
+    let name = physical_id.strip_prefix(&stack.arn("ecs", "cluster/"))?;
+    crate::spec::is_cluster_name(name).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stack() -> StackResource {
+        StackResource::from_request(
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "Env",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn cluster_names_come_only_from_our_own_cluster_arns() {
+        let s = stack();
+        assert_eq!(
+            cluster_name_of(&s, "arn:aws:ecs:eu-west-1:123456789012:cluster/pay-dev").as_deref(),
+            Some("pay-dev")
+        );
+        for other in [
+            "failed-create-abc",
+            "arn:aws:ecs:us-east-1:123456789012:cluster/pay-dev",
+            "arn:aws:ecs:eu-west-1:210987654321:cluster/pay-dev",
+            "arn:aws:ecs:eu-west-1:123456789012:service/pay-dev/x",
+            "arn:aws:ecs:eu-west-1:123456789012:cluster/",
+            "arn:aws:ecs:eu-west-1:123456789012:cluster/a/b",
+        ] {
+            assert_eq!(cluster_name_of(&s, other), None, "{other}");
+        }
+    }
+}

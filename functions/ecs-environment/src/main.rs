@@ -1,0 +1,21 @@
+#![recursion_limit = "256"]
+
+use debug_toolkit::cfn::ResponseSender;
+use ecs_environment::context::Clients;
+use ecs_environment::{handle, Function};
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use serde_json::Value;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = debug_toolkit::aws::load_sdk_config().await;
+    let function = Function {
+        clients: Clients::new(&config),
+        sender: ResponseSender::new(),
+    };
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
+        handle(&function, event)
+    }))
+    .await
+}

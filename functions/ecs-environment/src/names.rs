@@ -1,0 +1,92 @@
+//! Names of an environment's resources, derived from its cluster name as in the seed module.
+
+use sha2::{Digest, Sha256};
+
+pub const MAX_ROLE_NAME_LEN: usize = 64;
+pub const CONTAINER_NAME: &str = "debug-toolkit";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceNames {
+    pub cluster: String,
+    pub cluster_log_group: String,
+    pub debug_log_group: String,
+    pub exec_log_group: String,
+    pub execution_role: String,
+    pub task_role: String,
+    pub security_group: String,
+    pub task_family: String,
+}
+
+impl ResourceNames {
+    pub fn for_cluster(cluster: &str) -> Self {
+        Self {
+            cluster: cluster.to_string(),
+            cluster_log_group: format!("/ecs/{cluster}"),
+            debug_log_group: format!("/ecs/{cluster}/debug-toolkit"),
+            exec_log_group: format!("/ecs/{cluster}/ecs-exec"),
+            execution_role: role_name(&format!("{cluster}-task-execution")),
+            task_role: role_name(&format!("{cluster}-debug-toolkit-task")),
+            security_group: format!("{cluster}-ecs-tasks"),
+            task_family: format!("{cluster}-debug-toolkit"),
+        }
+    }
+
+    pub fn log_groups(&self) -> [&str; 3] {
+        [
+            &self.cluster_log_group,
+            &self.debug_log_group,
+            &self.exec_log_group,
+        ]
+    }
+
+    pub fn roles(&self) -> [&str; 2] {
+        [&self.execution_role, &self.task_role]
+    }
+}
+
+/// IAM role names are at most 64 characters: a longer name keeps its head and ends in a hash of
+/// the whole name, so the same input always gives the same, distinct name.
+pub fn role_name(full: &str) -> String {
+    if full.len() <= MAX_ROLE_NAME_LEN {
+        return full.to_string();
+    }
+    let digest = hex::encode(Sha256::digest(full.as_bytes()));
+    let suffix = format!("-{}", &digest[..10]);
+    format!("{}{}", &full[..MAX_ROLE_NAME_LEN - suffix.len()], suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_seed_module() {
+        let names = ResourceNames::for_cluster("payments-dev");
+        assert_eq!(names.cluster_log_group, "/ecs/payments-dev");
+        assert_eq!(names.debug_log_group, "/ecs/payments-dev/debug-toolkit");
+        assert_eq!(names.exec_log_group, "/ecs/payments-dev/ecs-exec");
+        assert_eq!(names.execution_role, "payments-dev-task-execution");
+        assert_eq!(names.task_role, "payments-dev-debug-toolkit-task");
+        assert_eq!(names.security_group, "payments-dev-ecs-tasks");
+        assert_eq!(names.task_family, "payments-dev-debug-toolkit");
+    }
+
+    #[test]
+    fn long_role_names_are_shortened_deterministically() {
+        let cluster = "a-very-long-cluster-name-that-goes-on-and-on-for-a-while";
+        let names = ResourceNames::for_cluster(cluster);
+        for role in names.roles() {
+            assert_eq!(role.len(), MAX_ROLE_NAME_LEN, "{role}");
+        }
+        assert_ne!(names.execution_role, names.task_role);
+        assert_eq!(names, ResourceNames::for_cluster(cluster));
+        let other = ResourceNames::for_cluster(&format!("{cluster}x"));
+        assert_ne!(other.task_role, names.task_role);
+    }
+
+    #[test]
+    fn names_at_the_limit_are_kept() {
+        let full = "x".repeat(MAX_ROLE_NAME_LEN);
+        assert_eq!(role_name(&full), full);
+    }
+}

@@ -1,0 +1,197 @@
+//! IAM policy documents of an environment's two roles.
+
+use crate::names::ResourceNames;
+use crate::spec::EnvironmentSpec;
+use crate::stack::StackResource;
+use serde_json::{json, Value};
+
+pub const EXECUTION_ROLE_MANAGED_POLICY: &str =
+    "policy/service-role/AmazonECSTaskExecutionRolePolicy";
+pub const EXECUTION_INLINE_POLICY: &str = "debug-toolkit-execution";
+pub const TASK_INLINE_POLICY: &str = "debug-toolkit-permissions";
+
+pub fn managed_execution_policy_arn(stack: &StackResource) -> String {
+    format!(
+        "arn:{}:iam::aws:{EXECUTION_ROLE_MANAGED_POLICY}",
+        stack.partition
+    )
+}
+
+/// Both roles are assumed by ECS tasks of this account only (confused-deputy protection).
+pub fn ecs_tasks_trust(stack: &StackResource) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": stack.account}}
+        }]
+    })
+}
+
+fn log_group_arn(stack: &StackResource, name: &str) -> String {
+    stack.arn("logs", &format!("log-group:{name}:*"))
+}
+
+/// The execution role writes container logs to this environment's log groups only and reads the
+/// environment's secrets and parameters (`<cluster>/…`).
+pub fn execution_policy(stack: &StackResource, names: &ResourceNames) -> Value {
+    let log_groups: Vec<String> = names
+        .log_groups()
+        .iter()
+        .map(|g| log_group_arn(stack, g))
+        .collect();
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ContainerLogsToThisEnvironment",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": log_groups
+            },
+            {
+                "Sid": "SecretsOfThisEnvironment",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": stack.arn("secretsmanager", &format!("secret:{}/*", names.cluster))
+            },
+            {
+                "Sid": "ParametersOfThisEnvironment",
+                "Effect": "Allow",
+                "Action": "ssm:GetParameters",
+                "Resource": stack.arn("ssm", &format!("parameter/{}/*", names.cluster))
+            }
+        ]
+    })
+}
+
+/// The debug task role: the seed's read-only view of this environment (conditioned on its
+/// `Environment` tag) plus exactly what ECS Exec needs (what amazon-ecs-exec-checker checks).
+pub fn task_policy(stack: &StackResource, names: &ResourceNames, spec: &EnvironmentSpec) -> Value {
+    let mut statements = vec![
+        json!({
+            "Sid": "ReadOnlyViewOfThisEnvironment",
+            "Effect": "Allow",
+            "Action": ["ecs:DescribeServices", "ecs:DescribeTasks", "ecs:ListTasks",
+                       "logs:GetLogEvents", "logs:FilterLogEvents"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/Environment": spec.environment_tag()}}
+        }),
+        json!({
+            "Sid": "EcsExecSessionChannels",
+            "Effect": "Allow",
+            "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            "Resource": "*"
+        }),
+        json!({
+            "Sid": "EcsExecFindLogGroup",
+            "Effect": "Allow",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": "*"
+        }),
+        json!({
+            "Sid": "EcsExecSessionLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": log_group_arn(stack, &names.exec_log_group)
+        }),
+    ];
+    if let Some(key) = &spec.kms_key_arn {
+        statements.push(json!({
+            "Sid": "EcsExecSessionEncryption",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": key
+        }));
+    }
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Properties;
+
+    fn stack() -> StackResource {
+        StackResource::from_request(
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "Env",
+        )
+        .unwrap()
+    }
+
+    fn spec(extra: Value) -> EnvironmentSpec {
+        let mut props: Properties = json!({"ClusterName": "c", "VpcId": "vpc-0a1b2c3d"})
+            .as_object()
+            .unwrap()
+            .clone();
+        props.extend(extra.as_object().unwrap().clone());
+        EnvironmentSpec::parse(&props, "eu-west-1").unwrap()
+    }
+
+    fn actions(policy: &Value) -> Vec<String> {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| match &s["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+                _ => vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn task_role_holds_what_ecs_exec_needs() {
+        let names = ResourceNames::for_cluster("c");
+        let policy = task_policy(&stack(), &names, &spec(json!({})));
+        for needed in [
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+            "logs:DescribeLogGroups",
+            "logs:CreateLogStream",
+            "logs:DescribeLogStreams",
+            "logs:PutLogEvents",
+        ] {
+            assert!(actions(&policy).contains(&needed.to_string()), "{needed}");
+        }
+        assert!(!actions(&policy).contains(&"kms:Decrypt".to_string()));
+        let text = policy.to_string();
+        assert!(text.contains("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/c/ecs-exec:*"));
+        assert!(text.contains("\"aws:ResourceTag/Environment\":\"default\""));
+    }
+
+    #[test]
+    fn task_role_decrypts_with_the_key_when_given() {
+        let key = "arn:aws:kms:eu-west-1:123456789012:key/k1";
+        let policy = task_policy(
+            &stack(),
+            &ResourceNames::for_cluster("c"),
+            &spec(json!({"KmsKeyArn": key})),
+        );
+        let statement = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(statement["Action"], "kms:Decrypt");
+        assert_eq!(statement["Resource"], key);
+    }
+
+    #[test]
+    fn execution_role_is_scoped_to_this_environment() {
+        let policy = execution_policy(&stack(), &ResourceNames::for_cluster("c"));
+        let text = policy.to_string();
+        assert!(text.contains("arn:aws:secretsmanager:eu-west-1:123456789012:secret:c/*"));
+        assert!(text.contains("arn:aws:ssm:eu-west-1:123456789012:parameter/c/*"));
+        assert!(text.contains("log-group:/ecs/c/debug-toolkit:*"));
+        assert!(!text.contains("\"*\""), "no wildcard resource: {text}");
+    }
+}

@@ -1,0 +1,150 @@
+//! Reading a custom-resource request, leniently enough to answer even a malformed one.
+
+use crate::spec::Properties;
+use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest;
+use debug_toolkit::cfn::{RequestIdentity, ResponseUrl};
+use serde_json::Value;
+
+/// What CloudFormation asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    Create {
+        props: Properties,
+    },
+    Update {
+        physical_id: String,
+        props: Properties,
+        old_props: Properties,
+    },
+    Delete {
+        physical_id: String,
+    },
+}
+
+impl Request {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Create { .. } => "Create",
+            Self::Update { .. } => "Update",
+            Self::Delete { .. } => "Delete",
+        }
+    }
+}
+
+/// A request that can be answered: where to, and for whom. `request` is the reason it cannot be
+/// carried out when it is malformed.
+#[derive(Debug)]
+pub struct Envelope {
+    pub identity: RequestIdentity,
+    pub response_url: ResponseUrl,
+    pub physical_id: Option<String>,
+    pub request: Result<Request, String>,
+}
+
+/// `Err` when the event cannot even be answered (no `ResponseURL` or identity).
+pub fn open(event: &Value) -> Result<Envelope, String> {
+    let field = |name: &str| event.get(name).and_then(Value::as_str).map(str::to_owned);
+    let (Some(url), Some(stack_id), Some(request_id), Some(logical_resource_id)) = (
+        field("ResponseURL"),
+        field("StackId"),
+        field("RequestId"),
+        field("LogicalResourceId"),
+    ) else {
+        return Err("not a CloudFormation custom-resource request: ResponseURL, StackId, RequestId or LogicalResourceId is missing".into());
+    };
+    Ok(Envelope {
+        identity: RequestIdentity {
+            stack_id,
+            request_id,
+            logical_resource_id,
+        },
+        response_url: ResponseUrl::new(url),
+        physical_id: field("PhysicalResourceId"),
+        request: typed(event),
+    })
+}
+
+fn typed(event: &Value) -> Result<Request, String> {
+    let request: CloudFormationCustomResourceRequest<Value, Value> =
+        serde_json::from_value(event.clone())
+            .map_err(|e| format!("malformed custom-resource request: {e}"))?;
+    Ok(match request {
+        CloudFormationCustomResourceRequest::Create(r) => Request::Create {
+            props: object(r.resource_properties, "ResourceProperties")?,
+        },
+        CloudFormationCustomResourceRequest::Update(r) => Request::Update {
+            physical_id: r.physical_resource_id,
+            props: object(r.resource_properties, "ResourceProperties")?,
+            old_props: object(r.old_resource_properties, "OldResourceProperties")
+                .unwrap_or_default(),
+        },
+        CloudFormationCustomResourceRequest::Delete(r) => Request::Delete {
+            physical_id: r.physical_resource_id,
+        },
+        _ => return Err("unknown RequestType".into()),
+    })
+}
+
+fn object(value: Value, name: &str) -> Result<Properties, String> {
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Properties::new()),
+        _ => Err(format!("{name} must be an object")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base(kind: &str) -> Value {
+        json!({
+            "RequestType": kind,
+            "ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:ecs-environment",
+            "ResponseURL": "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x?sig=1",
+            "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "RequestId": "r1",
+            "ResourceType": "Custom::EcsEnvironment",
+            "LogicalResourceId": "Env",
+            "PhysicalResourceId": "arn:aws:ecs:eu-west-1:123456789012:cluster/c",
+            "ResourceProperties": {"ClusterName": "c"},
+            "OldResourceProperties": {"ClusterName": "b"}
+        })
+    }
+
+    #[test]
+    fn reads_the_three_request_types() {
+        assert!(matches!(
+            open(&base("Create")).unwrap().request,
+            Ok(Request::Create { .. })
+        ));
+        let Ok(Request::Update { old_props, .. }) = open(&base("Update")).unwrap().request else {
+            panic!()
+        };
+        assert_eq!(old_props["ClusterName"], "b");
+        let Ok(Request::Delete { physical_id }) = open(&base("Delete")).unwrap().request else {
+            panic!()
+        };
+        assert!(physical_id.ends_with("cluster/c"));
+    }
+
+    #[test]
+    fn malformed_requests_can_still_be_answered() {
+        let mut event = base("Explode");
+        let envelope = open(&event).unwrap();
+        assert!(envelope.request.unwrap_err().contains("malformed"));
+        event["RequestType"] = json!("Create");
+        event["ResourceProperties"] = json!("nope");
+        assert!(open(&event)
+            .unwrap()
+            .request
+            .unwrap_err()
+            .contains("ResourceProperties must be an object"));
+    }
+
+    #[test]
+    fn unanswerable_events_are_refused() {
+        assert!(open(&json!({"detail-type": "Scheduled Event"})).is_err());
+    }
+}

@@ -1,0 +1,248 @@
+//! The ECS cluster: Container Insights, ECS Exec logging, capacity providers and launch tags.
+
+use super::network::Network;
+use crate::context::{Desired, Scope};
+use crate::error::{aws, has_code, ProvisionError};
+use aws_sdk_ecs::types::{
+    CapacityProviderStrategyItem, ClusterConfiguration, ClusterField, ClusterSetting,
+    ClusterSettingName, ExecuteCommandConfiguration, ExecuteCommandLogConfiguration,
+    ExecuteCommandLogging, Tag,
+};
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::tags;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingCluster {
+    pub arn: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, ProvisionError> {
+    let name = &scope.names.cluster;
+    let out = scope
+        .clients
+        .ecs
+        .describe_clusters()
+        .clusters(name)
+        .include(ClusterField::Tags)
+        .send()
+        .await
+        .map_err(aws("DescribeClusters", name.as_str()))?;
+    Ok(out
+        .clusters()
+        .iter()
+        .find(|c| c.cluster_name() == Some(name) && c.status() != Some("INACTIVE"))
+        .map(|c| ExistingCluster {
+            arn: c.cluster_arn().unwrap_or_default().to_string(),
+            tags: c
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().into(),
+                        t.value().unwrap_or_default().into(),
+                    )
+                })
+                .collect(),
+        }))
+}
+
+/// The tags of the cluster: the common ones plus what launches need.
+pub fn cluster_tags(
+    desired: &Desired<'_>,
+    network: &Network,
+    security_group_id: &str,
+) -> BTreeMap<String, String> {
+    let spec = desired.spec;
+    let mut all = desired.tags.clone();
+    all.insert(tags::SUBNETS.into(), network.subnet_ids.join(" "));
+    all.insert(tags::SECURITY_GROUPS.into(), security_group_id.into());
+    all.insert(
+        tags::TASK_FAMILY.into(),
+        desired.names().task_family.clone(),
+    );
+    all.insert(
+        tags::CLUSTER_ENVIRONMENT.into(),
+        spec.environment_tag().into(),
+    );
+    if !spec.allowed_slack_users.is_empty() {
+        all.insert(
+            tags::ALLOWED_USERS.into(),
+            spec.allowed_slack_users.join(" "),
+        );
+    }
+    if !spec.allowed_slack_channels.is_empty() {
+        all.insert(
+            tags::ALLOWED_CHANNELS.into(),
+            spec.allowed_slack_channels.join(" "),
+        );
+    }
+    all.insert(
+        tags::IDLE_TIMEOUT_MINUTES.into(),
+        spec.idle_timeout_minutes.to_string(),
+    );
+    all.insert(
+        tags::MAX_LIFETIME_MINUTES.into(),
+        spec.max_lifetime_minutes.to_string(),
+    );
+    all
+}
+
+fn ecs_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+fn settings(desired: &Desired<'_>) -> ClusterSetting {
+    ClusterSetting::builder()
+        .name(ClusterSettingName::ContainerInsights)
+        .value(desired.spec.container_insights.setting_value())
+        .build()
+}
+
+fn configuration(desired: &Desired<'_>) -> ClusterConfiguration {
+    let key = desired.spec.kms_key_arn.clone();
+    ClusterConfiguration::builder()
+        .execute_command_configuration(
+            ExecuteCommandConfiguration::builder()
+                .set_kms_key_id(key.clone())
+                .logging(ExecuteCommandLogging::Override)
+                .log_configuration(
+                    ExecuteCommandLogConfiguration::builder()
+                        .cloud_watch_log_group_name(&desired.names().exec_log_group)
+                        .cloud_watch_encryption_enabled(key.is_some())
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+fn default_strategy(desired: &Desired<'_>) -> CapacityProviderStrategyItem {
+    CapacityProviderStrategyItem::builder()
+        .capacity_provider(&desired.spec.default_capacity_provider)
+        .base(desired.spec.capacity_provider_base)
+        .weight(desired.spec.capacity_provider_weight)
+        .build()
+        .expect("capacity provider is set")
+}
+
+/// Creates the cluster, or brings an owned one to the desired settings, providers and tags.
+/// Returns its ARN.
+pub async fn ensure(
+    desired: &Desired<'_>,
+    network: &Network,
+    security_group_id: &str,
+    existing: Option<&ExistingCluster>,
+) -> Result<String, ProvisionError> {
+    let ecs = &desired.clients().ecs;
+    let name = desired.names().cluster.as_str();
+    let wanted_tags = cluster_tags(desired, network, security_group_id);
+    let Some(current) = existing else {
+        let created = ecs
+            .create_cluster()
+            .cluster_name(name)
+            .settings(settings(desired))
+            .configuration(configuration(desired))
+            .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
+            .default_capacity_provider_strategy(default_strategy(desired))
+            .set_tags(Some(ecs_tags(&wanted_tags)))
+            .send()
+            .await
+            .map_err(aws("CreateCluster", name))?;
+        return created
+            .cluster()
+            .and_then(|c| c.cluster_arn())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                ProvisionError::Precondition(format!(
+                    "CreateCluster {name} returned no cluster ARN"
+                ))
+            });
+    };
+    let update = ecs
+        .update_cluster()
+        .cluster(name)
+        .settings(settings(desired))
+        .configuration(configuration(desired))
+        .send();
+    let providers = ecs
+        .put_cluster_capacity_providers()
+        .cluster(name)
+        .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
+        .default_capacity_provider_strategy(default_strategy(desired))
+        .send();
+    let retag = retag(desired, &current.arn, &current.tags, &wanted_tags);
+    let (update, providers, retag) = tokio::join!(update, providers, retag);
+    update.map_err(aws("UpdateCluster", name))?;
+    providers.map_err(aws("PutClusterCapacityProviders", name))?;
+    retag?;
+    Ok(current.arn.clone())
+}
+
+async fn retag(
+    desired: &Desired<'_>,
+    arn: &str,
+    current: &BTreeMap<String, String>,
+    wanted: &BTreeMap<String, String>,
+) -> Result<(), ProvisionError> {
+    let ecs = &desired.clients().ecs;
+    let stale = desired.stale_keys(current, wanted);
+    if !stale.is_empty() {
+        ecs.untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(stale))
+            .send()
+            .await
+            .map_err(aws("UntagResource", arn))?;
+    }
+    if wanted.iter().any(|(k, v)| current.get(k) != Some(v)) {
+        ecs.tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(ecs_tags(wanted)))
+            .send()
+            .await
+            .map_err(aws("TagResource", arn))?;
+    }
+    Ok(())
+}
+
+/// Deletes the cluster if this stack resource owns it. Tasks that are still stopping keep a
+/// cluster from being deleted for a while, so that is retried until `until`.
+pub async fn remove(
+    scope: &Scope<'_>,
+    existing: &ExistingCluster,
+    until: Deadline,
+) -> Result<(), ProvisionError> {
+    let name = scope.names.cluster.as_str();
+    let mut wait = Duration::from_secs(2);
+    loop {
+        match scope
+            .clients
+            .ecs
+            .delete_cluster()
+            .cluster(&existing.arn)
+            .send()
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(e) if has_code(&e, "ClusterNotFoundException") => return Ok(()),
+            Err(e)
+                if (has_code(&e, "ClusterContainsTasksException")
+                    || has_code(&e, "UpdateInProgressException"))
+                    && until.remaining() > wait =>
+            {
+                tracing::info!(
+                    cluster = name,
+                    "tasks still stopping; retrying DeleteCluster"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+            Err(e) => return Err(aws("DeleteCluster", name)(e)),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! One module per kind of resource: find it (with its owner tag), ensure it, remove it.
+
+pub mod cluster;
+pub mod debug_tasks;
+pub mod log_groups;
+pub mod network;
+pub mod roles;
+pub mod security_group;
+pub mod task_definition;

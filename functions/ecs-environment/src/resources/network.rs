@@ -1,0 +1,113 @@
+//! The VPC and subnets an environment lives in (read only: they belong to the user).
+
+use crate::context::Desired;
+use crate::error::{aws, has_code, ProvisionError};
+use aws_sdk_ec2::types::Filter;
+use debug_toolkit::tags;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Network {
+    pub vpc_id: String,
+    pub vpc_cidr: String,
+    pub subnet_ids: Vec<String>,
+}
+
+pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
+    let ec2 = &desired.clients().ec2;
+    let vpc_id = desired.spec.vpc_id.as_str();
+    let vpc = ec2.describe_vpcs().vpc_ids(vpc_id).send();
+    let subnets = async {
+        match &desired.spec.subnet_ids {
+            Some(ids) => {
+                ec2.describe_subnets()
+                    .set_subnet_ids(Some(ids.clone()))
+                    .send()
+                    .await
+            }
+            None => {
+                ec2.describe_subnets()
+                    .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+                    .filters(Filter::builder().name("tag:Tier").values("private").build())
+                    .send()
+                    .await
+            }
+        }
+    };
+    let (vpc, subnets) = tokio::join!(vpc, subnets);
+    let vpc = match vpc {
+        Ok(out) => out.vpcs().first().cloned(),
+        Err(e) if has_code(&e, "InvalidVpcID.NotFound") => None,
+        Err(e) => return Err(aws("DescribeVpcs", vpc_id)(e)),
+    };
+    let Some(vpc_cidr) = vpc.as_ref().and_then(|v| v.cidr_block()).map(str::to_owned) else {
+        return Err(ProvisionError::Precondition(format!(
+            "VpcId: {vpc_id} does not exist in this account and region"
+        )));
+    };
+    let subnets = match subnets {
+        Ok(out) => out.subnets().to_vec(),
+        Err(e) if has_code(&e, "InvalidSubnetID.NotFound") => {
+            return Err(ProvisionError::Precondition(format!(
+                "SubnetIds: {}",
+                aws("DescribeSubnets", "SubnetIds")(e)
+            )))
+        }
+        Err(e) => return Err(aws("DescribeSubnets", vpc_id)(e)),
+    };
+    if let Some(stray) = subnets.iter().find(|s| s.vpc_id() != Some(vpc_id)) {
+        return Err(ProvisionError::Precondition(format!(
+            "SubnetIds: {} is in {}, not in VpcId {vpc_id}",
+            stray.subnet_id().unwrap_or("?"),
+            stray.vpc_id().unwrap_or("?")
+        )));
+    }
+    let mut subnet_ids: Vec<String> = subnets
+        .iter()
+        .filter_map(|s| s.subnet_id())
+        .map(str::to_owned)
+        .collect();
+    if let Some(asked) = &desired.spec.subnet_ids {
+        subnet_ids = asked.clone();
+    } else {
+        subnet_ids.sort();
+    }
+    if subnet_ids.is_empty() {
+        return Err(ProvisionError::Precondition(format!(
+            "SubnetIds was not given and VpcId {vpc_id} has no subnet tagged Tier=private"
+        )));
+    }
+    let subnet_ids = fitting_one_tag(subnet_ids);
+    Ok(Network {
+        vpc_id: vpc_id.to_string(),
+        vpc_cidr,
+        subnet_ids,
+    })
+}
+
+/// The first subnets whose ids, space-separated, fit one tag value (`debug-toolkit:subnets`).
+pub fn fitting_one_tag(subnet_ids: Vec<String>) -> Vec<String> {
+    let mut length = 0;
+    subnet_ids
+        .into_iter()
+        .take_while(|id| {
+            length += id.len() + usize::from(length > 0);
+            length <= tags::MAX_TAG_VALUE_LEN
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subnets_are_cut_to_fit_one_tag_value() {
+        let ids: Vec<String> = (0..16)
+            .map(|i| format!("subnet-0123456789abcde{i:02}"))
+            .collect();
+        let kept = fitting_one_tag(ids.clone());
+        assert_eq!(kept.len(), 10);
+        assert!(kept.join(" ").len() <= tags::MAX_TAG_VALUE_LEN);
+        assert_eq!(fitting_one_tag(ids[..2].to_vec()), ids[..2]);
+    }
+}

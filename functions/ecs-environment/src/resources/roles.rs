@@ -1,0 +1,202 @@
+//! The task execution role and the debug task role.
+
+use crate::context::{Desired, Scope};
+use crate::error::{aws, ProvisionError};
+use aws_sdk_iam::types::Tag;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingRole {
+    pub arn: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// What one role should be.
+pub struct RoleSpec<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub trust: Value,
+    pub inline_policy_name: &'a str,
+    pub inline_policy: Value,
+    pub managed_policy_arn: Option<String>,
+}
+
+pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>, ProvisionError> {
+    match scope.clients.iam.get_role().role_name(name).send().await {
+        Ok(out) => Ok(out.role().map(|role| ExistingRole {
+            arn: role.arn().to_string(),
+            tags: role
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect(),
+        })),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(aws("GetRole", name)(e)),
+    }
+}
+
+fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .expect("key and value are set")
+        })
+        .collect()
+}
+
+/// Creates the role, or brings an owned one to the desired trust, policies and tags.
+/// Returns the role's ARN.
+pub async fn ensure(
+    desired: &Desired<'_>,
+    role: &RoleSpec<'_>,
+    existing: Option<&ExistingRole>,
+) -> Result<String, ProvisionError> {
+    let iam = &desired.clients().iam;
+    let name = role.name;
+    let arn = match existing {
+        None => iam
+            .create_role()
+            .role_name(name)
+            .description(role.description)
+            .assume_role_policy_document(role.trust.to_string())
+            .set_tags(Some(iam_tags(&desired.tags)))
+            .send()
+            .await
+            .map_err(aws("CreateRole", name))?
+            .role()
+            .map(|r| r.arn().to_string())
+            .ok_or_else(|| {
+                ProvisionError::Precondition(format!("CreateRole {name} returned no role"))
+            })?,
+        Some(current) => {
+            iam.update_assume_role_policy()
+                .role_name(name)
+                .policy_document(role.trust.to_string())
+                .send()
+                .await
+                .map_err(aws("UpdateAssumeRolePolicy", name))?;
+            retag(desired, name, &current.tags).await?;
+            current.arn.clone()
+        }
+    };
+    let put_inline = iam
+        .put_role_policy()
+        .role_name(name)
+        .policy_name(role.inline_policy_name)
+        .policy_document(role.inline_policy.to_string())
+        .send();
+    let attach_managed = async {
+        match &role.managed_policy_arn {
+            Some(policy) => iam
+                .attach_role_policy()
+                .role_name(name)
+                .policy_arn(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws("AttachRolePolicy", name)),
+            None => Ok(()),
+        }
+    };
+    let (inline, managed) = tokio::join!(put_inline, attach_managed);
+    inline.map_err(aws("PutRolePolicy", name))?;
+    managed?;
+    Ok(arn)
+}
+
+async fn retag(
+    desired: &Desired<'_>,
+    name: &str,
+    current: &BTreeMap<String, String>,
+) -> Result<(), ProvisionError> {
+    let iam = &desired.clients().iam;
+    let stale = desired.stale_keys(current, &desired.tags);
+    if !stale.is_empty() {
+        iam.untag_role()
+            .role_name(name)
+            .set_tag_keys(Some(stale))
+            .send()
+            .await
+            .map_err(aws("UntagRole", name))?;
+    }
+    if desired.tags.iter().any(|(k, v)| current.get(k) != Some(v)) {
+        iam.tag_role()
+            .role_name(name)
+            .set_tags(Some(iam_tags(&desired.tags)))
+            .send()
+            .await
+            .map_err(aws("TagRole", name))?;
+    }
+    Ok(())
+}
+
+/// Deletes the role with its policies if this stack resource owns it.
+pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError> {
+    let Some(existing) = find(scope, name).await? else {
+        return Ok(());
+    };
+    if !scope.owns(&existing.tags) {
+        tracing::warn!(
+            role = name,
+            "not owned by this stack resource; left in place"
+        );
+        return Ok(());
+    }
+    let iam = &scope.clients.iam;
+    let (inline, attached) = tokio::join!(
+        iam.list_role_policies().role_name(name).send(),
+        iam.list_attached_role_policies().role_name(name).send(),
+    );
+    let inline = inline.map_err(aws("ListRolePolicies", name))?;
+    let attached = attached.map_err(aws("ListAttachedRolePolicies", name))?;
+    let deletes = inline.policy_names().iter().map(|policy| async move {
+        iam.delete_role_policy()
+            .role_name(name)
+            .policy_name(policy)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws("DeleteRolePolicy", name))
+    });
+    let detaches = attached
+        .attached_policies()
+        .iter()
+        .filter_map(|p| p.policy_arn())
+        .map(|policy| async move {
+            iam.detach_role_policy()
+                .role_name(name)
+                .policy_arn(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws("DetachRolePolicy", name))
+        });
+    let (deleted, detached) = tokio::join!(
+        futures::future::join_all(deletes),
+        futures::future::join_all(detaches)
+    );
+    deleted
+        .into_iter()
+        .chain(detached)
+        .collect::<Result<Vec<_>, _>>()?;
+    match iam.delete_role().role_name(name).send().await {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(aws("DeleteRole", name)(e)),
+    }
+}

@@ -1,0 +1,327 @@
+//! The tasks' security group: no ingress, HTTPS egress anywhere, extra ports inside the VPC.
+
+use super::network::Network;
+use crate::context::{Desired, Scope};
+use crate::error::{aws, has_code, ProvisionError};
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
+};
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::tags;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+const ANYWHERE: &str = "0.0.0.0/0";
+
+/// One egress or ingress rule, reduced to what we compare.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rule {
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// An IPv4 CIDR; rules of any other kind of source are always unwanted here.
+    pub cidr: Option<String>,
+    pub original: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExistingGroup {
+    pub id: String,
+    pub tags: BTreeMap<String, String>,
+    pub ingress: Vec<IpPermission>,
+    pub egress: Vec<IpPermission>,
+}
+
+impl From<&SecurityGroup> for ExistingGroup {
+    fn from(group: &SecurityGroup) -> Self {
+        Self {
+            id: group.group_id().unwrap_or_default().to_string(),
+            tags: group
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().into(),
+                        t.value().unwrap_or_default().into(),
+                    )
+                })
+                .collect(),
+            ingress: group.ip_permissions().to_vec(),
+            egress: group.ip_permissions_egress().to_vec(),
+        }
+    }
+}
+
+pub async fn find(
+    scope: &Scope<'_>,
+    vpc_id: &str,
+) -> Result<Option<ExistingGroup>, ProvisionError> {
+    let name = &scope.names.security_group;
+    let out = scope
+        .clients
+        .ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-name").values(name).build())
+        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+        .send()
+        .await
+        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
+    Ok(out.security_groups().first().map(ExistingGroup::from))
+}
+
+/// The egress the group must have: TCP 443 anywhere, each extra port to the VPC's CIDR.
+pub fn wanted_egress(ports: &[u16], vpc_cidr: &str) -> BTreeSet<(u16, String)> {
+    std::iter::once((443, ANYWHERE.to_string()))
+        .chain(ports.iter().map(|p| (*p, vpc_cidr.to_string())))
+        .collect()
+}
+
+fn permission(port: u16, cidr: &str) -> IpPermission {
+    let description = if cidr == ANYWHERE {
+        "HTTPS to AWS APIs (ECS Exec, ECR, CloudWatch Logs)".to_string()
+    } else {
+        format!("TCP {port} inside the VPC")
+    };
+    IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port.into())
+        .to_port(port.into())
+        .ip_ranges(
+            IpRange::builder()
+                .cidr_ip(cidr)
+                .description(description)
+                .build(),
+        )
+        .build()
+}
+
+/// Splits permissions into single-source rules: (is it a wanted TCP port/CIDR pair, the rule to revoke).
+fn atomic(permissions: &[IpPermission]) -> Vec<(Option<(u16, String)>, IpPermission)> {
+    let mut out = Vec::new();
+    for p in permissions {
+        let base = || {
+            IpPermission::builder()
+                .set_ip_protocol(p.ip_protocol().map(str::to_owned))
+                .set_from_port(p.from_port())
+                .set_to_port(p.to_port())
+        };
+        for range in p.ip_ranges() {
+            let single_tcp_port = (p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port())
+                .then(|| p.from_port())
+                .flatten()
+                .and_then(|port| u16::try_from(port).ok());
+            let key = single_tcp_port.zip(range.cidr_ip().map(str::to_owned));
+            out.push((
+                key,
+                base()
+                    .ip_ranges(
+                        IpRange::builder()
+                            .set_cidr_ip(range.cidr_ip().map(str::to_owned))
+                            .build(),
+                    )
+                    .build(),
+            ));
+        }
+        for range in p.ipv6_ranges() {
+            out.push((None, base().ipv6_ranges(range.clone()).build()));
+        }
+        for list in p.prefix_list_ids() {
+            out.push((None, base().prefix_list_ids(list.clone()).build()));
+        }
+        for pair in p.user_id_group_pairs() {
+            out.push((None, base().user_id_group_pairs(pair.clone()).build()));
+        }
+    }
+    out
+}
+
+fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Creates the group, or brings an owned one to the desired rules and tags. Returns its id.
+pub async fn ensure(
+    desired: &Desired<'_>,
+    network: &Network,
+    existing: Option<&ExistingGroup>,
+) -> Result<String, ProvisionError> {
+    let ec2 = &desired.clients().ec2;
+    let name = desired.names().security_group.as_str();
+    let wanted = wanted_egress(&desired.spec.extra_egress_ports, &network.vpc_cidr);
+    let (id, ingress, egress) = match existing {
+        Some(group) => {
+            retag(desired, &group.id, &group.tags).await?;
+            (
+                group.id.clone(),
+                atomic(&group.ingress),
+                atomic(&group.egress),
+            )
+        }
+        None => {
+            let created = ec2
+                .create_security_group()
+                .group_name(name)
+                .description(format!(
+                    "ECS debug-toolkit tasks of {}: no ingress, HTTPS egress",
+                    desired.names().cluster
+                ))
+                .vpc_id(&network.vpc_id)
+                .tag_specifications(
+                    TagSpecification::builder()
+                        .resource_type(ResourceType::SecurityGroup)
+                        .set_tags(Some(ec2_tags(&desired.tags)))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(aws("CreateSecurityGroup", name))?;
+            let id = created.group_id().unwrap_or_default().to_string();
+            let default_egress = IpPermission::builder()
+                .ip_protocol("-1")
+                .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
+                .build();
+            (id, Vec::new(), vec![(None, default_egress)])
+        }
+    };
+    let present: BTreeSet<(u16, String)> =
+        egress.iter().filter_map(|(key, _)| key.clone()).collect();
+    let to_revoke: Vec<IpPermission> = egress
+        .into_iter()
+        .filter(|(key, _)| !key.as_ref().is_some_and(|k| wanted.contains(k)))
+        .map(|(_, p)| p)
+        .collect();
+    let to_add: Vec<IpPermission> = wanted
+        .iter()
+        .filter(|k| !present.contains(*k))
+        .map(|(port, cidr)| permission(*port, cidr))
+        .collect();
+    let ingress: Vec<IpPermission> = ingress.into_iter().map(|(_, p)| p).collect();
+
+    let revoke_egress = async {
+        if to_revoke.is_empty() {
+            return Ok(());
+        }
+        match ec2
+            .revoke_security_group_egress()
+            .group_id(&id)
+            .set_ip_permissions(Some(to_revoke))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if has_code(&e, "InvalidPermission.NotFound") => Ok(()),
+            Err(e) => Err(aws("RevokeSecurityGroupEgress", name)(e)),
+        }
+    };
+    let revoke_ingress = async {
+        if ingress.is_empty() {
+            return Ok(());
+        }
+        ec2.revoke_security_group_ingress()
+            .group_id(&id)
+            .set_ip_permissions(Some(ingress))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws("RevokeSecurityGroupIngress", name))
+    };
+    let authorize = async {
+        if to_add.is_empty() {
+            return Ok(());
+        }
+        match ec2
+            .authorize_security_group_egress()
+            .group_id(&id)
+            .set_ip_permissions(Some(to_add))
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::SecurityGroupRule)
+                    .set_tags(Some(ec2_tags(&desired.tags)))
+                    .build(),
+            )
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if has_code(&e, "InvalidPermission.Duplicate") => Ok(()),
+            Err(e) => Err(aws("AuthorizeSecurityGroupEgress", name)(e)),
+        }
+    };
+    let (a, b, c) = tokio::join!(revoke_egress, revoke_ingress, authorize);
+    a?;
+    b?;
+    c?;
+    Ok(id)
+}
+
+async fn retag(
+    desired: &Desired<'_>,
+    id: &str,
+    current: &BTreeMap<String, String>,
+) -> Result<(), ProvisionError> {
+    let ec2 = &desired.clients().ec2;
+    let stale = desired.stale_keys(current, &desired.tags);
+    if !stale.is_empty() {
+        let keys = stale
+            .iter()
+            .map(|k| Tag::builder().key(k).build())
+            .collect();
+        ec2.delete_tags()
+            .resources(id)
+            .set_tags(Some(keys))
+            .send()
+            .await
+            .map_err(aws("DeleteTags", id))?;
+    }
+    if desired.tags.iter().any(|(k, v)| current.get(k) != Some(v)) {
+        ec2.create_tags()
+            .resources(id)
+            .set_tags(Some(ec2_tags(&desired.tags)))
+            .send()
+            .await
+            .map_err(aws("CreateTags", id))?;
+    }
+    Ok(())
+}
+
+/// Deletes the groups of this name that this stack resource owns, in any VPC. Network interfaces
+/// of just-stopped tasks hold a group for a while, so `DependencyViolation` is retried until
+/// `until`.
+pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
+    let ec2 = &scope.clients.ec2;
+    let name = &scope.names.security_group;
+    let out = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-name").values(name).build())
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{}", tags::OWNER))
+                .values(scope.owner())
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
+    for group in out.security_groups() {
+        let id = group.group_id().unwrap_or_default();
+        let mut wait = Duration::from_secs(2);
+        loop {
+            match ec2.delete_security_group().group_id(id).send().await {
+                Ok(_) => break,
+                Err(e) if has_code(&e, "InvalidGroup.NotFound") => break,
+                Err(e) if has_code(&e, "DependencyViolation") && until.remaining() > wait => {
+                    tracing::info!(
+                        security_group = id,
+                        "still in use by network interfaces; retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(15));
+                }
+                Err(e) => return Err(aws("DeleteSecurityGroup", id)(e)),
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+use super::*;
+use serde_json::{json, Value};
+
+const REGION: &str = "eu-west-1";
+
+fn props(value: Value) -> Properties {
+    value.as_object().unwrap().clone()
+}
+
+fn minimal() -> Value {
+    json!({"ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:ecs-environment",
+           "ClusterName": "payments-dev", "VpcId": "vpc-0a1b2c3d"})
+}
+
+fn with(extra: Value) -> Properties {
+    let mut p = props(minimal());
+    for (k, v) in extra.as_object().unwrap() {
+        p.insert(k.clone(), v.clone());
+    }
+    p
+}
+
+#[test]
+fn minimal_properties_take_the_contract_defaults() {
+    let spec = EnvironmentSpec::parse(&props(minimal()), REGION).unwrap();
+    assert_eq!(spec.cluster_name, "payments-dev");
+    assert_eq!(spec.vpc_id, "vpc-0a1b2c3d");
+    assert_eq!(spec.subnet_ids, None);
+    assert_eq!(spec.environment, "default");
+    assert_eq!(spec.container_insights, ContainerInsights::Enabled);
+    assert_eq!(spec.capacity_providers, ["FARGATE", "FARGATE_SPOT"]);
+    assert_eq!(spec.default_capacity_provider, "FARGATE");
+    assert_eq!(
+        (spec.capacity_provider_base, spec.capacity_provider_weight),
+        (0, 1)
+    );
+    assert_eq!(spec.image, "nicolaka/netshoot:latest");
+    assert_eq!((spec.cpu, spec.memory), (256, 512));
+    assert_eq!(
+        (spec.log_retention_days, spec.debug_log_retention_days),
+        (30, 7)
+    );
+    assert_eq!(spec.kms_key_arn, None);
+    assert!(spec.extra_egress_ports.is_empty());
+    assert!(spec.allowed_slack_users.is_empty() && spec.allowed_slack_channels.is_empty());
+    assert_eq!(
+        (spec.idle_timeout_minutes, spec.max_lifetime_minutes),
+        (30, 240)
+    );
+    assert!(spec.tags.is_empty());
+    assert_eq!(spec.environment_tag(), "default");
+}
+
+#[test]
+fn every_property_as_cloudformation_sends_it() {
+    let spec = EnvironmentSpec::parse(
+        &with(json!({
+            "SubnetIds": "subnet-0a1b2c3d, subnet-0a1b2c3e",
+            "Environment": "dev",
+            "EnableContainerInsights": "FALSE",
+            "CapacityProviders": ["FARGATE"],
+            "CapacityProviderBase": "1",
+            "CapacityProviderWeight": "2",
+            "DebugToolkitImage": "public.ecr.aws/x/tools:1.2",
+            "DebugToolkitCpu": "1024",
+            "DebugToolkitMemory": "3072",
+            "LogRetentionDays": "90",
+            "DebugLogRetentionDays": "1",
+            "KmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab",
+            "ExtraEgressPorts": ["5432", "6379", "5432"],
+            "AllowedSlackUsers": "U012ABCDEF,W0ABC",
+            "AllowedSlackChannels": ["C0123"],
+            "IdleTimeoutMinutes": "15",
+            "MaxLifetimeMinutes": "60",
+            "Tags": [{"Key": "team", "Value": "payments"}, {"Key": "Environment", "Value": "staging"}],
+            "ServiceTimeout": "600"
+        })),
+        REGION,
+    )
+    .unwrap();
+    assert_eq!(
+        spec.subnet_ids.clone().unwrap(),
+        ["subnet-0a1b2c3d", "subnet-0a1b2c3e"]
+    );
+    assert_eq!(spec.container_insights, ContainerInsights::Disabled);
+    assert_eq!((spec.cpu, spec.memory), (1024, 3072));
+    assert_eq!(spec.extra_egress_ports, [5432, 6379]);
+    assert_eq!(spec.allowed_slack_users, ["U012ABCDEF", "W0ABC"]);
+    assert_eq!(spec.environment, "dev");
+    assert_eq!(
+        spec.environment_tag(),
+        "staging",
+        "a user tag of the same key wins"
+    );
+}
+
+/// (property, value, words the reason must contain)
+const BAD: &[(&str, &str, &str)] = &[
+    ("ClusterName", "bad name!", "letters, digits"),
+    ("ClusterName", "", "is required"),
+    ("VpcId", "vpc-XYZ", "vpc-0a1b2c3d"),
+    (
+        "SubnetIds",
+        "subnet-0a1b2c3d,sg-0a1b2c3d",
+        "subnet-0a1b2c3d",
+    ),
+    ("Environment", "prod;drop", "256 letters"),
+    ("EnableContainerInsights", "yes", "true, false or enhanced"),
+    ("CapacityProviders", "FARGATE,fargate-mine", "FARGATE_SPOT"),
+    (
+        "DefaultCapacityProvider",
+        "FARGATE_SPOT_X",
+        "one of CapacityProviders",
+    ),
+    ("CapacityProviderBase", "-1", "between 0 and 100000"),
+    ("CapacityProviderWeight", "0", "between 1 and 1000"),
+    ("DebugToolkitImage", "netshoot latest", "image reference"),
+    ("DebugToolkitCpu", "300", "Fargate cpu value"),
+    (
+        "DebugToolkitMemory",
+        "4096",
+        "Fargate accepts 512, 1024, 2048",
+    ),
+    ("LogRetentionDays", "31", "retention days"),
+    ("DebugLogRetentionDays", "0", "retention days"),
+    ("KmsKeyArn", "alias/aws/logs", "KMS key ARN"),
+    (
+        "KmsKeyArn",
+        "arn:aws:kms:us-east-1:123456789012:key/abcd",
+        "region eu-west-1",
+    ),
+    ("ExtraEgressPorts", "5432,70000", "1 to 65535"),
+    ("ExtraEgressPorts", "0", "1 to 65535"),
+    ("AllowedSlackUsers", "C0123", "starting with U or W"),
+    ("AllowedSlackChannels", "U012ABC", "starting with C, G or D"),
+    ("IdleTimeoutMinutes", "0", "between 1 and 10080"),
+    (
+        "IdleTimeoutMinutes",
+        "500",
+        "must not exceed MaxLifetimeMinutes",
+    ),
+    ("MaxLifetimeMinutes", "ten", "whole number"),
+    (
+        "Tags",
+        "[{\"Key\": \"aws:x\", \"Value\": \"1\"}]",
+        "reserved prefix",
+    ),
+    (
+        "Tags",
+        "[{\"Key\": \"debug-toolkit:owner\", \"Value\": \"me\"}]",
+        "reserved prefix",
+    ),
+    (
+        "Tags",
+        "[{\"Key\": \"k\", \"Value\": \"<script>\"}]",
+        "value of \"k\"",
+    ),
+    ("ClusterNmae", "typo", "not a property"),
+];
+
+#[test]
+fn each_bad_property_is_named_with_what_is_allowed() {
+    for (property, value, expected) in BAD {
+        let errors = EnvironmentSpec::parse(&with(json!({ *property: value })), REGION)
+            .expect_err(&format!("{property}={value:?} must be refused"));
+        let reason = errors.to_string();
+        assert!(
+            errors.names().contains(property),
+            "{property}={value:?}: {reason}"
+        );
+        assert!(reason.contains(expected), "{property}={value:?}: {reason}");
+    }
+}
+
+#[test]
+fn memory_out_of_range_for_a_large_cpu_is_explained_as_a_range() {
+    let errors = EnvironmentSpec::parse(
+        &with(json!({"DebugToolkitCpu": "4096", "DebugToolkitMemory": "4096"})),
+        REGION,
+    )
+    .unwrap_err();
+    assert!(
+        errors
+            .to_string()
+            .contains("8192 to 30720 in steps of 1024"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_together() {
+    let errors = EnvironmentSpec::parse(
+        &props(json!({"VpcId": "nope", "LogRetentionDays": "2", "Bogus": "1"})),
+        REGION,
+    )
+    .unwrap_err();
+    assert_eq!(
+        errors.names(),
+        ["Bogus", "ClusterName", "VpcId", "LogRetentionDays"]
+    );
+}
+
+#[test]
+fn too_many_user_tags_are_refused() {
+    let tags: Vec<Value> = (0..40)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
+    let errors = EnvironmentSpec::parse(&with(json!({ "Tags": tags })), REGION).unwrap_err();
+    assert!(errors.to_string().contains("at most 39 tags"), "{errors}");
+}
+
+#[test]
+fn hostile_values_never_panic() {
+    for value in [
+        "\u{0}",
+        "😀".repeat(300).as_str(),
+        "'; DROP TABLE",
+        "\n\t",
+        "-1e309",
+    ] {
+        for property in KNOWN_PROPERTIES {
+            let _ = EnvironmentSpec::parse(&with(json!({ property: value })), REGION);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Delete (and roll back): remove everything of one environment that this stack resource owns.
+
+use crate::context::Scope;
+use crate::error::{combine, ProvisionError};
+use crate::resources::{cluster, debug_tasks, log_groups, roles, security_group, task_definition};
+use debug_toolkit::deadline::Deadline;
+
+/// Stops the environment's debug tasks, then removes its cluster, task definitions, roles, log
+/// groups and security group. Missing resources are fine; resources owned by anyone else are
+/// left untouched. Waits for stopping tasks until `until` at the latest.
+pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
+    let names = scope.names;
+    let cluster = cluster::find(scope).await?.filter(|c| scope.owns(&c.tags));
+    if let Some(cluster) = &cluster {
+        let stopped = debug_tasks::stop_all(scope, &cluster.arn).await?;
+        if stopped > 0 {
+            tracing::info!(cluster = %names.cluster, stopped, "stopped running debug tasks");
+        }
+    }
+    let [cluster_logs, debug_logs, exec_logs] = names.log_groups();
+    let remove_cluster = async {
+        match &cluster {
+            Some(c) => cluster::remove(scope, c, until).await,
+            None => Ok(()),
+        }
+    };
+    let (c, t, r0, r1, l0, l1, l2, g) = tokio::join!(
+        remove_cluster,
+        task_definition::remove(scope),
+        roles::remove(scope, &names.execution_role),
+        roles::remove(scope, &names.task_role),
+        log_groups::remove(scope, cluster_logs),
+        log_groups::remove(scope, debug_logs),
+        log_groups::remove(scope, exec_logs),
+        security_group::remove(scope, until),
+    );
+    combine(
+        [c, t, r0, r1, l0, l1, l2, g]
+            .into_iter()
+            .filter_map(Result::err)
+            .collect(),
+    )
+}

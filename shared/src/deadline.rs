@@ -1,0 +1,78 @@
+//! The invocation deadline, and the budgets carved out of it.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+
+/// Used when the invocation carries no deadline (for example a handler called from a test).
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(15 * 60);
+
+/// A point in time by which the invocation must have finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Deadline(Instant);
+
+impl Deadline {
+    /// From Lambda's `Context.deadline` (milliseconds since the Unix epoch); 0 means "none given".
+    pub fn from_epoch_millis(deadline_ms: u64) -> Self {
+        if deadline_ms == 0 {
+            return Self::after(DEFAULT_BUDGET);
+        }
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        Self::after(Duration::from_millis(deadline_ms.saturating_sub(now_ms)))
+    }
+
+    pub fn after(budget: Duration) -> Self {
+        Self(Instant::now() + budget)
+    }
+
+    pub fn instant(self) -> Instant {
+        self.0
+    }
+
+    pub fn remaining(self) -> Duration {
+        self.0.saturating_duration_since(Instant::now())
+    }
+
+    /// A deadline earlier than this one by `reserve` (never earlier than now).
+    pub fn minus(self, reserve: Duration) -> Self {
+        let now = Instant::now();
+        let earlier = self.0.checked_sub(reserve).unwrap_or(now);
+        Self(earlier.max(now))
+    }
+
+    pub fn is_past(self) -> bool {
+        Instant::now() >= self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_means_the_default_budget() {
+        let deadline = Deadline::from_epoch_millis(0);
+        assert_eq!(deadline.remaining(), DEFAULT_BUDGET);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn minus_never_goes_before_now() {
+        let deadline = Deadline::after(Duration::from_secs(2));
+        assert_eq!(
+            deadline.minus(Duration::from_secs(5)).remaining(),
+            Duration::ZERO
+        );
+        assert_eq!(
+            deadline.minus(Duration::from_secs(1)).remaining(),
+            Duration::from_secs(1)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_past_epoch_deadline_has_nothing_left() {
+        let deadline = Deadline::from_epoch_millis(1_000);
+        assert!(deadline.is_past());
+    }
+}

@@ -1,0 +1,66 @@
+//! The tag vocabulary of the contract, shared by every function.
+
+use sha2::{Digest, Sha256};
+
+pub const MANAGED_BY: &str = "debug-toolkit:managed-by";
+pub const MANAGED_BY_VALUE: &str = "ecs-debug-toolkit";
+pub const OWNER: &str = "debug-toolkit:owner";
+pub const ENVIRONMENT: &str = "Environment";
+
+pub const SUBNETS: &str = "debug-toolkit:subnets";
+pub const SECURITY_GROUPS: &str = "debug-toolkit:security-groups";
+pub const TASK_FAMILY: &str = "debug-toolkit:task-family";
+pub const CLUSTER_ENVIRONMENT: &str = "debug-toolkit:environment";
+pub const ALLOWED_USERS: &str = "debug-toolkit:allowed-users";
+pub const ALLOWED_CHANNELS: &str = "debug-toolkit:allowed-channels";
+pub const IDLE_TIMEOUT_MINUTES: &str = "debug-toolkit:idle-timeout-minutes";
+pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
+
+/// Prefix of every tag key this service writes; users may not set keys under it.
+pub const RESERVED_PREFIX: &str = "debug-toolkit:";
+
+/// `startedBy` of every debug task.
+pub const STARTED_BY: &str = "debug-toolkit";
+
+/// The longest tag value AWS accepts (ECS, IAM, EC2 and CloudWatch Logs alike).
+pub const MAX_TAG_VALUE_LEN: usize = 256;
+
+/// The `debug-toolkit:owner` value of one stack resource: `<StackId>/<LogicalResourceId>`.
+///
+/// A value longer than a tag may hold keeps its head and ends in a hash of the whole, so that it
+/// stays unique and deterministic.
+pub fn owner_value(stack_id: &str, logical_resource_id: &str) -> String {
+    let full = format!("{stack_id}/{logical_resource_id}");
+    if full.len() <= MAX_TAG_VALUE_LEN {
+        return full;
+    }
+    let digest = hex::encode(Sha256::digest(full.as_bytes()));
+    let suffix = format!("#{}", &digest[..16]);
+    let mut head_len = MAX_TAG_VALUE_LEN - suffix.len();
+    while !full.is_char_boundary(head_len) {
+        head_len -= 1;
+    }
+    format!("{}{}", &full[..head_len], suffix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STACK: &str =
+        "arn:aws:cloudformation:eu-west-1:123456789012:stack/payments/0f0e3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f";
+
+    #[test]
+    fn owner_is_stack_and_logical_id() {
+        assert_eq!(owner_value(STACK, "Env"), format!("{STACK}/Env"));
+    }
+
+    #[test]
+    fn long_owner_is_shortened_deterministically_and_uniquely() {
+        let a = owner_value(STACK, &"A".repeat(250));
+        let b = owner_value(STACK, &"A".repeat(251));
+        assert_eq!(a.len(), MAX_TAG_VALUE_LEN);
+        assert_eq!(a, owner_value(STACK, &"A".repeat(250)));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,222 @@
+//! A proxy in front of moto that injects AWS-shaped faults (throttling, 5xx, delays) into chosen
+//! actions, and counts the calls it forwards by action.
+
+use crate::http::serve;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// The service's throttling error (400 ThrottlingException / Throttling, 503 RequestLimitExceeded for EC2).
+    Throttle,
+    /// HTTP 500 InternalFailure.
+    ServerError,
+    /// Forward after this delay.
+    Delay(Duration),
+}
+
+#[derive(Clone, Debug)]
+struct Rule {
+    action: String,
+    fault: Fault,
+    /// How many more calls it applies to (`None`: all).
+    remaining: Option<usize>,
+}
+
+#[derive(Default)]
+struct Shared {
+    target: String,
+    rules: Mutex<Vec<Rule>>,
+    calls: Mutex<BTreeMap<String, usize>>,
+    injected: Mutex<BTreeMap<String, usize>>,
+}
+
+#[derive(Clone)]
+pub struct FaultProxy {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl FaultProxy {
+    pub async fn start(target: &str) -> Self {
+        let shared = Arc::new(Shared {
+            target: target.to_string(),
+            ..Default::default()
+        });
+        let http = reqwest::Client::new();
+        let router = Router::new()
+            .fallback(forward)
+            .with_state((shared.clone(), http));
+        Self {
+            addr: serve(router).await,
+            shared,
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Applies `fault` to the next `times` calls of `action` (`None`: every call; `"*"`: any action).
+    pub fn inject(&self, action: &str, fault: Fault, times: Option<usize>) {
+        self.shared.rules.lock().unwrap().push(Rule {
+            action: action.into(),
+            fault,
+            remaining: times,
+        });
+    }
+
+    pub fn clear(&self) {
+        self.shared.rules.lock().unwrap().clear();
+    }
+
+    /// Calls that reached the proxy, by action (faulted ones included).
+    pub fn calls(&self) -> BTreeMap<String, usize> {
+        self.shared.calls.lock().unwrap().clone()
+    }
+
+    /// Faults injected, by action.
+    pub fn injected(&self) -> BTreeMap<String, usize> {
+        self.shared.injected.lock().unwrap().clone()
+    }
+
+    pub fn reset_counts(&self) {
+        self.shared.calls.lock().unwrap().clear();
+        self.shared.injected.lock().unwrap().clear();
+    }
+}
+
+/// The action of an AWS request: `X-Amz-Target` for JSON protocols, `Action=` for query ones.
+fn action_of(headers: &HeaderMap, body: &[u8]) -> String {
+    if let Some(target) = headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
+        return target.rsplit('.').next().unwrap_or(target).to_string();
+    }
+    let body = String::from_utf8_lossy(body);
+    body.split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+/// The service, from the SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`).
+fn service_of(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|auth| auth.split("Credential=").nth(1))
+        .and_then(|scope| scope.split('/').nth(3))
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+fn fault_response(fault: &Fault, json_protocol: bool, service: &str) -> Response {
+    let (status, code, message) = match (fault, service) {
+        (Fault::Throttle, "ec2") => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "RequestLimitExceeded",
+            "Request limit exceeded.",
+        ),
+        (Fault::Throttle, "iam") => (StatusCode::BAD_REQUEST, "Throttling", "Rate exceeded"),
+        (Fault::Throttle, _) => (
+            StatusCode::BAD_REQUEST,
+            "ThrottlingException",
+            "Rate exceeded",
+        ),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalFailure",
+            "injected server error",
+        ),
+    };
+    if json_protocol {
+        let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+        return (
+            status,
+            [
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amzn-errortype", code),
+            ],
+            body,
+        )
+            .into_response();
+    }
+    let body = if service == "ec2" {
+        format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>injected</RequestID></Response>")
+    } else {
+        format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
+    };
+    (status, [("content-type", "text/xml")], body).into_response()
+}
+
+async fn forward(
+    State((shared, http)): State<(Arc<Shared>, reqwest::Client)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let action = action_of(&headers, &body);
+    *shared
+        .calls
+        .lock()
+        .unwrap()
+        .entry(action.clone())
+        .or_default() += 1;
+    let fault = {
+        let mut rules = shared.rules.lock().unwrap();
+        let hit = rules
+            .iter_mut()
+            .find(|r| (r.action == action || r.action == "*") && r.remaining != Some(0));
+        hit.map(|rule| {
+            if let Some(n) = rule.remaining.as_mut() {
+                *n -= 1;
+            }
+            rule.fault.clone()
+        })
+    };
+    match &fault {
+        Some(Fault::Delay(delay)) => tokio::time::sleep(*delay).await,
+        Some(other) => {
+            *shared.injected.lock().unwrap().entry(action).or_default() += 1;
+            return fault_response(
+                other,
+                headers.contains_key("x-amz-target"),
+                &service_of(&headers),
+            );
+        }
+        None => {}
+    }
+    let url = format!(
+        "{}{}",
+        shared.target,
+        uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
+    );
+    let mut request = http.request(method, url).body(body);
+    for (name, value) in headers.iter() {
+        if name != "host" && name != "content-length" {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(upstream) => {
+            let status = upstream.status();
+            let headers = upstream.headers().clone();
+            let body = upstream.bytes().await.unwrap_or_default();
+            let mut response = (status, body).into_response();
+            for (name, value) in headers.iter() {
+                if name != "content-length" && name != "transfer-encoding" {
+                    response.headers_mut().insert(name, value.clone());
+                }
+            }
+            response
+        }
+        Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    }
+}

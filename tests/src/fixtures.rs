@@ -1,0 +1,78 @@
+//! What a user's account already has before the stack: a VPC with private subnets.
+
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Tag, TagSpecification};
+
+pub struct Vpc {
+    pub id: String,
+    pub cidr: String,
+    /// Subnets tagged `Tier=private`, sorted.
+    pub private_subnets: Vec<String>,
+    pub public_subnet: String,
+}
+
+impl Vpc {
+    /// A VPC (DNS host names on, which moto needs to run tasks) with two private subnets and one
+    /// public one.
+    pub async fn create(ec2: &aws_sdk_ec2::Client, cidr: &str) -> Self {
+        let vpc = ec2
+            .create_vpc()
+            .cidr_block(cidr)
+            .send()
+            .await
+            .expect("CreateVpc");
+        let id = vpc
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .expect("vpc id")
+            .to_string();
+        ec2.modify_vpc_attribute()
+            .vpc_id(&id)
+            .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+            .send()
+            .await
+            .expect("ModifyVpcAttribute");
+        let prefix = cidr.rsplitn(3, '.').last().expect("a /16 CIDR").to_string();
+        let mut private_subnets = Vec::new();
+        for (i, tier) in [(1, Some("private")), (2, Some("private")), (3, None)] {
+            let mut request = ec2
+                .create_subnet()
+                .vpc_id(&id)
+                .cidr_block(format!("{prefix}.{i}.0/24"));
+            if let Some(tier) = tier {
+                request = request.tag_specifications(
+                    TagSpecification::builder()
+                        .resource_type(ResourceType::Subnet)
+                        .tags(Tag::builder().key("Tier").value(tier).build())
+                        .build(),
+                );
+            }
+            let subnet = request.send().await.expect("CreateSubnet");
+            let subnet_id = subnet
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("subnet id")
+                .to_string();
+            if tier.is_some() {
+                private_subnets.push(subnet_id);
+            } else {
+                return Self::finish(id, cidr, private_subnets, subnet_id);
+            }
+        }
+        unreachable!("the loop returns after the public subnet")
+    }
+
+    fn finish(
+        id: String,
+        cidr: &str,
+        mut private_subnets: Vec<String>,
+        public_subnet: String,
+    ) -> Self {
+        private_subnets.sort();
+        Self {
+            id,
+            cidr: cidr.to_string(),
+            private_subnets,
+            public_subnet,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Everything of every resource type an environment makes, as found in the emulator: a leak
+//! check lists what is left.
+
+use aws_config::SdkConfig;
+use aws_sdk_ecs::types::{DesiredStatus, TaskDefinitionStatus};
+
+/// Resources that exist, one line each (`kind name`), sorted. Default VPC security groups and
+/// the fixture's own network are not listed.
+pub async fn inventory(config: &SdkConfig) -> Vec<String> {
+    let ecs = aws_sdk_ecs::Client::new(config);
+    let iam = aws_sdk_iam::Client::new(config);
+    let logs = aws_sdk_cloudwatchlogs::Client::new(config);
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let mut found = Vec::new();
+
+    let clusters = ecs.list_clusters().send().await.expect("ListClusters");
+    if !clusters.cluster_arns().is_empty() {
+        let described = ecs
+            .describe_clusters()
+            .set_clusters(Some(clusters.cluster_arns().to_vec()))
+            .send()
+            .await
+            .expect("DescribeClusters");
+        for cluster in described
+            .clusters()
+            .iter()
+            .filter(|c| c.status() == Some("ACTIVE"))
+        {
+            let arn = cluster.cluster_arn().unwrap_or_default();
+            found.push(format!(
+                "cluster {}",
+                cluster.cluster_name().unwrap_or_default()
+            ));
+            let tasks = ecs
+                .list_tasks()
+                .cluster(arn)
+                .desired_status(DesiredStatus::Running)
+                .send()
+                .await
+                .expect("ListTasks");
+            found.extend(
+                tasks
+                    .task_arns()
+                    .iter()
+                    .map(|t| format!("running-task {t}")),
+            );
+        }
+    }
+    let definitions = ecs
+        .list_task_definitions()
+        .status(TaskDefinitionStatus::Active)
+        .send()
+        .await
+        .expect("ListTaskDefinitions");
+    found.extend(
+        definitions
+            .task_definition_arns()
+            .iter()
+            .map(|d| format!("task-definition {}", d.rsplit('/').next().unwrap_or(d))),
+    );
+    let roles = iam.list_roles().send().await.expect("ListRoles");
+    found.extend(
+        roles
+            .roles()
+            .iter()
+            .map(|r| format!("role {}", r.role_name())),
+    );
+    let groups = logs
+        .describe_log_groups()
+        .send()
+        .await
+        .expect("DescribeLogGroups");
+    found.extend(
+        groups
+            .log_groups()
+            .iter()
+            .map(|g| format!("log-group {}", g.log_group_name().unwrap_or_default())),
+    );
+    let security_groups = ec2
+        .describe_security_groups()
+        .send()
+        .await
+        .expect("DescribeSecurityGroups");
+    found.extend(
+        security_groups
+            .security_groups()
+            .iter()
+            .filter(|g| g.group_name() != Some("default"))
+            .map(|g| format!("security-group {}", g.group_name().unwrap_or_default())),
+    );
+    found.sort();
+    found
+}

@@ -1,0 +1,19 @@
+//! Test harness: the real function binaries under a Lambda Runtime API emulator, against a moto
+//! server of their own, with CloudFormation's `ResponseURL` played by a local HTTP server and
+//! faults injected by a proxy in front of moto.
+
+pub mod cfn;
+pub mod fault_proxy;
+pub mod fixtures;
+pub mod function;
+pub mod http;
+pub mod leaks;
+pub mod moto;
+pub mod runtime_api;
+
+pub use cfn::{CfnRequest, ResponseServer};
+pub use fault_proxy::{Fault, FaultProxy};
+pub use fixtures::Vpc;
+pub use function::FunctionProcess;
+pub use moto::Moto;
+pub use runtime_api::RuntimeApi;

@@ -1,0 +1,107 @@
+//! A moto server of the test's own, on 127.0.0.1, stopped when dropped.
+
+use crate::http::free_port;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+pub const REGION: &str = "eu-west-1";
+pub const ACCOUNT: &str = "123456789012";
+
+pub struct Moto {
+    pub port: u16,
+    _child: Child,
+}
+
+impl Moto {
+    /// Starts `moto_server` (or `$MOTO_SERVER`) with the managed IAM policies loaded and ECS tasks
+    /// kept RUNNING (see the team's moto notes).
+    pub async fn start() -> Self {
+        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let port = free_port();
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {program} (pip install \"moto[server]\"): {e}")
+            });
+        let moto = Self {
+            port,
+            _child: child,
+        };
+        moto.wait_until_ready().await;
+        moto.post(
+            "/moto-api/state-manager/set-transition",
+            r#"{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000}}"#,
+        )
+        .await;
+        moto
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    async fn wait_until_ready(&self) {
+        let started = Instant::now();
+        let client = reqwest::Client::new();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(r) = client
+                .get(format!("{}/moto-api/data.json", self.endpoint()))
+                .send()
+                .await
+            {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("moto_server did not start on port {}", self.port);
+    }
+
+    async fn post(&self, path: &str, body: &'static str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.endpoint()))
+            .body(body)
+            .send()
+            .await
+            .expect("moto api");
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+}
+
+/// SDK configuration for the test's own AWS calls against `endpoint`.
+pub fn sdk_config(endpoint: &str) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_ecs::config::SharedCredentialsProvider::new(
+            aws_sdk_ecs::config::Credentials::new("testing", "testing", None, None, "tests"),
+        ))
+        .build()
+}
+
+/// The environment variables that point a function at `endpoint`.
+pub fn function_env(endpoint: &str) -> Vec<(String, String)> {
+    [
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_REGION", REGION),
+        ("AWS_DEFAULT_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
