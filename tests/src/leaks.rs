@@ -91,3 +91,30 @@ pub async fn inventory(config: &SdkConfig) -> Vec<String> {
     found.sort();
     found
 }
+
+/// A policy document as IAM returns it (URL-encoded on AWS, sometimes plain in emulators).
+pub fn policy_text(document: &str) -> String {
+    if document.trim_start().starts_with('{') {
+        return document.to_string();
+    }
+    let bytes = document.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match decoded {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

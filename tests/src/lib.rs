@@ -10,6 +10,7 @@ pub mod http;
 pub mod leaks;
 pub mod moto;
 pub mod runtime_api;
+pub mod world;
 
 pub use cfn::{CfnRequest, ResponseServer};
 pub use fault_proxy::{Fault, FaultProxy};
@@ -17,3 +18,4 @@ pub use fixtures::Vpc;
 pub use function::FunctionProcess;
 pub use moto::Moto;
 pub use runtime_api::RuntimeApi;
+pub use world::World;

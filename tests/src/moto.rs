@@ -15,20 +15,22 @@ pub struct Moto {
 }
 
 impl Moto {
-    /// Starts `moto_server` (or `$MOTO_SERVER`) with the managed IAM policies loaded and ECS tasks
-    /// kept RUNNING (see the team's moto notes).
+    /// Starts moto's server through `tests/moto/moto_server.py` (moto with the Rust SDK
+    /// compatibility fix) with the managed IAM policies loaded and ECS tasks kept RUNNING (see
+    /// the team's moto notes). `$PYTHON` picks the interpreter.
     pub async fn start() -> Self {
-        let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let program = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/moto/moto_server.py");
         let port = free_port();
         let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([script, "-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("cannot start {program} (pip install \"moto[server]\"): {e}")
+                panic!("cannot start {program} {script} (pip install \"moto[server]\"): {e}")
             });
         let moto = Self {
             port,

@@ -1,6 +1,7 @@
 //! Why provisioning failed, in words a CloudFormation user can act on.
 
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 #[derive(Debug, thiserror::Error)]
@@ -54,8 +55,7 @@ where
                 None,
                 format!("the request could not be sent ({})", dispatch_kind(failure)),
             ),
-            SdkError::ResponseError(_) => (None, "the response could not be read".to_string()),
-            other => (None, other.to_string()),
+            other => (None, DisplayErrorContext(other).to_string()),
         };
         ProvisionError::Aws {
             action,

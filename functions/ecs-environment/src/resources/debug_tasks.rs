@@ -23,7 +23,13 @@ pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, Pro
             .send()
             .await
             .map_err(aws("DescribeTasks", cluster_arn))?;
-        for task in described.tasks() {
+        // Only this cluster's tasks, whatever the listing returned (moto's ListTasks matches
+        // cluster names as substrings).
+        for task in described
+            .tasks()
+            .iter()
+            .filter(|t| t.cluster_arn() == Some(cluster_arn))
+        {
             let arn = task.task_arn().unwrap_or_default().to_string();
             let managed = task.tags().iter().any(|t| {
                 t.key() == Some(tags::MANAGED_BY) && t.value() == Some(tags::MANAGED_BY_VALUE)

@@ -1,0 +1,100 @@
+//! `ecs-environment` end to end: the real binary under the Runtime API emulator, against moto,
+//! answered through a local `ResponseURL` server.
+
+mod bad_input;
+mod create;
+mod faults;
+mod ownership;
+mod update_delete;
+
+use integration_tests::cfn::{CfnRequest, SIGNATURE_MARKER};
+use integration_tests::World;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+pub const FUNCTION: &str = "ecs-environment";
+pub const DEADLINE: Duration = Duration::from_secs(120);
+
+pub async fn world() -> World {
+    World::start(FUNCTION, &[]).await
+}
+
+/// A sample event from `events/`, pointed at this world's `ResponseURL` server and VPC.
+pub fn sample(world: &World, file: &str, key: &str) -> Value {
+    let text = match file {
+        "create" => include_str!("../../../events/ecs-environment/create.json"),
+        "update" => include_str!("../../../events/ecs-environment/update.json"),
+        "delete" => include_str!("../../../events/ecs-environment/delete.json"),
+        other => panic!("no sample {other}"),
+    };
+    let mut event: Value = serde_json::from_str(text).expect("sample events are JSON");
+    event["ResponseURL"] = json!(world.responses.url(key));
+    for props in ["ResourceProperties", "OldResourceProperties"] {
+        if event.get(props).is_some() {
+            event[props]["VpcId"] = json!(world.vpc.id);
+        }
+    }
+    event
+}
+
+pub fn props(world: &World, cluster: &str, extra: Value) -> Value {
+    let mut props = json!({"ClusterName": cluster, "VpcId": world.vpc.id});
+    for (k, v) in extra.as_object().expect("extra properties are an object") {
+        props[k] = v.clone();
+    }
+    props
+}
+
+pub async fn create(world: &World, key: &str, props: &Value) -> Value {
+    world
+        .cloudformation(
+            CfnRequest::create(key, &world.responses.url(key), props),
+            key,
+            DEADLINE,
+        )
+        .await
+}
+
+pub async fn delete(world: &World, key: &str, physical_id: &str, props: &Value) -> Value {
+    world
+        .cloudformation(
+            CfnRequest::delete(key, &world.responses.url(key), physical_id, props),
+            key,
+            DEADLINE,
+        )
+        .await
+}
+
+pub fn assert_success(response: &Value) -> String {
+    assert_eq!(response["Status"], "SUCCESS", "{response:#}");
+    response["PhysicalResourceId"]
+        .as_str()
+        .expect("physical id")
+        .to_string()
+}
+
+pub fn assert_failed(response: &Value, words: &str) -> String {
+    assert_eq!(response["Status"], "FAILED", "{response:#}");
+    let reason = response["Reason"]
+        .as_str()
+        .expect("a FAILED response has a Reason");
+    assert!(
+        reason.contains(words),
+        "reason {reason:?} should contain {words:?}"
+    );
+    reason.to_string()
+}
+
+/// The presigned URL's signature never reaches the function's logs.
+pub fn assert_no_secrets_logged(world: &World) {
+    let logs = world.function.logs();
+    assert!(!logs.is_empty(), "the function logs something");
+    assert!(
+        !logs.contains(SIGNATURE_MARKER),
+        "a ResponseURL signature was logged:\n{logs}"
+    );
+    assert!(
+        !logs.contains("X-Amz-Credential"),
+        "a ResponseURL query string was logged:\n{logs}"
+    );
+}

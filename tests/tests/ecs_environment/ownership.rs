@@ -1,0 +1,106 @@
+use crate::*;
+use aws_sdk_ecs::types::{ClusterField, Tag};
+use integration_tests::leaks;
+
+#[tokio::test]
+async fn a_foreign_cluster_of_the_same_name_is_refused_and_left_untouched() {
+    let world = world().await;
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
+    let foreign = ecs
+        .create_cluster()
+        .cluster_name("shared-name")
+        .tags(Tag::builder().key("team").value("someone-else").build())
+        .send()
+        .await
+        .unwrap();
+    let foreign_arn = foreign
+        .cluster()
+        .unwrap()
+        .cluster_arn()
+        .unwrap()
+        .to_string();
+    let before = leaks::inventory(&world.aws).await;
+
+    let props = props(&world, "shared-name", json!({}));
+    let response = create(&world, "create", &props).await;
+    let reason = assert_failed(
+        &response,
+        "ECS cluster shared-name already exists and is not owned by this stack resource",
+    );
+    assert!(reason.contains("left untouched"), "{reason}");
+    assert_eq!(
+        leaks::inventory(&world.aws).await,
+        before,
+        "nothing created, nothing removed"
+    );
+    let cluster = ecs
+        .describe_clusters()
+        .clusters("shared-name")
+        .include(ClusterField::Tags)
+        .send()
+        .await
+        .unwrap();
+    let tags: Vec<_> = cluster.clusters()[0]
+        .tags()
+        .iter()
+        .filter_map(|t| t.key())
+        .collect();
+    assert_eq!(tags, ["team"], "the foreign cluster's tags are unchanged");
+
+    // CloudFormation then deletes the failed resource: its id is not a cluster, nothing is touched.
+    let failed_id = response["PhysicalResourceId"].as_str().unwrap();
+    assert_success(&delete(&world, "delete-failed", failed_id, &props).await);
+    // A Delete naming the foreign cluster itself touches nothing either.
+    assert_success(&delete(&world, "delete-foreign", &foreign_arn, &props).await);
+    assert_eq!(leaks::inventory(&world.aws).await, before);
+}
+
+#[tokio::test]
+async fn a_foreign_role_of_the_same_name_is_refused_and_nothing_is_left() {
+    let world = world().await;
+    let iam = aws_sdk_iam::Client::new(&world.aws);
+    iam.create_role()
+        .role_name("roles-task-execution")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    let response = create(&world, "create", &props(&world, "roles", json!({}))).await;
+    assert_failed(
+        &response,
+        "IAM role roles-task-execution already exists and is not owned",
+    );
+    assert_eq!(
+        leaks::inventory(&world.aws).await,
+        ["role roles-task-execution"]
+    );
+    let policies = iam
+        .list_role_policies()
+        .role_name("roles-task-execution")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        policies.policy_names().is_empty(),
+        "the foreign role was not changed"
+    );
+}
+
+#[tokio::test]
+async fn another_stack_resource_cannot_adopt_an_environment() {
+    let world = world().await;
+    let props = props(&world, "owned", json!({}));
+    let physical_id = assert_success(&create(&world, "create", &props).await);
+    let before = leaks::inventory(&world.aws).await;
+    let mut event = CfnRequest::create("other", &world.responses.url("other"), &props);
+    event["LogicalResourceId"] = json!("SomeoneElse");
+    let response = world.cloudformation(event.clone(), "other", DEADLINE).await;
+    assert_failed(&response, "is not owned by this stack resource");
+    // And the other resource's Delete of our cluster's ARN leaves it alone.
+    event["RequestType"] = json!("Delete");
+    event["PhysicalResourceId"] = json!(physical_id);
+    event["RequestId"] = json!("other-delete");
+    event["ResponseURL"] = json!(world.responses.url("other-delete"));
+    assert_success(&world.cloudformation(event, "other-delete", DEADLINE).await);
+    assert_eq!(leaks::inventory(&world.aws).await, before);
+}
