@@ -382,3 +382,147 @@ async fn the_same_create_delivered_twice_converges_to_the_same_environment() {
         "no second revision of an unchanged definition"
     );
 }
+
+#[tokio::test]
+async fn every_optional_property_reaches_its_resource() {
+    let world = world().await;
+    let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let props = props(
+        &world,
+        "full",
+        json!({
+            "SubnetIds": [world.vpc.private_subnets[1]],
+            "Environment": "staging",
+            "EnableContainerInsights": "false",
+            "CapacityProviders": "FARGATE",
+            "CapacityProviderBase": "1",
+            "CapacityProviderWeight": "3",
+            "DebugToolkitCpu": "512",
+            "DebugToolkitMemory": "2048",
+            "KmsKeyArn": key,
+            "AllowedSlackUsers": ["U012ABCDEF", "U0XYZ"],
+            "AllowedSlackChannels": "C0123",
+            "IdleTimeoutMinutes": "15",
+            "MaxLifetimeMinutes": "60",
+            "Tags": {"team": "payments", "cost-centre": "42"}
+        }),
+    );
+    let response = create(&world, "create", &props).await;
+    assert_success(&response);
+    assert_eq!(response["Data"]["SubnetIds"], world.vpc.private_subnets[1]);
+
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
+    let clusters = ecs
+        .describe_clusters()
+        .clusters("full")
+        .include(ClusterField::Tags)
+        .include(ClusterField::Settings)
+        .include(ClusterField::Configurations)
+        .send()
+        .await
+        .unwrap();
+    let cluster = &clusters.clusters()[0];
+    assert_eq!(cluster.settings()[0].value(), Some("disabled"));
+    let exec = cluster
+        .configuration()
+        .unwrap()
+        .execute_command_configuration()
+        .unwrap();
+    assert_eq!(exec.kms_key_id(), Some(key));
+    assert!(exec
+        .log_configuration()
+        .unwrap()
+        .cloud_watch_encryption_enabled());
+    assert_eq!(cluster.capacity_providers(), ["FARGATE"]);
+    let strategy = &cluster.default_capacity_provider_strategy()[0];
+    assert_eq!((strategy.base(), strategy.weight()), (1, 3));
+    let tags = ecs_tags(cluster.tags());
+    assert_eq!(tags["Environment"], "staging");
+    assert_eq!(tags["debug-toolkit:environment"], "staging");
+    assert_eq!(tags["debug-toolkit:allowed-users"], "U012ABCDEF U0XYZ");
+    assert_eq!(tags["debug-toolkit:allowed-channels"], "C0123");
+    assert_eq!(tags["debug-toolkit:idle-timeout-minutes"], "15");
+    assert_eq!(tags["debug-toolkit:max-lifetime-minutes"], "60");
+    assert_eq!(tags["debug-toolkit:subnets"], world.vpc.private_subnets[1]);
+    assert_eq!(
+        (tags["team"].as_str(), tags["cost-centre"].as_str()),
+        ("payments", "42")
+    );
+
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&world.aws);
+    let groups = logs
+        .describe_log_groups()
+        .log_group_name_prefix("/ecs/full")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups().len(), 3);
+    for group in groups.log_groups() {
+        assert_eq!(
+            group.kms_key_id(),
+            Some(key),
+            "{:?}",
+            group.log_group_name()
+        );
+    }
+    let iam = aws_sdk_iam::Client::new(&world.aws);
+    let task = iam
+        .get_role_policy()
+        .role_name("full-debug-toolkit-task")
+        .policy_name("debug-toolkit-permissions")
+        .send()
+        .await
+        .unwrap();
+    let task = policy_text(task.policy_document());
+    assert!(task.contains("kms:Decrypt") && task.contains(key), "{task}");
+    assert!(
+        task.contains("\"aws:ResourceTag/Environment\":\"staging\""),
+        "{task}"
+    );
+    let role = iam
+        .get_role()
+        .role_name("full-task-execution")
+        .send()
+        .await
+        .unwrap();
+    let role_tags: BTreeMap<_, _> = role
+        .role()
+        .unwrap()
+        .tags()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
+    assert_eq!(role_tags.get("team"), Some(&"payments"));
+    let definition = ecs
+        .describe_task_definition()
+        .task_definition("full-debug-toolkit")
+        .send()
+        .await
+        .unwrap();
+    let definition = definition.task_definition().unwrap();
+    assert_eq!(
+        (definition.cpu(), definition.memory()),
+        (Some("512"), Some("2048"))
+    );
+}
+
+#[tokio::test]
+async fn long_cluster_names_get_short_deterministic_role_names() {
+    let world = world().await;
+    let cluster = "a-rather-long-cluster-name-for-the-payments-team-in-eu-west";
+    let response = create(&world, "create", &props(&world, cluster, json!({}))).await;
+    assert_success(&response);
+    for key in ["TaskExecutionRoleArn", "DebugToolkitTaskRoleArn"] {
+        let arn = response["Data"][key].as_str().unwrap();
+        let name = arn.rsplit('/').next().unwrap();
+        assert!(
+            name.len() <= 64 && name.starts_with("a-rather-long-cluster-name"),
+            "{name}"
+        );
+    }
+    let again = create(&world, "again", &props(&world, cluster, json!({}))).await;
+    assert_eq!(
+        again["Data"]["TaskExecutionRoleArn"],
+        response["Data"]["TaskExecutionRoleArn"]
+    );
+}
