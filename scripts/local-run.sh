@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole story locally: moto, the real ecs-environment binary under a Lambda Runtime API
+# emulator, CloudFormation played with real-shaped requests. Stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
+python3 -c "import moto" 2>/dev/null || python3 -m pip install --quiet "moto[server]==5.2.1"
+cargo build --workspace --bins --locked --quiet
+exec "$CARGO_TARGET_DIR/debug/local-story"
