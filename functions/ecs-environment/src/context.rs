@@ -92,18 +92,32 @@ impl<'a> Desired<'a> {
         self.scope.names
     }
 
-    /// Tag keys to remove from a resource that now carries `current`: user tags dropped from the
-    /// properties, and our own `debug-toolkit:` keys that no longer apply.
-    pub fn stale_keys(
+    /// What to change on a resource that now carries `current` to make it carry `wanted`.
+    pub fn tag_changes(
         &self,
         current: &BTreeMap<String, String>,
         wanted: &BTreeMap<String, String>,
-    ) -> Vec<String> {
-        current
-            .keys()
-            .filter(|k| !wanted.contains_key(*k))
-            .filter(|k| self.removed_tag_keys.contains(*k) || k.starts_with(tags::RESERVED_PREFIX))
-            .cloned()
-            .collect()
+    ) -> TagChanges {
+        TagChanges {
+            stale: current
+                .keys()
+                .filter(|k| !wanted.contains_key(*k))
+                .filter(|k| {
+                    self.removed_tag_keys.contains(*k) || k.starts_with(tags::RESERVED_PREFIX)
+                })
+                .cloned()
+                .collect(),
+            outdated: wanted.iter().any(|(k, v)| current.get(k) != Some(v)),
+        }
     }
+}
+
+/// How a resource's tags must change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagChanges {
+    /// Keys to remove: user tags dropped from the properties, and our own `debug-toolkit:` keys
+    /// that no longer apply. Tags others added are left alone.
+    pub stale: Vec<String>,
+    /// Whether some wanted tag is missing or has another value.
+    pub outdated: bool,
 }

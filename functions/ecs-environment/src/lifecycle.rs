@@ -211,11 +211,7 @@ mod tests {
     use super::*;
 
     fn stack() -> StackResource {
-        StackResource::from_request(
-            "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
-            "Env",
-        )
-        .unwrap()
+        StackResource::example()
     }
 
     #[test]

@@ -116,11 +116,7 @@ mod tests {
     use crate::spec::Properties;
 
     fn stack() -> StackResource {
-        StackResource::from_request(
-            "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
-            "Env",
-        )
-        .unwrap()
+        StackResource::example()
     }
 
     fn spec(extra: Value) -> EnvironmentSpec {

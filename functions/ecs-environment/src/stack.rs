@@ -36,6 +36,16 @@ impl StackResource {
         }
     }
 
+    /// A stack resource in eu-west-1 of account 123456789012, for tests.
+    #[cfg(test)]
+    pub fn example() -> Self {
+        Self::from_request(
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "Env",
+        )
+        .expect("a valid stack ARN")
+    }
+
     /// An ARN in this account and region.
     pub fn arn(&self, service: &str, resource: &str) -> String {
         format!(

@@ -16,20 +16,38 @@ async fn main() {
     let started = Instant::now();
     step("Starting moto, a fault-free proxy that counts AWS calls, a ResponseURL server, and the ecs-environment binary under a Lambda Runtime API emulator");
     let world = World::start("ecs-environment", &[]).await;
-    ok(&format!("moto on {}, VPC {} with private subnets {}", world.moto.endpoint(), world.vpc.id, world.vpc.private_subnets.join(", ")));
+    ok(&format!(
+        "moto on {}, VPC {} with private subnets {}",
+        world.moto.endpoint(),
+        world.vpc.id,
+        world.vpc.private_subnets.join(", ")
+    ));
 
     let props = json!({"ClusterName": "payments-dev", "VpcId": world.vpc.id, "Environment": "dev",
                        "AllowedSlackUsers": "U012ABCDEF", "Tags": [{"Key": "team", "Value": "payments"}]});
     step("CloudFormation: Create Custom::EcsEnvironment payments-dev");
-    let created = send(&world, CfnRequest::create("create", &world.responses.url("create"), &props), "create").await;
-    let physical_id = created["PhysicalResourceId"].as_str().unwrap_or_default().to_string();
+    let created = send(
+        &world,
+        CfnRequest::create("create", &world.responses.url("create"), &props),
+        "create",
+    )
+    .await;
+    let physical_id = created["PhysicalResourceId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     for (key, value) in created["Data"].as_object().into_iter().flatten() {
         println!("      {key:<30} {}", value.as_str().unwrap_or_default());
     }
     print_calls(&world);
 
     step("CloudFormation: the same Create delivered again (idempotent)");
-    send(&world, CfnRequest::create("create", &world.responses.url("create-again"), &props), "create-again").await;
+    send(
+        &world,
+        CfnRequest::create("create", &world.responses.url("create-again"), &props),
+        "create-again",
+    )
+    .await;
     print_calls(&world);
 
     let mut updated = props.clone();
@@ -37,21 +55,47 @@ async fn main() {
     updated["DebugToolkitImage"] = json!("nicolaka/netshoot:v0.13");
     updated["ExtraEgressPorts"] = json!(["5432"]);
     step("CloudFormation: Update in place (retention 90 days, a new image, egress to 5432 in the VPC)");
-    send(&world, CfnRequest::update("update", &world.responses.url("update"), &physical_id, &updated, &props), "update").await;
+    send(
+        &world,
+        CfnRequest::update(
+            "update",
+            &world.responses.url("update"),
+            &physical_id,
+            &updated,
+            &props,
+        ),
+        "update",
+    )
+    .await;
     print_calls(&world);
 
     step("CloudFormation: Delete");
-    send(&world, CfnRequest::delete("delete", &world.responses.url("delete"), &physical_id, &updated), "delete").await;
+    send(
+        &world,
+        CfnRequest::delete(
+            "delete",
+            &world.responses.url("delete"),
+            &physical_id,
+            &updated,
+        ),
+        "delete",
+    )
+    .await;
     print_calls(&world);
 
-    step("Leak check over clusters, tasks, task definitions, roles, log groups and security groups");
+    step(
+        "Leak check over clusters, tasks, task definitions, roles, log groups and security groups",
+    );
     let left = leaks::inventory(&world.aws).await;
     if left.is_empty() {
         ok("nothing left");
     } else {
         fail(&format!("left behind: {left:?}"));
     }
-    println!("\nDone in {:.1} s; moto, the proxy and the function are stopped on exit.", started.elapsed().as_secs_f64());
+    println!(
+        "\nDone in {:.1} s; moto, the proxy and the function are stopped on exit.",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 async fn send(world: &World, event: Value, key: &str) -> Value {
@@ -59,8 +103,14 @@ async fn send(world: &World, event: Value, key: &str) -> Value {
     let response = world.cloudformation(event, key, DEADLINE).await;
     let elapsed = started.elapsed().as_millis();
     match response["Status"].as_str() {
-        Some("SUCCESS") => ok(&format!("SUCCESS in {elapsed} ms, physical id {}", response["PhysicalResourceId"].as_str().unwrap_or("?"))),
-        _ => fail(&format!("{} in {elapsed} ms: {}", response["Status"], response["Reason"])),
+        Some("SUCCESS") => ok(&format!(
+            "SUCCESS in {elapsed} ms, physical id {}",
+            response["PhysicalResourceId"].as_str().unwrap_or("?")
+        )),
+        _ => fail(&format!(
+            "{} in {elapsed} ms: {}",
+            response["Status"], response["Reason"]
+        )),
     }
     response
 }
@@ -68,7 +118,10 @@ async fn send(world: &World, event: Value, key: &str) -> Value {
 fn print_calls(world: &World) {
     let calls = world.proxy.calls();
     let total: usize = calls.values().sum();
-    let list: Vec<String> = calls.iter().map(|(action, n)| format!("{action}×{n}")).collect();
+    let list: Vec<String> = calls
+        .iter()
+        .map(|(action, n)| format!("{action}×{n}"))
+        .collect();
     println!("      {total} AWS calls: {}", list.join(" "));
     world.proxy.reset_counts();
 }

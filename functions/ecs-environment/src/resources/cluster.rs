@@ -1,12 +1,13 @@
 //! The ECS cluster: Container Insights, ECS Exec logging, capacity providers and launch tags.
 
+use super::ecs_tags;
 use super::network::Network;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterConfiguration, ClusterField, ClusterSetting,
     ClusterSettingName, ExecuteCommandConfiguration, ExecuteCommandLogConfiguration,
-    ExecuteCommandLogging, Tag,
+    ExecuteCommandLogging,
 };
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::tags;
@@ -90,12 +91,6 @@ pub fn cluster_tags(
     all
 }
 
-fn ecs_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
-
 fn settings(desired: &Desired<'_>) -> ClusterSetting {
     ClusterSetting::builder()
         .name(ClusterSettingName::ContainerInsights)
@@ -149,7 +144,7 @@ pub async fn ensure(
             .configuration(configuration(desired))
             .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
             .default_capacity_provider_strategy(default_strategy(desired))
-            .set_tags(Some(ecs_tags(&wanted_tags)))
+            .set_tags(Some(ecs_tags::to_ecs(&wanted_tags)))
             .send()
             .await
             .map_err(aws("CreateCluster", name))?;
@@ -175,39 +170,12 @@ pub async fn ensure(
         .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
         .default_capacity_provider_strategy(default_strategy(desired))
         .send();
-    let retag = retag(desired, &current.arn, &current.tags, &wanted_tags);
+    let retag = ecs_tags::retag(desired, &current.arn, &current.tags, &wanted_tags);
     let (update, providers, retag) = tokio::join!(update, providers, retag);
     update.map_err(aws("UpdateCluster", name))?;
     providers.map_err(aws("PutClusterCapacityProviders", name))?;
     retag?;
     Ok(current.arn.clone())
-}
-
-async fn retag(
-    desired: &Desired<'_>,
-    arn: &str,
-    current: &BTreeMap<String, String>,
-    wanted: &BTreeMap<String, String>,
-) -> Result<(), ProvisionError> {
-    let ecs = &desired.clients().ecs;
-    let stale = desired.stale_keys(current, wanted);
-    if !stale.is_empty() {
-        ecs.untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(stale))
-            .send()
-            .await
-            .map_err(aws("UntagResource", arn))?;
-    }
-    if wanted.iter().any(|(k, v)| current.get(k) != Some(v)) {
-        ecs.tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(ecs_tags(wanted)))
-            .send()
-            .await
-            .map_err(aws("TagResource", arn))?;
-    }
-    Ok(())
 }
 
 /// Deletes the cluster if this stack resource owns it. Tasks that are still stopping keep a

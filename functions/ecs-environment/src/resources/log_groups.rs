@@ -118,16 +118,16 @@ async fn retag(
 ) -> Result<(), ProvisionError> {
     let logs = &desired.clients().logs;
     let arn = arn(&desired.scope, name);
-    let stale = desired.stale_keys(current, &desired.tags);
-    if !stale.is_empty() {
+    let changes = desired.tag_changes(current, &desired.tags);
+    if !changes.stale.is_empty() {
         logs.untag_resource()
             .resource_arn(&arn)
-            .set_tag_keys(Some(stale))
+            .set_tag_keys(Some(changes.stale))
             .send()
             .await
             .map_err(aws("UntagResource", name))?;
     }
-    if desired.tags.iter().any(|(k, v)| current.get(k) != Some(v)) {
+    if changes.outdated {
         logs.tag_resource()
             .resource_arn(&arn)
             .set_tags(Some(desired.tags.clone().into_iter().collect()))

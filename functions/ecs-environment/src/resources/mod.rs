@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod debug_tasks;
+pub mod ecs_tags;
 pub mod log_groups;
 pub mod network;
 pub mod roles;

@@ -120,16 +120,16 @@ async fn retag(
     current: &BTreeMap<String, String>,
 ) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
-    let stale = desired.stale_keys(current, &desired.tags);
-    if !stale.is_empty() {
+    let changes = desired.tag_changes(current, &desired.tags);
+    if !changes.stale.is_empty() {
         iam.untag_role()
             .role_name(name)
-            .set_tag_keys(Some(stale))
+            .set_tag_keys(Some(changes.stale))
             .send()
             .await
             .map_err(aws("UntagRole", name))?;
     }
-    if desired.tags.iter().any(|(k, v)| current.get(k) != Some(v)) {
+    if changes.outdated {
         iam.tag_role()
             .role_name(name)
             .set_tags(Some(iam_tags(&desired.tags)))

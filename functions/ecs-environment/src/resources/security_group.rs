@@ -262,9 +262,10 @@ async fn retag(
     current: &BTreeMap<String, String>,
 ) -> Result<(), ProvisionError> {
     let ec2 = &desired.clients().ec2;
-    let stale = desired.stale_keys(current, &desired.tags);
-    if !stale.is_empty() {
-        let keys = stale
+    let changes = desired.tag_changes(current, &desired.tags);
+    if !changes.stale.is_empty() {
+        let keys = changes
+            .stale
             .iter()
             .map(|k| Tag::builder().key(k).build())
             .collect();
@@ -275,7 +276,7 @@ async fn retag(
             .await
             .map_err(aws("DeleteTags", id))?;
     }
-    if desired.tags.iter().any(|(k, v)| current.get(k) != Some(v)) {
+    if changes.outdated {
         ec2.create_tags()
             .resources(id)
             .set_tags(Some(ec2_tags(&desired.tags)))

@@ -1,11 +1,12 @@
 //! The Fargate "debug toolkit" task definition family.
 
+use super::ecs_tags;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::names::CONTAINER_NAME;
 use aws_sdk_ecs::types::{
     Compatibility, ContainerDefinition, LinuxParameters, LogConfiguration, LogDriver, NetworkMode,
-    Tag, TaskDefinition, TaskDefinitionField, TaskDefinitionStatus,
+    TaskDefinition, TaskDefinitionField, TaskDefinitionStatus,
 };
 use std::collections::BTreeMap;
 
@@ -117,27 +118,7 @@ pub async fn ensure(
     let ecs = &desired.clients().ecs;
     let family = desired.names().task_family.as_str();
     if let Some(current) = existing.filter(|e| matches(&e.definition, desired, roles)) {
-        let stale = desired.stale_keys(&current.tags, &desired.tags);
-        if !stale.is_empty() {
-            ecs.untag_resource()
-                .resource_arn(&current.arn)
-                .set_tag_keys(Some(stale))
-                .send()
-                .await
-                .map_err(aws("UntagResource", current.arn.as_str()))?;
-        }
-        if desired
-            .tags
-            .iter()
-            .any(|(k, v)| current.tags.get(k) != Some(v))
-        {
-            ecs.tag_resource()
-                .resource_arn(&current.arn)
-                .set_tags(Some(ecs_tags(&desired.tags)))
-                .send()
-                .await
-                .map_err(aws("TagResource", current.arn.as_str()))?;
-        }
+        ecs_tags::retag(desired, &current.arn, &current.tags, &desired.tags).await?;
         return Ok(current.arn.clone());
     }
     let registered = ecs
@@ -150,7 +131,7 @@ pub async fn ensure(
         .execution_role_arn(roles.execution_role_arn)
         .task_role_arn(roles.task_role_arn)
         .container_definitions(container(desired))
-        .set_tags(Some(ecs_tags(&desired.tags)))
+        .set_tags(Some(ecs_tags::to_ecs(&desired.tags)))
         .send()
         .await
         .map_err(aws("RegisterTaskDefinition", family))?;
@@ -161,12 +142,6 @@ pub async fn ensure(
         .ok_or_else(|| {
             ProvisionError::Precondition(format!("RegisterTaskDefinition {family} returned no ARN"))
         })
-}
-
-fn ecs_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
 }
 
 /// Deregisters every ACTIVE revision of the family that this stack resource owns.
