@@ -13,16 +13,17 @@ pub struct FunctionProcess {
 }
 
 /// Where the function binaries are: `$DEBUG_TOOLKIT_BIN_DIR`, else the profile directory this
-/// test binary was built into (`target/<profile>`).
+/// test or harness binary was built into (`target/<profile>`, tests sit in its `deps/`).
 pub fn bin_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("DEBUG_TOOLKIT_BIN_DIR") {
         return PathBuf::from(dir);
     }
     let exe = std::env::current_exe().expect("test executable path");
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps")
-        .to_path_buf()
+    let dir = exe.parent().expect("the executable's directory");
+    match dir.file_name() {
+        Some(name) if name == "deps" => dir.parent().expect("target/<profile>").to_path_buf(),
+        _ => dir.to_path_buf(),
+    }
 }
 
 impl FunctionProcess {

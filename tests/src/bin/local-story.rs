@@ -1,5 +1,5 @@
 //! The whole `Custom::EcsEnvironment` story against a local moto, told step by step:
-//! Create, Update in place, Delete, and a check that nothing is left.
+//! Create, a redelivered Create, Update in place, Delete, and a check that nothing is left.
 //!
 //! Run it with `./scripts/local-run.sh` (it builds the function binary first).
 
@@ -14,24 +14,39 @@ const DEADLINE: Duration = Duration::from_secs(120);
 #[tokio::main]
 async fn main() {
     let started = Instant::now();
-    step("Starting moto, a fault-free proxy that counts AWS calls, a ResponseURL server, and the ecs-environment binary under a Lambda Runtime API emulator");
+    step("Starting moto, a proxy that counts AWS calls, a ResponseURL server, and the ecs-environment binary under a Lambda Runtime API emulator");
     let world = World::start("ecs-environment", &[]).await;
+    let result = story(&world).await;
+    drop(world);
+    match result {
+        Ok(()) => println!(
+            "\nDone in {:.1} s; moto, the proxy and the function are stopped.",
+            started.elapsed().as_secs_f64()
+        ),
+        Err(failure) => {
+            println!("  ✘ {failure}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn story(world: &World) -> Result<(), String> {
     ok(&format!(
         "moto on {}, VPC {} with private subnets {}",
         world.moto.endpoint(),
         world.vpc.id,
         world.vpc.private_subnets.join(", ")
     ));
-
     let props = json!({"ClusterName": "payments-dev", "VpcId": world.vpc.id, "Environment": "dev",
                        "AllowedSlackUsers": "U012ABCDEF", "Tags": [{"Key": "team", "Value": "payments"}]});
+
     step("CloudFormation: Create Custom::EcsEnvironment payments-dev");
     let created = send(
-        &world,
+        world,
         CfnRequest::create("create", &world.responses.url("create"), &props),
         "create",
     )
-    .await;
+    .await?;
     let physical_id = created["PhysicalResourceId"]
         .as_str()
         .unwrap_or_default()
@@ -39,80 +54,64 @@ async fn main() {
     for (key, value) in created["Data"].as_object().into_iter().flatten() {
         println!("      {key:<30} {}", value.as_str().unwrap_or_default());
     }
-    print_calls(&world);
+    print_calls(world);
 
     step("CloudFormation: the same Create delivered again (idempotent)");
-    send(
-        &world,
-        CfnRequest::create("create", &world.responses.url("create-again"), &props),
-        "create-again",
-    )
-    .await;
-    print_calls(&world);
+    let again = CfnRequest::create("create", &world.responses.url("create-again"), &props);
+    send(world, again, "create-again").await?;
+    print_calls(world);
 
     let mut updated = props.clone();
     updated["LogRetentionDays"] = json!("90");
     updated["DebugToolkitImage"] = json!("nicolaka/netshoot:v0.13");
     updated["ExtraEgressPorts"] = json!(["5432"]);
     step("CloudFormation: Update in place (retention 90 days, a new image, egress to 5432 in the VPC)");
-    send(
-        &world,
-        CfnRequest::update(
-            "update",
-            &world.responses.url("update"),
-            &physical_id,
-            &updated,
-            &props,
-        ),
+    let update = CfnRequest::update(
         "update",
-    )
-    .await;
-    print_calls(&world);
+        &world.responses.url("update"),
+        &physical_id,
+        &updated,
+        &props,
+    );
+    send(world, update, "update").await?;
+    print_calls(world);
 
     step("CloudFormation: Delete");
-    send(
-        &world,
-        CfnRequest::delete(
-            "delete",
-            &world.responses.url("delete"),
-            &physical_id,
-            &updated,
-        ),
+    let delete = CfnRequest::delete(
         "delete",
-    )
-    .await;
-    print_calls(&world);
+        &world.responses.url("delete"),
+        &physical_id,
+        &updated,
+    );
+    send(world, delete, "delete").await?;
+    print_calls(world);
 
     step(
         "Leak check over clusters, tasks, task definitions, roles, log groups and security groups",
     );
     let left = leaks::inventory(&world.aws).await;
-    if left.is_empty() {
-        ok("nothing left");
-    } else {
-        fail(&format!("left behind: {left:?}"));
+    if !left.is_empty() {
+        return Err(format!("left behind: {left:?}"));
     }
-    println!(
-        "\nDone in {:.1} s; moto, the proxy and the function are stopped on exit.",
-        started.elapsed().as_secs_f64()
-    );
+    ok("nothing left");
+    Ok(())
 }
 
-async fn send(world: &World, event: Value, key: &str) -> Value {
+async fn send(world: &World, event: Value, key: &str) -> Result<Value, String> {
     let started = Instant::now();
     let response = world.cloudformation(event, key, DEADLINE).await;
     let elapsed = started.elapsed().as_millis();
-    match response["Status"].as_str() {
-        Some("SUCCESS") => ok(&format!(
-            "SUCCESS in {elapsed} ms, physical id {}",
-            response["PhysicalResourceId"].as_str().unwrap_or("?")
-        )),
-        _ => fail(&format!(
+    if response["Status"] != "SUCCESS" {
+        return Err(format!(
             "{} in {elapsed} ms: {}",
             response["Status"], response["Reason"]
-        )),
+        ));
     }
-    response
+    ok(&format!(
+        "SUCCESS in {elapsed} ms, physical id {}",
+        response["PhysicalResourceId"].as_str().unwrap_or("?")
+    ));
+    Ok(response)
 }
 
 fn print_calls(world: &World) {
@@ -132,9 +131,4 @@ fn step(text: &str) {
 
 fn ok(text: &str) {
     println!("  ✔ {text}");
-}
-
-fn fail(text: &str) -> ! {
-    println!("  ✘ {text}");
-    std::process::exit(1);
 }
