@@ -13,17 +13,6 @@ use std::time::Duration;
 
 const ANYWHERE: &str = "0.0.0.0/0";
 
-/// One egress or ingress rule, reduced to what we compare.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Rule {
-    pub protocol: String,
-    pub from_port: Option<i32>,
-    pub to_port: Option<i32>,
-    /// An IPv4 CIDR; rules of any other kind of source are always unwanted here.
-    pub cidr: Option<String>,
-    pub original: Option<String>,
-}
-
 #[derive(Clone, Debug)]
 pub struct ExistingGroup {
     pub id: String,
@@ -135,6 +124,33 @@ fn atomic(permissions: &[IpPermission]) -> Vec<(Option<(u16, String)>, IpPermiss
     out
 }
 
+/// The changes that make a group's egress exactly `wanted`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EgressPlan {
+    pub revoke: Vec<IpPermission>,
+    pub add: Vec<IpPermission>,
+}
+
+/// Compares the current egress one source at a time with the wanted TCP port/CIDR pairs: every
+/// source not wanted (another protocol, a port range, IPv6, a prefix list, a group) is revoked,
+/// every wanted pair not present is added.
+pub fn plan_egress(current: &[IpPermission], wanted: &BTreeSet<(u16, String)>) -> EgressPlan {
+    let rules = atomic(current);
+    let present: BTreeSet<&(u16, String)> =
+        rules.iter().filter_map(|(key, _)| key.as_ref()).collect();
+    let add = wanted
+        .iter()
+        .filter(|k| !present.contains(k))
+        .map(|(port, cidr)| permission(*port, cidr))
+        .collect();
+    let revoke = rules
+        .into_iter()
+        .filter(|(key, _)| !key.as_ref().is_some_and(|k| wanted.contains(k)))
+        .map(|(_, p)| p)
+        .collect();
+    EgressPlan { revoke, add }
+}
+
 fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
@@ -155,8 +171,8 @@ pub async fn ensure(
             retag(desired, &group.id, &group.tags).await?;
             (
                 group.id.clone(),
-                atomic(&group.ingress),
-                atomic(&group.egress),
+                group.ingress.clone(),
+                group.egress.clone(),
             )
         }
         None => {
@@ -182,22 +198,13 @@ pub async fn ensure(
                 .ip_protocol("-1")
                 .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
                 .build();
-            (id, Vec::new(), vec![(None, default_egress)])
+            (id, Vec::new(), vec![default_egress])
         }
     };
-    let present: BTreeSet<(u16, String)> =
-        egress.iter().filter_map(|(key, _)| key.clone()).collect();
-    let to_revoke: Vec<IpPermission> = egress
-        .into_iter()
-        .filter(|(key, _)| !key.as_ref().is_some_and(|k| wanted.contains(k)))
-        .map(|(_, p)| p)
-        .collect();
-    let to_add: Vec<IpPermission> = wanted
-        .iter()
-        .filter(|k| !present.contains(*k))
-        .map(|(port, cidr)| permission(*port, cidr))
-        .collect();
-    let ingress: Vec<IpPermission> = ingress.into_iter().map(|(_, p)| p).collect();
+    let EgressPlan {
+        revoke: to_revoke,
+        add: to_add,
+    } = plan_egress(&egress, &wanted);
 
     let revoke_egress = async {
         if to_revoke.is_empty() {
@@ -215,6 +222,7 @@ pub async fn ensure(
             Err(e) => Err(aws("RevokeSecurityGroupEgress", name)(e)),
         }
     };
+    let ingress: Vec<IpPermission> = atomic(&ingress).into_iter().map(|(_, p)| p).collect();
     let revoke_ingress = async {
         if ingress.is_empty() {
             return Ok(());
@@ -325,4 +333,118 @@ pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionE
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::{Ipv6Range, PrefixListId};
+
+    fn tcp(port: i32, cidrs: &[&str]) -> IpPermission {
+        let mut p = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(port)
+            .to_port(port);
+        for cidr in cidrs {
+            p = p.ip_ranges(IpRange::builder().cidr_ip(*cidr).build());
+        }
+        p.build()
+    }
+
+    fn summary(permissions: &[IpPermission]) -> Vec<String> {
+        permissions
+            .iter()
+            .map(|p| {
+                let source = p
+                    .ip_ranges()
+                    .first()
+                    .and_then(|r| r.cidr_ip().map(str::to_owned))
+                    .or_else(|| {
+                        p.ipv6_ranges()
+                            .first()
+                            .and_then(|r| r.cidr_ipv6().map(str::to_owned))
+                    })
+                    .or_else(|| {
+                        p.prefix_list_ids()
+                            .first()
+                            .and_then(|l| l.prefix_list_id().map(str::to_owned))
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "{} {:?} {source}",
+                    p.ip_protocol().unwrap_or_default(),
+                    p.from_port()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_group_loses_allow_all_and_gets_https() {
+        let allow_all = IpPermission::builder()
+            .ip_protocol("-1")
+            .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
+            .build();
+        let plan = plan_egress(&[allow_all], &wanted_egress(&[], "10.0.0.0/16"));
+        assert_eq!(summary(&plan.revoke), ["-1 None 0.0.0.0/0"]);
+        assert_eq!(summary(&plan.add), ["tcp Some(443) 0.0.0.0/0"]);
+    }
+
+    #[test]
+    fn a_group_that_is_right_needs_nothing() {
+        let wanted = wanted_egress(&[5432], "10.0.0.0/16");
+        let plan = plan_egress(
+            &[tcp(443, &[ANYWHERE]), tcp(5432, &["10.0.0.0/16"])],
+            &wanted,
+        );
+        assert_eq!(
+            plan,
+            EgressPlan {
+                revoke: vec![],
+                add: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn unwanted_sources_are_revoked_one_by_one() {
+        let wanted = wanted_egress(&[5432], "10.0.0.0/16");
+        let ipv6 = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(443)
+            .to_port(443)
+            .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+            .build();
+        let prefix_list = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(443)
+            .to_port(443)
+            .prefix_list_ids(PrefixListId::builder().prefix_list_id("pl-123").build())
+            .build();
+        let range = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(1)
+            .to_port(65535)
+            .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
+            .build();
+        let current = [
+            tcp(443, &[ANYWHERE, "192.168.0.0/16"]),
+            tcp(6379, &["10.0.0.0/16"]),
+            ipv6,
+            prefix_list,
+            range,
+        ];
+        let plan = plan_egress(&current, &wanted);
+        assert_eq!(
+            summary(&plan.revoke),
+            [
+                "tcp Some(443) 192.168.0.0/16",
+                "tcp Some(6379) 10.0.0.0/16",
+                "tcp Some(443) ::/0",
+                "tcp Some(443) pl-123",
+                "tcp Some(1) 0.0.0.0/0",
+            ]
+        );
+        assert_eq!(summary(&plan.add), ["tcp Some(5432) 10.0.0.0/16"]);
+    }
 }
