@@ -1,5 +1,5 @@
 use crate::*;
-use aws_sdk_ecs::types::{ClusterField, TaskDefinitionField};
+use aws_sdk_ecs::types::TaskDefinitionField;
 use integration_tests::cfn::{LOGICAL_ID, STACK_ID};
 use integration_tests::leaks::{self, policy_text};
 use std::collections::BTreeMap;
@@ -86,16 +86,7 @@ async fn create_with_only_cluster_name_and_vpc_builds_the_whole_environment() {
 
     // The cluster.
     let ecs = aws_sdk_ecs::Client::new(&world.aws);
-    let clusters = ecs
-        .describe_clusters()
-        .clusters("payments-dev")
-        .include(ClusterField::Tags)
-        .include(ClusterField::Settings)
-        .include(ClusterField::Configurations)
-        .send()
-        .await
-        .unwrap();
-    let cluster = &clusters.clusters()[0];
+    let cluster = &describe_cluster(&world, "payments-dev").await;
     assert_eq!(cluster.status(), Some("ACTIVE"));
     let insights = cluster
         .settings()
@@ -412,16 +403,7 @@ async fn every_optional_property_reaches_its_resource() {
     assert_eq!(response["Data"]["SubnetIds"], world.vpc.private_subnets[1]);
 
     let ecs = aws_sdk_ecs::Client::new(&world.aws);
-    let clusters = ecs
-        .describe_clusters()
-        .clusters("full")
-        .include(ClusterField::Tags)
-        .include(ClusterField::Settings)
-        .include(ClusterField::Configurations)
-        .send()
-        .await
-        .unwrap();
-    let cluster = &clusters.clusters()[0];
+    let cluster = &describe_cluster(&world, "full").await;
     assert_eq!(cluster.settings()[0].value(), Some("disabled"));
     let exec = cluster
         .configuration()

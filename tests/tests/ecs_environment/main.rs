@@ -55,6 +55,42 @@ pub async fn create(world: &World, key: &str, props: &Value) -> Value {
         .await
 }
 
+pub async fn update(
+    world: &World,
+    key: &str,
+    physical_id: &str,
+    props: &Value,
+    old: &Value,
+) -> Value {
+    let url = world.responses.url(key);
+    world
+        .cloudformation(
+            CfnRequest::update(key, &url, physical_id, props, old),
+            key,
+            DEADLINE,
+        )
+        .await
+}
+
+/// The cluster as moto describes it, with its tags, settings and configuration.
+pub async fn describe_cluster(world: &World, name: &str) -> aws_sdk_ecs::types::Cluster {
+    use aws_sdk_ecs::types::ClusterField;
+    let described = aws_sdk_ecs::Client::new(&world.aws)
+        .describe_clusters()
+        .clusters(name)
+        .include(ClusterField::Tags)
+        .include(ClusterField::Settings)
+        .include(ClusterField::Configurations)
+        .send()
+        .await
+        .expect("DescribeClusters");
+    described
+        .clusters()
+        .first()
+        .cloned()
+        .expect("the cluster exists")
+}
+
 pub async fn delete(world: &World, key: &str, physical_id: &str, props: &Value) -> Value {
     world
         .cloudformation(

@@ -51,9 +51,11 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
     let physical_id = assert_success(&created);
 
     // In place: retention, image, an extra egress port, users, tags (the sample Update event).
-    let update = sample(&world, "update", "update");
-    let new = update["ResourceProperties"].clone();
-    let updated = world.cloudformation(update, "update", DEADLINE).await;
+    let sample_update = sample(&world, "update", "update");
+    let new = sample_update["ResourceProperties"].clone();
+    let updated = world
+        .cloudformation(sample_update, "update", DEADLINE)
+        .await;
     assert_eq!(
         assert_success(&updated),
         physical_id,
@@ -147,14 +149,7 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
     );
 
     // Back: the port, the user list and the team tag are removed again.
-    let back = CfnRequest::update(
-        "back",
-        &world.responses.url("back"),
-        &physical_id,
-        &old,
-        &new,
-    );
-    assert_success(&world.cloudformation(back, "back", DEADLINE).await);
+    assert_success(&update(&world, "back", &physical_id, &old, &new).await);
     let group = ec2
         .describe_security_groups()
         .group_ids(group_id)
@@ -185,14 +180,7 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
 
     // Replacement: a new ClusterName is a new environment with a new physical id.
     let renamed = props(&world, "payments-dev-2", json!({}));
-    let replace = CfnRequest::update(
-        "replace",
-        &world.responses.url("replace"),
-        &physical_id,
-        &renamed,
-        &old,
-    );
-    let replaced = world.cloudformation(replace, "replace", DEADLINE).await;
+    let replaced = update(&world, "replace", &physical_id, &renamed, &old).await;
     let new_id = assert_success(&replaced);
     assert_eq!(
         new_id,
@@ -250,14 +238,7 @@ async fn changing_only_the_vpc_is_refused_with_the_reason() {
         "vpc-move",
         json!({"VpcId": "vpc-0123456789abcdef0"}),
     );
-    let event = CfnRequest::update(
-        "move",
-        &world.responses.url("move"),
-        &physical_id,
-        &moved,
-        &old,
-    );
-    let response = world.cloudformation(event, "move", DEADLINE).await;
+    let response = update(&world, "move", &physical_id, &moved, &old).await;
     assert_failed(&response, "needs a new ClusterName");
     assert_eq!(response["PhysicalResourceId"], physical_id.as_str());
 }
