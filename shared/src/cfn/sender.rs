@@ -118,3 +118,99 @@ fn describe(error: &reqwest::Error) -> String {
         format!("{kind}: {detail}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfn::{Outcome, RequestIdentity};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    fn body() -> ResponseBody {
+        let identity = RequestIdentity {
+            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u".into(),
+            request_id: "r".into(),
+            logical_resource_id: "Env".into(),
+        };
+        ResponseBody::render(&identity, &Outcome::failed("p", "reason"))
+    }
+
+    /// A server that drops the first `drops` connections without answering, then answers each
+    /// request with `status`. Returns its URL and a counter of connections.
+    async fn flaky_server(
+        drops: usize,
+        status: u16,
+    ) -> (ResponseUrl, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = ResponseUrl::new(format!(
+            "http://{}/r?X-Amz-Signature=s",
+            listener.local_addr().unwrap()
+        ));
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if n < drops {
+                    drop(socket);
+                    continue;
+                }
+                let mut buffer = vec![0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        (url, seen)
+    }
+
+    #[tokio::test]
+    async fn dropped_connections_are_retried_until_the_response_is_taken() {
+        let (url, seen) = flaky_server(2, 200).await;
+        let attempts = ResponseSender::new()
+            .send(&url, &body(), Deadline::after(Duration::from_secs(10)))
+            .await
+            .unwrap();
+        assert_eq!(attempts, 3);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_final_and_its_error_hides_the_query_string() {
+        let (url, seen) = flaky_server(0, 403).await;
+        let error = ResponseSender::new()
+            .send(&url, &body(), Deadline::after(Duration::from_secs(10)))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, SendError::Refused { status: 403, .. }));
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(!error.to_string().contains("X-Amz-Signature"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn server_errors_are_retried_until_the_attempts_run_out() {
+        let (url, seen) = flaky_server(0, 503).await;
+        let error = ResponseSender::new()
+            .send(&url, &body(), Deadline::after(Duration::from_secs(30)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                SendError::GaveUp {
+                    attempts: MAX_ATTEMPTS,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(
+            seen.load(std::sync::atomic::Ordering::SeqCst),
+            MAX_ATTEMPTS as usize
+        );
+        assert!(!error.to_string().contains("X-Amz-Signature"), "{error}");
+    }
+}

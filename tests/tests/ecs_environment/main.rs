@@ -121,10 +121,17 @@ pub fn assert_failed(response: &Value, words: &str) -> String {
     reason.to_string()
 }
 
-/// The presigned URL's signature never reaches the function's logs.
+/// The function logs JSON (as `AWS_LAMBDA_LOG_FORMAT=JSON` asks), and the presigned URL's
+/// signature never reaches its logs.
 pub fn assert_no_secrets_logged(world: &World) {
     let logs = world.function.logs();
     assert!(!logs.is_empty(), "the function logs something");
+    for line in logs.lines() {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "not a JSON log line: {line}"
+        );
+    }
     assert!(
         !logs.contains(SIGNATURE_MARKER),
         "a ResponseURL signature was logged:\n{logs}"
