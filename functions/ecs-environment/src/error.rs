@@ -12,20 +12,10 @@ pub enum ProvisionError {
     Aws {
         action: &'static str,
         target: String,
-        code: Option<String>,
         message: String,
     },
     #[error("{0}")]
     Precondition(String),
-}
-
-impl ProvisionError {
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Aws { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
 }
 
 /// Wraps an SDK error with the action and the resource it was about.
@@ -39,28 +29,24 @@ where
 {
     let target = target.into();
     move |error| {
-        let (code, message) = match &error {
+        let message = match &error {
             SdkError::ServiceError(service) => {
                 let inner = service.err();
-                let code = inner.code().map(str::to_owned);
-                let message = match (inner.code(), inner.message()) {
+                match (inner.code(), inner.message()) {
                     (Some(code), Some(message)) => format!("{code}: {message}"),
                     (Some(code), None) => code.to_string(),
                     _ => inner.to_string(),
-                };
-                (code, message)
+                }
             }
-            SdkError::TimeoutError(_) => (None, "the call timed out".to_string()),
-            SdkError::DispatchFailure(failure) => (
-                None,
-                format!("the request could not be sent ({})", dispatch_kind(failure)),
-            ),
-            other => (None, DisplayErrorContext(other).to_string()),
+            SdkError::TimeoutError(_) => "the call timed out".to_string(),
+            SdkError::DispatchFailure(failure) => {
+                format!("the request could not be sent ({})", dispatch_kind(failure))
+            }
+            other => DisplayErrorContext(other).to_string(),
         };
         ProvisionError::Aws {
             action,
             target,
-            code,
             message,
         }
     }
