@@ -1,5 +1,5 @@
 use crate::*;
-use aws_sdk_ecs::types::{ClusterField, Tag};
+use aws_sdk_ecs::types::Tag;
 use integration_tests::leaks;
 
 #[tokio::test]
@@ -33,18 +33,8 @@ async fn a_foreign_cluster_of_the_same_name_is_refused_and_left_untouched() {
         before,
         "nothing created, nothing removed"
     );
-    let cluster = ecs
-        .describe_clusters()
-        .clusters("shared-name")
-        .include(ClusterField::Tags)
-        .send()
-        .await
-        .unwrap();
-    let tags: Vec<_> = cluster.clusters()[0]
-        .tags()
-        .iter()
-        .filter_map(|t| t.key())
-        .collect();
+    let cluster = describe_cluster(&world, "shared-name").await;
+    let tags: Vec<_> = cluster.tags().iter().filter_map(|t| t.key()).collect();
     assert_eq!(tags, ["team"], "the foreign cluster's tags are unchanged");
 
     // CloudFormation then deletes the failed resource: its id is not a cluster, nothing is touched.

@@ -1,6 +1,6 @@
 use crate::*;
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, ClusterField, LaunchType, NetworkConfiguration, Tag,
+    AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration, Tag,
 };
 use integration_tests::leaks;
 
@@ -123,14 +123,8 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
             (5432, world.vpc.cidr.clone())
         ]
     );
-    let cluster = ecs
-        .describe_clusters()
-        .clusters("payments-dev")
-        .include(ClusterField::Tags)
-        .send()
-        .await
-        .unwrap();
-    let tags: Vec<(String, String)> = cluster.clusters()[0]
+    let cluster = describe_cluster(&world, "payments-dev").await;
+    let tags: Vec<(String, String)> = cluster
         .tags()
         .iter()
         .map(|t| (t.key().unwrap().to_string(), t.value().unwrap().to_string()))
@@ -161,18 +155,8 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
         1,
         "only HTTPS is left"
     );
-    let cluster = ecs
-        .describe_clusters()
-        .clusters("payments-dev")
-        .include(ClusterField::Tags)
-        .send()
-        .await
-        .unwrap();
-    let keys: Vec<&str> = cluster.clusters()[0]
-        .tags()
-        .iter()
-        .filter_map(|t| t.key())
-        .collect();
+    let cluster = describe_cluster(&world, "payments-dev").await;
+    let keys: Vec<&str> = cluster.tags().iter().filter_map(|t| t.key()).collect();
     assert!(
         !keys.contains(&"debug-toolkit:allowed-users") && !keys.contains(&"team"),
         "{keys:?}"
