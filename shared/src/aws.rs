@@ -3,6 +3,9 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::time::Duration;
 
 /// Attempts per AWS call: throttling and 5xx answers are retried with jittered exponential backoff.
@@ -19,4 +22,70 @@ pub async fn load_sdk_config() -> SdkConfig {
         )
         .load()
         .await
+}
+
+/// An SDK error in words: `Code: message` for service errors, the kind of failure otherwise.
+pub fn describe_sdk_error<E, R>(error: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match error {
+        SdkError::ServiceError(service) => {
+            let inner = service.err();
+            match (inner.code(), inner.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_string(),
+                _ => inner.to_string(),
+            }
+        }
+        SdkError::TimeoutError(_) => "the call timed out".to_string(),
+        SdkError::DispatchFailure(failure) => {
+            let kind = if failure.is_timeout() {
+                "timeout"
+            } else if failure.is_io() {
+                "connection error"
+            } else {
+                "transport error"
+            };
+            format!("the request could not be sent ({kind})")
+        }
+        other => DisplayErrorContext(other).to_string(),
+    }
+}
+
+/// Whether an SDK error is the service error with this code.
+pub fn has_code<E, R>(error: &SdkError<E, R>, code: &str) -> bool
+where
+    E: ProvideErrorMetadata,
+{
+    error.as_service_error().and_then(|e| e.code()) == Some(code)
+}
+
+/// One failed AWS call, described for a log line or a Slack answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{action} failed: {message}")]
+pub struct AwsError {
+    pub action: &'static str,
+    /// The service's error code, when the service answered.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    /// `map_err(AwsError::of("RunTask"))`.
+    pub fn of<E, R>(action: &'static str) -> impl FnOnce(SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        move |error| Self {
+            action,
+            code: error
+                .as_service_error()
+                .and_then(|e| e.code())
+                .map(str::to_string),
+            message: describe_sdk_error(&error),
+        }
+    }
 }

@@ -1,10 +1,25 @@
 //! Shared library of ecs-debug-toolkit.
 //!
-//! What more than one function needs lives here: the tag vocabulary of the contract, the
-//! CloudFormation custom-resource response (its size rules and the PUT to `ResponseURL`), the
-//! invocation deadline, and AWS SDK configuration from the standard chain.
+//! What more than one function needs lives here: the tag vocabulary of the contract, cluster
+//! settings and access rules read from tags, the debug-task view, durations and timestamps, Slack
+//! messages and posting, secrets, the CloudFormation custom-resource response, the invocation
+//! deadline, and AWS SDK configuration from the standard chain. SDK-specific parts sit behind
+//! features (`ecs`, `secrets`) so each function links only the clients it uses.
 
 pub mod aws;
 pub mod cfn;
+pub mod cluster;
+pub mod config;
 pub mod deadline;
+pub mod debug_task;
+pub mod duration;
+#[cfg(feature = "ecs")]
+pub mod ecs;
+pub mod launch;
+#[cfg(feature = "secrets")]
+pub mod secrets;
+#[cfg(feature = "slack")]
+pub mod slack;
 pub mod tags;
+pub mod text;
+pub mod timestamp;

@@ -16,6 +16,16 @@ pub const ALLOWED_CHANNELS: &str = "debug-toolkit:allowed-channels";
 pub const IDLE_TIMEOUT_MINUTES: &str = "debug-toolkit:idle-timeout-minutes";
 pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
 
+pub const REQUESTED_BY: &str = "debug-toolkit:requested-by";
+pub const CHANNEL: &str = "debug-toolkit:channel";
+pub const REASON: &str = "debug-toolkit:reason";
+pub const LAUNCHED_AT: &str = "debug-toolkit:launched-at";
+pub const EXPIRES_AT: &str = "debug-toolkit:expires-at";
+pub const LAST_ACTIVITY: &str = "debug-toolkit:last-activity";
+pub const LAST_SESSION: &str = "debug-toolkit:last-session";
+/// Which launch request started a debug task (the request's idempotency token).
+pub const REQUEST: &str = "debug-toolkit:request";
+
 /// Prefix of every tag key this service writes; users may not set keys under it.
 pub const RESERVED_PREFIX: &str = "debug-toolkit:";
 
@@ -43,12 +53,57 @@ pub fn owner_value(stack_id: &str, logical_resource_id: &str) -> String {
     format!("{}{}", &full[..head_len], suffix)
 }
 
+/// Text made safe for a tag value: characters AWS refuses in tags (anything but letters, digits,
+/// spaces and `+ - = . _ : / @`) become spaces, runs of white space collapse, and the result is cut
+/// to the longest value a tag may hold. Nothing a user types can smuggle in another tag.
+pub fn sanitise_value(text: &str) -> String {
+    let allowed = |c: char| c.is_alphanumeric() || "+-=._:/@".contains(c);
+    let cleaned: String = text
+        .chars()
+        .map(|c| if allowed(c) { c } else { ' ' })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_TAG_VALUE_LEN)
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const STACK: &str =
         "arn:aws:cloudformation:eu-west-1:123456789012:stack/payments/0f0e3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f";
+
+    #[test]
+    fn sanitised_values_hold_only_what_tags_accept() {
+        for (text, expected) in [
+            ("db timeouts", "db timeouts"),
+            ("  db\ttimeouts\n\n", "db timeouts"),
+            ("INC-42: p99 > 2s @ 10:00", "INC-42: p99 2s @ 10:00"),
+            ("\"quoted\" 'single' `tick`", "quoted single tick"),
+            (
+                "a,debug-toolkit:managed-by=x",
+                "a debug-toolkit:managed-by=x",
+            ),
+            ("<!channel> ping", "channel ping"),
+            ("${jndi:ldap://x}", "jndi:ldap://x"),
+            ("héllo wörld 日本", "héllo wörld 日本"),
+            ("emoji 🚀 here", "emoji here"),
+            ("\u{202e}rtl\u{0}nul", "rtl nul"),
+            ("", ""),
+            ("!!!", ""),
+        ] {
+            assert_eq!(sanitise_value(text), expected, "{text:?}");
+        }
+        let long = sanitise_value(&"ü".repeat(1000));
+        assert_eq!(long.chars().count(), MAX_TAG_VALUE_LEN);
+    }
 
     #[test]
     fn owner_is_stack_and_logical_id() {

@@ -20,6 +20,9 @@ pub enum Fault {
     ServerError,
     /// Forward after this delay.
     Delay(Duration),
+    /// Answer with this status and JSON body instead of the service (for answers moto never gives,
+    /// such as RunTask's capacity `failures`).
+    Respond(u16, &'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -36,6 +39,7 @@ struct Shared {
     rules: Mutex<Vec<Rule>>,
     calls: Mutex<BTreeMap<String, usize>>,
     injected: Mutex<BTreeMap<String, usize>>,
+    bodies: Mutex<Vec<(String, Bytes)>>,
 }
 
 #[derive(Clone)]
@@ -87,9 +91,27 @@ impl FaultProxy {
         self.shared.injected.lock().unwrap().clone()
     }
 
+    /// The JSON bodies of the requests made for `action` (JSON protocols only), oldest first.
+    pub fn requests(&self, action: &str) -> Vec<serde_json::Value> {
+        self.shared
+            .bodies
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(a, _)| a == action)
+            .filter_map(|(_, body)| serde_json::from_slice(body).ok())
+            .collect()
+    }
+
+    /// Calls of every action, summed.
+    pub fn total_calls(&self) -> usize {
+        self.calls().values().sum()
+    }
+
     pub fn reset_counts(&self) {
         self.shared.calls.lock().unwrap().clear();
         self.shared.injected.lock().unwrap().clear();
+        self.shared.bodies.lock().unwrap().clear();
     }
 }
 
@@ -169,6 +191,11 @@ async fn forward(
         .unwrap()
         .entry(action.clone())
         .or_default() += 1;
+    shared
+        .bodies
+        .lock()
+        .unwrap()
+        .push((action.clone(), body.clone()));
     let fault = {
         let mut rules = shared.rules.lock().unwrap();
         let hit = rules
@@ -183,6 +210,16 @@ async fn forward(
     };
     match &fault {
         Some(Fault::Delay(delay)) => tokio::time::sleep(*delay).await,
+        Some(Fault::Respond(status, body)) => {
+            *shared.injected.lock().unwrap().entry(action).or_default() += 1;
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
+            return (
+                status,
+                [("content-type", "application/x-amz-json-1.1")],
+                *body,
+            )
+                .into_response();
+        }
         Some(other) => {
             *shared.injected.lock().unwrap().entry(action).or_default() += 1;
             return fault_response(

@@ -2,14 +2,18 @@
 //! server of their own, with CloudFormation's `ResponseURL` played by a local HTTP server and
 //! faults injected by a proxy in front of moto.
 
+pub mod bus;
 pub mod cfn;
 pub mod fault_proxy;
 pub mod fixtures;
 pub mod function;
 pub mod http;
+pub mod lambda;
+pub mod launch_world;
 pub mod leaks;
 pub mod moto;
 pub mod runtime_api;
+pub mod slack;
 pub mod world;
 
 pub use cfn::{CfnRequest, ResponseServer};

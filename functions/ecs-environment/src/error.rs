@@ -1,8 +1,9 @@
 //! Why provisioning failed, in words a CloudFormation user can act on.
 
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use debug_toolkit::aws::describe_sdk_error;
+pub use debug_toolkit::aws::has_code;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
@@ -28,39 +29,10 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     let target = target.into();
-    move |error| {
-        let message = match &error {
-            SdkError::ServiceError(service) => {
-                let inner = service.err();
-                match (inner.code(), inner.message()) {
-                    (Some(code), Some(message)) => format!("{code}: {message}"),
-                    (Some(code), None) => code.to_string(),
-                    _ => inner.to_string(),
-                }
-            }
-            SdkError::TimeoutError(_) => "the call timed out".to_string(),
-            SdkError::DispatchFailure(failure) => {
-                format!("the request could not be sent ({})", dispatch_kind(failure))
-            }
-            other => DisplayErrorContext(other).to_string(),
-        };
-        ProvisionError::Aws {
-            action,
-            target,
-            message,
-        }
-    }
-}
-
-fn dispatch_kind(
-    failure: &aws_smithy_runtime_api::client::result::DispatchFailure,
-) -> &'static str {
-    if failure.is_timeout() {
-        "timeout"
-    } else if failure.is_io() {
-        "connection error"
-    } else {
-        "transport error"
+    move |error| ProvisionError::Aws {
+        action,
+        target,
+        message: describe_sdk_error(&error),
     }
 }
 
@@ -87,12 +59,4 @@ pub fn combine(errors: Vec<ProvisionError>) -> Result<(), ProvisionError> {
 /// The merged failure of a step that is known to have failed.
 pub fn failed(errors: impl IntoIterator<Item = Option<ProvisionError>>) -> ProvisionError {
     merge(errors.into_iter().flatten().collect()).expect("called only when a result is an error")
-}
-
-/// Whether an SDK error is the service error with this code.
-pub fn has_code<E, R>(error: &SdkError<E, R>, code: &str) -> bool
-where
-    E: ProvideErrorMetadata,
-{
-    error.as_service_error().and_then(|e| e.code()) == Some(code)
 }

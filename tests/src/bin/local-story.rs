@@ -1,13 +1,21 @@
-//! The whole `Custom::EcsEnvironment` story against a local moto, told step by step:
-//! Create, a redelivered Create, Update in place, Delete, and a check that nothing is left.
+//! The whole story against a local moto, told step by step: CloudFormation creates the
+//! environment (and redelivers the Create), updates it in place; a signed Slack `start` puts a
+//! launch request on the bus, `debug-launcher` runs the task and posts the connect command;
+//! `list` and `stop` from Slack; CloudFormation deletes the stack, and nothing is left.
 //!
-//! Run it with `./scripts/local-run.sh` (it builds the function binary first).
+//! Run it with `./scripts/local-run.sh` (it builds the function binaries first).
 
+use integration_tests::bus::Bus;
 use integration_tests::cfn::CfnRequest;
+use integration_tests::lambda::Lambda;
 use integration_tests::leaks;
+use integration_tests::moto::function_env;
+use integration_tests::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use integration_tests::World;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+
+const USER: &str = "U012ABCDEF";
 
 const DEADLINE: Duration = Duration::from_secs(120);
 
@@ -76,6 +84,8 @@ async fn story(world: &World) -> Result<(), String> {
     send(world, update, "update").await?;
     print_calls(world);
 
+    slack_story(world).await?;
+
     step("CloudFormation: Delete");
     let delete = CfnRequest::delete(
         "delete",
@@ -95,6 +105,112 @@ async fn story(world: &World) -> Result<(), String> {
     }
     ok("nothing left");
     Ok(())
+}
+
+/// Slack `start` → EventBridge → `debug-launcher` → the task and its connect command; `list`, `stop`.
+async fn slack_story(world: &World) -> Result<(), String> {
+    step("Starting Slack (a local server for response_url), bus debug-requests routed to SQS, slack-command and debug-launcher");
+    let slack = SlackServer::start().await;
+    let bus = Bus::create(&world.aws, "debug-requests").await;
+    let mut command_env = function_env(&world.proxy.endpoint());
+    command_env.push(("SLACK_SIGNING_SECRET".into(), SIGNING_SECRET.into()));
+    command_env.push(("EVENT_BUS_NAME".into(), bus.name.clone()));
+    let mut launcher_env = function_env(&world.proxy.endpoint());
+    launcher_env.push(("SLACK_RESPONSE_URL_PREFIXES".into(), slack.hooks_prefix()));
+    let command = Lambda::start("slack-command", &command_env).await;
+    let launcher = Lambda::start("debug-launcher", &launcher_env).await;
+    world.proxy.reset_counts();
+
+    step(&format!("Slack: /debug start payments-dev 45m db timeouts, from {USER}, signed with the app's secret"));
+    let answer = slash(&command, &slack, "start payments-dev 45m db timeouts").await?;
+    ok(&answer);
+    print_calls(world);
+
+    step("EventBridge: the launch request, read from the bus's SQS target");
+    let events = bus.drain().await;
+    let [event] = events.as_slice() else {
+        return Err(format!(
+            "expected one event on the bus, found {}",
+            events.len()
+        ));
+    };
+    ok(&format!(
+        "{} from {}: {}",
+        event["detail-type"], event["source"], event["detail"]
+    ));
+
+    step("debug-launcher: the event runs one debug-toolkit task");
+    let started = Instant::now();
+    let outcome = launcher.call(event.clone(), DEADLINE).await;
+    if outcome["outcome"] != "launched" {
+        return Err(format!("launcher: {outcome}"));
+    }
+    let task_arn = outcome["taskArn"].as_str().unwrap_or_default().to_string();
+    ok(&format!(
+        "{} in {} ms: {task_arn}, expires {}",
+        outcome["outcome"],
+        started.elapsed().as_millis(),
+        outcome["expiresAt"]
+    ));
+    print_calls(world);
+    let posts = slack.wait_for(1, Duration::from_secs(5)).await;
+    let connect = posts
+        .first()
+        .and_then(|p| {
+            p.body["blocks"][1]["text"]["text"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .ok_or("the requester was not told")?;
+    ok(&format!(
+        "response_url told the requester: {}",
+        connect.trim_matches('`')
+    ));
+
+    step("debug-launcher: the same event delivered again");
+    let again = launcher.call(event.clone(), DEADLINE).await;
+    ok(&format!(
+        "{} ({}), no second task",
+        again["outcome"], again["taskArn"]
+    ));
+    print_calls(world);
+
+    step("Slack: /debug list");
+    ok(&slash(&command, &slack, "list").await?);
+    print_calls(world);
+
+    let task_id = task_arn.rsplit('/').next().unwrap_or_default();
+    step(&format!("Slack: /debug stop {task_id}"));
+    ok(&slash(&command, &slack, &format!("stop {task_id}")).await?);
+    print_calls(world);
+    Ok(())
+}
+
+async fn slash(command: &Lambda, slack: &SlackServer, text: &str) -> Result<String, String> {
+    let body = form(USER, "C0DEBUG", text, &slack.response_url("story"));
+    let started = Instant::now();
+    let reply = command
+        .call(
+            function_url_event(&body, &Delivery::signed(&body)),
+            DEADLINE,
+        )
+        .await;
+    let took = started.elapsed().as_millis();
+    if reply["statusCode"] != 200 {
+        return Err(format!("slack-command answered {reply}"));
+    }
+    let answer: Value =
+        serde_json::from_str(reply["body"].as_str().unwrap_or("{}")).unwrap_or_default();
+    let lines: Vec<&str> = answer["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .collect();
+    Ok(format!(
+        "HTTP 200 in {took} ms (ephemeral): {}",
+        lines.join("\n        ")
+    ))
 }
 
 async fn send(world: &World, event: Value, key: &str) -> Result<Value, String> {

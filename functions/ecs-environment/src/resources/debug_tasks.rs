@@ -2,8 +2,9 @@
 
 use crate::context::Scope;
 use crate::error::{aws, has_code, ProvisionError};
-use aws_sdk_ecs::types::{DesiredStatus, TaskField};
-use debug_toolkit::tags;
+use aws_sdk_ecs::types::DesiredStatus;
+use debug_toolkit::debug_task::TaskView;
+use debug_toolkit::ecs::describe_tasks;
 
 const STOP_REASON: &str = "ecs-debug-toolkit: the environment is being deleted";
 
@@ -12,39 +13,21 @@ const STOP_REASON: &str = "ecs-debug-toolkit: the environment is being deleted";
 pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, ProvisionError> {
     let ecs = &scope.clients.ecs;
     let running = list_running(scope, cluster_arn).await?;
-    let mut ours = Vec::new();
-    let mut others = Vec::new();
-    for batch in running.chunks(100) {
-        let described = ecs
-            .describe_tasks()
-            .cluster(cluster_arn)
-            .set_tasks(Some(batch.to_vec()))
-            .include(TaskField::Tags)
-            .send()
-            .await
-            .map_err(aws("DescribeTasks", cluster_arn))?;
-        // Only this cluster's tasks, whatever the listing returned (moto's ListTasks matches
-        // cluster names as substrings).
-        for task in described
-            .tasks()
-            .iter()
-            .filter(|t| t.cluster_arn() == Some(cluster_arn))
-        {
-            let arn = task.task_arn().unwrap_or_default().to_string();
-            let managed = task.tags().iter().any(|t| {
-                t.key() == Some(tags::MANAGED_BY) && t.value() == Some(tags::MANAGED_BY_VALUE)
-            });
-            if managed && task.started_by() == Some(tags::STARTED_BY) {
-                ours.push(arn);
-            } else {
-                others.push(arn);
-            }
-        }
-    }
+    // Only this cluster's tasks are described (moto's ListTasks matches names as substrings).
+    let described = describe_tasks(ecs, cluster_arn, &running)
+        .await
+        .map_err(|e| ProvisionError::Aws {
+            action: e.action,
+            target: cluster_arn.to_string(),
+            message: e.message,
+        })?;
+    let (ours, others): (Vec<TaskView>, Vec<TaskView>) =
+        described.into_iter().partition(TaskView::is_debug_task);
+    let ours: Vec<String> = ours.into_iter().map(|t| t.arn).collect();
     if !others.is_empty() {
         return Err(ProvisionError::Precondition(format!(
             "cluster {} still runs {} task(s) not started by debug-toolkit (for example {}); stop them or their services first",
-            scope.names.cluster, others.len(), others[0]
+            scope.names.cluster, others.len(), others[0].arn
         )));
     }
     let stops = ours.iter().map(|arn| async move {

@@ -1,0 +1,165 @@
+//! One `Debug Task Requested` event: validate, re-check the cluster, run the task once, report.
+
+use crate::plan::{self, LaunchPlan};
+use crate::report::tell;
+use crate::request::{self, RequestError, ValidRequest};
+use crate::run::{self, RunError};
+use crate::App;
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use debug_toolkit::cluster::Refusal;
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::debug_task::{connect_command, TaskView};
+use debug_toolkit::duration::format_minutes;
+use debug_toolkit::ecs::describe_cluster;
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::timestamp::{self, EpochSeconds};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Kept back from the deadline to tell the requester how it ended.
+pub const REPORT_RESERVE: Duration = Duration::from_secs(6);
+
+/// A launch that failed for a reason that may pass: the event should be delivered again.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TransientFailure(String);
+
+pub async fn handle(
+    app: &App,
+    event: Value,
+    deadline: Deadline,
+    now: EpochSeconds,
+) -> Result<Value, TransientFailure> {
+    let envelope: EventBridgeEvent<Value> = match serde_json::from_value(event) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            tracing::error!(%error, "not an EventBridge event; ignored");
+            return Ok(json!({"outcome": "ignored", "reason": error.to_string()}));
+        }
+    };
+    let validated = request::validate(
+        &envelope.source,
+        &envelope.detail_type,
+        envelope.id.as_deref(),
+        envelope.time.map(|t| t.timestamp()),
+        &envelope.detail,
+        now,
+    );
+    let request = match validated {
+        Ok(request) => request,
+        Err(error @ RequestError::NotALaunch { .. }) => {
+            tracing::warn!(%error, "ignored");
+            return Ok(json!({"outcome": "ignored", "reason": error.to_string()}));
+        }
+        Err(error) => {
+            tracing::warn!(%error, "launch request refused");
+            let url = request::response_url_of(&envelope.detail);
+            let message = Message::new(format!(
+                ":warning: No debug task was started: {}",
+                escape(&error.to_string())
+            ));
+            tell(app, url.as_deref(), None, &message).await;
+            return Ok(json!({"outcome": "refused", "reason": error.to_string()}));
+        }
+    };
+    tracing::info!(cluster = %request.cluster, requested_by = %request.requested_by, request_id = %request.request_id, ttl_minutes = request.ttl_minutes, "launch requested");
+    let outcome = launch(app, &request, deadline.minus(REPORT_RESERVE)).await;
+    let (message, result) = conclude(&request, outcome);
+    tell(
+        app,
+        request.response_url.as_deref(),
+        request.channel.as_deref(),
+        &message,
+    )
+    .await;
+    result
+}
+
+enum Launch {
+    Started(LaunchPlan, TaskView),
+    AlreadyRunning(LaunchPlan, TaskView),
+}
+
+#[derive(Debug, thiserror::Error)]
+enum LaunchError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl From<debug_toolkit::aws::AwsError> for LaunchError {
+    fn from(error: debug_toolkit::aws::AwsError) -> Self {
+        Self::Run(RunError::Aws(error))
+    }
+}
+
+async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<Launch, LaunchError> {
+    let cluster = describe_cluster(&app.ecs, &request.cluster)
+        .await?
+        .ok_or_else(|| Refusal::Unknown(request.cluster.clone()))?;
+    cluster.authorise(&request.requested_by, request.channel.as_deref())?;
+    let plan = plan::plan(request, &cluster, &app.config.limits)?;
+    if let Some(task) = run::existing(&app.ecs, &cluster, &plan).await? {
+        return Ok(Launch::AlreadyRunning(plan, task));
+    }
+    let task = run::run(&app.ecs, &cluster, &plan, until).await?;
+    Ok(Launch::Started(plan, task))
+}
+
+fn conclude(
+    request: &ValidRequest,
+    outcome: Result<Launch, LaunchError>,
+) -> (Message, Result<Value, TransientFailure>) {
+    match outcome {
+        Ok(Launch::Started(plan, task)) => {
+            tracing::info!(task = %task.arn, cluster = %plan.cluster_name, expires_at = %timestamp::format(plan.expires_at), "debug task started");
+            let capped = if plan.capped {
+                " (capped at the cluster's max lifetime)"
+            } else {
+                ""
+            };
+            let message = ready_message(&plan, &task, "is starting", capped);
+            (
+                message,
+                Ok(
+                    json!({"outcome": "launched", "taskArn": task.arn, "expiresAt": timestamp::format(plan.expires_at)}),
+                ),
+            )
+        }
+        Ok(Launch::AlreadyRunning(plan, task)) => {
+            tracing::info!(task = %task.arn, "this request's task is already running; nothing started");
+            let message = ready_message(&plan, &task, "is already running for this request", "");
+            (
+                message,
+                Ok(json!({"outcome": "already-running", "taskArn": task.arn})),
+            )
+        }
+        Err(error) => {
+            let transient = matches!(&error, LaunchError::Run(run) if run.is_transient());
+            tracing::error!(%error, cluster = %request.cluster, transient, "no debug task started");
+            let message = Message::new(format!(
+                ":x: No debug task was started on `{}`: {}",
+                escape(&request.cluster),
+                escape(&error.to_string())
+            ));
+            let result = if transient {
+                Err(TransientFailure(error.to_string()))
+            } else {
+                Ok(json!({"outcome": "refused", "reason": error.to_string()}))
+            };
+            (message, result)
+        }
+    }
+}
+
+fn ready_message(plan: &LaunchPlan, task: &TaskView, state: &str, capped: &str) -> Message {
+    Message::new(format!(
+        ":toolbox: Debug task `{}` on `{}` {state}. It expires at {} ({} after the request){capped}. Connect with ECS Exec once it is RUNNING:",
+        escape(task.id()),
+        escape(&plan.cluster_name),
+        timestamp::format(plan.expires_at),
+        format_minutes(plan.ttl_minutes),
+    ))
+    .command(&connect_command(&plan.cluster_name, task.id()))
+}

@@ -1,0 +1,41 @@
+//! `debug-launcher`: runs one debug-toolkit task per `Debug Task Requested` event (contract
+//! section 4) and tells the requester the task id and the exact ECS Exec command.
+//!
+//! The event comes from a bus others may write to, so nothing in it is trusted: ids are checked,
+//! the cluster must be managed and must allow the requester, the reason is sanitised into a tag,
+//! and the `responseUrl` is contacted only when `SLACK_RESPONSE_URL_PREFIXES` admits it.
+
+pub mod config;
+pub mod handler;
+pub mod plan;
+pub mod report;
+pub mod request;
+pub mod run;
+
+pub use config::Config;
+pub use handler::handle;
+
+use debug_toolkit::secrets::SecretCell;
+use debug_toolkit::slack::SlackClient;
+
+/// Clients and settings built once per cold start.
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub ecs: aws_sdk_ecs::Client,
+    pub secrets_manager: aws_sdk_secretsmanager::Client,
+    pub slack: SlackClient,
+    pub bot_token: SecretCell,
+}
+
+impl App {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig, slack: SlackClient) -> Self {
+        Self {
+            bot_token: SecretCell::new(config.bot_token.clone()),
+            config,
+            ecs: aws_sdk_ecs::Client::new(sdk),
+            secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
+            slack,
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! A launch request checked before any AWS call: well-formed ids, a ttl, a fresh event.
+
+use debug_toolkit::launch::{LaunchRequest, DETAIL_TYPE, SOURCE};
+use debug_toolkit::timestamp::EpochSeconds;
+use serde_json::Value;
+
+/// Requests older than this are not launched (the requester has long moved on; a replay from a
+/// dead-letter queue must not start a task hours later).
+pub const MAX_AGE_SECONDS: i64 = 15 * 60;
+/// Allowed clock skew for events stamped in the future.
+pub const MAX_SKEW_SECONDS: i64 = 5 * 60;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidRequest {
+    pub cluster: String,
+    pub requested_by: String,
+    pub channel: Option<String>,
+    pub response_url: Option<String>,
+    pub ttl_minutes: u32,
+    pub reason: String,
+    /// The request's identity: `requestId`, else the EventBridge event id.
+    pub request_id: String,
+    /// When it was requested (the event's `time`): the task's launched-at, stable on redelivery.
+    pub requested_at: EpochSeconds,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    #[error("not a launch request (source {event_source:?}, detail-type {detail_type:?})")]
+    NotALaunch {
+        event_source: String,
+        detail_type: String,
+    },
+    #[error("the launch request is malformed: {0}")]
+    Malformed(String),
+    #[error("the launch request is {0} minutes old; ask again with `start`")]
+    Stale(i64),
+}
+
+fn is_slack_id(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn is_cluster_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The `responseUrl` of a request, read even from a detail too broken to parse, so that the
+/// requester can be told why nothing happened.
+pub fn response_url_of(detail: &Value) -> Option<String> {
+    detail["responseUrl"].as_str().map(str::to_string)
+}
+
+pub fn validate(
+    source: &str,
+    detail_type: &str,
+    event_id: Option<&str>,
+    event_time: Option<EpochSeconds>,
+    detail: &Value,
+    now: EpochSeconds,
+) -> Result<ValidRequest, RequestError> {
+    if source != SOURCE || detail_type != DETAIL_TYPE {
+        return Err(RequestError::NotALaunch {
+            event_source: source.chars().take(64).collect(),
+            detail_type: detail_type.chars().take(64).collect(),
+        });
+    }
+    let request: LaunchRequest = serde_json::from_value(detail.clone())
+        .map_err(|e| RequestError::Malformed(e.to_string()))?;
+    let malformed = |what: &str| RequestError::Malformed(what.to_string());
+    if !is_cluster_name(&request.cluster) {
+        return Err(malformed("`cluster` must be an ECS cluster name"));
+    }
+    if !is_slack_id(&request.requested_by) {
+        return Err(malformed("`requestedBy` must be a Slack user id"));
+    }
+    let channel = request.channel_id.clone().filter(|c| !c.is_empty());
+    if channel.as_deref().is_some_and(|c| !is_slack_id(c)) {
+        return Err(malformed("`channelId` must be a Slack channel id"));
+    }
+    let ttl_minutes = request.ttl_minutes().map_err(RequestError::Malformed)?;
+    let request_id = request
+        .request_id
+        .clone()
+        .filter(|r| !r.is_empty())
+        .or_else(|| event_id.map(str::to_string))
+        .ok_or_else(|| malformed("it has neither `requestId` nor an event id"))?;
+    let requested_at = event_time.unwrap_or(now);
+    let age = now - requested_at;
+    if age > MAX_AGE_SECONDS {
+        return Err(RequestError::Stale(age / 60));
+    }
+    if age < -MAX_SKEW_SECONDS {
+        return Err(malformed("its `time` is in the future"));
+    }
+    Ok(ValidRequest {
+        cluster: request.cluster,
+        requested_by: request.requested_by,
+        channel,
+        response_url: request.response_url.filter(|u| !u.is_empty()),
+        ttl_minutes,
+        reason: request.reason.unwrap_or_default(),
+        request_id,
+        requested_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: EpochSeconds = 1_795_000_000;
+
+    fn check(detail: Value, time: Option<EpochSeconds>) -> Result<ValidRequest, RequestError> {
+        validate(SOURCE, DETAIL_TYPE, Some("event-1"), time, &detail, NOW)
+    }
+
+    #[test]
+    fn a_full_request() {
+        let valid = check(
+            json!({"cluster": "payments-dev", "requestedBy": "U012ABCDEF", "channelId": "C0123",
+                   "responseUrl": "https://hooks.slack.com/commands/1", "ttlMinutes": 90,
+                   "reason": "db timeouts", "requestId": "r-1"}),
+            Some(NOW - 5),
+        )
+        .unwrap();
+        assert_eq!(valid.ttl_minutes, 90);
+        assert_eq!(valid.request_id, "r-1");
+        assert_eq!(valid.requested_at, NOW - 5);
+    }
+
+    #[test]
+    fn defaults_for_the_optional_fields() {
+        let valid = check(json!({"cluster": "c", "requestedBy": "U1"}), None).unwrap();
+        assert_eq!(valid.ttl_minutes, 60);
+        assert_eq!(valid.request_id, "event-1");
+        assert_eq!(valid.channel, None);
+        assert_eq!(valid.requested_at, NOW);
+    }
+
+    #[test]
+    fn refusals() {
+        for (detail, time) in [
+            (json!({"requestedBy": "U1"}), None),
+            (json!({"cluster": "c"}), None),
+            (json!({"cluster": "a b", "requestedBy": "U1"}), None),
+            (
+                json!({"cluster": "c", "requestedBy": "U1,debug-toolkit:managed-by"}),
+                None,
+            ),
+            (
+                json!({"cluster": "c", "requestedBy": "U1", "channelId": "<!channel>"}),
+                None,
+            ),
+            (
+                json!({"cluster": "c", "requestedBy": "U1", "ttlMinutes": -1}),
+                None,
+            ),
+            (json!({"cluster": "c", "requestedBy": 7}), None),
+            (json!("not an object"), None),
+            (
+                json!({"cluster": "c", "requestedBy": "U1"}),
+                Some(NOW + 3600),
+            ),
+        ] {
+            assert!(
+                matches!(check(detail.clone(), time), Err(RequestError::Malformed(_))),
+                "{detail}"
+            );
+        }
+        assert_eq!(
+            check(
+                json!({"cluster": "c", "requestedBy": "U1"}),
+                Some(NOW - 3600)
+            ),
+            Err(RequestError::Stale(60))
+        );
+        assert!(matches!(
+            validate("aws.ecs", DETAIL_TYPE, None, None, &json!({}), NOW),
+            Err(RequestError::NotALaunch { .. })
+        ));
+    }
+}

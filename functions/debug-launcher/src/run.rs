@@ -1,0 +1,184 @@
+//! Running the planned task: one `RunTask` with the request's token, retried with backoff while
+//! the failure is one that time can fix (capacity, throttling, IAM propagation), within the deadline.
+
+use crate::plan::LaunchPlan;
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::operation::run_task::RunTaskError;
+use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration};
+use debug_toolkit::aws::{describe_sdk_error, has_code, AwsError};
+use debug_toolkit::cluster::ClusterSettings;
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::debug_task::TaskView;
+use debug_toolkit::ecs::{running_family_tasks, tags, task_view};
+use debug_toolkit::tags::STARTED_BY;
+use std::time::Duration;
+
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("ECS refused to run the task: {0}")]
+    Refused(String),
+    #[error("ECS could not run the task after {attempts} attempts: {last}")]
+    GaveUp { attempts: u32, last: String },
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+}
+
+impl RunError {
+    /// Worth another delivery of the event later (Lambda's own retries, then the DLQ).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::GaveUp { .. })
+    }
+}
+
+/// A RUNNING debug task already started for this request (same token), if any.
+pub async fn existing(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &ClusterSettings,
+    plan: &LaunchPlan,
+) -> Result<Option<TaskView>, AwsError> {
+    let tasks = running_family_tasks(ecs, cluster, &plan.family).await?;
+    Ok(tasks
+        .into_iter()
+        .find(|t| t.is_debug_task() && t.request() == Some(plan.client_token.as_str())))
+}
+
+enum Attempt {
+    Started(TaskView),
+    Retry(String),
+    Conflict,
+}
+
+pub async fn run(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &ClusterSettings,
+    plan: &LaunchPlan,
+    until: Deadline,
+) -> Result<TaskView, RunError> {
+    let mut backoff = FIRST_BACKOFF;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let last = match attempt(ecs, plan).await? {
+            Attempt::Started(task) => return Ok(task),
+            Attempt::Conflict => {
+                // The token was used with other parameters: the request was served before.
+                return existing(ecs, cluster, plan).await?.ok_or_else(|| {
+                    RunError::Refused(
+                        "this request was already used for a task that is no longer running".into(),
+                    )
+                });
+            }
+            Attempt::Retry(reason) => reason,
+        };
+        if until.remaining() <= backoff {
+            return Err(RunError::GaveUp { attempts, last });
+        }
+        tracing::warn!(attempt = attempts, reason = %last, "RunTask did not start the task, retrying");
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt, RunError> {
+    let network = AwsVpcConfiguration::builder()
+        .set_subnets(Some(plan.subnets.clone()))
+        .set_security_groups(Some(plan.security_groups.clone()))
+        .assign_public_ip(AssignPublicIp::Disabled)
+        .build()
+        .expect("subnets are always set");
+    let result = ecs
+        .run_task()
+        .cluster(&plan.cluster_arn)
+        .task_definition(&plan.family)
+        .launch_type(LaunchType::Fargate)
+        .count(1)
+        .enable_execute_command(true)
+        .started_by(STARTED_BY)
+        .client_token(&plan.client_token)
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .awsvpc_configuration(network)
+                .build(),
+        )
+        .set_tags(Some(tags(plan.tags.iter().cloned())))
+        .send()
+        .await;
+    let output = match result {
+        Ok(output) => output,
+        Err(e) if has_code(&e, "ConflictException") => return Ok(Attempt::Conflict),
+        Err(e) if is_retryable(&e) => return Ok(Attempt::Retry(describe_sdk_error(&e))),
+        Err(e) => return Err(RunError::Refused(describe_sdk_error(&e))),
+    };
+    if let Some(task) = output.tasks().first() {
+        return Ok(Attempt::Started(task_view(task)));
+    }
+    let reasons: Vec<String> = output
+        .failures()
+        .iter()
+        .map(|f| f.reason().unwrap_or("unknown").to_string())
+        .collect();
+    let joined = if reasons.is_empty() {
+        "no task and no failure in the answer".to_string()
+    } else {
+        reasons.join("; ")
+    };
+    if reasons.iter().any(|r| is_capacity(r)) {
+        Ok(Attempt::Retry(joined))
+    } else {
+        Err(RunError::Refused(joined))
+    }
+}
+
+/// RunTask `failures` that time can fix.
+pub fn is_capacity(reason: &str) -> bool {
+    let lower = reason.to_ascii_lowercase();
+    lower.contains("capacity")
+        || lower.starts_with("resource:")
+        || lower.starts_with("agent")
+        || lower.contains("rate exceeded")
+}
+
+/// Errors left after the SDK's own retries that may still clear within the invocation.
+fn is_retryable(error: &SdkError<RunTaskError>) -> bool {
+    match error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
+        SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(service) => {
+            let err = service.err();
+            let message = err.message().unwrap_or("").to_ascii_lowercase();
+            matches!(
+                err.code(),
+                Some("ThrottlingException" | "ServerException" | "ServiceUnavailableException")
+            ) || service.raw().status().is_server_error()
+                || (matches!(
+                    err.code(),
+                    Some("InvalidParameterException" | "ClientException")
+                ) && message.contains("assume")
+                    && message.contains("role"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_failures_are_retried() {
+        for reason in [
+            "Capacity is unavailable at this time. Please try again later or in a different availability zone",
+            "RESOURCE:MEMORY",
+            "AGENT",
+            "Rate exceeded",
+        ] {
+            assert!(is_capacity(reason), "{reason}");
+        }
+        for reason in ["MISSING", "ATTRIBUTE", "Task definition is inactive"] {
+            assert!(!is_capacity(reason), "{reason}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! `extend <task-id> [<duration>]`: push a debug task's expiry, never past the cluster's max
+//! lifetime counted from the task's start.
+
+use super::{locate, Caller, CommandError};
+use crate::grammar::TaskRef;
+use crate::App;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::duration::format_minutes;
+use debug_toolkit::ecs::tags;
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::tags::EXPIRES_AT;
+use debug_toolkit::timestamp::{self, EpochSeconds};
+
+pub const DEFAULT_EXTENSION_MINUTES: u32 = 60;
+
+/// When the new expiry falls: `max(expiry, now) + extension`, capped at `start + max lifetime`.
+/// `None` when the cap leaves nothing to add.
+pub fn new_expiry(
+    current: Option<EpochSeconds>,
+    start: Option<EpochSeconds>,
+    now: EpochSeconds,
+    extension_minutes: u32,
+    max_lifetime_minutes: u32,
+) -> Option<EpochSeconds> {
+    let from = current.unwrap_or(now).max(now);
+    let wanted = from + i64::from(extension_minutes) * 60;
+    let cap = start.unwrap_or(now) + i64::from(max_lifetime_minutes) * 60;
+    let expiry = wanted.min(cap);
+    (expiry > current.unwrap_or(i64::MIN) && expiry > now).then_some(expiry)
+}
+
+pub async fn extend(
+    app: &App,
+    caller: &Caller<'_>,
+    task: &TaskRef,
+    minutes: Option<u32>,
+    now: EpochSeconds,
+) -> Result<Message, CommandError> {
+    let (cluster, found) = locate::task(app, caller, task).await?;
+    if !found.is_debug_task() {
+        return Err(CommandError::NotDebug {
+            task: found.id().to_string(),
+            cluster: cluster.name,
+        });
+    }
+    let extension = minutes.unwrap_or(DEFAULT_EXTENSION_MINUTES);
+    let max = cluster.max_lifetime_minutes(&app.config.limits);
+    let current = found.expires_at();
+    let expiry = new_expiry(current, found.start(), now, extension, max).ok_or_else(|| {
+        CommandError::CannotExtend {
+            task: found.id().to_string(),
+            why: format!(
+                "it already runs until the cluster's max lifetime of {}",
+                format_minutes(max)
+            ),
+        }
+    })?;
+    app.ecs
+        .tag_resource()
+        .resource_arn(&found.arn)
+        .set_tags(Some(tags([(EXPIRES_AT, timestamp::format(expiry))])))
+        .send()
+        .await
+        .map_err(AwsError::of("TagResource"))?;
+    tracing::info!(task = %found.arn, user = caller.user, expires_at = %timestamp::format(expiry), "debug task extended");
+    let capped = if expiry < current.unwrap_or(now).max(now) + i64::from(extension) * 60 {
+        " (capped at the cluster's max lifetime)"
+    } else {
+        ""
+    };
+    Ok(Message::new(format!(
+        ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}.",
+        escape(found.id()),
+        escape(&cluster.name),
+        timestamp::format(expiry),
+        timestamp::describe_span(expiry - now),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: EpochSeconds = 1_000_000;
+    const M: i64 = 60;
+
+    #[test]
+    fn expiry_rules() {
+        // (current expiry, start, extension, max lifetime) → new expiry
+        let cases = [
+            (
+                Some(NOW + 10 * M),
+                Some(NOW - 50 * M),
+                60,
+                240,
+                Some(NOW + 70 * M),
+            ),
+            (None, Some(NOW - 50 * M), 60, 240, Some(NOW + 60 * M)),
+            (
+                Some(NOW - 5 * M),
+                Some(NOW - 65 * M),
+                30,
+                240,
+                Some(NOW + 30 * M),
+            ),
+            (
+                Some(NOW + 10 * M),
+                Some(NOW - 200 * M),
+                60,
+                240,
+                Some(NOW + 40 * M),
+            ),
+            (Some(NOW + 40 * M), Some(NOW - 200 * M), 60, 240, None),
+            (Some(NOW + 10 * M), Some(NOW - 300 * M), 60, 240, None),
+            (Some(NOW + 10 * M), None, 60, 30, Some(NOW + 30 * M)),
+        ];
+        for (current, start, extension, max, expected) in cases {
+            assert_eq!(
+                new_expiry(current, start, NOW, extension, max),
+                expected,
+                "{current:?} {start:?} {extension} {max}"
+            );
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! `start <cluster> [<ttl>] [reason…]`: authorise, then hand the launch to EventBridge.
+
+use super::{locate, mention, Caller, CommandError};
+use crate::App;
+use aws_sdk_eventbridge::types::PutEventsRequestEntry;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::duration::format_minutes;
+use debug_toolkit::launch::{LaunchRequest, DEFAULT_TTL_MINUTES, DETAIL_TYPE, SOURCE};
+use debug_toolkit::slack::{escape, Message};
+use serde_json::json;
+
+pub async fn start(
+    app: &App,
+    caller: &Caller<'_>,
+    cluster: &str,
+    ttl_minutes: Option<u32>,
+    reason: &str,
+) -> Result<Message, CommandError> {
+    let settings = locate::allowed_cluster(app, caller, cluster).await?;
+    settings.task_family()?;
+    let max = settings.max_lifetime_minutes(&app.config.limits);
+    let asked = ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
+    let ttl = asked.min(max);
+    let request = LaunchRequest {
+        cluster: settings.name.clone(),
+        requested_by: caller.user.to_string(),
+        channel_id: caller.channel.map(str::to_string),
+        response_url: caller.response_url.map(str::to_string),
+        ttl_minutes: Some(json!(ttl)),
+        reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
+        request_id: Some(caller.request_id.to_string()),
+    };
+    put_launch_request(app, &request).await?;
+    tracing::info!(cluster = %settings.name, user = caller.user, ttl, "launch request queued");
+    let capped = if ttl < asked {
+        format!(
+            " (capped from {}: the cluster's max lifetime)",
+            format_minutes(asked)
+        )
+    } else {
+        String::new()
+    };
+    Ok(Message::new(format!(
+        ":hourglass_flowing_sand: Starting a debug task on `{}` for {}{capped}, requested by {}. I will post the connect command here when it is running.",
+        escape(&settings.name),
+        format_minutes(ttl),
+        mention(caller.user),
+    )))
+}
+
+async fn put_launch_request(app: &App, request: &LaunchRequest) -> Result<(), CommandError> {
+    let detail = serde_json::to_string(request).expect("a launch request serialises");
+    let entry = PutEventsRequestEntry::builder()
+        .event_bus_name(&app.config.event_bus_name)
+        .source(SOURCE)
+        .detail_type(DETAIL_TYPE)
+        .detail(detail)
+        .build();
+    let output = app
+        .events
+        .put_events()
+        .entries(entry)
+        .send()
+        .await
+        .map_err(AwsError::of("PutEvents"))?;
+    match output.entries().first() {
+        Some(entry) if output.failed_entry_count() == 0 && entry.event_id().is_some() => Ok(()),
+        Some(entry) => Err(CommandError::NotQueued(format!(
+            "{}: {}",
+            entry.error_code().unwrap_or("error"),
+            entry.error_message().unwrap_or("no message")
+        ))),
+        None => Err(CommandError::NotQueued("no entry in the answer".into())),
+    }
+}

@@ -1,0 +1,41 @@
+//! `stop <task-id>`: stop one debug task; any other task is refused and left alone.
+
+use super::{locate, mention, Caller, CommandError};
+use crate::grammar::TaskRef;
+use crate::App;
+use debug_toolkit::aws::{has_code, AwsError};
+use debug_toolkit::slack::{escape, Message};
+
+pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Message, CommandError> {
+    let (cluster, found) = locate::task(app, caller, task).await?;
+    if !found.is_debug_task() {
+        tracing::warn!(task = %found.arn, user = caller.user, "refused to stop a task that is not a debug task");
+        return Err(CommandError::NotDebug {
+            task: found.id().to_string(),
+            cluster: cluster.name,
+        });
+    }
+    let reason = format!("Stopped from Slack by {}", caller.user);
+    match app
+        .ecs
+        .stop_task()
+        .cluster(&cluster.arn)
+        .task(&found.arn)
+        .reason(reason.chars().take(255).collect::<String>())
+        .send()
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if has_code(&e, "InvalidParameterException") => {
+            return Err(CommandError::NotFound(found.id().to_string()))
+        }
+        Err(e) => return Err(AwsError::of("StopTask")(e).into()),
+    }
+    tracing::info!(task = %found.arn, user = caller.user, "debug task stopped from Slack");
+    Ok(Message::new(format!(
+        ":octagonal_sign: Stopping debug task `{}` on `{}` (asked by {}).",
+        escape(found.id()),
+        escape(&cluster.name),
+        mention(caller.user)
+    )))
+}

@@ -1,0 +1,28 @@
+//! Configuration, read once from the environment.
+
+use debug_toolkit::cluster::Limits;
+use debug_toolkit::config::{limits_from_env, var, ConfigError};
+use debug_toolkit::secrets::SecretSource;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `EVENT_BUS_NAME` (default `default`).
+    pub event_bus_name: String,
+    /// `SLACK_SIGNING_SECRET` or `SLACK_SIGNING_SECRET_ARN`.
+    pub signing_secret: SecretSource,
+    /// `MAX_LIFETIME_MINUTES` / `IDLE_TIMEOUT_MINUTES`, for clusters without their tags.
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            event_bus_name: var("EVENT_BUS_NAME").unwrap_or_else(|| "default".to_string()),
+            signing_secret: SecretSource::from_env(
+                "SLACK_SIGNING_SECRET",
+                "SLACK_SIGNING_SECRET_ARN",
+            ),
+            limits: limits_from_env()?,
+        })
+    }
+}

@@ -1,0 +1,121 @@
+//! One Function URL request: size, signature, then the command, answered within Slack's 3 s.
+
+use crate::commands::{self, Caller, CommandError};
+use crate::form::SlashCommand;
+use crate::grammar;
+use crate::http::{BodyError, HttpReply, IncomingRequest};
+use crate::signature;
+use crate::App;
+use debug_toolkit::slack::Message;
+use debug_toolkit::timestamp::EpochSeconds;
+use serde_json::Value;
+use std::time::Duration;
+
+/// Slack gives up after 3 s; commands get this much of it, the rest is for the answer to travel.
+pub const COMMAND_BUDGET: Duration = Duration::from_millis(2400);
+
+pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
+    let request = match IncomingRequest::parse(event) {
+        Ok(request) => request,
+        Err(error) => {
+            tracing::warn!(%error, "not a Function URL request");
+            return HttpReply::text(400, "not a Function URL request");
+        }
+    };
+    if !request.method().eq_ignore_ascii_case("POST") {
+        return HttpReply::text(405, "slash commands are POSTed");
+    }
+    let body = match request.raw_body() {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            tracing::warn!("request refused: body too large");
+            return HttpReply::text(413, "request body too large");
+        }
+        Err(error @ BodyError::NotBase64) => {
+            tracing::warn!(%error, "request refused");
+            return HttpReply::text(400, "malformed body");
+        }
+    };
+    let secret = match app.signing_secret.get(&app.secrets_manager).await {
+        Ok(secret) => secret,
+        Err(error) => {
+            tracing::error!(%error, "cannot verify Slack requests without the signing secret; refusing every request");
+            return HttpReply::text(500, "the signing secret is not configured");
+        }
+    };
+    let verified = signature::verify(
+        &secret,
+        request.header("x-slack-request-timestamp"),
+        request.header("x-slack-signature"),
+        &body,
+        now,
+    );
+    if let Err(why) = verified {
+        tracing::warn!(reason = %why, source_ip = ?request.request.request_context.http.source_ip, "request refused: not signed by Slack");
+        return HttpReply::text(401, "invalid Slack signature");
+    }
+    let message = match SlashCommand::parse(&body) {
+        Ok(form) => answer(app, &request, &form, now).await,
+        Err(error) => {
+            tracing::warn!(%error, "signed request is not a slash command");
+            Message::new(":warning: That request was not a slash command I can read.")
+        }
+    };
+    HttpReply::json(200, &message.ephemeral())
+}
+
+async fn answer(
+    app: &App,
+    request: &IncomingRequest,
+    form: &SlashCommand,
+    now: EpochSeconds,
+) -> Message {
+    let request_id = if form.trigger_id.is_empty() {
+        request.request_id()
+    } else {
+        form.trigger_id.as_str()
+    };
+    let caller = Caller {
+        user: &form.user_id,
+        channel: form.channel(),
+        response_url: form.response_url(),
+        request_id,
+    };
+    let command = match grammar::parse(&form.text) {
+        Ok(command) => command,
+        Err(error) => return CommandError::from(error).message(),
+    };
+    let verb = verb(&command);
+    let outcome =
+        tokio::time::timeout(COMMAND_BUDGET, commands::run(app, &caller, command, now)).await;
+    match outcome {
+        Ok(Ok(message)) => {
+            tracing::info!(verb, user = caller.user, channel = ?caller.channel, "command answered");
+            message
+        }
+        Ok(Err(error)) => {
+            tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "command refused or failed");
+            error.message()
+        }
+        Err(_) => {
+            tracing::error!(
+                verb,
+                user = caller.user,
+                "command did not finish within Slack's time limit"
+            );
+            Message::new(format!(
+                ":warning: AWS did not answer in time, so I cannot tell whether `{verb}` took effect. Run `list` in a minute to see."
+            ))
+        }
+    }
+}
+
+fn verb(command: &grammar::Command) -> &'static str {
+    match command {
+        grammar::Command::Help => "help",
+        grammar::Command::Start { .. } => "start",
+        grammar::Command::List { .. } => "list",
+        grammar::Command::Stop { .. } => "stop",
+        grammar::Command::Extend { .. } => "extend",
+    }
+}

@@ -1,0 +1,40 @@
+//! `slack-command`: the Slack slash command behind a Lambda Function URL (contract section 3).
+//!
+//! Every request is checked for size and Slack's signature before anything else; a verified
+//! command is parsed, authorised from the cluster's tags and answered within Slack's 3 s. `start`
+//! only puts a `Debug Task Requested` event on the bus: `debug-launcher` does the slow part.
+
+pub mod commands;
+pub mod config;
+pub mod form;
+pub mod grammar;
+pub mod handler;
+pub mod http;
+pub mod signature;
+
+pub use config::Config;
+pub use handler::handle;
+
+use debug_toolkit::secrets::SecretCell;
+
+/// Clients and settings built once per cold start.
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub ecs: aws_sdk_ecs::Client,
+    pub events: aws_sdk_eventbridge::Client,
+    pub secrets_manager: aws_sdk_secretsmanager::Client,
+    pub signing_secret: SecretCell,
+}
+
+impl App {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+        Self {
+            signing_secret: SecretCell::new(config.signing_secret.clone()),
+            config,
+            ecs: aws_sdk_ecs::Client::new(sdk),
+            events: aws_sdk_eventbridge::Client::new(sdk),
+            secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
+        }
+    }
+}

@@ -1,0 +1,20 @@
+use debug_toolkit::timestamp;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use serde_json::Value;
+use slack_command::{handle, App, Config};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = Config::from_env()?;
+    let sdk = debug_toolkit::aws::load_sdk_config().await;
+    let app = App::new(config, &sdk);
+    // Read once per cold start, before any request: a forged request then causes no AWS call.
+    if let Err(error) = app.signing_secret.get(&app.secrets_manager).await {
+        tracing::error!(%error, "the Slack signing secret is unavailable; requests will be refused until it can be read");
+    }
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async {
+        Ok::<_, Error>(handle(&app, event.payload, timestamp::now()).await)
+    }))
+    .await
+}

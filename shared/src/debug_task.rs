@@ -1,0 +1,150 @@
+//! A task as this service judges it: is it a debug task of ours, who asked for it, when it
+//! started and when it expires, and how to connect to it.
+
+use crate::tags;
+use crate::timestamp::{self, EpochSeconds};
+use std::collections::BTreeMap;
+
+/// The container every debug-toolkit task definition names.
+pub const CONTAINER: &str = "debug-toolkit";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskView {
+    pub arn: String,
+    pub cluster_arn: String,
+    pub started_by: Option<String>,
+    pub last_status: Option<String>,
+    pub started_at: Option<EpochSeconds>,
+    pub created_at: Option<EpochSeconds>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl TaskView {
+    pub fn id(&self) -> &str {
+        task_id(&self.arn)
+    }
+
+    fn tag(&self, key: &str) -> Option<&str> {
+        self.tags.get(key).map(String::as_str)
+    }
+
+    /// Ours to stop, extend or report on: started by this service **and** tagged as managed.
+    pub fn is_debug_task(&self) -> bool {
+        self.started_by.as_deref() == Some(tags::STARTED_BY)
+            && self.tag(tags::MANAGED_BY) == Some(tags::MANAGED_BY_VALUE)
+    }
+
+    pub fn requested_by(&self) -> Option<&str> {
+        self.tag(tags::REQUESTED_BY)
+    }
+
+    pub fn channel(&self) -> Option<&str> {
+        self.tag(tags::CHANNEL)
+    }
+
+    pub fn request(&self) -> Option<&str> {
+        self.tag(tags::REQUEST)
+    }
+
+    pub fn expires_at(&self) -> Option<EpochSeconds> {
+        self.tag(tags::EXPIRES_AT).and_then(timestamp::parse)
+    }
+
+    /// When it started: `startedAt`, else `createdAt`, else the launched-at tag.
+    pub fn start(&self) -> Option<EpochSeconds> {
+        self.started_at
+            .or(self.created_at)
+            .or_else(|| self.tag(tags::LAUNCHED_AT).and_then(timestamp::parse))
+    }
+}
+
+/// The last segment of a task ARN (`arn:…:task/<cluster>/<id>`), or the text itself.
+pub fn task_id(arn_or_id: &str) -> &str {
+    arn_or_id.rsplit('/').next().unwrap_or(arn_or_id)
+}
+
+/// The cluster named in a task ARN of the long format (`arn:…:task/<cluster>/<id>`).
+pub fn cluster_of_task_arn(arn: &str) -> Option<&str> {
+    let resource = arn.strip_prefix("arn:")?.split(':').nth(4)?;
+    let mut parts = resource.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("task"), Some(cluster), Some(id), None) if !cluster.is_empty() && !id.is_empty() => {
+            Some(cluster)
+        }
+        _ => None,
+    }
+}
+
+/// The exact ECS Exec command that opens a shell in a debug task.
+pub fn connect_command(cluster: &str, task_id: &str) -> String {
+    format!(
+        "aws ecs execute-command --cluster {cluster} --task {task_id} --container {CONTAINER} --interactive --command /bin/sh"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(started_by: Option<&str>, managed: Option<&str>) -> TaskView {
+        let mut tags = BTreeMap::new();
+        if let Some(value) = managed {
+            tags.insert(tags::MANAGED_BY.to_string(), value.to_string());
+        }
+        TaskView {
+            arn: "arn:aws:ecs:eu-west-1:123456789012:task/payments-dev/0123456789abcdef0123456789abcdef"
+                .into(),
+            started_by: started_by.map(str::to_string),
+            tags,
+            ..TaskView::default()
+        }
+    }
+
+    #[test]
+    fn a_debug_task_needs_both_marks() {
+        assert!(task(Some("debug-toolkit"), Some("ecs-debug-toolkit")).is_debug_task());
+        assert!(!task(Some("debug-toolkit"), None).is_debug_task());
+        assert!(!task(None, Some("ecs-debug-toolkit")).is_debug_task());
+        assert!(!task(Some("ecs-svc/123"), Some("ecs-debug-toolkit")).is_debug_task());
+        assert!(!task(Some("debug-toolkit"), Some("other")).is_debug_task());
+    }
+
+    #[test]
+    fn ids_and_clusters_from_arns() {
+        let t = task(None, None);
+        assert_eq!(t.id(), "0123456789abcdef0123456789abcdef");
+        assert_eq!(cluster_of_task_arn(&t.arn), Some("payments-dev"));
+        assert_eq!(
+            cluster_of_task_arn("arn:aws:ecs:eu-west-1:123456789012:task/0123456789abcdef"),
+            None,
+            "old ARN format names no cluster"
+        );
+        assert_eq!(cluster_of_task_arn("0123456789abcdef"), None);
+        assert_eq!(
+            cluster_of_task_arn("arn:aws:ecs:eu-west-1:1:task/a/b/c"),
+            None
+        );
+        assert_eq!(task_id("abc"), "abc");
+    }
+
+    #[test]
+    fn start_prefers_started_then_created_then_tag() {
+        let mut t = task(None, None);
+        assert_eq!(t.start(), None);
+        t.tags
+            .insert(tags::LAUNCHED_AT.into(), "2026-11-28T10:00:00Z".into());
+        assert_eq!(t.start(), timestamp::parse("2026-11-28T10:00:00Z"));
+        t.created_at = Some(5);
+        assert_eq!(t.start(), Some(5));
+        t.started_at = Some(7);
+        assert_eq!(t.start(), Some(7));
+    }
+
+    #[test]
+    fn connect_command_is_exact() {
+        assert_eq!(
+            connect_command("payments-dev", "abc"),
+            "aws ecs execute-command --cluster payments-dev --task abc --container debug-toolkit --interactive --command /bin/sh"
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! Posting to Slack: a `response_url` (only when the allow-list admits it) or `chat.postMessage`
+//! with the bot token. Redirects are never followed, so an admitted URL cannot bounce us elsewhere.
+
+use super::response_url::{redact, ResponseUrlPolicy};
+use super::Message;
+use crate::secrets::Secret;
+use serde_json::Value;
+use std::time::Duration;
+
+pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
+const ATTEMPTS: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    #[error("response_url {0} is not in SLACK_RESPONSE_URL_PREFIXES; it was not contacted")]
+    Refused(String),
+    #[error("Slack answered HTTP {status} to {target}")]
+    Status { target: String, status: u16 },
+    #[error("Slack refused {target}: {error}")]
+    Api { target: String, error: String },
+    #[error("Slack could not be reached at {target}: {error}")]
+    Unreachable { target: String, error: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct SlackClient {
+    http: reqwest::Client,
+    api_base: String,
+    response_urls: ResponseUrlPolicy,
+}
+
+impl SlackClient {
+    /// From `SLACK_API_BASE_URL` and `SLACK_RESPONSE_URL_PREFIXES`.
+    pub fn from_env() -> Self {
+        Self::new(
+            std::env::var("SLACK_API_BASE_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_API_BASE.to_string()),
+            ResponseUrlPolicy::from_env(),
+        )
+    }
+
+    pub fn new(api_base: String, response_urls: ResponseUrlPolicy) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("the HTTP client's settings are static and valid");
+        Self {
+            http,
+            api_base: api_base.trim_end_matches('/').to_string(),
+            response_urls,
+        }
+    }
+
+    pub fn admits(&self, response_url: &str) -> bool {
+        self.response_urls.allows(response_url).is_some()
+    }
+
+    /// Posts an ephemeral message to a slash command's `response_url`.
+    pub async fn respond(&self, response_url: &str, message: &Message) -> Result<(), SlackError> {
+        let target = redact(response_url);
+        let Some(url) = self.response_urls.allows(response_url) else {
+            tracing::warn!(response_url = %target, "response_url refused: not in SLACK_RESPONSE_URL_PREFIXES");
+            return Err(SlackError::Refused(target));
+        };
+        let body = message.ephemeral();
+        self.with_retries(&target, || self.http.post(url.clone()).json(&body).send())
+            .await
+            .map(drop)
+    }
+
+    /// `chat.postMessage` to a channel with the bot token.
+    pub async fn post_message(
+        &self,
+        token: &Secret,
+        channel: &str,
+        message: &Message,
+    ) -> Result<(), SlackError> {
+        let target = "chat.postMessage".to_string();
+        let url = format!("{}/chat.postMessage", self.api_base);
+        let body = message.to_channel(channel);
+        let answer = self
+            .with_retries(&target, || {
+                self.http
+                    .post(&url)
+                    .bearer_auth(token.expose())
+                    .json(&body)
+                    .send()
+            })
+            .await?;
+        let reply: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+        if reply["ok"] == Value::Bool(true) {
+            Ok(())
+        } else {
+            Err(SlackError::Api {
+                target,
+                error: reply["error"]
+                    .as_str()
+                    .unwrap_or("no `ok` in the answer")
+                    .to_string(),
+            })
+        }
+    }
+
+    /// Retries network errors, 429 and 5xx; returns the body of the 2xx answer.
+    async fn with_retries<F, Fut>(&self, target: &str, send: F) -> Result<String, SlackError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<reqwest::Response, reqwest::Error>>,
+    {
+        let mut backoff = FIRST_BACKOFF;
+        let mut attempt = 1;
+        loop {
+            let failure = match send().await {
+                Ok(response) if response.status().is_success() => {
+                    return Ok(response.text().await.unwrap_or_default());
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let error = SlackError::Status {
+                        target: target.to_string(),
+                        status,
+                    };
+                    if status != 429 && status < 500 {
+                        return Err(error);
+                    }
+                    error
+                }
+                Err(error) => SlackError::Unreachable {
+                    target: target.to_string(),
+                    error: error.without_url().to_string(),
+                },
+            };
+            if attempt == ATTEMPTS {
+                return Err(failure);
+            }
+            tracing::warn!(%failure, attempt, "Slack post failed, retrying");
+            tokio::time::sleep(backoff).await;
+            backoff *= 2;
+            attempt += 1;
+        }
+    }
+}

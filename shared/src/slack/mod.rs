@@ -1,0 +1,9 @@
+//! Talking to Slack: message building, the `response_url` allow-list and the HTTP client.
+
+pub mod client;
+pub mod message;
+pub mod response_url;
+
+pub use client::{SlackClient, SlackError};
+pub use message::{escape, Message};
+pub use response_url::{redact, ResponseUrlPolicy};

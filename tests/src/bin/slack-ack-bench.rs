@@ -1,0 +1,61 @@
+//! Slack's 3-second rule, measured: the time from the Function URL event to `slack-command`'s
+//! answer for signed requests against a warm function and a local moto, plus the AWS calls each
+//! command costs. Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (the release ones, via
+//! `./scripts/bench-slack.sh`).
+
+use integration_tests::launch_world::{LaunchWorld, ALLOWED_USER};
+use std::time::Duration;
+
+const REQUESTS: usize = 100;
+
+#[tokio::main]
+async fn main() {
+    let world = LaunchWorld::start().await;
+    for _ in 0..5 {
+        world.slash(ALLOWED_USER, "C0X", "help").await;
+    }
+    println!("slack-command ack latency, warm, {REQUESTS} signed requests each (Runtime API emulator + local moto)");
+    println!(
+        "{:<32} {:>8} {:>8} {:>8} {:>8}   AWS calls per command",
+        "command", "median", "p95", "worst", "status"
+    );
+    for text in [
+        "start payments-dev 30m bench",
+        "list",
+        "list payments-dev",
+        "help",
+    ] {
+        let mut times = Vec::with_capacity(REQUESTS);
+        let mut statuses = std::collections::BTreeSet::new();
+        world.proxy.reset_counts();
+        for _ in 0..REQUESTS {
+            let answer = world.slash(ALLOWED_USER, "C0X", text).await;
+            statuses.insert(answer.status);
+            times.push(answer.took);
+        }
+        let calls = world.proxy.calls();
+        world.bus.drain().await;
+        times.sort();
+        let per_command: Vec<String> = calls
+            .iter()
+            .map(|(action, n)| format!("{action}×{}", *n as f64 / REQUESTS as f64))
+            .collect();
+        println!(
+            "{:<32} {:>8} {:>8} {:>8} {:>8}   {}",
+            text,
+            ms(times[REQUESTS / 2]),
+            ms(times[REQUESTS * 95 / 100]),
+            ms(times[REQUESTS - 1]),
+            format!("{statuses:?}"),
+            if per_command.is_empty() {
+                "none".to_string()
+            } else {
+                per_command.join(" ")
+            }
+        );
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}

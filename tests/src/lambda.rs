@@ -1,0 +1,38 @@
+//! One function as Lambda runs it: its own Runtime API emulator and the real binary polling it.
+
+use crate::function::FunctionProcess;
+use crate::runtime_api::{Reply, RuntimeApi};
+use serde_json::Value;
+use std::time::Duration;
+
+pub struct Lambda {
+    pub runtime: RuntimeApi,
+    pub process: FunctionProcess,
+}
+
+impl Lambda {
+    pub async fn start(name: &str, env: &[(String, String)]) -> Self {
+        let runtime = RuntimeApi::start().await;
+        let process = FunctionProcess::spawn(name, &runtime, env);
+        Self { runtime, process }
+    }
+
+    pub async fn invoke(&self, event: Value, timeout: Duration) -> Reply {
+        self.runtime.invoke(event, timeout).await
+    }
+
+    /// The function's answer; panics when it reported an error instead.
+    pub async fn call(&self, event: Value, timeout: Duration) -> Value {
+        match self.invoke(event, timeout).await {
+            Reply::Response(value) => value,
+            Reply::Error(error) => panic!(
+                "the function failed: {error}\nlogs:\n{}",
+                self.process.logs()
+            ),
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        self.process.logs()
+    }
+}

@@ -1,0 +1,212 @@
+//! Slack played in tests: signed slash-command requests shaped as Function URL events, and a
+//! local server standing in for `response_url`s and the Web API, recording every POST.
+
+use crate::http::serve;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub const SIGNING_SECRET: &str = "test-signing-secret-DO-NOT-LOG-8f74223";
+
+/// One POST Slack received.
+#[derive(Clone, Debug)]
+pub struct Posted {
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: Value,
+}
+
+#[derive(Clone)]
+pub struct SlackServer {
+    pub addr: SocketAddr,
+    posts: Arc<Mutex<Vec<Posted>>>,
+}
+
+impl SlackServer {
+    pub async fn start() -> Self {
+        let posts = Arc::new(Mutex::new(Vec::new()));
+        let router = Router::new()
+            .route("/hooks/{*rest}", post(hook))
+            .route("/api/{method}", post(api))
+            .with_state(posts.clone());
+        Self {
+            addr: serve(router).await,
+            posts,
+        }
+    }
+
+    /// What `SLACK_RESPONSE_URL_PREFIXES` admits for this server.
+    pub fn hooks_prefix(&self) -> String {
+        format!("http://{}/hooks/", self.addr)
+    }
+
+    pub fn response_url(&self, key: &str) -> String {
+        format!(
+            "http://{}/hooks/commands/T0TEST/{key}/SLACKRESPONSETOKEN",
+            self.addr
+        )
+    }
+
+    pub fn api_base(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    pub fn posts(&self) -> Vec<Posted> {
+        self.posts.lock().unwrap().clone()
+    }
+
+    /// Waits for the `n`th POST (1-based) and returns all of them.
+    pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Posted> {
+        let started = Instant::now();
+        loop {
+            let posts = self.posts();
+            if posts.len() >= n || started.elapsed() > timeout {
+                return posts;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn hook(
+    State(posts): State<Arc<Mutex<Vec<Posted>>>>,
+    Path(rest): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> &'static str {
+    record(&posts, format!("/hooks/{rest}"), &headers, &body);
+    "ok"
+}
+
+async fn api(
+    State(posts): State<Arc<Mutex<Vec<Posted>>>>,
+    Path(method): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Json<Value> {
+    record(&posts, format!("/api/{method}"), &headers, &body);
+    Json(json!({"ok": true, "ts": "1.000"}))
+}
+
+fn record(posts: &Mutex<Vec<Posted>>, path: String, headers: &HeaderMap, body: &[u8]) {
+    posts.lock().unwrap().push(Posted {
+        path,
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: serde_json::from_slice(body).unwrap_or(Value::Null),
+    });
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Slack's v0 signature, computed independently of the function's code.
+pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("v0:{timestamp}:").as_bytes());
+    mac.update(body);
+    format!("v0={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// A slash-command form body as Slack sends it.
+pub fn form(user: &str, channel: &str, text: &str, response_url: &str) -> String {
+    let pairs = [
+        ("token", "deprecated-verification-token"),
+        ("team_id", "T0TEST"),
+        ("team_domain", "example"),
+        ("channel_id", channel),
+        ("channel_name", "debugging"),
+        ("user_id", user),
+        ("user_name", "someone"),
+        ("command", "/debug"),
+        ("text", text),
+        ("response_url", response_url),
+        ("trigger_id", &format!("{}.{}.abcdef", now(), rand_suffix())),
+        ("api_app_id", "A0TEST"),
+    ];
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn rand_suffix() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// How the test builds the Function URL event around a body.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub timestamp: Option<String>,
+    pub signature: Option<String>,
+    pub base64: bool,
+}
+
+impl Delivery {
+    /// Signed now with the test secret, body in plain text.
+    pub fn signed(body: &str) -> Self {
+        let timestamp = now().to_string();
+        Self {
+            signature: Some(sign(SIGNING_SECRET, &timestamp, body.as_bytes())),
+            timestamp: Some(timestamp),
+            base64: false,
+        }
+    }
+}
+
+/// The Function URL (payload format 2.0) event Lambda would deliver for Slack's POST.
+pub fn function_url_event(body: &str, delivery: &Delivery) -> Value {
+    let mut event: Value =
+        serde_json::from_str(include_str!("../../events/slack-command/start.json"))
+            .expect("the sample is JSON");
+    let headers = event["headers"].as_object_mut().expect("headers");
+    headers.remove("x-slack-request-timestamp");
+    headers.remove("x-slack-signature");
+    if let Some(ts) = &delivery.timestamp {
+        headers.insert("x-slack-request-timestamp".into(), json!(ts));
+    }
+    if let Some(sig) = &delivery.signature {
+        headers.insert("x-slack-signature".into(), json!(sig));
+    }
+    headers.insert("content-length".into(), json!(body.len().to_string()));
+    event["body"] = if delivery.base64 {
+        json!(base64::engine::general_purpose::STANDARD.encode(body))
+    } else {
+        json!(body)
+    };
+    event["isBase64Encoded"] = json!(delivery.base64);
+    event["requestContext"]["timeEpoch"] = json!(now() * 1000);
+    event
+}

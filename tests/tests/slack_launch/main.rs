@@ -1,0 +1,159 @@
+//! `slack-command` and `debug-launcher` end to end: signed Slack requests through the real
+//! binaries, launch events through EventBridge (routed to SQS in moto), tasks in moto, and Slack's
+//! `response_url` played by a local server.
+
+mod commands;
+mod launcher;
+mod refusals;
+mod start_to_task;
+mod verification;
+
+use aws_sdk_ecs::types::{Task, TaskField};
+use integration_tests::launch_world::{LaunchWorld, ALLOWED_USER, CLUSTER};
+use integration_tests::slack::SIGNING_SECRET;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub fn ecs(world: &LaunchWorld) -> aws_sdk_ecs::Client {
+    aws_sdk_ecs::Client::new(&world.aws)
+}
+
+/// Every task of the cluster (any status) with its tags, as moto describes it.
+pub async fn tasks(world: &LaunchWorld) -> Vec<Task> {
+    let client = ecs(world);
+    let arns = client
+        .list_tasks()
+        .cluster(CLUSTER)
+        .send()
+        .await
+        .expect("ListTasks")
+        .task_arns()
+        .to_vec();
+    if arns.is_empty() {
+        return Vec::new();
+    }
+    let cluster_arn = world.data("ClusterArn");
+    client
+        .describe_tasks()
+        .cluster(CLUSTER)
+        .set_tasks(Some(arns))
+        .include(TaskField::Tags)
+        .send()
+        .await
+        .expect("DescribeTasks")
+        .tasks()
+        .iter()
+        .filter(|t| t.cluster_arn() == Some(cluster_arn.as_str()))
+        .cloned()
+        .collect()
+}
+
+pub async fn task(world: &LaunchWorld, arn: &str) -> Task {
+    tasks(world)
+        .await
+        .into_iter()
+        .find(|t| t.task_arn() == Some(arn))
+        .unwrap_or_else(|| panic!("task {arn} exists"))
+}
+
+pub fn tags(task: &Task) -> BTreeMap<String, String> {
+    task.tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn task_id(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap()
+}
+
+/// `start` from the allowed user, its event through the launcher: the new task's ARN.
+pub async fn start_debug_task(world: &LaunchWorld, text: &str) -> String {
+    let answer = world.slash(ALLOWED_USER, "C0ELSEWHERE", text).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert!(answer.text.contains("Starting a debug task"), "{answer:?}");
+    let events = world.bus.drain().await;
+    assert_eq!(events.len(), 1, "one launch request on the bus");
+    let outcome = world.launch(events[0].clone()).await;
+    assert_eq!(
+        outcome["outcome"],
+        "launched",
+        "{outcome:#}\n{}",
+        world.launcher.logs()
+    );
+    outcome["taskArn"].as_str().expect("taskArn").to_string()
+}
+
+/// Runs a task that is not a debug task in the environment's cluster (as a service would).
+pub async fn run_foreign_task(world: &LaunchWorld) -> String {
+    use aws_sdk_ecs::types::{
+        AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
+        NetworkMode,
+    };
+    let client = ecs(world);
+    client
+        .register_task_definition()
+        .family("payments-api")
+        .requires_compatibilities(Compatibility::Fargate)
+        .network_mode(NetworkMode::Awsvpc)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("api")
+                .image("example/payments-api:1")
+                .memory_reservation(512)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RegisterTaskDefinition");
+    let run = client
+        .run_task()
+        .cluster(CLUSTER)
+        .task_definition("payments-api")
+        .launch_type(LaunchType::Fargate)
+        .started_by("ecs-svc/1234567890")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .awsvpc_configuration(
+                    AwsVpcConfiguration::builder()
+                        .subnets(world.vpc.private_subnets[0].clone())
+                        .security_groups(world.data("SecurityGroupId"))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RunTask");
+    run.tasks()[0].task_arn().unwrap().to_string()
+}
+
+/// The signing secret and the `response_url` token never reach any function's logs.
+pub fn assert_no_secrets_logged(world: &LaunchWorld) {
+    let logs = world.all_logs();
+    assert!(
+        !logs.contains(SIGNING_SECRET),
+        "the signing secret was logged"
+    );
+    assert!(
+        !logs.contains("SLACKRESPONSETOKEN"),
+        "a response_url path (a bearer credential) was logged:\n{logs}"
+    );
+    for line in logs.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "not a JSON log line: {line}"
+        );
+    }
+}
+
+pub const SLACK_WAIT: Duration = Duration::from_secs(5);

@@ -1,0 +1,203 @@
+use crate::*;
+use integration_tests::slack::{form, now, sign, Delivery};
+
+/// Each unverifiable request gets its status, and not one AWS call is made for it.
+#[tokio::test]
+async fn unverified_requests_are_refused_before_any_aws_call() {
+    let world = LaunchWorld::start().await;
+    let body = form(
+        ALLOWED_USER,
+        "C0X",
+        "start payments-dev",
+        &world.slack.response_url("v"),
+    );
+    let fresh = now().to_string();
+    let stale = (now() - 301).to_string();
+    let future = (now() + 301).to_string();
+    let good = sign(SIGNING_SECRET, &fresh, body.as_bytes());
+    let cases: Vec<(&str, Delivery, String, u16)> = vec![
+        (
+            "forged signature",
+            Delivery {
+                timestamp: Some(fresh.clone()),
+                signature: Some(sign("guessed-secret", &fresh, body.as_bytes())),
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "signature of another body",
+            Delivery {
+                timestamp: Some(fresh.clone()),
+                signature: Some(good.clone()),
+                base64: false,
+            },
+            body.replace("start", "stop+"),
+            401,
+        ),
+        (
+            "stale timestamp",
+            Delivery {
+                timestamp: Some(stale.clone()),
+                signature: Some(sign(SIGNING_SECRET, &stale, body.as_bytes())),
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "timestamp from the future",
+            Delivery {
+                timestamp: Some(future.clone()),
+                signature: Some(sign(SIGNING_SECRET, &future, body.as_bytes())),
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "missing signature",
+            Delivery {
+                timestamp: Some(fresh.clone()),
+                signature: None,
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "missing timestamp",
+            Delivery {
+                timestamp: None,
+                signature: Some(good.clone()),
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "no headers at all",
+            Delivery {
+                timestamp: None,
+                signature: None,
+                base64: false,
+            },
+            body.clone(),
+            401,
+        ),
+        (
+            "oversized body, validly signed",
+            {
+                let big = format!("{body}&pad={}", "a".repeat(9000));
+                Delivery {
+                    timestamp: Some(fresh.clone()),
+                    signature: Some(sign(SIGNING_SECRET, &fresh, big.as_bytes())),
+                    base64: false,
+                }
+            },
+            format!("{body}&pad={}", "a".repeat(9000)),
+            413,
+        ),
+        (
+            "oversized base64 body",
+            Delivery {
+                timestamp: Some(fresh.clone()),
+                signature: Some(good.clone()),
+                base64: true,
+            },
+            "a".repeat(20_000),
+            413,
+        ),
+    ];
+    world.proxy.reset_counts();
+    for (what, delivery, body, status) in cases {
+        let answer = world.deliver(&body, &delivery).await;
+        assert_eq!(answer.status, status, "{what}: {answer:?}");
+        assert!(
+            answer.took < Duration::from_secs(3),
+            "{what}: {:?}",
+            answer.took
+        );
+    }
+    assert_eq!(
+        world.proxy.total_calls(),
+        0,
+        "AWS calls: {:?}",
+        world.proxy.calls()
+    );
+    assert!(
+        world.bus.drain().await.is_empty(),
+        "nothing was put on the bus"
+    );
+    let logs = world.command.logs();
+    assert!(
+        logs.contains("request refused: not signed by Slack"),
+        "{logs}"
+    );
+    assert!(logs.contains("body too large"), "{logs}");
+    assert!(!logs.contains(&good), "signatures are not logged");
+    assert_no_secrets_logged(&world);
+}
+
+#[tokio::test]
+async fn without_a_signing_secret_every_request_is_refused_500() {
+    let world = LaunchWorld::start_with(&[("SLACK_SIGNING_SECRET", "")], &[]).await;
+    world.proxy.reset_counts();
+    let answer = world.slash(ALLOWED_USER, "C0X", "start payments-dev").await;
+    assert_eq!(answer.status, 500, "{answer:?}");
+    assert_eq!(world.proxy.total_calls(), 0);
+    assert!(world.bus.drain().await.is_empty());
+    assert!(world
+        .command
+        .logs()
+        .contains("set SLACK_SIGNING_SECRET or SLACK_SIGNING_SECRET_ARN"));
+}
+
+#[tokio::test]
+async fn the_signing_secret_can_come_from_secrets_manager_once_per_cold_start() {
+    // The secret must exist before the function starts: create it through a world without the
+    // function's plain secret, then restart the function with the ARN.
+    let world = LaunchWorld::start_with(&[("SLACK_SIGNING_SECRET", "")], &[]).await;
+    let secrets = aws_sdk_secretsmanager_client(&world).await;
+    let arn = secrets
+        .create_secret()
+        .name("slack/signing-secret")
+        .secret_string(SIGNING_SECRET)
+        .send()
+        .await
+        .expect("CreateSecret")
+        .arn()
+        .unwrap()
+        .to_string();
+    let mut env = integration_tests::moto::function_env(&world.proxy.endpoint());
+    env.push(("SLACK_SIGNING_SECRET_ARN".into(), arn));
+    env.push((
+        "EVENT_BUS_NAME".into(),
+        integration_tests::launch_world::BUS.into(),
+    ));
+    world.proxy.reset_counts();
+    let command = integration_tests::lambda::Lambda::start("slack-command", &env).await;
+    for _ in 0..3 {
+        let body = form(ALLOWED_USER, "C0X", "help", &world.slack.response_url("h"));
+        let reply = command
+            .call(
+                integration_tests::slack::function_url_event(&body, &Delivery::signed(&body)),
+                Duration::from_secs(10),
+            )
+            .await;
+        assert_eq!(reply["statusCode"], 200, "{reply:#}\n{}", command.logs());
+    }
+    let calls = world.proxy.calls();
+    assert_eq!(
+        calls.get("GetSecretValue"),
+        Some(&1),
+        "read once per cold start: {calls:?}"
+    );
+    assert!(!command.logs().contains(SIGNING_SECRET));
+}
+
+async fn aws_sdk_secretsmanager_client(world: &LaunchWorld) -> aws_sdk_secretsmanager::Client {
+    // Straight to moto: the test's own set-up is not counted.
+    aws_sdk_secretsmanager::Client::new(&world.aws)
+}
