@@ -100,17 +100,26 @@ pub async fn running_family_tasks(
     describe_tasks(client, &cluster.arn, &arns).await
 }
 
-/// DescribeTasks (with tags) in batches of 100; unknown tasks are left out.
+/// Whether a cluster ARN is the cluster named by `cluster` (a name or an ARN).
+pub fn is_cluster(cluster: &str, arn: &str) -> bool {
+    arn == cluster
+        || arn
+            .rsplit_once(":cluster/")
+            .is_some_and(|(_, name)| name == cluster)
+}
+
+/// DescribeTasks (with tags) in batches of 100; unknown tasks are left out, and so are tasks of
+/// any other cluster. `cluster` is a name or an ARN.
 pub async fn describe_tasks(
     client: &Client,
-    cluster_arn: &str,
+    cluster: &str,
     tasks: &[String],
 ) -> Result<Vec<TaskView>, AwsError> {
     let mut views = Vec::with_capacity(tasks.len());
     for batch in tasks.chunks(BATCH) {
         let described = match client
             .describe_tasks()
-            .cluster(cluster_arn)
+            .cluster(cluster)
             .set_tasks(Some(batch.to_vec()))
             .include(TaskField::Tags)
             .send()
@@ -125,7 +134,7 @@ pub async fn describe_tasks(
                 .tasks()
                 .iter()
                 .map(task_view)
-                .filter(|t| t.cluster_arn == cluster_arn),
+                .filter(|t| is_cluster(cluster, &t.cluster_arn)),
         );
     }
     Ok(views)
@@ -143,6 +152,28 @@ pub fn task_view(task: &Task) -> TaskView {
     }
 }
 
+/// StopTask with a reason (cut to ECS's 255 characters). A task ECS no longer knows
+/// ("task not found") counts as stopped: that is what was wanted.
+pub async fn stop_task(
+    client: &Client,
+    cluster: &str,
+    task: &str,
+    reason: &str,
+) -> Result<(), AwsError> {
+    match client
+        .stop_task()
+        .cluster(cluster)
+        .task(task)
+        .reason(reason.chars().take(255).collect::<String>())
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if has_code(&e, "InvalidParameterException") => Ok(()),
+        Err(e) => Err(AwsError::of("StopTask")(e)),
+    }
+}
+
 /// ECS tags from pairs.
 pub fn tags<K: Into<String>, V: Into<String>>(
     pairs: impl IntoIterator<Item = (K, V)>,
@@ -151,4 +182,151 @@ pub fn tags<K: Into<String>, V: Into<String>>(
         .into_iter()
         .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_by_name_or_arn() {
+        let arn = "arn:aws:ecs:eu-west-1:1:cluster/payments-dev";
+        assert!(is_cluster("payments-dev", arn));
+        assert!(is_cluster(arn, arn));
+        assert!(!is_cluster("payments", arn));
+        assert!(!is_cluster("payments-dev-2", arn));
+        assert!(!is_cluster(
+            "arn:aws:ecs:eu-west-1:2:cluster/payments-dev",
+            arn
+        ));
+    }
+
+    mod paginated {
+        //! moto never paginates: these use `aws-smithy-mocks` to serve real pages.
+        use super::super::*;
+        use crate::tags;
+        use aws_sdk_ecs::operation::describe_clusters::DescribeClustersOutput;
+        use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
+        use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
+        use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
+        use aws_sdk_ecs::types::{Cluster, Tag};
+        use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+        const CLUSTER_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:cluster/payments-dev";
+
+        fn page(token: Option<&str>, total: usize) -> (std::ops::Range<usize>, Option<String>) {
+            let start: usize = token.map(|t| t.parse().unwrap()).unwrap_or(0);
+            let end = (start + 100).min(total);
+            (start..end, (end < total).then(|| end.to_string()))
+        }
+
+        fn managed_tag() -> Tag {
+            Tag::builder()
+                .key(tags::MANAGED_BY)
+                .value(tags::MANAGED_BY_VALUE)
+                .build()
+        }
+
+        #[tokio::test]
+        async fn every_page_of_tasks_is_listed_and_described_in_batches_of_100() {
+            const TOTAL: usize = 1050;
+            let list = mock!(Client::list_tasks).then_compute_output(|req| {
+                assert_eq!(req.max_results(), Some(100));
+                assert_eq!(req.family(), Some("payments-dev-debug-toolkit"));
+                assert_eq!(req.desired_status(), Some(&DesiredStatus::Running));
+                let (range, next) = page(req.next_token(), TOTAL);
+                ListTasksOutput::builder()
+                    .set_task_arns(Some(
+                        range
+                            .map(|i| {
+                                format!(
+                                    "arn:aws:ecs:eu-west-1:123456789012:task/payments-dev/{i:032x}"
+                                )
+                            })
+                            .collect(),
+                    ))
+                    .set_next_token(next)
+                    .build()
+            });
+            let describe = mock!(Client::describe_tasks).then_compute_output(|req| {
+                assert!(req.tasks().len() <= BATCH, "at most 100 tasks a call");
+                assert_eq!(req.include(), [TaskField::Tags]);
+                DescribeTasksOutput::builder()
+                    .set_tasks(Some(
+                        req.tasks()
+                            .iter()
+                            .map(|arn| {
+                                Task::builder()
+                                    .task_arn(arn)
+                                    .cluster_arn(CLUSTER_ARN)
+                                    .started_by(tags::STARTED_BY)
+                                    .tags(managed_tag())
+                                    .build()
+                            })
+                            .collect(),
+                    ))
+                    .build()
+            });
+            let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&list, &describe]);
+            let cluster = ClusterSettings::new(
+                "payments-dev",
+                CLUSTER_ARN,
+                [(tags::MANAGED_BY, tags::MANAGED_BY_VALUE)],
+            );
+            let tasks = running_family_tasks(&client, &cluster, "payments-dev-debug-toolkit")
+                .await
+                .unwrap();
+            assert_eq!(tasks.len(), TOTAL);
+            assert!(tasks.iter().all(TaskView::is_debug_task));
+            assert_eq!(list.num_calls(), TOTAL.div_ceil(100), "every page");
+            assert_eq!(
+                describe.num_calls(),
+                TOTAL.div_ceil(BATCH),
+                "⌈n/100⌉ DescribeTasks"
+            );
+        }
+
+        #[tokio::test]
+        async fn every_page_of_clusters_is_read_and_only_managed_active_ones_kept() {
+            const TOTAL: usize = 250;
+            let list = mock!(Client::list_clusters).then_compute_output(|req| {
+                let (range, next) = page(req.next_token(), TOTAL);
+                ListClustersOutput::builder()
+                    .set_cluster_arns(Some(
+                        range
+                            .map(|i| format!("arn:aws:ecs:eu-west-1:123456789012:cluster/c{i}"))
+                            .collect(),
+                    ))
+                    .set_next_token(next)
+                    .build()
+            });
+            let describe = mock!(Client::describe_clusters).then_compute_output(|req| {
+                assert!(req.clusters().len() <= BATCH);
+                DescribeClustersOutput::builder()
+                    .set_clusters(Some(
+                        req.clusters()
+                            .iter()
+                            .map(|arn| {
+                                let n: usize = arn.rsplit('c').next().unwrap().parse().unwrap();
+                                let mut cluster = Cluster::builder()
+                                    .cluster_arn(arn)
+                                    .cluster_name(format!("c{n}"))
+                                    .status(if n % 10 == 9 { "INACTIVE" } else { "ACTIVE" });
+                                if n % 2 == 0 {
+                                    cluster = cluster.tags(managed_tag());
+                                }
+                                cluster.build()
+                            })
+                            .collect(),
+                    ))
+                    .build()
+            });
+            let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&list, &describe]);
+            let managed = managed_clusters(&client).await.unwrap();
+            // Even numbers are managed; none of them ends in 9, so all 125 are ACTIVE.
+            assert_eq!(managed.len(), 125);
+            assert_eq!(list.num_calls(), 3);
+            assert_eq!(describe.num_calls(), 3);
+        }
+    }
 }

@@ -3,9 +3,10 @@
 //! `slack-command` and `debug-launcher` binaries under their own Runtime API emulators.
 
 use crate::bus::Bus;
-use crate::cfn::{CfnRequest, ResponseServer};
+use crate::cfn::ResponseServer;
 use crate::fault_proxy::FaultProxy;
 use crate::fixtures::Vpc;
+use crate::lambda::create_environment;
 use crate::lambda::Lambda;
 use crate::moto::{function_env, sdk_config, Moto};
 use crate::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
@@ -114,17 +115,7 @@ impl LaunchWorld {
             "AllowedSlackChannels": ALLOWED_CHANNEL,
             "MaxLifetimeMinutes": MAX_LIFETIME_MINUTES.to_string(),
         });
-        let url = self.responses.url("create");
-        self.environment
-            .call(CfnRequest::create("create", &url, &props), INVOKE_TIMEOUT)
-            .await;
-        let answer = self
-            .responses
-            .wait("create", Duration::from_secs(5))
-            .await
-            .body;
-        assert_eq!(answer["Status"], "SUCCESS", "environment: {answer:#}");
-        answer
+        create_environment(&self.environment, &self.responses, &props).await
     }
 
     pub fn data(&self, key: &str) -> String {

@@ -12,6 +12,7 @@ pub mod lambda;
 pub mod launch_world;
 pub mod leaks;
 pub mod moto;
+pub mod reap_world;
 pub mod runtime_api;
 pub mod slack;
 pub mod world;
@@ -23,3 +24,15 @@ pub use function::FunctionProcess;
 pub use moto::Moto;
 pub use runtime_api::RuntimeApi;
 pub use world::World;
+
+/// ECS tags as a sorted map.
+pub fn ecs_tags(tags: &[aws_sdk_ecs::types::Tag]) -> std::collections::BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}

@@ -15,26 +15,22 @@ pub mod run;
 pub use config::Config;
 pub use handler::handle;
 
-use debug_toolkit::secrets::SecretCell;
-use debug_toolkit::slack::SlackClient;
+use debug_toolkit::slack::Notifier;
 
 /// Clients and settings built once per cold start.
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
     pub ecs: aws_sdk_ecs::Client,
-    pub secrets_manager: aws_sdk_secretsmanager::Client,
-    pub slack: SlackClient,
-    pub bot_token: SecretCell,
+    /// `response_url`s and, with a bot token, channels.
+    pub slack: Notifier,
 }
 
 impl App {
-    pub fn new(config: Config, sdk: &aws_config::SdkConfig, slack: SlackClient) -> Self {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig, slack: Notifier) -> Self {
         Self {
-            bot_token: SecretCell::new(config.bot_token.clone()),
             config,
             ecs: aws_sdk_ecs::Client::new(sdk),
-            secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
             slack,
         }
     }

@@ -6,7 +6,7 @@ use debug_toolkit::slack::{redact, Message};
 
 pub async fn tell(app: &App, response_url: Option<&str>, channel: Option<&str>, message: &Message) {
     if let Some(url) = response_url {
-        match app.slack.respond(url, message).await {
+        match app.slack.slack.respond(url, message).await {
             Ok(()) => tracing::info!(response_url = %redact(url), "requester told"),
             Err(error) => tracing::warn!(%error, "requester could not be told"),
         }
@@ -16,11 +16,8 @@ pub async fn tell(app: &App, response_url: Option<&str>, channel: Option<&str>, 
         tracing::info!("no response_url and no channel: nobody to tell");
         return;
     };
-    match app.bot_token.get(&app.secrets_manager).await {
-        Ok(token) => match app.slack.post_message(&token, channel, message).await {
-            Ok(()) => tracing::info!(channel, "channel told"),
-            Err(error) => tracing::warn!(%error, channel, "channel could not be told"),
-        },
-        Err(error) => tracing::info!(%error, "no bot token: the channel is not told"),
+    match app.slack.post(channel, message).await {
+        Ok(()) => tracing::info!(channel, "channel told"),
+        Err(error) => tracing::info!(%error, channel, "the channel was not told"),
     }
 }

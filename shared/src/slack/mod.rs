@@ -2,8 +2,10 @@
 
 pub mod client;
 pub mod message;
+pub mod notifier;
 pub mod response_url;
 
 pub use client::{SlackClient, SlackError};
 pub use message::{escape, Message};
+pub use notifier::{Notifier, NotifyError};
 pub use response_url::{redact, ResponseUrlPolicy};

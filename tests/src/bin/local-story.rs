@@ -1,7 +1,9 @@
 //! The whole story against a local moto, told step by step: CloudFormation creates the
 //! environment (and redelivers the Create), updates it in place; a signed Slack `start` puts a
 //! launch request on the bus, `debug-launcher` runs the task and posts the connect command;
-//! `list` and `stop` from Slack; CloudFormation deletes the stack, and nothing is left.
+//! `list` from Slack; an ECS Exec session recorded by `task-events`; `idle-reaper` keeps the task
+//! ten minutes later and stops it five hours later; CloudFormation deletes the stack, and nothing
+//! is left.
 //!
 //! Run it with `./scripts/local-run.sh` (it builds the function binaries first).
 
@@ -180,10 +182,50 @@ async fn slack_story(world: &World) -> Result<(), String> {
     print_calls(world);
 
     let task_id = task_arn.rsplit('/').next().unwrap_or_default();
-    step(&format!("Slack: /debug stop {task_id}"));
-    ok(&slash(&command, &slack, &format!("stop {task_id}")).await?);
+    step("Starting task-events and idle-reaper");
+    let task_events = Lambda::start("task-events", &function_env(&world.proxy.endpoint())).await;
+    let reaper = Lambda::start("idle-reaper", &function_env(&world.proxy.endpoint())).await;
+    world.proxy.reset_counts();
+
+    step(&format!(
+        "CloudTrail via EventBridge: someone runs ECS Exec on {task_id}"
+    ));
+    let mut exec: Value = serde_json::from_str(include_str!(
+        "../../../events/task-events/execute-command.json"
+    ))
+    .map_err(|e| e.to_string())?;
+    let now = integration_tests::slack::now();
+    exec["detail"]["eventTime"] = json!(rfc3339(now));
+    exec["detail"]["responseElements"]["taskArn"] = json!(task_arn);
+    exec["detail"]["requestParameters"]["task"] = json!(task_id);
+    let recorded = task_events.call(exec, DEADLINE).await;
+    ok(&format!(
+        "{}: last-activity {}",
+        recorded["outcome"], recorded["lastActivity"]
+    ));
     print_calls(world);
+
+    for (label, minutes) in [("10 minutes later", 10), ("5 hours later", 300)] {
+        step(&format!("Scheduled event {label}: idle-reaper"));
+        let mut scheduled: Value =
+            serde_json::from_str(include_str!("../../../events/idle-reaper/scheduled.json"))
+                .map_err(|e| e.to_string())?;
+        scheduled["time"] = json!(rfc3339(now + minutes * 60));
+        let summary = reaper.call(scheduled, DEADLINE).await;
+        ok(&format!("{summary}"));
+        print_calls(world);
+    }
     Ok(())
+}
+
+fn rfc3339(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 async fn slash(command: &Lambda, slack: &SlackServer, text: &str) -> Result<String, String> {

@@ -7,16 +7,7 @@ use std::collections::BTreeMap;
 /// Protocol, from port, to port, CIDRs.
 type EgressRule = (String, Option<i32>, Option<i32>, Vec<String>);
 
-fn ecs_tags(tags: &[aws_sdk_ecs::types::Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
-}
+use integration_tests::ecs_tags;
 
 fn assert_common_tags(tags: &BTreeMap<String, String>, what: &str) {
     assert_eq!(

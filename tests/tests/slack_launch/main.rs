@@ -58,15 +58,7 @@ pub async fn task(world: &LaunchWorld, arn: &str) -> Task {
 }
 
 pub fn tags(task: &Task) -> BTreeMap<String, String> {
-    task.tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    integration_tests::ecs_tags(task.tags())
 }
 
 pub fn task_id(arn: &str) -> &str {

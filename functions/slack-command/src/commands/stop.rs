@@ -3,7 +3,7 @@
 use super::{locate, mention, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
-use debug_toolkit::aws::{has_code, AwsError};
+use debug_toolkit::ecs::stop_task;
 use debug_toolkit::slack::{escape, Message};
 
 pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Message, CommandError> {
@@ -16,21 +16,7 @@ pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Mess
         });
     }
     let reason = format!("Stopped from Slack by {}", caller.user);
-    match app
-        .ecs
-        .stop_task()
-        .cluster(&cluster.arn)
-        .task(&found.arn)
-        .reason(reason.chars().take(255).collect::<String>())
-        .send()
-        .await
-    {
-        Ok(_) => {}
-        Err(e) if has_code(&e, "InvalidParameterException") => {
-            return Err(CommandError::NotFound(found.id().to_string()))
-        }
-        Err(e) => return Err(AwsError::of("StopTask")(e).into()),
-    }
+    stop_task(&app.ecs, &cluster.arn, &found.arn, &reason).await?;
     tracing::info!(task = %found.arn, user = caller.user, "debug task stopped from Slack");
     Ok(Message::new(format!(
         ":octagonal_sign: Stopping debug task `{}` on `{}` (asked by {}).",

@@ -1,0 +1,34 @@
+//! `idle-reaper` (contract section 6): on a schedule, stops the debug tasks of every managed
+//! cluster that expired, outlived the max lifetime or sit idle, judged as of the event's time.
+//! Tasks that are not debug tasks are never stopped, whatever their age.
+
+pub mod config;
+pub mod facts;
+pub mod handler;
+pub mod rules;
+pub mod scan;
+
+pub use config::Config;
+pub use handler::{handle, Summary};
+
+use debug_toolkit::slack::Notifier;
+
+#[derive(Debug)]
+pub struct App {
+    pub config: Config,
+    pub ecs: aws_sdk_ecs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// Channels, with a bot token.
+    pub slack: Notifier,
+}
+
+impl App {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig, slack: Notifier) -> Self {
+        Self {
+            config,
+            ecs: aws_sdk_ecs::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            slack,
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! One cluster: its running debug tasks judged, the guilty stopped (unless dry run), channels told.
+
+use crate::facts::{facts, sessions};
+use crate::rules::{judge, Thresholds, Verdict};
+use crate::App;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::cluster::ClusterSettings;
+use debug_toolkit::debug_task::TaskView;
+use debug_toolkit::ecs::{running_family_tasks, stop_task};
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::timestamp::EpochSeconds;
+use futures::stream::{self, StreamExt};
+
+/// Calls in flight per cluster (log-stream lookups, stops).
+pub const PER_CLUSTER_CONCURRENCY: usize = 10;
+
+#[derive(Debug, Default)]
+pub struct ClusterReport {
+    pub scanned: usize,
+    pub stopped: Vec<String>,
+    pub kept: usize,
+    pub errors: Vec<String>,
+}
+
+pub async fn scan(
+    app: &App,
+    cluster: &ClusterSettings,
+    now: EpochSeconds,
+) -> Result<ClusterReport, AwsError> {
+    let family = cluster.task_family().map_err(|refusal| AwsError {
+        action: "reading the cluster's tags",
+        code: None,
+        message: refusal.to_string(),
+    })?;
+    let tasks = running_family_tasks(&app.ecs, cluster, family).await?;
+    let limits = Thresholds {
+        idle_timeout_minutes: cluster.idle_timeout_minutes(&app.config.limits),
+        max_lifetime_minutes: cluster.max_lifetime_minutes(&app.config.limits),
+    };
+    let mut report = ClusterReport {
+        scanned: tasks.len(),
+        ..ClusterReport::default()
+    };
+    let (debug, others): (Vec<TaskView>, Vec<TaskView>) =
+        tasks.into_iter().partition(TaskView::is_debug_task);
+    report.kept += others.len();
+    let judged: Vec<(TaskView, Result<Verdict, AwsError>)> = stream::iter(debug)
+        .map(|task| async move {
+            let verdict = sessions(&app.logs, &cluster.name, &task)
+                .await
+                .map(|s| judge(&facts(&task, s), &limits, now));
+            (task, verdict)
+        })
+        .buffer_unordered(PER_CLUSTER_CONCURRENCY)
+        .collect()
+        .await;
+    let mut to_stop = Vec::new();
+    for (task, verdict) in judged {
+        match verdict {
+            Ok(Verdict::Stop(rule)) => to_stop.push((task, rule)),
+            Ok(Verdict::Keep(why)) => {
+                tracing::debug!(task = %task.arn, ?why, "kept");
+                report.kept += 1;
+            }
+            Err(error) => {
+                report.kept += 1;
+                report
+                    .errors
+                    .push(format!("{}: task {}: {error}", cluster.name, task.arn));
+            }
+        }
+    }
+    let outcomes: Vec<(String, Result<(), AwsError>)> = stream::iter(to_stop)
+        .map(|(task, rule)| async move {
+            let reason = rule.reason();
+            tracing::info!(task = %task.arn, rule = rule.name(), %reason, dry_run = app.config.dry_run, "stopping");
+            if app.config.dry_run {
+                return (task.arn, Ok(()));
+            }
+            let result = stop_task(&app.ecs, &cluster.arn, &task.arn, &reason).await;
+            if result.is_ok() {
+                tell(app, cluster, &task, &reason).await;
+            }
+            (task.arn, result)
+        })
+        .buffer_unordered(PER_CLUSTER_CONCURRENCY)
+        .collect()
+        .await;
+    for (arn, outcome) in outcomes {
+        match outcome {
+            Ok(()) => report.stopped.push(arn),
+            Err(error) => {
+                report.kept += 1;
+                report
+                    .errors
+                    .push(format!("{}: task {arn}: {error}", cluster.name));
+            }
+        }
+    }
+    report.stopped.sort();
+    Ok(report)
+}
+
+async fn tell(app: &App, cluster: &ClusterSettings, task: &TaskView, reason: &str) {
+    let Some(channel) = task.channel() else {
+        return;
+    };
+    if !app.slack.has_token() {
+        return;
+    }
+    let message = Message::new(format!(
+        ":broom: Debug task `{}` on `{}` was stopped: {}",
+        escape(task.id()),
+        escape(&cluster.name),
+        escape(reason.trim_start_matches("ecs-debug-toolkit idle-reaper: "))
+    ));
+    if let Err(error) = app.slack.post(channel, &message).await {
+        tracing::warn!(%error, task = %task.arn, "the channel could not be told");
+    }
+}

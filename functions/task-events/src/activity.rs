@@ -1,0 +1,61 @@
+//! An ECS Exec session opened on a debug task: record when, and which session, on the task.
+
+use crate::App;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::ecs::{describe_tasks, tags};
+use debug_toolkit::tags::{LAST_ACTIVITY, LAST_SESSION};
+use debug_toolkit::timestamp::{self, EpochSeconds};
+use serde_json::{json, Value};
+
+pub async fn record(
+    app: &App,
+    cluster: &str,
+    task: &str,
+    session_id: Option<&str>,
+    at: EpochSeconds,
+) -> Result<Value, AwsError> {
+    let found = describe_tasks(&app.ecs, cluster, &[task.to_string()]).await?;
+    let Some(task) = found.into_iter().next() else {
+        tracing::info!(
+            cluster,
+            task,
+            "exec session on an unknown task: nothing recorded"
+        );
+        return Ok(json!({"outcome": "ignored", "reason": "unknown task"}));
+    };
+    if !task.is_debug_task() {
+        tracing::info!(task = %task.arn, "exec session on a task that is not a debug task: nothing recorded");
+        return Ok(json!({"outcome": "ignored", "reason": "not a debug task"}));
+    }
+    let recorded = task
+        .tags
+        .get(LAST_ACTIVITY)
+        .and_then(|t| timestamp::parse(t));
+    if recorded.is_some_and(|r| r > at) {
+        // Events may arrive out of order: a later session is already recorded.
+        tracing::info!(task = %task.arn, "a later exec session is already recorded");
+        return Ok(json!({"outcome": "ignored", "reason": "older than the recorded activity"}));
+    }
+    let mut new_tags = vec![(LAST_ACTIVITY, timestamp::format(at))];
+    if let Some(session) = session_id.filter(|s| is_session_id(s)) {
+        new_tags.push((LAST_SESSION, session.to_string()));
+    }
+    app.ecs
+        .tag_resource()
+        .resource_arn(&task.arn)
+        .set_tags(Some(tags(new_tags)))
+        .send()
+        .await
+        .map_err(AwsError::of("TagResource"))?;
+    tracing::info!(task = %task.arn, session = ?session_id, at = %timestamp::format(at), "exec activity recorded");
+    Ok(json!({"outcome": "recorded", "taskArn": task.arn, "lastActivity": timestamp::format(at)}))
+}
+
+/// Session ids are tag-safe (`ecs-execute-command-` and hex); anything else is not written.
+fn is_session_id(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 256
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}

@@ -1,0 +1,195 @@
+//! The two kinds of event this function takes, read from EventBridge's envelope.
+
+use aws_lambda_events::cloudwatch_events::cloudtrail::AWSAPICall;
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use debug_toolkit::timestamp::{self, EpochSeconds};
+use serde::Deserialize;
+use serde_json::Value;
+
+pub const CLOUDTRAIL: &str = "AWS API Call via CloudTrail";
+pub const TASK_STATE_CHANGE: &str = "ECS Task State Change";
+
+/// `requestParameters` of `ExecuteCommand` (cluster and task may be names, ids or ARNs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecuteCommandRequest {
+    pub cluster: Option<String>,
+    pub task: String,
+    pub container: Option<String>,
+}
+
+/// `responseElements` of `ExecuteCommand`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecuteCommandResponse {
+    pub cluster_arn: Option<String>,
+    pub task_arn: Option<String>,
+    pub session: Option<Session>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub session_id: Option<String>,
+}
+
+/// The `detail` of `ECS Task State Change` (the fields this function needs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskStateChange {
+    pub task_arn: String,
+    pub cluster_arn: String,
+    pub last_status: Option<String>,
+    pub desired_status: Option<String>,
+    pub started_by: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub stop_code: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// Someone opened an ECS Exec session.
+    ExecSession {
+        cluster: String,
+        task: String,
+        session_id: Option<String>,
+        at: EpochSeconds,
+    },
+    StateChange {
+        cluster_arn: String,
+        task_arn: String,
+        last_status: String,
+        started_by: Option<String>,
+        stopped_reason: Option<String>,
+    },
+    Ignored(String),
+}
+
+pub fn read(event: Value, now: EpochSeconds) -> Incoming {
+    let envelope: EventBridgeEvent<Value> = match serde_json::from_value(event) {
+        Ok(envelope) => envelope,
+        Err(error) => return Incoming::Ignored(format!("not an EventBridge event: {error}")),
+    };
+    let event_time = envelope.time.map(|t| t.timestamp()).unwrap_or(now);
+    match (envelope.source.as_str(), envelope.detail_type.as_str()) {
+        ("aws.ecs", CLOUDTRAIL) => exec_session(envelope.detail, event_time),
+        ("aws.ecs", TASK_STATE_CHANGE) => state_change(envelope.detail),
+        (source, detail_type) => Incoming::Ignored(format!(
+            "not an event for this function (source {source:?}, detail-type {detail_type:?})"
+        )),
+    }
+}
+
+fn exec_session(detail: Value, event_time: EpochSeconds) -> Incoming {
+    let call: AWSAPICall<ExecuteCommandRequest, ExecuteCommandResponse> =
+        match serde_json::from_value(detail) {
+            Ok(call) => call,
+            Err(error) => return Incoming::Ignored(format!("not a CloudTrail API call: {error}")),
+        };
+    if call.event_name != "ExecuteCommand" || call.event_source != "ecs.amazonaws.com" {
+        return Incoming::Ignored(format!(
+            "CloudTrail event {} is not ECS ExecuteCommand",
+            call.event_name
+        ));
+    }
+    let response = call.response_elements.unwrap_or_default();
+    let cluster = response
+        .cluster_arn
+        .or(call.request_parameters.cluster)
+        .unwrap_or_else(|| "default".to_string());
+    let task = response.task_arn.unwrap_or(call.request_parameters.task);
+    Incoming::ExecSession {
+        cluster,
+        task,
+        session_id: response.session.and_then(|s| s.session_id),
+        at: timestamp::parse(&call.event_time).unwrap_or(event_time),
+    }
+}
+
+fn state_change(detail: Value) -> Incoming {
+    match serde_json::from_value::<TaskStateChange>(detail) {
+        Ok(change) => Incoming::StateChange {
+            cluster_arn: change.cluster_arn,
+            task_arn: change.task_arn,
+            last_status: change.last_status.unwrap_or_default(),
+            started_by: change.started_by,
+            stopped_reason: change.stopped_reason,
+        },
+        Err(error) => Incoming::Ignored(format!("not an ECS task state change: {error}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: EpochSeconds = 1_795_000_000;
+
+    fn sample(name: &str) -> Value {
+        let text = match name {
+            "exec" => include_str!("../../../events/task-events/execute-command.json"),
+            "running" => include_str!("../../../events/task-events/task-running.json"),
+            "stopped" => include_str!("../../../events/task-events/task-stopped.json"),
+            other => panic!("{other}"),
+        };
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn cloudtrail_execute_command() {
+        let Incoming::ExecSession {
+            cluster,
+            task,
+            session_id,
+            at,
+        } = read(sample("exec"), NOW)
+        else {
+            panic!("an exec session");
+        };
+        assert_eq!(
+            cluster,
+            "arn:aws:ecs:eu-west-1:123456789012:cluster/payments-dev"
+        );
+        assert!(task.ends_with("/0123456789abcdef0123456789abcdef"));
+        assert_eq!(
+            session_id.as_deref(),
+            Some("ecs-execute-command-0f1e2d3c4b5a69788")
+        );
+        assert_eq!(at, timestamp::parse("2026-11-18T11:10:00Z").unwrap());
+    }
+
+    #[test]
+    fn task_state_changes() {
+        let Incoming::StateChange {
+            last_status,
+            started_by,
+            ..
+        } = read(sample("running"), NOW)
+        else {
+            panic!("a state change");
+        };
+        assert_eq!(last_status, "RUNNING");
+        assert_eq!(started_by.as_deref(), Some("debug-toolkit"));
+        let Incoming::StateChange { stopped_reason, .. } = read(sample("stopped"), NOW) else {
+            panic!("a state change");
+        };
+        assert_eq!(
+            stopped_reason.as_deref(),
+            Some("ecs-debug-toolkit idle-reaper: idle for 31m (idle timeout 30m)")
+        );
+    }
+
+    #[test]
+    fn anything_else_is_ignored() {
+        let mut other = sample("exec");
+        other["detail"]["eventName"] = "StopTask".into();
+        assert!(matches!(read(other, NOW), Incoming::Ignored(_)));
+        let mut foreign = sample("running");
+        foreign["source"] = "my.app".into();
+        assert!(matches!(read(foreign, NOW), Incoming::Ignored(_)));
+        assert!(matches!(
+            read(serde_json::json!({"hello": 1}), NOW),
+            Incoming::Ignored(_)
+        ));
+    }
+}

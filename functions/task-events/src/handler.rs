@@ -1,0 +1,40 @@
+//! One event: an exec session to record, a state change to tell, or something to ignore.
+
+use crate::events::{read, Incoming};
+use crate::{activity, notify, App};
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::timestamp::EpochSeconds;
+use serde_json::{json, Value};
+
+/// An AWS failure fails the invocation, so that Lambda's async retries deliver the event again.
+pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Result<Value, AwsError> {
+    match read(event, now) {
+        Incoming::ExecSession {
+            cluster,
+            task,
+            session_id,
+            at,
+        } => activity::record(app, &cluster, &task, session_id.as_deref(), at).await,
+        Incoming::StateChange {
+            cluster_arn,
+            task_arn,
+            last_status,
+            started_by,
+            stopped_reason,
+        } => {
+            notify::state_changed(
+                app,
+                &cluster_arn,
+                &task_arn,
+                &last_status,
+                started_by.as_deref(),
+                stopped_reason.as_deref(),
+            )
+            .await
+        }
+        Incoming::Ignored(reason) => {
+            tracing::info!(%reason, "event ignored");
+            Ok(json!({"outcome": "ignored", "reason": reason}))
+        }
+    }
+}

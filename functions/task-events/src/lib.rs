@@ -1,0 +1,29 @@
+//! `task-events` (contract section 5): records ECS Exec activity on debug tasks (CloudTrail
+//! `ExecuteCommand`) and, with a bot token, tells a debug task's channel when it is running (with
+//! the connect command) and when it stopped (with the reason). Other tasks are left alone.
+
+pub mod activity;
+pub mod events;
+pub mod handler;
+pub mod notify;
+
+pub use handler::handle;
+
+use debug_toolkit::slack::Notifier;
+
+/// Clients built once per cold start. (Configuration is Slack's only: the bot token,
+/// `SLACK_API_BASE_URL`; see [`Notifier::from_env`].)
+#[derive(Debug)]
+pub struct App {
+    pub ecs: aws_sdk_ecs::Client,
+    pub slack: Notifier,
+}
+
+impl App {
+    pub fn new(sdk: &aws_config::SdkConfig, slack: Notifier) -> Self {
+        Self {
+            ecs: aws_sdk_ecs::Client::new(sdk),
+            slack,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#![recursion_limit = "256"]
+
+use debug_toolkit::slack::Notifier;
+use debug_toolkit::timestamp;
+use lambda_runtime::{service_fn, Error, LambdaEvent};
+use serde_json::Value;
+use task_events::{handle, App};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let sdk = debug_toolkit::aws::load_sdk_config().await;
+    let app = App::new(&sdk, Notifier::from_env(&sdk));
+    let app = &app;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        handle(app, event.payload, timestamp::now())
+            .await
+            .map_err(Error::from)
+    }))
+    .await
+}

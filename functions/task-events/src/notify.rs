@@ -1,0 +1,85 @@
+//! A debug task became RUNNING or STOPPED: tell its channel (with a bot token), once per state.
+
+use crate::App;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::debug_task::{connect_command, TaskView};
+use debug_toolkit::ecs::{describe_tasks, tags};
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, STARTED_BY};
+use serde_json::{json, Value};
+
+/// The last state a channel was told about (so repeated state-change events post once).
+pub const NOTIFIED: &str = "debug-toolkit:notified";
+
+pub async fn state_changed(
+    app: &App,
+    cluster_arn: &str,
+    task_arn: &str,
+    last_status: &str,
+    started_by: Option<&str>,
+    stopped_reason: Option<&str>,
+) -> Result<Value, AwsError> {
+    if !matches!(last_status, "RUNNING" | "STOPPED") {
+        return Ok(json!({"outcome": "ignored", "reason": format!("status {last_status}")}));
+    }
+    let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
+    let Some(task) = found.into_iter().next() else {
+        return Ok(json!({"outcome": "ignored", "reason": "unknown task"}));
+    };
+    let ours = started_by == Some(STARTED_BY)
+        || task.started_by.as_deref() == Some(STARTED_BY)
+        || task.tags.get(MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE);
+    if !ours {
+        return Ok(json!({"outcome": "ignored", "reason": "not a debug task"}));
+    }
+    if task.tags.get(NOTIFIED).map(String::as_str) == Some(last_status) {
+        return Ok(json!({"outcome": "ignored", "reason": "already told"}));
+    }
+    let Some(channel) = task.channel().map(str::to_string) else {
+        return Ok(json!({"outcome": "ignored", "reason": "no channel tag"}));
+    };
+    if !app.slack.has_token() {
+        tracing::info!(task = %task.arn, last_status, "no bot token: the channel is not told");
+        return Ok(json!({"outcome": "ignored", "reason": "no bot token"}));
+    }
+    let message = message(&task, last_status, stopped_reason);
+    if let Err(error) = app.slack.post(&channel, &message).await {
+        tracing::warn!(%error, task = %task.arn, "the channel could not be told");
+        return Ok(json!({"outcome": "failed", "reason": error.to_string()}));
+    }
+    if task.is_debug_task() {
+        // Remember what was told (only on tasks that are fully ours: tags are changes).
+        app.ecs
+            .tag_resource()
+            .resource_arn(&task.arn)
+            .set_tags(Some(tags([(NOTIFIED, last_status)])))
+            .send()
+            .await
+            .map_err(AwsError::of("TagResource"))?;
+    }
+    tracing::info!(task = %task.arn, channel, last_status, "channel told");
+    Ok(json!({"outcome": "posted", "taskArn": task.arn, "status": last_status}))
+}
+
+fn message(task: &TaskView, last_status: &str, stopped_reason: Option<&str>) -> Message {
+    let cluster = task
+        .cluster_arn
+        .rsplit_once(":cluster/")
+        .map(|(_, name)| name)
+        .unwrap_or(&task.cluster_arn);
+    if last_status == "RUNNING" {
+        Message::new(format!(
+            ":white_check_mark: Debug task `{}` on `{}` is running. Connect with:",
+            escape(task.id()),
+            escape(cluster)
+        ))
+        .command(&connect_command(cluster, task.id()))
+    } else {
+        Message::new(format!(
+            ":stop_sign: Debug task `{}` on `{}` stopped: {}",
+            escape(task.id()),
+            escape(cluster),
+            escape(stopped_reason.unwrap_or("no reason given"))
+        ))
+    }
+}

@@ -1,0 +1,65 @@
+//! `idle-reaper` and `task-events` end to end: debug tasks in moto with the launcher's tags, the
+//! real binaries judging them as of scheduled events' times, exec activity recorded from CloudTrail
+//! events, and Slack's Web API played by a local server.
+
+mod scale;
+mod task_events;
+mod timeline;
+
+use aws_sdk_ecs::types::{Task, TaskField};
+use integration_tests::reap_world::{ReapWorld, BOT_TOKEN, CLUSTER};
+use std::collections::BTreeMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+pub fn at(base: OffsetDateTime, minutes: i64) -> String {
+    (base + time::Duration::minutes(minutes))
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+pub fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap()
+}
+
+/// Tasks by ARN, with tags, as moto describes them (any status).
+pub async fn describe(world: &ReapWorld, arns: &[String]) -> BTreeMap<String, Task> {
+    let mut found = BTreeMap::new();
+    for batch in arns.chunks(100) {
+        let described = aws_sdk_ecs::Client::new(&world.aws)
+            .describe_tasks()
+            .cluster(CLUSTER)
+            .set_tasks(Some(batch.to_vec()))
+            .include(TaskField::Tags)
+            .send()
+            .await
+            .expect("DescribeTasks");
+        for task in described.tasks() {
+            found.insert(task.task_arn().unwrap().to_string(), task.clone());
+        }
+    }
+    found
+}
+
+pub fn tags(task: &Task) -> BTreeMap<String, String> {
+    integration_tests::ecs_tags(task.tags())
+}
+
+pub fn stopped_list(summary: &serde_json::Value) -> Vec<String> {
+    let mut list: Vec<String> =
+        serde_json::from_value(summary["stopped"].clone()).expect("stopped is a list");
+    list.sort();
+    list
+}
+
+/// Neither the bot token nor a presigned signature reaches the logs; every line is JSON.
+pub fn assert_clean_logs(world: &ReapWorld) {
+    let logs = world.all_logs();
+    assert!(!logs.contains(BOT_TOKEN), "the bot token was logged");
+    for line in logs.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not JSON: {line}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+use crate::*;
+use integration_tests::reap_world::CHANNEL;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn sample(name: &str) -> Value {
+    let text = match name {
+        "exec" => include_str!("../../../events/task-events/execute-command.json"),
+        "running" => include_str!("../../../events/task-events/task-running.json"),
+        "stopped" => include_str!("../../../events/task-events/task-stopped.json"),
+        other => panic!("{other}"),
+    };
+    serde_json::from_str(text).unwrap()
+}
+
+fn exec_event(world: &ReapWorld, task: &str, session: &str, time: &str) -> Value {
+    let mut event = sample("exec");
+    let id = task.rsplit('/').next().unwrap();
+    event["time"] = json!(time);
+    event["detail"]["eventTime"] = json!(time);
+    event["detail"]["requestParameters"]["cluster"] = json!(CLUSTER);
+    event["detail"]["requestParameters"]["task"] = json!(id);
+    event["detail"]["responseElements"]["clusterArn"] = json!(world.data("ClusterArn"));
+    event["detail"]["responseElements"]["taskArn"] = json!(task);
+    event["detail"]["responseElements"]["session"]["sessionId"] = json!(session);
+    event
+}
+
+fn state_event(world: &ReapWorld, task: &str, status: &str, started_by: &str) -> Value {
+    let mut event = sample(if status == "RUNNING" {
+        "running"
+    } else {
+        "stopped"
+    });
+    event["detail"]["taskArn"] = json!(task);
+    event["detail"]["clusterArn"] = json!(world.data("ClusterArn"));
+    event["detail"]["startedBy"] = json!(started_by);
+    event["resources"] = json!([task]);
+    event
+}
+
+async fn call(world: &ReapWorld, event: Value) -> Value {
+    world.task_events.call(event, Duration::from_secs(30)).await
+}
+
+#[tokio::test]
+async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
+    let world = ReapWorld::start().await;
+    let t0 = now();
+    let debug = world
+        .run_tasks(
+            1,
+            "debug-toolkit",
+            &[
+                ("debug-toolkit:managed-by", "ecs-debug-toolkit".to_string()),
+                ("debug-toolkit:channel", CHANNEL.to_string()),
+                ("debug-toolkit:launched-at", at(t0, 0)),
+            ],
+        )
+        .await
+        .remove(0);
+    let service = world
+        .run_tasks(
+            1,
+            "ecs-svc/123",
+            &[("debug-toolkit:channel", CHANNEL.to_string())],
+        )
+        .await
+        .remove(0);
+    let service_tags_before =
+        tags(&describe(&world, std::slice::from_ref(&service)).await[&service]);
+
+    // CloudTrail ExecuteCommand: the debug task is tagged, the service's task is not.
+    let recorded = call(
+        &world,
+        exec_event(&world, &debug, "ecs-execute-command-abc123", &at(t0, 3)),
+    )
+    .await;
+    assert_eq!(recorded["outcome"], "recorded", "{recorded:#}");
+    let ignored = call(
+        &world,
+        exec_event(&world, &service, "ecs-execute-command-def456", &at(t0, 3)),
+    )
+    .await;
+    assert_eq!(ignored["outcome"], "ignored");
+    let now_tags = describe(&world, &[debug.clone(), service.clone()]).await;
+    let debug_tags = tags(&now_tags[&debug]);
+    assert_eq!(debug_tags["debug-toolkit:last-activity"], at(t0, 3));
+    assert_eq!(
+        debug_tags["debug-toolkit:last-session"],
+        "ecs-execute-command-abc123"
+    );
+    assert_eq!(
+        tags(&now_tags[&service]),
+        service_tags_before,
+        "the service's task is untouched"
+    );
+    // An older session delivered late does not move last-activity back.
+    call(
+        &world,
+        exec_event(&world, &debug, "ecs-execute-command-old", &at(t0, 1)),
+    )
+    .await;
+    let debug_tags = tags(&describe(&world, std::slice::from_ref(&debug)).await[&debug]);
+    assert_eq!(
+        debug_tags["debug-toolkit:last-session"],
+        "ecs-execute-command-abc123"
+    );
+
+    // RUNNING: the channel gets the connect command, once however often ECS repeats the state.
+    let running = call(
+        &world,
+        state_event(&world, &debug, "RUNNING", "debug-toolkit"),
+    )
+    .await;
+    assert_eq!(running["outcome"], "posted", "{running:#}");
+    let again = call(
+        &world,
+        state_event(&world, &debug, "RUNNING", "debug-toolkit"),
+    )
+    .await;
+    assert_eq!(again["outcome"], "ignored");
+    let not_ours = call(
+        &world,
+        state_event(&world, &service, "RUNNING", "ecs-svc/123"),
+    )
+    .await;
+    assert_eq!(not_ours["outcome"], "ignored");
+    let stopped = call(
+        &world,
+        state_event(&world, &debug, "STOPPED", "debug-toolkit"),
+    )
+    .await;
+    assert_eq!(stopped["outcome"], "posted", "{stopped:#}");
+
+    let posts = world.slack.posts();
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let id = debug.rsplit('/').next().unwrap();
+    let connect = format!("aws ecs execute-command --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/sh");
+    assert_eq!(posts[0].body["channel"], CHANNEL);
+    assert!(
+        posts[0].body.to_string().contains(&connect),
+        "{:#}",
+        posts[0].body
+    );
+    assert!(
+        posts[1].body["text"]
+            .as_str()
+            .unwrap()
+            .contains("idle for 31m"),
+        "{:#}",
+        posts[1].body
+    );
+    assert_eq!(
+        tags(&describe(&world, std::slice::from_ref(&service)).await[&service]),
+        service_tags_before
+    );
+
+    // Events that are not ours: ignored without an AWS call.
+    world.proxy.reset_counts();
+    let mut foreign = sample("running");
+    foreign["source"] = json!("my.app");
+    assert_eq!(call(&world, foreign).await["outcome"], "ignored");
+    assert_eq!(
+        call(&world, json!({"hello": "world"})).await["outcome"],
+        "ignored"
+    );
+    assert_eq!(world.proxy.total_calls(), 0);
+    assert_clean_logs(&world);
+}
