@@ -287,6 +287,64 @@ mod tests {
         }
 
         #[tokio::test]
+        async fn a_task_ecs_no_longer_knows_counts_as_stopped_other_errors_do_not() {
+            use aws_sdk_ecs::operation::stop_task::StopTaskError;
+            use aws_sdk_ecs::types::error::{InvalidParameterException, ServerException};
+            let gone = mock!(Client::stop_task)
+                .match_requests(|req| req.task() == Some("gone"))
+                .then_error(|| {
+                    StopTaskError::InvalidParameterException(
+                        // As the SDK builds it from a real answer: the code is in the metadata.
+                        InvalidParameterException::builder()
+                            .message("The referenced task was not found.")
+                            .meta(
+                                aws_smithy_types::error::ErrorMetadata::builder()
+                                    .code("InvalidParameterException")
+                                    .message("The referenced task was not found.")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                });
+            let broken = mock!(Client::stop_task)
+                .match_requests(|req| req.task() == Some("broken"))
+                .then_error(|| {
+                    StopTaskError::ServerException(
+                        ServerException::builder()
+                            .message("boom")
+                            .meta(
+                                aws_smithy_types::error::ErrorMetadata::builder()
+                                    .code("ServerException")
+                                    .message("boom")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                });
+            let long_reason = mock!(Client::stop_task)
+                .match_requests(|req| req.task() == Some("ok"))
+                .then_compute_output(|req| {
+                    assert_eq!(req.reason().map(|r| r.chars().count()), Some(255));
+                    aws_sdk_ecs::operation::stop_task::StopTaskOutput::builder().build()
+                });
+            let client = mock_client!(
+                aws_sdk_ecs,
+                RuleMode::MatchAny,
+                [&gone, &broken, &long_reason]
+            );
+            assert_eq!(stop_task(&client, CLUSTER_ARN, "gone", "r").await, Ok(()));
+            let error = stop_task(&client, CLUSTER_ARN, "broken", "r")
+                .await
+                .unwrap_err();
+            assert_eq!(error.action, "StopTask");
+            assert_eq!(error.code.as_deref(), Some("ServerException"));
+            assert_eq!(
+                stop_task(&client, CLUSTER_ARN, "ok", &"é".repeat(400)).await,
+                Ok(())
+            );
+        }
+
+        #[tokio::test]
         async fn every_page_of_clusters_is_read_and_only_managed_active_ones_kept() {
             const TOTAL: usize = 250;
             let list = mock!(Client::list_clusters).then_compute_output(|req| {
