@@ -210,7 +210,28 @@ mod tests {
         use aws_sdk_ecs::operation::list_clusters::ListClustersOutput;
         use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
         use aws_sdk_ecs::types::{Cluster, Tag};
-        use aws_smithy_mocks::{mock, mock_client, RuleMode};
+        use aws_smithy_mocks::{
+            create_mock_http_client, mock, MockResponseInterceptor, Rule, RuleMode,
+        };
+
+        /// What `mock_client!` does, without the SDK's `test-util` feature (which would build a
+        /// second copy of the ECS client for tests).
+        fn mocked(rules: &[&Rule]) -> Client {
+            let interceptor = rules.iter().fold(
+                MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny),
+                |i, rule| i.with_rule(rule),
+            );
+            let config = aws_sdk_ecs::Config::builder()
+                .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
+                .region(aws_sdk_ecs::config::Region::new("eu-west-1"))
+                .credentials_provider(aws_sdk_ecs::config::Credentials::new(
+                    "a", "b", None, None, "test",
+                ))
+                .http_client(create_mock_http_client())
+                .interceptor(interceptor)
+                .build();
+            Client::from_conf(config)
+        }
 
         const CLUSTER_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:cluster/payments-dev";
 
@@ -267,7 +288,7 @@ mod tests {
                     ))
                     .build()
             });
-            let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&list, &describe]);
+            let client = mocked(&[&list, &describe]);
             let cluster = ClusterSettings::new(
                 "payments-dev",
                 CLUSTER_ARN,
@@ -327,11 +348,7 @@ mod tests {
                     assert_eq!(req.reason().map(|r| r.chars().count()), Some(255));
                     aws_sdk_ecs::operation::stop_task::StopTaskOutput::builder().build()
                 });
-            let client = mock_client!(
-                aws_sdk_ecs,
-                RuleMode::MatchAny,
-                [&gone, &broken, &long_reason]
-            );
+            let client = mocked(&[&gone, &broken, &long_reason]);
             assert_eq!(stop_task(&client, CLUSTER_ARN, "gone", "r").await, Ok(()));
             let error = stop_task(&client, CLUSTER_ARN, "broken", "r")
                 .await
@@ -379,7 +396,7 @@ mod tests {
                     ))
                     .build()
             });
-            let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&list, &describe]);
+            let client = mocked(&[&list, &describe]);
             let managed = managed_clusters(&client).await.unwrap();
             // Even numbers are managed; none of them ends in 9, so all 125 are ACTIVE.
             assert_eq!(managed.len(), 125);
