@@ -21,6 +21,19 @@ impl Default for Limits {
     }
 }
 
+/// ECS's rule for cluster names: 1 to 255 letters, digits, `-` and `_`.
+pub fn is_valid_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The name in a cluster ARN (`arn:…:cluster/<name>`).
+pub fn name_of_arn(arn: &str) -> Option<&str> {
+    arn.rsplit_once(":cluster/").map(|(_, name)| name)
+}
+
 /// One ECS cluster as its tags describe it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterSettings {

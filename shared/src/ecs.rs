@@ -102,10 +102,7 @@ pub async fn running_family_tasks(
 
 /// Whether a cluster ARN is the cluster named by `cluster` (a name or an ARN).
 pub fn is_cluster(cluster: &str, arn: &str) -> bool {
-    arn == cluster
-        || arn
-            .rsplit_once(":cluster/")
-            .is_some_and(|(_, name)| name == cluster)
+    arn == cluster || crate::cluster::name_of_arn(arn) == Some(cluster)
 }
 
 /// DescribeTasks (with tags) in batches of 100; unknown tasks are left out, and so are tasks of
@@ -307,6 +304,14 @@ mod tests {
             );
         }
 
+        /// An error's metadata as the SDK reads it from a real answer: the code is in it.
+        fn metadata(code: &str, message: &str) -> aws_smithy_types::error::ErrorMetadata {
+            aws_smithy_types::error::ErrorMetadata::builder()
+                .code(code)
+                .message(message)
+                .build()
+        }
+
         #[tokio::test]
         async fn a_task_ecs_no_longer_knows_counts_as_stopped_other_errors_do_not() {
             use aws_sdk_ecs::operation::stop_task::StopTaskError;
@@ -315,15 +320,12 @@ mod tests {
                 .match_requests(|req| req.task() == Some("gone"))
                 .then_error(|| {
                     StopTaskError::InvalidParameterException(
-                        // As the SDK builds it from a real answer: the code is in the metadata.
                         InvalidParameterException::builder()
                             .message("The referenced task was not found.")
-                            .meta(
-                                aws_smithy_types::error::ErrorMetadata::builder()
-                                    .code("InvalidParameterException")
-                                    .message("The referenced task was not found.")
-                                    .build(),
-                            )
+                            .meta(metadata(
+                                "InvalidParameterException",
+                                "The referenced task was not found.",
+                            ))
                             .build(),
                     )
                 });
@@ -333,12 +335,7 @@ mod tests {
                     StopTaskError::ServerException(
                         ServerException::builder()
                             .message("boom")
-                            .meta(
-                                aws_smithy_types::error::ErrorMetadata::builder()
-                                    .code("ServerException")
-                                    .message("boom")
-                                    .build(),
-                            )
+                            .meta(metadata("ServerException", "boom"))
                             .build(),
                     )
                 });

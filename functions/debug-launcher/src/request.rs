@@ -1,5 +1,6 @@
 //! A launch request checked before any AWS call: well-formed ids, a ttl, a fresh event.
 
+use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::launch::{LaunchRequest, DETAIL_TYPE, SOURCE};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
@@ -41,14 +42,6 @@ fn is_slack_id(text: &str) -> bool {
     !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-fn is_cluster_name(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 255
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// The `responseUrl` of a request, read even from a detail too broken to parse, so that the
 /// requester can be told why nothing happened.
 pub fn response_url_of(detail: &Value) -> Option<String> {
@@ -72,7 +65,7 @@ pub fn validate(
     let request: LaunchRequest = serde_json::from_value(detail.clone())
         .map_err(|e| RequestError::Malformed(e.to_string()))?;
     let malformed = |what: &str| RequestError::Malformed(what.to_string());
-    if !is_cluster_name(&request.cluster) {
+    if !is_valid_name(&request.cluster) {
         return Err(malformed("`cluster` must be an ECS cluster name"));
     }
     if !is_slack_id(&request.requested_by) {

@@ -2,6 +2,7 @@
 //! `start <cluster> [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
 //! `extend <task-id> [<duration>]`, `help`.
 
+use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::debug_task::cluster_of_task_arn;
 use debug_toolkit::duration::{parse_minutes, DurationError};
 
@@ -124,12 +125,7 @@ fn looks_like_duration(word: &str) -> bool {
 
 fn cluster(verb: &'static str, word: Option<&&str>) -> Result<String, GrammarError> {
     let word = word.ok_or(GrammarError::MissingCluster(verb))?;
-    let valid = !word.is_empty()
-        && word.len() <= 255
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
+    if is_valid_name(word) {
         Ok(word.to_string())
     } else {
         Err(GrammarError::BadCluster(quote(word)))
@@ -151,17 +147,10 @@ fn task(verb: &'static str, word: Option<&&str>) -> Result<TaskRef, GrammarError
         && !word.contains(char::is_whitespace)
         && is_id(debug_toolkit::debug_task::task_id(word));
     match cluster_of_task_arn(word) {
-        Some(cluster)
-            if arn_ok
-                && cluster
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            Ok(TaskRef::Arn {
-                arn: word.to_string(),
-                cluster: cluster.to_string(),
-            })
-        }
+        Some(cluster) if arn_ok && is_valid_name(cluster) => Ok(TaskRef::Arn {
+            arn: word.to_string(),
+            cluster: cluster.to_string(),
+        }),
         _ => Err(GrammarError::BadTask(quote(word))),
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::App;
 use debug_toolkit::aws::AwsError;
+use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::debug_task::{connect_command, TaskView};
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
@@ -62,11 +63,7 @@ pub async fn state_changed(
 }
 
 fn message(task: &TaskView, last_status: &str, stopped_reason: Option<&str>) -> Message {
-    let cluster = task
-        .cluster_arn
-        .rsplit_once(":cluster/")
-        .map(|(_, name)| name)
-        .unwrap_or(&task.cluster_arn);
+    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
     if last_status == "RUNNING" {
         Message::new(format!(
             ":white_check_mark: Debug task `{}` on `{}` is running. Connect with:",

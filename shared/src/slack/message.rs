@@ -62,10 +62,7 @@ impl Message {
 }
 
 fn section(mrkdwn: &str) -> Value {
-    let text: String = match mrkdwn.char_indices().nth(SECTION_LIMIT - 1) {
-        Some((cut, _)) => format!("{}…", &mrkdwn[..cut]),
-        None => mrkdwn.to_string(),
-    };
+    let text = crate::text::shorten(mrkdwn, SECTION_LIMIT - 1);
     json!({ "type": "section", "text": { "type": "mrkdwn", "text": text } })
 }
 

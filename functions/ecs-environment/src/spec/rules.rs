@@ -27,10 +27,7 @@ pub fn fargate_memory_for(cpu: i64) -> Option<Vec<i64>> {
 pub const FARGATE_CPU: [i64; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 pub fn is_cluster_name(name: &str) -> bool {
-    (1..=MAX_CLUSTER_NAME_LEN).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    name.len() <= MAX_CLUSTER_NAME_LEN && debug_toolkit::cluster::is_valid_name(name)
 }
 
 /// `vpc-…`, `subnet-…`: the prefix and 8 or 17 lowercase hex digits.

@@ -13,6 +13,13 @@ use debug_toolkit::timestamp::{self, EpochSeconds};
 
 pub const DEFAULT_EXTENSION_MINUTES: u32 = 60;
 
+/// A new expiry, and whether the max lifetime cut it short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extension {
+    pub at: EpochSeconds,
+    pub capped: bool,
+}
+
 /// When the new expiry falls: `max(expiry, now) + extension`, capped at `start + max lifetime`.
 /// `None` when the cap leaves nothing to add.
 pub fn new_expiry(
@@ -21,12 +28,15 @@ pub fn new_expiry(
     now: EpochSeconds,
     extension_minutes: u32,
     max_lifetime_minutes: u32,
-) -> Option<EpochSeconds> {
+) -> Option<Extension> {
     let from = current.unwrap_or(now).max(now);
     let wanted = from + i64::from(extension_minutes) * 60;
     let cap = start.unwrap_or(now) + i64::from(max_lifetime_minutes) * 60;
-    let expiry = wanted.min(cap);
-    (expiry > current.unwrap_or(i64::MIN) && expiry > now).then_some(expiry)
+    let at = wanted.min(cap);
+    (at > current.unwrap_or(i64::MIN) && at > now).then_some(Extension {
+        at,
+        capped: at < wanted,
+    })
 }
 
 pub async fn extend(
@@ -45,16 +55,17 @@ pub async fn extend(
     }
     let extension = minutes.unwrap_or(DEFAULT_EXTENSION_MINUTES);
     let max = cluster.max_lifetime_minutes(&app.config.limits);
-    let current = found.expires_at();
-    let expiry = new_expiry(current, found.start(), now, extension, max).ok_or_else(|| {
-        CommandError::CannotExtend {
-            task: found.id().to_string(),
-            why: format!(
-                "it already runs until the cluster's max lifetime of {}",
-                format_minutes(max)
-            ),
-        }
-    })?;
+    let extended =
+        new_expiry(found.expires_at(), found.start(), now, extension, max).ok_or_else(|| {
+            CommandError::CannotExtend {
+                task: found.id().to_string(),
+                why: format!(
+                    "it already runs until the cluster's max lifetime of {}",
+                    format_minutes(max)
+                ),
+            }
+        })?;
+    let expiry = extended.at;
     app.ecs
         .tag_resource()
         .resource_arn(&found.arn)
@@ -63,7 +74,7 @@ pub async fn extend(
         .await
         .map_err(AwsError::of("TagResource"))?;
     tracing::info!(task = %found.arn, user = caller.user, expires_at = %timestamp::format(expiry), "debug task extended");
-    let capped = if expiry < current.unwrap_or(now).max(now) + i64::from(extension) * 60 {
+    let capped = if extended.capped {
         " (capped at the cluster's max lifetime)"
     } else {
         ""
@@ -116,10 +127,14 @@ mod tests {
         ];
         for (current, start, extension, max, expected) in cases {
             assert_eq!(
-                new_expiry(current, start, NOW, extension, max),
+                new_expiry(current, start, NOW, extension, max).map(|e| e.at),
                 expected,
                 "{current:?} {start:?} {extension} {max}"
             );
         }
+        let full = new_expiry(Some(NOW + 10 * M), Some(NOW - 50 * M), NOW, 60, 240);
+        assert_eq!(full.map(|e| e.capped), Some(false));
+        let cut = new_expiry(Some(NOW + 10 * M), Some(NOW - 200 * M), NOW, 60, 240);
+        assert_eq!(cut.map(|e| e.capped), Some(true));
     }
 }
