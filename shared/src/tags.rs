@@ -53,14 +53,34 @@ pub fn owner_value(stack_id: &str, logical_resource_id: &str) -> String {
     format!("{}{}", &full[..head_len], suffix)
 }
 
+/// A character AWS accepts in tag keys and values: its pattern is `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
+/// (Rust's `is_alphanumeric` is wider: it admits combining marks such as U+0345, which AWS refuses.)
+pub fn is_tag_char(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as C};
+    "_.:/=+-@".contains(c)
+        || matches!(
+            get_general_category(c),
+            C::UppercaseLetter
+                | C::LowercaseLetter
+                | C::TitlecaseLetter
+                | C::ModifierLetter
+                | C::OtherLetter
+                | C::SpaceSeparator
+                | C::LineSeparator
+                | C::ParagraphSeparator
+                | C::DecimalNumber
+                | C::LetterNumber
+                | C::OtherNumber
+        )
+}
+
 /// Text made safe for a tag value: characters AWS refuses in tags (anything but letters, digits,
 /// spaces and `+ - = . _ : / @`) become spaces, runs of white space collapse, and the result is cut
 /// to the longest value a tag may hold. Nothing a user types can smuggle in another tag.
 pub fn sanitise_value(text: &str) -> String {
-    let allowed = |c: char| c.is_alphanumeric() || "+-=._:/@".contains(c);
     let cleaned: String = text
         .chars()
-        .map(|c| if allowed(c) { c } else { ' ' })
+        .map(|c| if is_tag_char(c) { c } else { ' ' })
         .collect();
     cleaned
         .split_whitespace()
@@ -98,11 +118,33 @@ mod tests {
             ("\u{202e}rtl\u{0}nul", "rtl nul"),
             ("", ""),
             ("!!!", ""),
+            // Combining marks are alphabetic to Rust but not letters to AWS (\p{M} is refused).
+            ("a\u{345}b", "a b"),
+            ("cafe\u{301}", "cafe"),
+            ("\u{915}\u{93e}", "\u{915}"),
+            ("no\u{a0}break", "no break"),
+            ("\u{2160} \u{b2}", "\u{2160} \u{b2}"),
         ] {
             assert_eq!(sanitise_value(text), expected, "{text:?}");
         }
         let long = sanitise_value(&"ü".repeat(1000));
         assert_eq!(long.chars().count(), MAX_TAG_VALUE_LEN);
+    }
+
+    #[test]
+    fn tag_characters_are_those_of_the_aws_pattern() {
+        for c in [
+            'a', 'Z', 'é', '日', 'ʰ', '7', '\u{2160}', '\u{b2}', ' ', '\u{a0}', '_', '.', ':', '/',
+            '=', '+', '-', '@',
+        ] {
+            assert!(is_tag_char(c), "{c:?} (U+{:04X}) is allowed", c as u32);
+        }
+        for c in [
+            '\u{345}', '\u{301}', '\u{93e}', '\t', '\n', '\u{0}', '\u{200b}', '\u{202e}', '!', ',',
+            '"', '<', '🚀',
+        ] {
+            assert!(!is_tag_char(c), "{c:?} (U+{:04X}) is refused", c as u32);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! A proxy in front of moto that injects AWS-shaped faults (throttling, 5xx, delays) into chosen
-//! actions, and counts the calls it forwards by action.
+//! A proxy in front of moto that injects AWS-shaped faults (throttling, 5xx, delays, dropped
+//! connections) into chosen actions, counts the calls it forwards by action and keeps their
+//! timeline.
 
 use crate::http::serve;
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use axum::Router;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -23,6 +24,19 @@ pub enum Fault {
     /// Answer with this status and JSON body instead of the service (for answers moto never gives,
     /// such as RunTask's capacity `failures`).
     Respond(u16, &'static str),
+    /// Close the connection without an answer (the request never reaches moto).
+    Drop,
+    /// Forward to moto, then close the connection without passing its answer on: the call took
+    /// effect but the caller cannot know.
+    DropAfter,
+}
+
+/// One forwarded call: its action and when it started and ended, relative to the proxy's start.
+#[derive(Clone, Debug)]
+pub struct Span {
+    pub action: String,
+    pub start: Duration,
+    pub end: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -40,6 +54,8 @@ struct Shared {
     calls: Mutex<BTreeMap<String, usize>>,
     injected: Mutex<BTreeMap<String, usize>>,
     bodies: Mutex<Vec<(String, Bytes)>>,
+    timeline: Mutex<Vec<Span>>,
+    epoch: Option<Instant>,
 }
 
 #[derive(Clone)]
@@ -52,6 +68,7 @@ impl FaultProxy {
     pub async fn start(target: &str) -> Self {
         let shared = Arc::new(Shared {
             target: target.to_string(),
+            epoch: Some(Instant::now()),
             ..Default::default()
         });
         let http = reqwest::Client::new();
@@ -108,7 +125,13 @@ impl FaultProxy {
         self.calls().values().sum()
     }
 
+    /// Every call since the last reset, with its start and end, in order of completion.
+    pub fn timeline(&self) -> Vec<Span> {
+        self.shared.timeline.lock().unwrap().clone()
+    }
+
     pub fn reset_counts(&self) {
+        self.shared.timeline.lock().unwrap().clear();
         self.shared.calls.lock().unwrap().clear();
         self.shared.injected.lock().unwrap().clear();
         self.shared.bodies.lock().unwrap().clear();
@@ -184,7 +207,34 @@ async fn forward(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let epoch = shared.epoch.unwrap_or_else(Instant::now);
+    let start = epoch.elapsed();
     let action = action_of(&headers, &body);
+    let response = answer(&shared, &http, &action, method, uri, headers, body).await;
+    shared.timeline.lock().unwrap().push(Span {
+        action,
+        start,
+        end: epoch.elapsed(),
+    });
+    response
+}
+
+/// Closes the connection without an HTTP answer: hyper drops a connection whose handler unwinds.
+/// (`resume_unwind` skips the panic hook, so nothing is printed.)
+fn drop_connection() -> ! {
+    std::panic::resume_unwind(Box::new("fault proxy: connection dropped"))
+}
+
+async fn answer(
+    shared: &Shared,
+    http: &reqwest::Client,
+    action: &str,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let action = action.to_string();
     *shared
         .calls
         .lock()
@@ -210,6 +260,13 @@ async fn forward(
     };
     match &fault {
         Some(Fault::Delay(delay)) => tokio::time::sleep(*delay).await,
+        Some(Fault::Drop) => {
+            *shared.injected.lock().unwrap().entry(action).or_default() += 1;
+            drop_connection()
+        }
+        Some(Fault::DropAfter) => {
+            *shared.injected.lock().unwrap().entry(action).or_default() += 1;
+        }
         Some(Fault::Respond(status, body)) => {
             *shared.injected.lock().unwrap().entry(action).or_default() += 1;
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::OK);
@@ -241,7 +298,14 @@ async fn forward(
             request = request.header(name, value);
         }
     }
-    match request.send().await {
+    let upstream = request.send().await;
+    if fault == Some(Fault::DropAfter) {
+        if let Ok(upstream) = upstream {
+            let _ = upstream.bytes().await;
+        }
+        drop_connection()
+    }
+    match upstream {
         Ok(upstream) => {
             let status = upstream.status();
             let headers = upstream.headers().clone();

@@ -8,9 +8,22 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 
 pub struct FunctionProcess {
-    _child: Child,
+    name: String,
+    child: Child,
     logs: Arc<Mutex<String>>,
 }
+
+/// What the harness hands to functions that must never reach a log: the Slack signing secret,
+/// the bot token, the bearer part of every `response_url`, and the presigned `ResponseURL`'s
+/// signature and credential. Every function process of every test and of the local story is
+/// checked when it stops.
+pub const NEVER_LOGGED: [&str; 5] = [
+    crate::slack::SIGNING_SECRET,
+    crate::reap_world::BOT_TOKEN,
+    crate::slack::RESPONSE_URL_TOKEN,
+    crate::cfn::SIGNATURE_MARKER,
+    "X-Amz-Credential",
+];
 
 /// Where the function binaries are: `$DEBUG_TOOLKIT_BIN_DIR`, else the profile directory this
 /// test or harness binary was built into (`target/<profile>`, tests sit in its `deps/`).
@@ -58,15 +71,48 @@ impl FunctionProcess {
         capture(child.stdout.take().expect("stdout"), logs.clone());
         capture(child.stderr.take().expect("stderr"), logs.clone());
         Self {
-            _child: child,
+            name: name.to_string(),
+            child,
             logs,
         }
+    }
+
+    /// The process's peak resident set so far (`VmHWM`, KiB), while it runs (Linux).
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        peak_rss_kib(self.child.id()?)
     }
 
     /// Everything the function has logged so far.
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().clone()
     }
+}
+
+impl Drop for FunctionProcess {
+    /// Fails the test (unless it is failing already) when the function logged a secret.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let logs = self.logs();
+        if let Some(secret) = leaked_secret(&logs) {
+            panic!("{} logged {secret:?}:\n{logs}", self.name);
+        }
+    }
+}
+
+/// The first of [`NEVER_LOGGED`] that `logs` contain.
+pub fn leaked_secret(logs: &str) -> Option<&'static str> {
+    NEVER_LOGGED.iter().copied().find(|s| logs.contains(s))
+}
+
+/// Peak resident set (`VmHWM`, KiB) of a running process (Linux `/proc`).
+pub fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 fn capture(stream: impl AsyncRead + Unpin + Send + 'static, into: Arc<Mutex<String>>) {
@@ -81,4 +127,19 @@ fn capture(stream: impl AsyncRead + Unpin + Send + 'static, into: Arc<Mutex<Stri
             logs.push('\n');
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_secret_handed_to_functions_is_caught_in_logs() {
+        let clean = r#"{"level":"INFO","message":"response_url refused","host":"127.0.0.1"}"#;
+        assert_eq!(leaked_secret(clean), None);
+        for secret in NEVER_LOGGED {
+            let line = format!(r#"{{"level":"INFO","message":"value {secret} here"}}"#);
+            assert_eq!(leaked_secret(&line), Some(secret));
+        }
+    }
 }

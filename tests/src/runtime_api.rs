@@ -13,8 +13,8 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::{oneshot, Notify};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::sync::{oneshot, watch, Notify};
 
 const PREFIX: &str = "/2018-06-01/runtime";
 
@@ -37,6 +37,8 @@ struct Shared {
     arrived: Notify,
     waiting: Mutex<HashMap<String, oneshot::Sender<Reply>>>,
     counter: AtomicU64,
+    /// When the function first asked for an invocation: the end of its init.
+    first_poll: watch::Sender<Option<Instant>>,
 }
 
 #[derive(Clone)]
@@ -63,6 +65,19 @@ impl RuntimeApi {
         }
     }
 
+    /// When the function first polled `/next` (the end of its cold start), waiting up to `timeout`.
+    pub async fn first_poll(&self, timeout: Duration) -> Option<Instant> {
+        let mut polled = self.shared.first_poll.subscribe();
+        let wait = async {
+            polled
+                .wait_for(|at| at.is_some())
+                .await
+                .ok()
+                .and_then(|at| *at)
+        };
+        tokio::time::timeout(timeout, wait).await.ok().flatten()
+    }
+
     /// Invokes the function with `event` and a deadline `timeout` from now, and waits for its
     /// reply (at most `timeout` plus a grace period).
     pub async fn invoke(&self, event: Value, timeout: Duration) -> Reply {
@@ -87,6 +102,14 @@ impl RuntimeApi {
 }
 
 async fn next(State(shared): State<Arc<Shared>>) -> Response {
+    let now = Instant::now();
+    shared.first_poll.send_if_modified(|at| {
+        let first = at.is_none();
+        if first {
+            *at = Some(now);
+        }
+        first
+    });
     loop {
         let notified = shared.arrived.notified();
         if let Some(pending) = shared.queue.lock().unwrap().pop_front() {

@@ -16,6 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const SIGNING_SECRET: &str = "test-signing-secret-DO-NOT-LOG-8f74223";
+/// The last part of every `response_url` the harness hands out (Slack's is a bearer credential).
+pub const RESPONSE_URL_TOKEN: &str = "SLACKRESPONSETOKEN";
 
 /// One POST Slack received.
 #[derive(Clone, Debug)]
@@ -51,7 +53,7 @@ impl SlackServer {
 
     pub fn response_url(&self, key: &str) -> String {
         format!(
-            "http://{}/hooks/commands/T0TEST/{key}/SLACKRESPONSETOKEN",
+            "http://{}/hooks/commands/T0TEST/{key}/{RESPONSE_URL_TOKEN}",
             self.addr
         )
     }

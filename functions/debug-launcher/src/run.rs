@@ -1,7 +1,14 @@
 //! Running the planned task: one `RunTask` with the request's token, retried with backoff while
 //! the failure is one that time can fix (capacity, throttling, IAM propagation), within the deadline.
+//!
+//! The SDK does not retry `RunTask` by itself: when an attempt's outcome is unknown (the connection
+//! dropped, a timeout, a 5xx, an unreadable answer) the task may have started, so before trying
+//! again we look for it by the request's tag. RunTask's `clientToken` makes a repeat harmless on
+//! AWS too; the look-up keeps "one request, one task" where the token is not honoured (emulators)
+//! or has expired.
 
 use crate::plan::LaunchPlan;
+use aws_sdk_ecs::config::retry::RetryConfig;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::operation::run_task::RunTaskError;
 use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration};
@@ -47,7 +54,10 @@ pub async fn existing(
 
 enum Attempt {
     Started(TaskView),
+    /// Nothing started; worth trying again.
     Retry(String),
+    /// The task may or may not have started.
+    Unknown(String),
     Conflict,
 }
 
@@ -59,10 +69,21 @@ pub async fn run(
 ) -> Result<TaskView, RunError> {
     let mut backoff = FIRST_BACKOFF;
     let mut attempts = 0;
+    let mut maybe_started = false;
     loop {
         attempts += 1;
+        if maybe_started {
+            if let Some(task) = existing(ecs, cluster, plan).await? {
+                tracing::info!(attempts, "the previous RunTask had started the task");
+                return Ok(task);
+            }
+        }
         let last = match attempt(ecs, plan).await? {
             Attempt::Started(task) => return Ok(task),
+            Attempt::Unknown(reason) => {
+                maybe_started = true;
+                reason
+            }
             Attempt::Conflict => {
                 // The token was used with other parameters: the request was served before.
                 return existing(ecs, cluster, plan).await?.ok_or_else(|| {
@@ -104,11 +125,14 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
                 .build(),
         )
         .set_tags(Some(tags(plan.tags.iter().cloned())))
+        .customize()
+        .config_override(aws_sdk_ecs::Config::builder().retry_config(RetryConfig::disabled()))
         .send()
         .await;
     let output = match result {
         Ok(output) => output,
         Err(e) if has_code(&e, "ConflictException") => return Ok(Attempt::Conflict),
+        Err(e) if outcome_unknown(&e) => return Ok(Attempt::Unknown(describe_sdk_error(&e))),
         Err(e) if is_retryable(&e) => return Ok(Attempt::Retry(describe_sdk_error(&e))),
         Err(e) => return Err(RunError::Refused(describe_sdk_error(&e))),
     };
@@ -141,7 +165,18 @@ pub fn is_capacity(reason: &str) -> bool {
         || lower.contains("rate exceeded")
 }
 
-/// Errors left after the SDK's own retries that may still clear within the invocation.
+/// Failures after which the task may have started: the request may have reached ECS.
+fn outcome_unknown(error: &SdkError<RunTaskError>) -> bool {
+    match error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => service.raw().status().is_server_error(),
+        _ => false,
+    }
+}
+
+/// Errors that may clear within the invocation.
 fn is_retryable(error: &SdkError<RunTaskError>) -> bool {
     match error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,

@@ -13,7 +13,7 @@ use integration_tests::lambda::Lambda;
 use integration_tests::leaks;
 use integration_tests::moto::function_env;
 use integration_tests::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
-use integration_tests::World;
+use integration_tests::{FunctionProcess, World};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -97,6 +97,7 @@ async fn story(world: &World) -> Result<(), String> {
     );
     send(world, delete, "delete").await?;
     print_calls(world);
+    print_memory(&[("ecs-environment", &world.function)]);
 
     step(
         "Leak check over clusters, tasks, task definitions, roles, log groups and security groups",
@@ -215,7 +216,25 @@ async fn slack_story(world: &World) -> Result<(), String> {
         ok(&format!("{summary}"));
         print_calls(world);
     }
+    print_memory(&[
+        ("slack-command", &command.process),
+        ("debug-launcher", &launcher.process),
+        ("task-events", &task_events.process),
+        ("idle-reaper", &reaper.process),
+    ]);
     Ok(())
+}
+
+/// Each function's peak resident memory over what it did in the story (`VmHWM`).
+fn print_memory(functions: &[(&str, &FunctionProcess)]) {
+    let list: Vec<String> = functions
+        .iter()
+        .map(|(name, process)| match process.peak_rss_kib() {
+            Some(kib) => format!("{name} {:.1} MiB", kib as f64 / 1024.0),
+            None => format!("{name} ?"),
+        })
+        .collect();
+    println!("      peak RSS: {}", list.join(", "));
 }
 
 fn rfc3339(seconds: i64) -> String {

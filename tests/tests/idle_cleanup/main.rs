@@ -7,7 +7,7 @@ mod task_events;
 mod timeline;
 
 use aws_sdk_ecs::types::{Task, TaskField};
-use integration_tests::reap_world::{ReapWorld, BOT_TOKEN, CLUSTER};
+use integration_tests::reap_world::{ReapWorld, BOT_TOKEN, CHANNEL, CLUSTER};
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -62,4 +62,24 @@ pub fn assert_clean_logs(world: &ReapWorld) {
             "not JSON: {line}"
         );
     }
+}
+
+/// A debug task run straight in moto with the launcher's tags: launched and expiring `launched`
+/// and `expires` minutes from `t0`, plus `extra` tags.
+pub async fn debug_task(
+    world: &ReapWorld,
+    t0: time::OffsetDateTime,
+    launched: i64,
+    expires: i64,
+    extra: &[(&str, String)],
+) -> String {
+    let mut tags = vec![
+        ("debug-toolkit:managed-by", "ecs-debug-toolkit".to_string()),
+        ("debug-toolkit:requested-by", "U0ALLOWED".to_string()),
+        ("debug-toolkit:channel", CHANNEL.to_string()),
+        ("debug-toolkit:launched-at", at(t0, launched)),
+        ("debug-toolkit:expires-at", at(t0, expires)),
+    ];
+    tags.extend(extra.iter().cloned());
+    world.run_tasks(1, "debug-toolkit", &tags).await.remove(0)
 }

@@ -168,3 +168,33 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     assert_eq!(world.proxy.total_calls(), 0);
     assert_clean_logs(&world);
 }
+
+#[tokio::test]
+async fn an_exec_session_that_cannot_be_recorded_fails_for_a_retry_and_a_retry_records_it() {
+    use integration_tests::fault_proxy::Fault;
+    use integration_tests::runtime_api::Reply;
+    let world = ReapWorld::start().await;
+    let t0 = now();
+    let debug = debug_task(&world, t0, 0, 60, &[]).await;
+    let event = exec_event(&world, &debug, "ecs-execute-command-retry", &at(t0, 5));
+    // TagResource keeps failing (5xx after the SDK's retries), then a dropped connection.
+    world.proxy.inject("TagResource", Fault::ServerError, None);
+    let reply = world
+        .task_events
+        .invoke(event.clone(), Duration::from_secs(30))
+        .await;
+    assert!(
+        matches!(reply, Reply::Error(_)),
+        "the invocation fails so Lambda retries it (then the dead-letter queue): {reply:?}"
+    );
+    world.proxy.clear();
+    world.proxy.inject("DescribeTasks", Fault::Drop, Some(1));
+    let recorded = call(&world, event).await;
+    assert_eq!(recorded["outcome"], "recorded", "{recorded:#}");
+    let debug_tags = tags(&describe(&world, std::slice::from_ref(&debug)).await[&debug]);
+    assert_eq!(debug_tags["debug-toolkit:last-activity"], at(t0, 5));
+    assert_eq!(
+        debug_tags["debug-toolkit:last-session"],
+        "ecs-execute-command-retry"
+    );
+}

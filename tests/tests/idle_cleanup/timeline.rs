@@ -15,24 +15,6 @@ struct Fleet {
     forged: String,
 }
 
-async fn debug_task(
-    world: &ReapWorld,
-    t0: time::OffsetDateTime,
-    launched: i64,
-    expires: i64,
-    extra: &[(&str, String)],
-) -> String {
-    let mut tags = vec![
-        ("debug-toolkit:managed-by", "ecs-debug-toolkit".to_string()),
-        ("debug-toolkit:requested-by", "U0ALLOWED".to_string()),
-        ("debug-toolkit:channel", CHANNEL.to_string()),
-        ("debug-toolkit:launched-at", at(t0, launched)),
-        ("debug-toolkit:expires-at", at(t0, expires)),
-    ];
-    tags.extend(extra.iter().cloned());
-    world.run_tasks(1, "debug-toolkit", &tags).await.remove(0)
-}
-
 async fn exec_stream(world: &ReapWorld, name: &str, last_event: time::OffsetDateTime) {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&world.aws);
     let group = format!("/ecs/{CLUSTER}/ecs-exec");

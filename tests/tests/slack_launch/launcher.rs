@@ -188,3 +188,61 @@ async fn a_lasting_run_task_failure_is_told_and_the_invocation_fails_for_a_retry
         .contains("No debug task was started"));
     assert!(tasks(&world).await.is_empty());
 }
+
+#[tokio::test]
+async fn run_task_calls_lost_on_the_way_or_on_the_way_back_still_make_one_task() {
+    let world = LaunchWorld::start().await;
+    // The first RunTask never reaches ECS (connection dropped); the second starts the task but
+    // its answer is lost. The SDK does not retry RunTask by itself: the launcher looks for the
+    // task by its request tag before trying again, so no third RunTask and no second task.
+    world.proxy.inject("RunTask", Fault::Drop, Some(1));
+    world.proxy.inject("RunTask", Fault::DropAfter, Some(1));
+    let outcome = world
+        .launch(launch_event(
+            &world,
+            "req-lost",
+            &world.slack.response_url("lost"),
+        ))
+        .await;
+    assert_eq!(
+        outcome["outcome"],
+        "launched",
+        "{outcome:#}\n{}",
+        world.launcher.logs()
+    );
+    assert_eq!(world.proxy.calls().get("RunTask"), Some(&2));
+    let running = tasks(&world).await;
+    assert_eq!(running.len(), 1, "one task for one request");
+    assert_eq!(outcome["taskArn"], running[0].task_arn().unwrap());
+    let posts = world.slack.wait_for(1, SLACK_WAIT).await;
+    assert!(posts[0]
+        .body
+        .to_string()
+        .contains("aws ecs execute-command"));
+}
+
+#[tokio::test]
+async fn a_put_events_answer_lost_is_retried_and_the_duplicate_event_launches_nothing_more() {
+    let world = LaunchWorld::start().await;
+    // PutEvents reaches EventBridge but the answer is lost; the SDK retries it, so the bus may
+    // carry the request twice. Both deliveries name the same request: one task.
+    world.proxy.inject("PutEvents", Fault::DropAfter, Some(1));
+    let answer = world
+        .slash(ALLOWED_USER, "C0X", "start payments-dev 30m dropped")
+        .await;
+    assert_eq!(answer.status, 200);
+    assert!(
+        answer.text.contains("Starting a debug task"),
+        "{}",
+        answer.text
+    );
+    let events = world.bus.drain().await;
+    assert_eq!(events.len(), 2, "moto routed both puts: {events:?}");
+    assert_eq!(events[0]["detail"], events[1]["detail"]);
+    let first = world.launch(events[0].clone()).await;
+    let second = world.launch(events[1].clone()).await;
+    assert_eq!(first["outcome"], "launched", "{first:#}");
+    assert_eq!(second["outcome"], "already-running", "{second:#}");
+    assert_eq!(first["taskArn"], second["taskArn"]);
+    assert_eq!(tasks(&world).await.len(), 1);
+}

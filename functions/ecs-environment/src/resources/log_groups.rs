@@ -2,6 +2,7 @@
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
+use crate::resources::adopt::adopt;
 use aws_sdk_cloudwatchlogs::operation::list_tags_for_resource::ListTagsForResourceError;
 use std::collections::BTreeMap;
 
@@ -69,38 +70,56 @@ pub async fn ensure(
 ) -> Result<(), ProvisionError> {
     let logs = &desired.clients().logs;
     let key = desired.spec.kms_key_arn.clone();
-    match existing {
-        None => {
-            logs.create_log_group()
-                .log_group_name(name)
-                .set_kms_key_id(key)
-                .set_tags(Some(desired.tags.clone().into_iter().collect()))
-                .send()
-                .await
-                .map_err(aws("CreateLogGroup", name))?;
-        }
-        Some(current) => {
-            if current.kms_key_id != key {
-                match &key {
-                    Some(key) => {
-                        logs.associate_kms_key()
-                            .log_group_name(name)
-                            .kms_key_id(key)
-                            .send()
-                            .await
-                            .map_err(aws("AssociateKmsKey", name))?;
-                    }
-                    None => {
-                        logs.disassociate_kms_key()
-                            .log_group_name(name)
-                            .send()
-                            .await
-                            .map_err(aws("DisassociateKmsKey", name))?;
-                    }
+    let adopted;
+    let existing = match existing {
+        Some(current) => Some(current),
+        None => match logs
+            .create_log_group()
+            .log_group_name(name)
+            .set_kms_key_id(key.clone())
+            .set_tags(Some(desired.tags.clone().into_iter().collect()))
+            .send()
+            .await
+        {
+            Ok(_) => None,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_already_exists_exception()) =>
+            {
+                let found = find(&desired.scope, name).await?;
+                adopted = adopt(
+                    &desired.scope,
+                    format!("log group {name}"),
+                    found,
+                    |g| &g.tags,
+                    aws("CreateLogGroup", name)(e),
+                )?;
+                Some(&adopted)
+            }
+            Err(e) => return Err(aws("CreateLogGroup", name)(e)),
+        },
+    };
+    if let Some(current) = existing {
+        if current.kms_key_id != key {
+            match &key {
+                Some(key) => {
+                    logs.associate_kms_key()
+                        .log_group_name(name)
+                        .kms_key_id(key)
+                        .send()
+                        .await
+                        .map_err(aws("AssociateKmsKey", name))?;
+                }
+                None => {
+                    logs.disassociate_kms_key()
+                        .log_group_name(name)
+                        .send()
+                        .await
+                        .map_err(aws("DisassociateKmsKey", name))?;
                 }
             }
-            retag(desired, name, &current.tags).await?;
         }
+        retag(desired, name, &current.tags).await?;
     }
     logs.put_retention_policy()
         .log_group_name(name)

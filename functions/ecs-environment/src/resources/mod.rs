@@ -1,5 +1,6 @@
 //! One module per kind of resource: find it (with its owner tag), ensure it, remove it.
 
+pub mod adopt;
 pub mod cluster;
 pub mod debug_tasks;
 pub mod ecs_tags;

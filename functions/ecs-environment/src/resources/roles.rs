@@ -2,6 +2,7 @@
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
+use crate::resources::adopt::adopt;
 use aws_sdk_iam::types::Tag;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -64,7 +65,8 @@ pub async fn ensure(
     let iam = &desired.clients().iam;
     let name = role.name;
     let arn = match existing {
-        None => iam
+        Some(current) => bring_up_to_date(desired, role, current).await?,
+        None => match iam
             .create_role()
             .role_name(name)
             .description(role.description)
@@ -72,22 +74,26 @@ pub async fn ensure(
             .set_tags(Some(iam_tags(&desired.tags)))
             .send()
             .await
-            .map_err(aws("CreateRole", name))?
-            .role()
-            .map(|r| r.arn().to_string())
-            .ok_or_else(|| {
+        {
+            Ok(created) => created.role().map(|r| r.arn().to_string()).ok_or_else(|| {
                 ProvisionError::Precondition(format!("CreateRole {name} returned no role"))
             })?,
-        Some(current) => {
-            iam.update_assume_role_policy()
-                .role_name(name)
-                .policy_document(role.trust.to_string())
-                .send()
-                .await
-                .map_err(aws("UpdateAssumeRolePolicy", name))?;
-            retag(desired, name, &current.tags).await?;
-            current.arn.clone()
-        }
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_entity_already_exists_exception()) =>
+            {
+                let found = find(&desired.scope, name).await?;
+                let current = adopt(
+                    &desired.scope,
+                    format!("IAM role {name}"),
+                    found,
+                    |r| &r.tags,
+                    aws("CreateRole", name)(e),
+                )?;
+                bring_up_to_date(desired, role, &current).await?
+            }
+            Err(e) => return Err(aws("CreateRole", name)(e)),
+        },
     };
     let put_inline = iam
         .put_role_policy()
@@ -112,6 +118,25 @@ pub async fn ensure(
     inline.map_err(aws("PutRolePolicy", name))?;
     managed?;
     Ok(arn)
+}
+
+/// An owned role's trust and tags as desired; its ARN.
+async fn bring_up_to_date(
+    desired: &Desired<'_>,
+    role: &RoleSpec<'_>,
+    current: &ExistingRole,
+) -> Result<String, ProvisionError> {
+    desired
+        .clients()
+        .iam
+        .update_assume_role_policy()
+        .role_name(role.name)
+        .policy_document(role.trust.to_string())
+        .send()
+        .await
+        .map_err(aws("UpdateAssumeRolePolicy", role.name))?;
+    retag(desired, role.name, &current.tags).await?;
+    Ok(current.arn.clone())
 }
 
 async fn retag(

@@ -3,6 +3,7 @@
 use super::network::Network;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
+use crate::resources::adopt::adopt;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
@@ -175,31 +176,45 @@ pub async fn ensure(
                 group.egress.clone(),
             )
         }
-        None => {
-            let created = ec2
-                .create_security_group()
-                .group_name(name)
-                .description(format!(
-                    "ECS debug-toolkit tasks of {}: no ingress, HTTPS egress",
-                    desired.names().cluster
-                ))
-                .vpc_id(&network.vpc_id)
-                .tag_specifications(
-                    TagSpecification::builder()
-                        .resource_type(ResourceType::SecurityGroup)
-                        .set_tags(Some(ec2_tags(&desired.tags)))
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(aws("CreateSecurityGroup", name))?;
-            let id = created.group_id().unwrap_or_default().to_string();
-            let default_egress = IpPermission::builder()
-                .ip_protocol("-1")
-                .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
-                .build();
-            (id, Vec::new(), vec![default_egress])
-        }
+        None => match ec2
+            .create_security_group()
+            .group_name(name)
+            .description(format!(
+                "ECS debug-toolkit tasks of {}: no ingress, HTTPS egress",
+                desired.names().cluster
+            ))
+            .vpc_id(&network.vpc_id)
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::SecurityGroup)
+                    .set_tags(Some(ec2_tags(&desired.tags)))
+                    .build(),
+            )
+            .send()
+            .await
+        {
+            Ok(created) => {
+                let id = created.group_id().unwrap_or_default().to_string();
+                let default_egress = IpPermission::builder()
+                    .ip_protocol("-1")
+                    .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
+                    .build();
+                (id, Vec::new(), vec![default_egress])
+            }
+            Err(e) if has_code(&e, "InvalidGroup.Duplicate") => {
+                let found = find(&desired.scope, &network.vpc_id).await?;
+                let group = adopt(
+                    &desired.scope,
+                    format!("security group {name}"),
+                    found,
+                    |g| &g.tags,
+                    aws("CreateSecurityGroup", name)(e),
+                )?;
+                retag(desired, &group.id, &group.tags).await?;
+                (group.id, group.ingress, group.egress)
+            }
+            Err(e) => return Err(aws("CreateSecurityGroup", name)(e)),
+        },
     };
     let EgressPlan {
         revoke: to_revoke,

@@ -96,10 +96,9 @@ pub fn kms_key_arn_problem(arn: &str, region: &str) -> Option<String> {
     None
 }
 
-/// Characters AWS accepts in tag keys and values: letters, digits, spaces and `+ - = . _ : / @`.
+/// Text AWS accepts in tag keys and values: letters, digits, spaces and `+ - = . _ : / @`.
 pub fn is_tag_text(text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_alphanumeric() || c == ' ' || "+-=._:/@".contains(c))
+    text.chars().all(debug_toolkit::tags::is_tag_char)
 }
 
 /// Slack ids: users start with U or W, channels with C, G or D; upper-case letters and digits.

@@ -1,0 +1,25 @@
+//! A CloudFormation custom-resource request from anywhere: the envelope and `ResourceProperties`
+//! parsing never panic, whatever the JSON.
+#![no_main]
+
+use ecs_environment::request;
+use ecs_environment::spec::EnvironmentSpec;
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(value) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let _ = request::open(&value);
+    let props = match &value {
+        Value::Object(map) => match map.get("ResourceProperties") {
+            Some(Value::Object(props)) => props.clone(),
+            _ => map.clone(),
+        },
+        _ => return,
+    };
+    if let Ok(spec) = EnvironmentSpec::parse(&props, "eu-west-1") {
+        assert!(debug_toolkit::cluster::is_valid_name(&spec.cluster_name));
+    }
+});
