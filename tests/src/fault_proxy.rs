@@ -47,7 +47,6 @@ struct Rule {
     remaining: Option<usize>,
 }
 
-#[derive(Default)]
 struct Shared {
     target: String,
     rules: Mutex<Vec<Rule>>,
@@ -55,7 +54,8 @@ struct Shared {
     injected: Mutex<BTreeMap<String, usize>>,
     bodies: Mutex<Vec<(String, Bytes)>>,
     timeline: Mutex<Vec<Span>>,
-    epoch: Option<Instant>,
+    /// When the proxy started: the origin of every span.
+    epoch: Instant,
 }
 
 #[derive(Clone)]
@@ -68,8 +68,12 @@ impl FaultProxy {
     pub async fn start(target: &str) -> Self {
         let shared = Arc::new(Shared {
             target: target.to_string(),
-            epoch: Some(Instant::now()),
-            ..Default::default()
+            rules: Mutex::default(),
+            calls: Mutex::default(),
+            injected: Mutex::default(),
+            bodies: Mutex::default(),
+            timeline: Mutex::default(),
+            epoch: Instant::now(),
         });
         let http = reqwest::Client::new();
         let router = Router::new()
@@ -207,14 +211,13 @@ async fn forward(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let epoch = shared.epoch.unwrap_or_else(Instant::now);
-    let start = epoch.elapsed();
+    let start = shared.epoch.elapsed();
     let action = action_of(&headers, &body);
     let response = answer(&shared, &http, &action, method, uri, headers, body).await;
     shared.timeline.lock().unwrap().push(Span {
         action,
         start,
-        end: epoch.elapsed(),
+        end: shared.epoch.elapsed(),
     });
     response
 }

@@ -1,6 +1,7 @@
 //! A function's release or debug binary, started as Lambda starts it, with its logs captured.
 
 use crate::runtime_api::RuntimeApi;
+use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -39,6 +40,24 @@ pub fn bin_dir() -> PathBuf {
     }
 }
 
+/// A command that starts `program` as Lambda starts function `name`: a clean environment with
+/// Lambda's own variables, polling `runtime`; killed when dropped.
+pub fn lambda_command(program: impl AsRef<OsStr>, name: &str, runtime: &RuntimeApi) -> Command {
+    let mut command = Command::new(program);
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", name)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .kill_on_drop(true);
+    command
+}
+
 impl FunctionProcess {
     /// Starts binary `name` against `runtime`, with `env` on top of the Lambda variables.
     pub fn spawn(name: &str, runtime: &RuntimeApi, env: &[(String, String)]) -> Self {
@@ -48,22 +67,12 @@ impl FunctionProcess {
             "{} is missing: build the functions first (cargo build --workspace --bins)",
             path.display()
         );
-        let mut command = Command::new(&path);
+        let mut command = lambda_command(&path, name, runtime);
         command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
-            .env("AWS_LAMBDA_FUNCTION_NAME", name)
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
-            .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
-            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
             .env("RUST_LOG", "info")
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
@@ -101,9 +110,26 @@ impl Drop for FunctionProcess {
     }
 }
 
+/// Every line of `logs` is JSON (as `AWS_LAMBDA_LOG_FORMAT=JSON` asks) and none holds a secret.
+pub fn assert_json_and_no_secrets(logs: &str) {
+    for line in logs.lines() {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not a JSON log line: {line}"
+        );
+    }
+    assert_eq!(leaked_secret(logs), None, "a secret was logged:\n{logs}");
+}
+
 /// The first of [`NEVER_LOGGED`] that `logs` contain.
 pub fn leaked_secret(logs: &str) -> Option<&'static str> {
     NEVER_LOGGED.iter().copied().find(|s| logs.contains(s))
+}
+
+/// A peak RSS for a report: `12.3 MiB`, or `?` when it could not be read.
+pub fn mib(kib: Option<u64>) -> String {
+    kib.map(|kib| format!("{:.1} MiB", kib as f64 / 1024.0))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Peak resident set (`VmHWM`, KiB) of a running process (Linux `/proc`).

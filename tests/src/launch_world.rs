@@ -161,7 +161,6 @@ impl LaunchWorld {
         [&self.environment, &self.command, &self.launcher]
             .iter()
             .map(|l| l.logs())
-            .collect::<Vec<_>>()
-            .join("\n")
+            .collect::<String>()
     }
 }

@@ -133,6 +133,7 @@ impl ReapWorld {
             .await
     }
 
+    /// Everything the functions logged, line by line (each function's lines end in a newline).
     pub fn all_logs(&self) -> String {
         [
             &self.environment,
@@ -142,7 +143,6 @@ impl ReapWorld {
         ]
         .iter()
         .map(|l| l.logs())
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect::<String>()
     }
 }

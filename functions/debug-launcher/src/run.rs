@@ -176,26 +176,22 @@ fn outcome_unknown(error: &SdkError<RunTaskError>) -> bool {
     }
 }
 
-/// Errors that may clear within the invocation.
+/// Errors that may clear within the invocation, with nothing started (those of unknown outcome,
+/// 5xx included, are caught before by [`outcome_unknown`]).
 fn is_retryable(error: &SdkError<RunTaskError>) -> bool {
-    match error {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => true,
-        SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(service) => {
-            let err = service.err();
-            let message = err.message().unwrap_or("").to_ascii_lowercase();
-            matches!(
-                err.code(),
-                Some("ThrottlingException" | "ServerException" | "ServiceUnavailableException")
-            ) || service.raw().status().is_server_error()
-                || (matches!(
-                    err.code(),
-                    Some("InvalidParameterException" | "ClientException")
-                ) && message.contains("assume")
-                    && message.contains("role"))
-        }
-        _ => false,
-    }
+    let SdkError::ServiceError(service) = error else {
+        return false;
+    };
+    let err = service.err();
+    let message = err.message().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        err.code(),
+        Some("ThrottlingException" | "ServerException" | "ServiceUnavailableException")
+    ) || (matches!(
+        err.code(),
+        Some("InvalidParameterException" | "ClientException")
+    ) && message.contains("assume")
+        && message.contains("role"))
 }
 
 #[cfg(test)]

@@ -11,11 +11,10 @@
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
-use integration_tests::function::{bin_dir, peak_rss_kib};
+use integration_tests::function::{bin_dir, lambda_command, mib, peak_rss_kib};
 use integration_tests::RuntimeApi;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use tokio::process::Command;
 
 const RUNS: usize = 15;
 
@@ -113,11 +112,7 @@ async fn main() {
                 medians.push((subject.name, median));
             }
         }
-        row += &format!(
-            " {:>10}",
-            rss.map(|kib| format!("{:.1} MiB", kib as f64 / 1024.0))
-                .unwrap_or_else(|| "?".into())
-        );
+        row += &format!(" {:>10}", mib(rss));
         println!("{row}");
     }
     let (_, reference) = medians.pop().expect("the reference");
@@ -147,16 +142,9 @@ fn al2023_like_store() -> std::path::PathBuf {
 
 async fn cold_start(subject: &Subject, store: CertStore, bundle_dir: &std::path::Path) -> Sample {
     let runtime = RuntimeApi::start().await;
-    let mut command = Command::new(&subject.program);
+    let mut command = lambda_command(&subject.program, subject.name, &runtime);
     command
         .args(&subject.args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", subject.name)
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
         .env("AWS_REGION", "eu-west-1")
         .env("AWS_DEFAULT_REGION", "eu-west-1")
         .env("AWS_ACCESS_KEY_ID", "bench")
@@ -171,8 +159,7 @@ async fn cold_start(subject: &Subject, store: CertStore, bundle_dir: &std::path:
             ],
         })
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
+        .stderr(Stdio::null());
     let started = Instant::now();
     let child = command
         .spawn()

@@ -3,6 +3,7 @@
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
+use integration_tests::function::mib;
 use integration_tests::reap_world::ReapWorld;
 use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
@@ -55,12 +56,7 @@ async fn main() {
             secs(setup),
             secs(took),
             stopped,
-            world
-                .reaper
-                .process
-                .peak_rss_kib()
-                .map(|kib| format!("{:.1} MiB", kib as f64 / 1024.0))
-                .unwrap_or_else(|| "?".into()),
+            mib(world.reaper.process.peak_rss_kib()),
             calls
                 .iter()
                 .map(|(action, n)| format!("{action}×{n}"))

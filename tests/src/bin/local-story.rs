@@ -9,6 +9,7 @@
 
 use integration_tests::bus::Bus;
 use integration_tests::cfn::CfnRequest;
+use integration_tests::function::mib;
 use integration_tests::lambda::Lambda;
 use integration_tests::leaks;
 use integration_tests::moto::function_env;
@@ -229,10 +230,7 @@ async fn slack_story(world: &World) -> Result<(), String> {
 fn print_memory(functions: &[(&str, &FunctionProcess)]) {
     let list: Vec<String> = functions
         .iter()
-        .map(|(name, process)| match process.peak_rss_kib() {
-            Some(kib) => format!("{name} {:.1} MiB", kib as f64 / 1024.0),
-            None => format!("{name} ?"),
-        })
+        .map(|(name, process)| format!("{name} {}", mib(process.peak_rss_kib())))
         .collect();
     println!("      peak RSS: {}", list.join(", "));
 }
