@@ -1,33 +1,56 @@
 #!/usr/bin/env bash
-# Packages every function for Lambda (provided.al2023, arm64) with cargo-lambda, which brings zig
-# for the cross-link: `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`. Prints each zip's size
-# and checks what is inside (one `bootstrap`, an aarch64 ELF executable).
+# Builds every function for Lambda (provided.al2023, arm64) the way a deployment does: `sam build`
+# on infra/template.yaml (BuildMethod rust-cargolambda: `cargo lambda build --release --arm64`,
+# zig for the cross-link), into $CARGO_TARGET_DIR. Then zips each artifact as
+# `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`, checks what is inside (one `bootstrap`, an
+# aarch64 ELF executable, the very file cargo built, which the CI suites run) and prints sizes.
+# Needs aws-sam-cli (`pip install aws-sam-cli`), cargo-lambda and the aarch64 Rust target; installs
+# the last two when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
-functions=(ecs-environment slack-command debug-launcher task-events idle-reaper)
+export SAM_CLI_TELEMETRY=0
 
+command -v sam >/dev/null || { echo "sam not found: pip install aws-sam-cli (.ci/run keeps it in a venv)"; exit 1; }
 command -v cargo-lambda >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "cargo-lambda==1.9.2"
 rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu \
   || rustup target add aarch64-unknown-linux-gnu
 
-lambda_dir="$CARGO_TARGET_DIR/lambda"
-cargo lambda build --release --arm64 --output-format zip --locked \
-  --workspace --exclude integration-tests --lambda-dir "$lambda_dir"
+build_dir="$CARGO_TARGET_DIR/sam-build"
+start=$SECONDS
+sam build --beta-features --template infra/template.yaml --build-dir "$build_dir" \
+  --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build.log" 2>&1 \
+  || { tail -n 60 "$CARGO_TARGET_DIR/sam-build.log"; exit 1; }
+echo "sam build: $(( SECONDS - start )) s"
 
-python3 - "$lambda_dir" "${functions[@]}" <<'PY'
-import sys, zipfile, os
-lambda_dir, names = sys.argv[1], sys.argv[2:]
+# The template's own parser (SAM's Python, which reads !Ref and friends) maps logical ids to binaries.
+"$(dirname "$(command -v sam)")/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
+import filecmp, os, sys, zipfile
+from samcli.yamlhelper import yaml_parse
+build_dir, target_dir, template = sys.argv[1:]
+resources = yaml_parse(open(template).read())["Resources"]
+functions = [(logical_id, r["Metadata"]["BuildProperties"]["Binary"])
+             for logical_id, r in resources.items() if r["Type"] == "AWS::Serverless::Function"]
+assert len(functions) == 5, f"expected five functions in {template}, found {functions}"
 print(f"{'function':<18}{'zip (MiB)':>10}{'bootstrap (MiB)':>17}")
-for name in names:
-    path = os.path.join(lambda_dir, name, "bootstrap.zip")
-    with zipfile.ZipFile(path) as z:
-        entries = z.infolist()
-        assert [e.filename for e in entries] == ["bootstrap"], f"{path}: {[e.filename for e in entries]}"
-        head = z.open("bootstrap").read(20)
-        # ELF magic, 64-bit, and e_machine 183 (EM_AARCH64) at offset 18, little-endian.
-        assert head[:4] == b"\x7fELF" and head[4] == 2 and int.from_bytes(head[18:20], "little") == 183, \
-            f"{path}: bootstrap is not an aarch64 ELF"
-        assert (entries[0].external_attr >> 16) & 0o111, f"{path}: bootstrap is not executable"
-        print(f"{name:<18}{os.path.getsize(path) / 2**20:>10.2f}{entries[0].file_size / 2**20:>17.2f}")
+for logical_id, name in functions:
+    artifact = os.path.join(build_dir, logical_id, "bootstrap")
+    built = os.path.join(target_dir, "aarch64-unknown-linux-gnu", "release", name)
+    assert filecmp.cmp(artifact, built, shallow=False), f"{artifact} differs from {built}"
+    with open(artifact, "rb") as f:
+        head = f.read(20)
+    # ELF magic, 64-bit, and e_machine 183 (EM_AARCH64) at offset 18, little-endian.
+    assert head[:4] == b"\x7fELF" and head[4] == 2 and int.from_bytes(head[18:20], "little") == 183, \
+        f"{artifact} is not an aarch64 ELF"
+    assert os.stat(artifact).st_mode & 0o111, f"{artifact} is not executable"
+    out = os.path.join(target_dir, "lambda", name, "bootstrap.zip")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = (0o100755 << 16)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w") as z, open(artifact, "rb") as f:
+        z.writestr(info, f.read(), compresslevel=9)
+    with zipfile.ZipFile(out) as z:
+        assert [e.filename for e in z.infolist()] == ["bootstrap"], out
+    print(f"{name:<18}{os.path.getsize(out) / 2**20:>10.2f}{os.path.getsize(artifact) / 2**20:>17.2f}")
 PY

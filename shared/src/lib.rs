@@ -3,7 +3,7 @@
 //! What more than one function needs lives here: the tag vocabulary of the contract, cluster
 //! settings and access rules read from tags, the debug-task view, durations and timestamps, Slack
 //! messages and posting, secrets, the CloudFormation custom-resource response, the invocation
-//! deadline, and AWS SDK configuration from the standard chain. SDK-specific parts sit behind
+//! deadline, HTTP through the SDK's own connector, and AWS SDK configuration from the standard chain. SDK-specific parts sit behind
 //! features (`ecs`, `secrets`) so each function links only the clients it uses.
 
 pub mod aws;
@@ -15,6 +15,7 @@ pub mod debug_task;
 pub mod duration;
 #[cfg(feature = "ecs")]
 pub mod ecs;
+pub mod http;
 pub mod launch;
 #[cfg(feature = "secrets")]
 pub mod secrets;

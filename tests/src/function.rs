@@ -40,10 +40,26 @@ pub fn bin_dir() -> PathBuf {
     }
 }
 
+/// How function binaries are started: directly, or through `$DEBUG_TOOLKIT_BIN_RUNNER` (CI sets
+/// `qemu-aarch64-static` to run the arm64 binaries it packages, as cargo's target runners do).
+fn function_command(path: &std::path::Path) -> Command {
+    match std::env::var("DEBUG_TOOLKIT_BIN_RUNNER") {
+        Ok(runner) if !runner.trim().is_empty() => {
+            let mut command = Command::new(runner.trim());
+            command.arg(path);
+            command
+        }
+        _ => Command::new(path),
+    }
+}
+
 /// A command that starts `program` as Lambda starts function `name`: a clean environment with
 /// Lambda's own variables, polling `runtime`; killed when dropped.
 pub fn lambda_command(program: impl AsRef<OsStr>, name: &str, runtime: &RuntimeApi) -> Command {
-    let mut command = Command::new(program);
+    lambda_environment(Command::new(program), name, runtime)
+}
+
+fn lambda_environment(mut command: Command, name: &str, runtime: &RuntimeApi) -> Command {
     command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -55,6 +71,10 @@ pub fn lambda_command(program: impl AsRef<OsStr>, name: &str, runtime: &RuntimeA
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
         .kill_on_drop(true);
+    // qemu-user finds the arm64 loader and libraries there (Debian's libc6-arm64-cross).
+    if let Ok(prefix) = std::env::var("QEMU_LD_PREFIX") {
+        command.env("QEMU_LD_PREFIX", prefix);
+    }
     command
 }
 
@@ -67,7 +87,7 @@ impl FunctionProcess {
             "{} is missing: build the functions first (cargo build --workspace --bins)",
             path.display()
         );
-        let mut command = lambda_command(&path, name, runtime);
+        let mut command = lambda_environment(function_command(&path), name, runtime);
         command
             .env("RUST_LOG", "info")
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))

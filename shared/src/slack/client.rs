@@ -3,6 +3,7 @@
 
 use super::response_url::{redact, ResponseUrlPolicy};
 use super::Message;
+use crate::http::{HttpSender, Request};
 use crate::secrets::Secret;
 use serde_json::Value;
 use std::time::Duration;
@@ -10,6 +11,9 @@ use std::time::Duration;
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The whole exchange, answer included.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SlackError {
@@ -25,7 +29,7 @@ pub enum SlackError {
 
 #[derive(Clone, Debug)]
 pub struct SlackClient {
-    http: reqwest::Client,
+    http: HttpSender,
     api_base: String,
     response_urls: ResponseUrlPolicy,
 }
@@ -43,14 +47,8 @@ impl SlackClient {
     }
 
     pub fn new(api_base: String, response_urls: ResponseUrlPolicy) -> Self {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(5))
-            .build()
-            .expect("the HTTP client's settings are static and valid");
         Self {
-            http,
+            http: HttpSender::new(CONNECT_TIMEOUT, ATTEMPT_TIMEOUT),
             api_base: api_base.trim_end_matches('/').to_string(),
             response_urls,
         }
@@ -67,8 +65,8 @@ impl SlackClient {
             tracing::warn!(response_url = %target, "response_url refused: not in SLACK_RESPONSE_URL_PREFIXES");
             return Err(SlackError::Refused(target));
         };
-        let body = message.ephemeral();
-        self.with_retries(&target, || self.http.post(url.clone()).json(&body).send())
+        let body = json_body(&message.ephemeral());
+        self.with_retries(&target, || post(url.as_str(), None, &body))
             .await
             .map(drop)
     }
@@ -82,17 +80,11 @@ impl SlackClient {
     ) -> Result<(), SlackError> {
         let target = "chat.postMessage".to_string();
         let url = format!("{}/chat.postMessage", self.api_base);
-        let body = message.to_channel(channel);
+        let body = json_body(&message.to_channel(channel));
         let answer = self
-            .with_retries(&target, || {
-                self.http
-                    .post(&url)
-                    .bearer_auth(token.expose())
-                    .json(&body)
-                    .send()
-            })
+            .with_retries(&target, || post(&url, Some(token), &body))
             .await?;
-        let reply: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+        let reply: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
         if reply["ok"] == Value::Bool(true) {
             Ok(())
         } else {
@@ -107,32 +99,29 @@ impl SlackClient {
     }
 
     /// Retries network errors, 429 and 5xx; returns the body of the 2xx answer.
-    async fn with_retries<F, Fut>(&self, target: &str, send: F) -> Result<String, SlackError>
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = Result<reqwest::Response, reqwest::Error>>,
-    {
+    async fn with_retries<'a>(
+        &self,
+        target: &str,
+        request: impl Fn() -> Request<'a>,
+    ) -> Result<Vec<u8>, SlackError> {
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
         loop {
-            let failure = match send().await {
-                Ok(response) if response.status().is_success() => {
-                    return Ok(response.text().await.unwrap_or_default());
-                }
-                Ok(response) => {
-                    let status = response.status().as_u16();
+            let failure = match self.http.send(request(), ATTEMPT_TIMEOUT).await {
+                Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply.body),
+                Ok(reply) => {
                     let error = SlackError::Status {
                         target: target.to_string(),
-                        status,
+                        status: reply.status,
                     };
-                    if status != 429 && status < 500 {
+                    if reply.status != 429 && reply.status < 500 {
                         return Err(error);
                     }
                     error
                 }
                 Err(error) => SlackError::Unreachable {
                     target: target.to_string(),
-                    error: error.without_url().to_string(),
+                    error: error.to_string(),
                 },
             };
             if attempt == ATTEMPTS {
@@ -143,5 +132,26 @@ impl SlackClient {
             backoff *= 2;
             attempt += 1;
         }
+    }
+}
+
+fn json_body(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).expect("a JSON value always serialises")
+}
+
+/// A JSON POST, with the bot token as a bearer token when given.
+fn post<'a>(url: &'a str, token: Option<&Secret>, body: &[u8]) -> Request<'a> {
+    let mut headers = vec![(
+        "content-type",
+        "application/json; charset=utf-8".to_string(),
+    )];
+    if let Some(token) = token {
+        headers.push(("authorization", format!("Bearer {}", token.expose())));
+    }
+    Request {
+        method: "POST",
+        url,
+        headers,
+        body: body.to_vec(),
     }
 }

@@ -4,7 +4,8 @@
 //! set-up (`import boto3` and two clients, as a Python custom resource would) against the same
 //! emulator: the reference users would otherwise pick.
 //!
-//! Both TLS stacks (the SDK's and reqwest's) load the system's trusted roots at init. This machine's
+//! The one TLS stack (the SDK's rustls, which our own HTTP shares) reads the system's trusted roots
+//! once per process, when its first connector is built (at init where a function builds one then). This machine's
 //! `/etc/ssl/certs` holds 292 files; Lambda's `provided.al2023` has one bundle there. So each
 //! function is timed twice: with this machine's store, and with an AL2023-like store (a directory
 //! holding only a copy of the bundle, through `SSL_CERT_FILE`/`SSL_CERT_DIR`).
