@@ -9,6 +9,7 @@ python3 -c "import moto" 2>/dev/null || python3 -m pip install --quiet "moto[ser
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked --quiet
 else
-  cargo build -p integration-tests --bin local-story --locked --quiet
+  # The whole workspace's feature set, as the test build has it (one package alone would rebuild SDK crates).
+  cargo build --workspace --bin local-story --locked --quiet
 fi
 exec "$CARGO_TARGET_DIR/debug/local-story"

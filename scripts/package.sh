@@ -3,15 +3,23 @@
 # on infra/template.yaml (BuildMethod rust-cargolambda: `cargo lambda build --release --arm64`,
 # zig for the cross-link), into $CARGO_TARGET_DIR. Then zips each artifact as
 # `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`, checks what is inside (one `bootstrap`, an
-# aarch64 ELF executable, the very file cargo built, which the CI suites run) and prints sizes.
-# Needs aws-sam-cli (`pip install aws-sam-cli`), cargo-lambda and the aarch64 Rust target; installs
-# the last two when missing.
+# aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard link: the same
+# file) as `$CARGO_TARGET_DIR/lambda-arm64/<function>`, which CI's end-to-end suites run.
+# Installs what it needs when missing: aws-sam-cli (in a venv under ~/.cache/ecs-debug-toolkit, as
+# .ci/run keeps it), cargo-lambda (zig comes with it) and the aarch64 Rust target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 export SAM_CLI_TELEMETRY=0
 
-command -v sam >/dev/null || { echo "sam not found: pip install aws-sam-cli (.ci/run keeps it in a venv)"; exit 1; }
+sam_venv="$HOME/.cache/ecs-debug-toolkit/sam-venv"
+if ! command -v sam >/dev/null; then
+  if [ ! -x "$sam_venv/bin/sam" ]; then
+    python3 -m venv "$sam_venv"
+    "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "aws-sam-cli==1.170.0"
+  fi
+  export PATH="$sam_venv/bin:$PATH"
+fi
 command -v cargo-lambda >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "cargo-lambda==1.9.2"
 rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu \
   || rustup target add aarch64-unknown-linux-gnu
@@ -25,7 +33,7 @@ echo "sam build: $(( SECONDS - start )) s"
 
 # The template's own parser (SAM's Python, which reads !Ref and friends) maps logical ids to binaries.
 "$(dirname "$(command -v sam)")/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
-import filecmp, os, sys, zipfile
+import os, sys, zipfile
 from samcli.yamlhelper import yaml_parse
 build_dir, target_dir, template = sys.argv[1:]
 resources = yaml_parse(open(template).read())["Resources"]
@@ -35,14 +43,18 @@ assert len(functions) == 5, f"expected five functions in {template}, found {func
 print(f"{'function':<18}{'zip (MiB)':>10}{'bootstrap (MiB)':>17}")
 for logical_id, name in functions:
     artifact = os.path.join(build_dir, logical_id, "bootstrap")
-    built = os.path.join(target_dir, "aarch64-unknown-linux-gnu", "release", name)
-    assert filecmp.cmp(artifact, built, shallow=False), f"{artifact} differs from {built}"
     with open(artifact, "rb") as f:
         head = f.read(20)
     # ELF magic, 64-bit, and e_machine 183 (EM_AARCH64) at offset 18, little-endian.
     assert head[:4] == b"\x7fELF" and head[4] == 2 and int.from_bytes(head[18:20], "little") == 183, \
         f"{artifact} is not an aarch64 ELF"
     assert os.stat(artifact).st_mode & 0o111, f"{artifact} is not executable"
+    # The very file that ships, under its function's name: what CI's end-to-end suites run.
+    link = os.path.join(target_dir, "lambda-arm64", name)
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    if os.path.lexists(link):
+        os.remove(link)
+    os.link(artifact, link)
     out = os.path.join(target_dir, "lambda", name, "bootstrap.zip")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0))

@@ -6,6 +6,8 @@ use crate::cluster::ClusterSettings;
 use crate::debug_task::TaskView;
 use aws_sdk_ecs::types::{ClusterField, DesiredStatus, Task, TaskField};
 use aws_sdk_ecs::Client;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// DescribeClusters and DescribeTasks take at most 100 names a call.
 pub const BATCH: usize = 100;
@@ -166,9 +168,19 @@ pub async fn stop_task(
         .await
     {
         Ok(_) => Ok(()),
-        Err(e) if has_code(&e, "InvalidParameterException") => Ok(()),
+        Err(e) if is_task_not_found(&e) => Ok(()),
         Err(e) => Err(AwsError::of("StopTask")(e)),
     }
+}
+
+/// ECS answers a task it no longer knows with InvalidParameterException "The referenced task was
+/// not found."; the same code also means a bad parameter, which is a real failure.
+fn is_task_not_found<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    has_code(error, "InvalidParameterException")
+        && error
+            .as_service_error()
+            .and_then(|e| e.message())
+            .is_some_and(|m| m.to_ascii_lowercase().contains("not found"))
 }
 
 /// ECS tags from pairs.
@@ -339,14 +351,28 @@ mod tests {
                             .build(),
                     )
                 });
+            let bad_parameter = mock!(Client::stop_task)
+                .match_requests(|req| req.task() == Some("bad"))
+                .then_error(|| {
+                    StopTaskError::InvalidParameterException(
+                        InvalidParameterException::builder()
+                            .message("Reason is too long.")
+                            .meta(metadata("InvalidParameterException", "Reason is too long."))
+                            .build(),
+                    )
+                });
             let long_reason = mock!(Client::stop_task)
                 .match_requests(|req| req.task() == Some("ok"))
                 .then_compute_output(|req| {
                     assert_eq!(req.reason().map(|r| r.chars().count()), Some(255));
                     aws_sdk_ecs::operation::stop_task::StopTaskOutput::builder().build()
                 });
-            let client = mocked(&[&gone, &broken, &long_reason]);
+            let client = mocked(&[&gone, &broken, &bad_parameter, &long_reason]);
             assert_eq!(stop_task(&client, CLUSTER_ARN, "gone", "r").await, Ok(()));
+            let refused = stop_task(&client, CLUSTER_ARN, "bad", "r")
+                .await
+                .unwrap_err();
+            assert_eq!(refused.code.as_deref(), Some("InvalidParameterException"));
             let error = stop_task(&client, CLUSTER_ARN, "broken", "r")
                 .await
                 .unwrap_err();

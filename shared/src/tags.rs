@@ -37,20 +37,26 @@ pub const MAX_TAG_VALUE_LEN: usize = 256;
 
 /// The `debug-toolkit:owner` value of one stack resource: `<StackId>/<LogicalResourceId>`.
 ///
-/// A value longer than a tag may hold keeps its head and ends in a hash of the whole, so that it
-/// stays unique and deterministic.
+/// A value longer than a tag may hold keeps its head and ends in `@sha256:` and a hash of the
+/// whole, so that it stays unique and deterministic (and made only of tag characters).
 pub fn owner_value(stack_id: &str, logical_resource_id: &str) -> String {
     let full = format!("{stack_id}/{logical_resource_id}");
     if full.len() <= MAX_TAG_VALUE_LEN {
         return full;
     }
     let digest = hex::encode(Sha256::digest(full.as_bytes()));
-    let suffix = format!("#{}", &digest[..16]);
+    let suffix = format!("@sha256:{}", &digest[..16]);
     let mut head_len = MAX_TAG_VALUE_LEN - suffix.len();
     while !full.is_char_boundary(head_len) {
         head_len -= 1;
     }
     format!("{}{}", &full[..head_len], suffix)
+}
+
+/// Whether AWS reserves this tag key or value: the prefix `aws:`, in any case.
+pub fn has_reserved_aws_prefix(text: &str) -> bool {
+    text.get(..4)
+        .is_some_and(|head| head.eq_ignore_ascii_case("aws:"))
 }
 
 /// A character AWS accepts in tag keys and values: its pattern is `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
@@ -76,21 +82,28 @@ pub fn is_tag_char(c: char) -> bool {
 
 /// Text made safe for a tag value: characters AWS refuses in tags (anything but letters, digits,
 /// spaces and `+ - = . _ : / @`) become spaces, runs of white space collapse, and the result is cut
-/// to the longest value a tag may hold. Nothing a user types can smuggle in another tag.
+/// to the longest value a tag may hold; a leading `aws:` (reserved by AWS) loses its colon. Nothing
+/// a user types can smuggle in another tag or make the tagging call fail.
 pub fn sanitise_value(text: &str) -> String {
-    let cleaned: String = text
+    let mut cleaned: String = text
         .chars()
         .map(|c| if is_tag_char(c) { c } else { ' ' })
         .collect();
-    cleaned
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .take(MAX_TAG_VALUE_LEN)
-        .collect::<String>()
-        .trim_end()
-        .to_string()
+    loop {
+        cleaned = cleaned
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(MAX_TAG_VALUE_LEN)
+            .collect::<String>()
+            .trim_end()
+            .to_string();
+        if !has_reserved_aws_prefix(&cleaned) {
+            return cleaned;
+        }
+        cleaned.replace_range(3..4, " ");
+    }
 }
 
 #[cfg(test)]
@@ -164,5 +177,43 @@ mod tests {
         assert_eq!(a.len(), MAX_TAG_VALUE_LEN);
         assert_eq!(a, owner_value(STACK, &"A".repeat(250)));
         assert_ne!(a, b);
+        assert!(a.chars().all(is_tag_char), "{a}");
+        assert!(a.contains("@sha256:"), "{a}");
+    }
+
+    #[test]
+    fn the_aws_prefix_is_reserved_in_any_case() {
+        for (text, reserved) in [
+            ("aws:x", true),
+            ("AWS:x", true),
+            ("Aws:", true),
+            ("aws", false),
+            ("aws x", false),
+            ("xaws:", false),
+            ("é", false),
+            ("", false),
+        ] {
+            assert_eq!(has_reserved_aws_prefix(text), reserved, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sanitised_values_never_carry_the_aws_prefix() {
+        for (reason, expected) in [
+            (
+                "aws:cloudformation:stack-name",
+                "aws cloudformation:stack-name",
+            ),
+            ("AWS:AWS:x", "AWS AWS:x"),
+            ("  aws:x", "aws x"),
+            ("\u{1}aws:x", "aws x"),
+            ("aws: x", "aws x"),
+            ("aws:", "aws"),
+            ("see aws:x", "see aws:x"),
+        ] {
+            let value = sanitise_value(reason);
+            assert_eq!(value, expected, "{reason:?}");
+            assert!(!has_reserved_aws_prefix(&value), "{reason:?}");
+        }
     }
 }

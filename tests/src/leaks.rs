@@ -59,10 +59,13 @@ pub async fn inventory(config: &SdkConfig) -> Vec<String> {
             .map(|d| format!("task-definition {}", d.rsplit('/').next().unwrap_or(d))),
     );
     let roles = iam.list_roles().send().await.expect("ListRoles");
+    // Service-linked roles belong to the account, not to an environment: ecs-environment creates
+    // ECS's when it is missing and never deletes it (by design), so it is no leak.
     found.extend(
         roles
             .roles()
             .iter()
+            .filter(|r| !r.path().starts_with("/aws-service-role/"))
             .map(|r| format!("role {}", r.role_name())),
     );
     let groups = logs

@@ -1,7 +1,7 @@
 //! Create or update: bring one environment to its spec, running independent calls concurrently.
 //!
 //! Level 0 reads the network and who owns each named resource; level 1 makes the log groups,
-//! roles and security group; level 2 the cluster (needs the exec log group and the group id for
+//! roles and security group (and, before a new cluster, ECS's service-linked role); level 2 the cluster (needs the exec log group and the group id for
 //! its tags) and the task definition (needs the roles and the debug log group).
 
 use crate::context::{Desired, Scope};
@@ -12,6 +12,7 @@ use crate::resources::log_groups::{self, ExistingLogGroup};
 use crate::resources::network::{self, Network};
 use crate::resources::roles::{self, ExistingRole, RoleSpec};
 use crate::resources::security_group::{self, ExistingGroup};
+use crate::resources::service_linked_role::{self, ServiceLinkedRole};
 use crate::resources::task_definition::{self, ExistingTaskDefinition, Roles};
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
@@ -157,7 +158,13 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     };
     let [found_cluster_logs, found_debug_logs, found_exec_logs] = &inventory.log_groups;
     let [found_execution_role, found_task_role] = &inventory.roles;
-    let (l0, l1, l2, execution_role_arn, task_role_arn, group_id) = tokio::join!(
+    let service_linked_role = async {
+        match inventory.cluster {
+            None => service_linked_role::ensure(desired).await.map(Some),
+            Some(_) => Ok(None),
+        }
+    };
+    let (l0, l1, l2, execution_role_arn, task_role_arn, group_id, linked) = tokio::join!(
         log_groups::ensure(
             desired,
             cluster_logs,
@@ -179,21 +186,33 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         roles::ensure(desired, &execution_role, found_execution_role.as_ref()),
         roles::ensure(desired, &task_role, found_task_role.as_ref()),
         security_group::ensure(desired, &network, inventory.security_group.as_ref()),
+        service_linked_role,
     );
-    let (execution_role_arn, task_role_arn, group_id) =
-        match (l0, l1, l2, execution_role_arn, task_role_arn, group_id) {
-            (Ok(()), Ok(()), Ok(()), Ok(e), Ok(t), Ok(g)) => (e, t, g),
-            (l0, l1, l2, e, t, g) => {
-                return Err(failed([
-                    l0.err(),
-                    l1.err(),
-                    l2.err(),
-                    e.err(),
-                    t.err(),
-                    g.err(),
-                ]))
-            }
-        };
+    let (execution_role_arn, task_role_arn, group_id, linked) = match (
+        l0,
+        l1,
+        l2,
+        execution_role_arn,
+        task_role_arn,
+        group_id,
+        linked,
+    ) {
+        (Ok(()), Ok(()), Ok(()), Ok(e), Ok(t), Ok(g), Ok(s)) => (e, t, g, s),
+        (l0, l1, l2, e, t, g, s) => {
+            return Err(failed([
+                l0.err(),
+                l1.err(),
+                l2.err(),
+                e.err(),
+                t.err(),
+                g.err(),
+                s.err(),
+            ]))
+        }
+    };
+    if linked == Some(ServiceLinkedRole::Created) {
+        tracing::info!("the cluster may wait a few seconds for the new service-linked role");
+    }
 
     let roles = Roles {
         execution_role_arn: &execution_role_arn,

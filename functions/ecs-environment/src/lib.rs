@@ -13,6 +13,7 @@ pub mod names;
 pub mod policies;
 pub mod request;
 pub mod resources;
+pub mod retry;
 pub mod spec;
 pub mod stack;
 pub mod teardown;

@@ -74,10 +74,19 @@ pub fn task_policy(stack: &StackResource, names: &ResourceNames, spec: &Environm
         json!({
             "Sid": "ReadOnlyViewOfThisEnvironment",
             "Effect": "Allow",
-            "Action": ["ecs:DescribeServices", "ecs:DescribeTasks", "ecs:ListTasks",
+            "Action": ["ecs:DescribeServices", "ecs:DescribeTasks",
                        "logs:GetLogEvents", "logs:FilterLogEvents"],
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:ResourceTag/Environment": spec.environment_tag()}}
+        }),
+        // A cluster-wide ListTasks is authorised against "*" with the cluster in `ecs:cluster`
+        // (no resource, so no resource tag: under the statement above it would be denied).
+        json!({
+            "Sid": "ListTasksOfThisCluster",
+            "Effect": "Allow",
+            "Action": "ecs:ListTasks",
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"ecs:cluster": stack.arn("ecs", &format!("cluster/{}", names.cluster))}}
         }),
         json!({
             "Sid": "EcsExecSessionChannels",
@@ -161,6 +170,23 @@ mod tests {
         let text = policy.to_string();
         assert!(text.contains("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/c/ecs-exec:*"));
         assert!(text.contains("\"aws:ResourceTag/Environment\":\"default\""));
+    }
+
+    #[test]
+    fn the_task_role_lists_tasks_of_its_own_cluster_by_the_ecs_cluster_key() {
+        let policy = task_policy(&stack(), &ResourceNames::for_cluster("c"), &spec(json!({})));
+        let statements = policy["Statement"].as_array().unwrap();
+        let listing: Vec<&Value> = statements
+            .iter()
+            .filter(|s| actions(&json!({"Statement": [s]})).contains(&"ecs:ListTasks".into()))
+            .collect();
+        assert_eq!(listing.len(), 1, "{policy:#}");
+        assert_eq!(listing[0]["Action"], "ecs:ListTasks");
+        assert_eq!(listing[0]["Resource"], "*");
+        assert_eq!(
+            listing[0]["Condition"],
+            json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/c"}})
+        );
     }
 
     #[test]

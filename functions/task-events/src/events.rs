@@ -1,6 +1,5 @@
 //! The two kinds of event this function takes, read from EventBridge's envelope.
 
-use aws_lambda_events::cloudwatch_events::cloudtrail::AWSAPICall;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use serde::Deserialize;
@@ -14,8 +13,24 @@ pub const TASK_STATE_CHANGE: &str = "ECS Task State Change";
 #[serde(rename_all = "camelCase")]
 pub struct ExecuteCommandRequest {
     pub cluster: Option<String>,
-    pub task: String,
+    pub task: Option<String>,
     pub container: Option<String>,
+}
+
+/// The CloudTrail record in the `detail`, read only as far as this function uses it: a record that
+/// lacks a field we never read (userIdentity, eventVersion, …) is still a record.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExecuteCommandCall {
+    event_name: String,
+    event_source: String,
+    event_time: Option<String>,
+    /// Set on failed calls (denied, agent not running); those opened no session.
+    error_code: Option<String>,
+    #[serde(default)]
+    request_parameters: Option<ExecuteCommandRequest>,
+    #[serde(default)]
+    response_elements: Option<ExecuteCommandResponse>,
 }
 
 /// `responseElements` of `ExecuteCommand`.
@@ -81,28 +96,39 @@ pub fn read(event: Value, now: EpochSeconds) -> Incoming {
 }
 
 fn exec_session(detail: Value, event_time: EpochSeconds) -> Incoming {
-    let call: AWSAPICall<ExecuteCommandRequest, ExecuteCommandResponse> =
-        match serde_json::from_value(detail) {
-            Ok(call) => call,
-            Err(error) => return Incoming::Ignored(format!("not a CloudTrail API call: {error}")),
-        };
+    let call: ExecuteCommandCall = match serde_json::from_value(detail) {
+        Ok(call) => call,
+        Err(error) => return Incoming::Ignored(format!("not a CloudTrail API call: {error}")),
+    };
     if call.event_name != "ExecuteCommand" || call.event_source != "ecs.amazonaws.com" {
         return Incoming::Ignored(format!(
             "CloudTrail event {} is not ECS ExecuteCommand",
             call.event_name
         ));
     }
+    if let Some(code) = call.error_code {
+        return Incoming::Ignored(format!(
+            "ExecuteCommand failed ({code}): no session was opened"
+        ));
+    }
+    let request = call.request_parameters.unwrap_or_default();
     let response = call.response_elements.unwrap_or_default();
     let cluster = response
         .cluster_arn
-        .or(call.request_parameters.cluster)
+        .or(request.cluster)
         .unwrap_or_else(|| "default".to_string());
-    let task = response.task_arn.unwrap_or(call.request_parameters.task);
+    let Some(task) = response.task_arn.or(request.task) else {
+        return Incoming::Ignored("ExecuteCommand record names no task".to_string());
+    };
     Incoming::ExecSession {
         cluster,
         task,
         session_id: response.session.and_then(|s| s.session_id),
-        at: timestamp::parse(&call.event_time).unwrap_or(event_time),
+        at: call
+            .event_time
+            .as_deref()
+            .and_then(timestamp::parse)
+            .unwrap_or(event_time),
     }
 }
 
@@ -156,6 +182,49 @@ mod tests {
             Some("ecs-execute-command-0f1e2d3c4b5a69788")
         );
         assert_eq!(at, timestamp::parse("2026-11-18T11:10:00Z").unwrap());
+    }
+
+    #[test]
+    fn a_failed_execute_command_is_no_session() {
+        for code in [
+            "AccessDenied",
+            "InvalidParameterException",
+            "TargetNotConnectedException",
+        ] {
+            let mut failed = sample("exec");
+            failed["detail"]["errorCode"] = code.into();
+            failed["detail"]["errorMessage"] = "refused".into();
+            failed["detail"]["responseElements"] = Value::Null;
+            let read = read(failed, NOW);
+            assert!(
+                matches!(&read, Incoming::Ignored(why) if why.contains(code)),
+                "{code}: {read:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fields_the_function_does_not_read_may_be_absent() {
+        let mut sparse = sample("exec");
+        let detail = sparse["detail"].as_object_mut().unwrap();
+        detail.retain(|key, _| {
+            [
+                "eventName",
+                "eventSource",
+                "requestParameters",
+                "responseElements",
+            ]
+            .contains(&key.as_str())
+        });
+        let Incoming::ExecSession { task, at, .. } = read(sparse, NOW) else {
+            panic!("still an exec session");
+        };
+        assert!(task.ends_with("/0123456789abcdef0123456789abcdef"));
+        assert_eq!(
+            at,
+            timestamp::parse("2026-11-18T11:10:00Z").unwrap(),
+            "the envelope's time"
+        );
     }
 
     #[test]

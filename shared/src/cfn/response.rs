@@ -135,7 +135,13 @@ fn to_json(
         .iter()
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect::<HashMap<_, _>>();
-    serde_json::to_vec(&response).expect("a response of strings always serialises")
+    let mut json =
+        serde_json::to_value(&response).expect("a response of strings always serialises");
+    // The event type writes an absent reason as `"Reason": null`; a SUCCESS carries none at all.
+    if let Some(fields) = json.as_object_mut() {
+        fields.retain(|_, value| !value.is_null());
+    }
+    serde_json::to_vec(&json).expect("a JSON value always serialises")
 }
 
 #[cfg(test)]
@@ -172,6 +178,11 @@ mod tests {
         assert_eq!(json["RequestId"], "req-1");
         assert_eq!(json["LogicalResourceId"], "Env");
         assert_eq!(json["Data"]["ClusterName"], "c");
+        assert!(json.get("Reason").is_none(), "{json}");
+        assert!(
+            json.as_object().unwrap().values().all(|v| !v.is_null()),
+            "{json}"
+        );
     }
 
     #[test]

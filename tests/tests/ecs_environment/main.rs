@@ -5,6 +5,7 @@ mod bad_input;
 mod create;
 mod faults;
 mod ownership;
+mod service_linked_role;
 mod update_delete;
 
 use integration_tests::cfn::CfnRequest;

@@ -2,22 +2,33 @@
 
 use super::ecs_tags;
 use super::network::Network;
+use super::service_linked_role;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
+use crate::retry;
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterConfiguration, ClusterField, ClusterSetting,
     ClusterSettingName, ExecuteCommandConfiguration, ExecuteCommandLogConfiguration,
     ExecuteCommandLogging,
 };
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExistingCluster {
     pub arn: String,
     pub tags: BTreeMap<String, String>,
+    /// What UpdateCluster sets, as ECS reports it.
+    pub settings: Vec<ClusterSetting>,
+    pub configuration: Option<ClusterConfiguration>,
+    /// What PutClusterCapacityProviders sets.
+    pub capacity_providers: Vec<String>,
+    pub default_strategy: Vec<CapacityProviderStrategyItem>,
 }
 
 pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, ProvisionError> {
@@ -28,6 +39,8 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, Provisio
         .describe_clusters()
         .clusters(name)
         .include(ClusterField::Tags)
+        .include(ClusterField::Settings)
+        .include(ClusterField::Configurations)
         .send()
         .await
         .map_err(aws("DescribeClusters", name.as_str()))?;
@@ -47,6 +60,10 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, Provisio
                     )
                 })
                 .collect(),
+            settings: c.settings().to_vec(),
+            configuration: c.configuration().cloned(),
+            capacity_providers: c.capacity_providers().to_vec(),
+            default_strategy: c.default_capacity_provider_strategy().to_vec(),
         }))
 }
 
@@ -125,6 +142,19 @@ fn default_strategy(desired: &Desired<'_>) -> CapacityProviderStrategyItem {
         .expect("capacity provider is set")
 }
 
+/// ECS's answer to a cluster change while an earlier one is still being applied.
+const IN_PROGRESS: &str = "UpdateInProgressException";
+
+/// ECS refuses CreateCluster while a new service-linked role propagates (IAM takes seconds).
+fn linked_role_not_ready(
+    error: &SdkError<aws_sdk_ecs::operation::create_cluster::CreateClusterError, HttpResponse>,
+) -> bool {
+    error
+        .as_service_error()
+        .and_then(|e| e.message())
+        .is_some_and(service_linked_role::is_not_ready_yet)
+}
+
 /// Creates the cluster, or brings an owned one to the desired settings, providers and tags.
 /// Returns its ARN.
 pub async fn ensure(
@@ -137,17 +167,17 @@ pub async fn ensure(
     let name = desired.names().cluster.as_str();
     let wanted_tags = cluster_tags(desired, network, security_group_id);
     let Some(current) = existing else {
-        let created = ecs
-            .create_cluster()
-            .cluster_name(name)
-            .settings(settings(desired))
-            .configuration(configuration(desired))
-            .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
-            .default_capacity_provider_strategy(default_strategy(desired))
-            .set_tags(Some(ecs_tags::to_ecs(&wanted_tags)))
-            .send()
-            .await
-            .map_err(aws("CreateCluster", name))?;
+        let created = retry::while_transient(name, "CreateCluster", linked_role_not_ready, || {
+            ecs.create_cluster()
+                .cluster_name(name)
+                .settings(settings(desired))
+                .configuration(configuration(desired))
+                .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
+                .default_capacity_provider_strategy(default_strategy(desired))
+                .set_tags(Some(ecs_tags::to_ecs(&wanted_tags)))
+                .send()
+        })
+        .await?;
         return created
             .cluster()
             .and_then(|c| c.cluster_arn())
@@ -158,22 +188,42 @@ pub async fn ensure(
                 ))
             });
     };
-    let update = ecs
-        .update_cluster()
-        .cluster(name)
-        .settings(settings(desired))
-        .configuration(configuration(desired))
-        .send();
-    let providers = ecs
-        .put_cluster_capacity_providers()
-        .cluster(name)
-        .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
-        .default_capacity_provider_strategy(default_strategy(desired))
-        .send();
+    // One change at a time, and only when needed: ECS refuses a second while one is in progress.
+    let changes = async {
+        if current.settings != [settings(desired)]
+            || current.configuration.as_ref() != Some(&configuration(desired))
+        {
+            retry::while_transient(name, "UpdateCluster", retry::code(IN_PROGRESS), || {
+                ecs.update_cluster()
+                    .cluster(name)
+                    .settings(settings(desired))
+                    .configuration(configuration(desired))
+                    .send()
+            })
+            .await?;
+        }
+        if current.capacity_providers != desired.spec.capacity_providers
+            || current.default_strategy != [default_strategy(desired)]
+        {
+            retry::while_transient(
+                name,
+                "PutClusterCapacityProviders",
+                retry::code(IN_PROGRESS),
+                || {
+                    ecs.put_cluster_capacity_providers()
+                        .cluster(name)
+                        .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
+                        .default_capacity_provider_strategy(default_strategy(desired))
+                        .send()
+                },
+            )
+            .await?;
+        }
+        Ok::<(), ProvisionError>(())
+    };
     let retag = ecs_tags::retag(desired, &current.arn, &current.tags, &wanted_tags);
-    let (update, providers, retag) = tokio::join!(update, providers, retag);
-    update.map_err(aws("UpdateCluster", name))?;
-    providers.map_err(aws("PutClusterCapacityProviders", name))?;
+    let (changes, retag) = tokio::join!(changes, retag);
+    changes?;
     retag?;
     Ok(current.arn.clone())
 }
@@ -199,8 +249,7 @@ pub async fn remove(
             Ok(_) => return Ok(()),
             Err(e) if has_code(&e, "ClusterNotFoundException") => return Ok(()),
             Err(e)
-                if (has_code(&e, "ClusterContainsTasksException")
-                    || has_code(&e, "UpdateInProgressException"))
+                if (has_code(&e, "ClusterContainsTasksException") || has_code(&e, IN_PROGRESS))
                     && until.remaining() > wait =>
             {
                 tracing::info!(

@@ -1,48 +1,61 @@
 //! Running debug tasks of a cluster, stopped before the cluster is deleted.
 
 use crate::context::Scope;
-use crate::error::{aws, has_code, ProvisionError};
+use crate::error::{aws, ProvisionError};
 use aws_sdk_ecs::types::DesiredStatus;
 use debug_toolkit::debug_task::TaskView;
-use debug_toolkit::ecs::describe_tasks;
+use debug_toolkit::ecs::{describe_tasks, stop_task};
+use debug_toolkit::tags::STARTED_BY;
 
 const STOP_REASON: &str = "ecs-debug-toolkit: the environment is being deleted";
 
 /// Stops every running task started by debug-toolkit and tagged managed-by; returns how many.
-/// Any other running task makes the deletion fail, naming it: it is not ours to stop.
+/// Any other running task makes the deletion fail, naming it: it is not ours to stop. Other tasks
+/// are found by listing alone: our role may describe only tasks carrying our tag (a DescribeTasks
+/// that names one other task is denied as a whole on AWS).
 pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, ProvisionError> {
     let ecs = &scope.clients.ecs;
-    let running = list_running(scope, cluster_arn).await?;
+    // All first: a debug task started in between is then only in the second list, and stopped.
+    let running = list_running(scope, cluster_arn, None).await?;
+    let started_by_us = list_running(scope, cluster_arn, Some(STARTED_BY)).await?;
+    let others: Vec<&String> = running
+        .iter()
+        .filter(|arn| !started_by_us.contains(arn))
+        .collect();
+    if let Some(example) = others.first() {
+        return Err(ProvisionError::Precondition(format!(
+            "cluster {} still runs {} task(s) not started by debug-toolkit (for example {example}); stop them or their services first",
+            scope.names.cluster, others.len()
+        )));
+    }
     // Only this cluster's tasks are described (moto's ListTasks matches names as substrings).
-    let described = describe_tasks(ecs, cluster_arn, &running)
+    let described = describe_tasks(ecs, cluster_arn, &started_by_us)
         .await
         .map_err(|e| ProvisionError::Aws {
             action: e.action,
             target: cluster_arn.to_string(),
             message: e.message,
         })?;
-    let (ours, others): (Vec<TaskView>, Vec<TaskView>) =
-        described.into_iter().partition(TaskView::is_debug_task);
-    let ours: Vec<String> = ours.into_iter().map(|t| t.arn).collect();
-    if !others.is_empty() {
+    // AWS lists RUNNING tasks by default; moto lists stopped ones too: they need nothing.
+    let (ours, strays): (Vec<TaskView>, Vec<TaskView>) = described
+        .into_iter()
+        .filter(|task| task.last_status.as_deref() != Some("STOPPED"))
+        .partition(TaskView::is_debug_task);
+    if let Some(stray) = strays.first() {
         return Err(ProvisionError::Precondition(format!(
-            "cluster {} still runs {} task(s) not started by debug-toolkit (for example {}); stop them or their services first",
-            scope.names.cluster, others.len(), others[0].arn
+            "cluster {} runs {} task(s) started as debug-toolkit but without its tag (for example {}); they are not ours to stop",
+            scope.names.cluster, strays.len(), stray.arn
         )));
     }
+    let ours: Vec<String> = ours.into_iter().map(|t| t.arn).collect();
     let stops = ours.iter().map(|arn| async move {
-        match ecs
-            .stop_task()
-            .cluster(cluster_arn)
-            .task(arn)
-            .reason(STOP_REASON)
-            .send()
+        stop_task(ecs, cluster_arn, arn, STOP_REASON)
             .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if has_code(&e, "InvalidParameterException") => Ok(()),
-            Err(e) => Err(aws("StopTask", arn.as_str())(e)),
-        }
+            .map_err(|e| ProvisionError::Aws {
+                action: e.action,
+                target: arn.clone(),
+                message: e.message,
+            })
     });
     futures::future::join_all(stops)
         .await
@@ -51,17 +64,20 @@ pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, Pro
     Ok(ours.len())
 }
 
-async fn list_running(scope: &Scope<'_>, cluster_arn: &str) -> Result<Vec<String>, ProvisionError> {
+/// Running tasks of the cluster, or only those with this `startedBy` (it must then be the only
+/// filter: ListTasks's desired status is RUNNING by default).
+async fn list_running(
+    scope: &Scope<'_>,
+    cluster_arn: &str,
+    started_by: Option<&str>,
+) -> Result<Vec<String>, ProvisionError> {
+    let request = scope.clients.ecs.list_tasks().cluster(cluster_arn);
+    let request = match started_by {
+        Some(started_by) => request.started_by(started_by),
+        None => request.desired_status(DesiredStatus::Running),
+    };
     let mut arns = Vec::new();
-    let mut pages = scope
-        .clients
-        .ecs
-        .list_tasks()
-        .cluster(cluster_arn)
-        .desired_status(DesiredStatus::Running)
-        .max_results(100)
-        .into_paginator()
-        .send();
+    let mut pages = request.max_results(100).into_paginator().send();
     while let Some(page) = pages.next().await {
         arns.extend_from_slice(page.map_err(aws("ListTasks", cluster_arn))?.task_arns());
     }

@@ -8,4 +8,5 @@ pub mod log_groups;
 pub mod network;
 pub mod roles;
 pub mod security_group;
+pub mod service_linked_role;
 pub mod task_definition;

@@ -2,13 +2,14 @@
 
 use crate::context::Desired;
 use crate::error::{aws, has_code, ProvisionError};
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::types::{Filter, Vpc, VpcCidrBlockStateCode};
 use debug_toolkit::tags;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Network {
     pub vpc_id: String,
-    pub vpc_cidr: String,
+    /// Every IPv4 CIDR associated with the VPC, the primary one first.
+    pub vpc_cidrs: Vec<String>,
     pub subnet_ids: Vec<String>,
 }
 
@@ -39,7 +40,7 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
         Err(e) if has_code(&e, "InvalidVpcID.NotFound") => None,
         Err(e) => return Err(aws("DescribeVpcs", vpc_id)(e)),
     };
-    let Some(vpc_cidr) = vpc.as_ref().and_then(|v| v.cidr_block()).map(str::to_owned) else {
+    let Some(vpc_cidrs) = vpc.as_ref().map(ipv4_cidrs).filter(|c| !c.is_empty()) else {
         return Err(ProvisionError::Precondition(format!(
             "VpcId: {vpc_id} does not exist in this account and region"
         )));
@@ -79,9 +80,26 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
     let subnet_ids = fitting_one_tag(subnet_ids);
     Ok(Network {
         vpc_id: vpc_id.to_string(),
-        vpc_cidr,
+        vpc_cidrs,
         subnet_ids,
     })
+}
+
+/// The VPC's primary CIDR and every secondary one that is associated (not being added or removed).
+pub fn ipv4_cidrs(vpc: &Vpc) -> Vec<String> {
+    let mut cidrs: Vec<String> = vpc.cidr_block().map(str::to_owned).into_iter().collect();
+    for association in vpc.cidr_block_association_set() {
+        let associated = association
+            .cidr_block_state()
+            .and_then(|s| s.state())
+            .is_none_or(|state| *state == VpcCidrBlockStateCode::Associated);
+        if let Some(cidr) = association.cidr_block().filter(|_| associated) {
+            if !cidrs.iter().any(|c| c == cidr) {
+                cidrs.push(cidr.to_owned());
+            }
+        }
+    }
+    cidrs
 }
 
 /// The first subnets whose ids, space-separated, fit one tag value (`debug-toolkit:subnets`).
@@ -99,6 +117,32 @@ pub fn fitting_one_tag(subnet_ids: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ec2::types::{VpcCidrBlockAssociation, VpcCidrBlockState};
+
+    fn association(cidr: &str, state: Option<VpcCidrBlockStateCode>) -> VpcCidrBlockAssociation {
+        VpcCidrBlockAssociation::builder()
+            .cidr_block(cidr)
+            .set_cidr_block_state(state.map(|s| VpcCidrBlockState::builder().state(s).build()))
+            .build()
+    }
+
+    #[test]
+    fn every_associated_ipv4_cidr_counts_primary_first() {
+        use VpcCidrBlockStateCode as S;
+        let vpc = Vpc::builder()
+            .cidr_block("10.0.0.0/16")
+            .cidr_block_association_set(association("10.0.0.0/16", Some(S::Associated)))
+            .cidr_block_association_set(association("100.64.0.0/16", Some(S::Associated)))
+            .cidr_block_association_set(association("10.9.0.0/16", Some(S::Disassociated)))
+            .cidr_block_association_set(association("10.8.0.0/16", Some(S::Associating)))
+            .cidr_block_association_set(association("172.31.0.0/16", None))
+            .build();
+        assert_eq!(
+            ipv4_cidrs(&vpc),
+            ["10.0.0.0/16", "100.64.0.0/16", "172.31.0.0/16"]
+        );
+        assert!(ipv4_cidrs(&Vpc::builder().build()).is_empty());
+    }
 
     #[test]
     fn subnets_are_cut_to_fit_one_tag_value() {

@@ -4,6 +4,7 @@ use super::network::Network;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::resources::adopt::adopt;
+use crate::retry;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
@@ -59,10 +60,29 @@ pub async fn find(
     Ok(out.security_groups().first().map(ExistingGroup::from))
 }
 
-/// The egress the group must have: TCP 443 anywhere, each extra port to the VPC's CIDR.
-pub fn wanted_egress(ports: &[u16], vpc_cidr: &str) -> BTreeSet<(u16, String)> {
+/// EC2's answer for a group it does not know (yet: it is eventually consistent).
+const GROUP_NOT_FOUND_YET: &str = "InvalidGroup.NotFound";
+
+/// EC2's limit on a group description.
+const MAX_DESCRIPTION_LEN: usize = 255;
+
+/// The group's description, within EC2's 255 characters: a long cluster name is cut (cluster names
+/// are ASCII), the name and tags still identify the group.
+pub fn group_description(cluster: &str) -> String {
+    let full = format!("ECS debug-toolkit tasks: no ingress, HTTPS egress; cluster {cluster}");
+    if full.len() <= MAX_DESCRIPTION_LEN {
+        return full;
+    }
+    format!("{}...", &full[..MAX_DESCRIPTION_LEN - 3])
+}
+
+/// The egress the group must have: TCP 443 anywhere, each extra port to each of the VPC's CIDRs.
+pub fn wanted_egress(ports: &[u16], vpc_cidrs: &[String]) -> BTreeSet<(u16, String)> {
+    let inside = ports
+        .iter()
+        .flat_map(|port| vpc_cidrs.iter().map(move |cidr| (*port, cidr.clone())));
     std::iter::once((443, ANYWHERE.to_string()))
-        .chain(ports.iter().map(|p| (*p, vpc_cidr.to_string())))
+        .chain(inside)
         .collect()
 }
 
@@ -166,7 +186,7 @@ pub async fn ensure(
 ) -> Result<String, ProvisionError> {
     let ec2 = &desired.clients().ec2;
     let name = desired.names().security_group.as_str();
-    let wanted = wanted_egress(&desired.spec.extra_egress_ports, &network.vpc_cidr);
+    let wanted = wanted_egress(&desired.spec.extra_egress_ports, &network.vpc_cidrs);
     let (id, ingress, egress) = match existing {
         Some(group) => {
             retag(desired, &group.id, &group.tags).await?;
@@ -179,10 +199,7 @@ pub async fn ensure(
         None => match ec2
             .create_security_group()
             .group_name(name)
-            .description(format!(
-                "ECS debug-toolkit tasks of {}: no ingress, HTTPS egress",
-                desired.names().cluster
-            ))
+            .description(group_description(&desired.names().cluster))
             .vpc_id(&network.vpc_id)
             .tag_specifications(
                 TagSpecification::builder()
@@ -221,56 +238,77 @@ pub async fn ensure(
         add: to_add,
     } = plan_egress(&egress, &wanted);
 
+    // EC2 is eventually consistent: right after CreateSecurityGroup the group can be unknown.
     let revoke_egress = async {
         if to_revoke.is_empty() {
             return Ok(());
         }
-        match ec2
-            .revoke_security_group_egress()
-            .group_id(&id)
-            .set_ip_permissions(Some(to_revoke))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if has_code(&e, "InvalidPermission.NotFound") => Ok(()),
-            Err(e) => Err(aws("RevokeSecurityGroupEgress", name)(e)),
-        }
+        retry::while_transient(
+            name,
+            "RevokeSecurityGroupEgress",
+            retry::code(GROUP_NOT_FOUND_YET),
+            || async {
+                match ec2
+                    .revoke_security_group_egress()
+                    .group_id(&id)
+                    .set_ip_permissions(Some(to_revoke.clone()))
+                    .send()
+                    .await
+                {
+                    Err(e) if has_code(&e, "InvalidPermission.NotFound") => Ok(()),
+                    other => other.map(drop),
+                }
+            },
+        )
+        .await
     };
     let ingress: Vec<IpPermission> = atomic(&ingress).into_iter().map(|(_, p)| p).collect();
     let revoke_ingress = async {
         if ingress.is_empty() {
             return Ok(());
         }
-        ec2.revoke_security_group_ingress()
-            .group_id(&id)
-            .set_ip_permissions(Some(ingress))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws("RevokeSecurityGroupIngress", name))
+        retry::while_transient(
+            name,
+            "RevokeSecurityGroupIngress",
+            retry::code(GROUP_NOT_FOUND_YET),
+            || {
+                ec2.revoke_security_group_ingress()
+                    .group_id(&id)
+                    .set_ip_permissions(Some(ingress.clone()))
+                    .send()
+            },
+        )
+        .await
+        .map(drop)
     };
     let authorize = async {
         if to_add.is_empty() {
             return Ok(());
         }
-        match ec2
-            .authorize_security_group_egress()
-            .group_id(&id)
-            .set_ip_permissions(Some(to_add))
-            .tag_specifications(
-                TagSpecification::builder()
-                    .resource_type(ResourceType::SecurityGroupRule)
-                    .set_tags(Some(ec2_tags(&desired.tags)))
-                    .build(),
-            )
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if has_code(&e, "InvalidPermission.Duplicate") => Ok(()),
-            Err(e) => Err(aws("AuthorizeSecurityGroupEgress", name)(e)),
-        }
+        retry::while_transient(
+            name,
+            "AuthorizeSecurityGroupEgress",
+            retry::code(GROUP_NOT_FOUND_YET),
+            || async {
+                match ec2
+                    .authorize_security_group_egress()
+                    .group_id(&id)
+                    .set_ip_permissions(Some(to_add.clone()))
+                    .tag_specifications(
+                        TagSpecification::builder()
+                            .resource_type(ResourceType::SecurityGroupRule)
+                            .set_tags(Some(ec2_tags(&desired.tags)))
+                            .build(),
+                    )
+                    .send()
+                    .await
+                {
+                    Err(e) if has_code(&e, "InvalidPermission.Duplicate") => Ok(()),
+                    other => other.map(drop),
+                }
+            },
+        )
+        .await
     };
     let (a, b, c) = tokio::join!(revoke_egress, revoke_ingress, authorize);
     a?;
@@ -353,6 +391,19 @@ pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_description_fits_ec2s_limit_for_every_cluster_name() {
+        assert_eq!(
+            group_description("payments-dev"),
+            "ECS debug-toolkit tasks: no ingress, HTTPS egress; cluster payments-dev"
+        );
+        let longest = "a".repeat(crate::spec::MAX_CLUSTER_NAME_LEN);
+        let description = group_description(&longest);
+        assert_eq!(description.len(), MAX_DESCRIPTION_LEN);
+        assert!(description.ends_with("..."), "{description}");
+        assert_eq!(description, group_description(&longest));
+    }
     use aws_sdk_ec2::types::{Ipv6Range, PrefixListId};
 
     fn tcp(port: i32, cidrs: &[&str]) -> IpPermission {
@@ -400,14 +451,14 @@ mod tests {
             .ip_protocol("-1")
             .ip_ranges(IpRange::builder().cidr_ip(ANYWHERE).build())
             .build();
-        let plan = plan_egress(&[allow_all], &wanted_egress(&[], "10.0.0.0/16"));
+        let plan = plan_egress(&[allow_all], &wanted_egress(&[], &["10.0.0.0/16".into()]));
         assert_eq!(summary(&plan.revoke), ["-1 None 0.0.0.0/0"]);
         assert_eq!(summary(&plan.add), ["tcp Some(443) 0.0.0.0/0"]);
     }
 
     #[test]
     fn a_group_that_is_right_needs_nothing() {
-        let wanted = wanted_egress(&[5432], "10.0.0.0/16");
+        let wanted = wanted_egress(&[5432], &["10.0.0.0/16".into()]);
         let plan = plan_egress(
             &[tcp(443, &[ANYWHERE]), tcp(5432, &["10.0.0.0/16"])],
             &wanted,
@@ -422,8 +473,20 @@ mod tests {
     }
 
     #[test]
+    fn extra_ports_are_open_to_every_vpc_cidr() {
+        let cidrs = ["10.0.0.0/16".to_string(), "100.64.0.0/16".to_string()];
+        let wanted = wanted_egress(&[5432, 6379], &cidrs);
+        assert_eq!(wanted.len(), 5);
+        for port in [5432, 6379] {
+            for cidr in &cidrs {
+                assert!(wanted.contains(&(port, cidr.clone())), "{port} {cidr}");
+            }
+        }
+    }
+
+    #[test]
     fn unwanted_sources_are_revoked_one_by_one() {
-        let wanted = wanted_egress(&[5432], "10.0.0.0/16");
+        let wanted = wanted_egress(&[5432], &["10.0.0.0/16".into()]);
         let ipv6 = IpPermission::builder()
             .ip_protocol("tcp")
             .from_port(443)

@@ -4,10 +4,16 @@ use super::ecs_tags;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::names::CONTAINER_NAME;
+use crate::retry;
+use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionError;
 use aws_sdk_ecs::types::{
     Compatibility, ContainerDefinition, LinuxParameters, LogConfiguration, LogDriver, NetworkMode,
     TaskDefinition, TaskDefinitionField, TaskDefinitionStatus,
 };
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures::StreamExt;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -121,20 +127,26 @@ pub async fn ensure(
         ecs_tags::retag(desired, &current.arn, &current.tags, &desired.tags).await?;
         return Ok(current.arn.clone());
     }
-    let registered = ecs
-        .register_task_definition()
-        .family(family)
-        .network_mode(NetworkMode::Awsvpc)
-        .requires_compatibilities(Compatibility::Fargate)
-        .cpu(desired.spec.cpu.to_string())
-        .memory(desired.spec.memory.to_string())
-        .execution_role_arn(roles.execution_role_arn)
-        .task_role_arn(roles.task_role_arn)
-        .container_definitions(container(desired))
-        .set_tags(Some(ecs_tags::to_ecs(&desired.tags)))
-        .send()
-        .await
-        .map_err(aws("RegisterTaskDefinition", family))?;
+    // A role made a moment ago may not be passable yet (IAM propagation, its tag condition).
+    let registered = retry::while_transient(
+        family,
+        "RegisterTaskDefinition",
+        pass_role_not_ready,
+        || {
+            ecs.register_task_definition()
+                .family(family)
+                .network_mode(NetworkMode::Awsvpc)
+                .requires_compatibilities(Compatibility::Fargate)
+                .cpu(desired.spec.cpu.to_string())
+                .memory(desired.spec.memory.to_string())
+                .execution_role_arn(roles.execution_role_arn)
+                .task_role_arn(roles.task_role_arn)
+                .container_definitions(container(desired))
+                .set_tags(Some(ecs_tags::to_ecs(&desired.tags)))
+                .send()
+        },
+    )
+    .await?;
     registered
         .task_definition()
         .and_then(|t| t.task_definition_arn())
@@ -143,6 +155,18 @@ pub async fn ensure(
             ProvisionError::Precondition(format!("RegisterTaskDefinition {family} returned no ARN"))
         })
 }
+
+/// ECS's refusal while a new role cannot be passed yet ("… is not authorized to perform:
+/// iam:PassRole on resource …"). A PassRole that is really denied fails the same way after the waits.
+fn pass_role_not_ready(error: &SdkError<RegisterTaskDefinitionError, HttpResponse>) -> bool {
+    error
+        .as_service_error()
+        .and_then(|e| e.message())
+        .is_some_and(|message| message.contains("iam:PassRole"))
+}
+
+/// How many revisions are described and deregistered at once on Delete.
+const DEREGISTRATIONS_AT_ONCE: usize = 4;
 
 /// Deregisters every ACTIVE revision of the family that this stack resource owns.
 pub async fn remove(scope: &Scope<'_>) -> Result<(), ProvisionError> {
@@ -169,14 +193,15 @@ pub async fn remove(scope: &Scope<'_>) -> Result<(), ProvisionError> {
                 .cloned(),
         );
     }
-    let removals = arns.iter().map(|arn| async move {
+    let removals = arns.into_iter().map(|arn| async move {
+        let arn = arn.as_str();
         let described = ecs
             .describe_task_definition()
             .task_definition(arn)
             .include(TaskDefinitionField::Tags)
             .send()
             .await
-            .map_err(aws("DescribeTaskDefinition", arn.as_str()))?;
+            .map_err(aws("DescribeTaskDefinition", arn))?;
         let tags: BTreeMap<String, String> = described
             .tags()
             .iter()
@@ -199,9 +224,12 @@ pub async fn remove(scope: &Scope<'_>) -> Result<(), ProvisionError> {
             .send()
             .await
             .map(|_| ())
-            .map_err(aws("DeregisterTaskDefinition", arn.as_str()))
+            .map_err(aws("DeregisterTaskDefinition", arn))
     });
-    futures::future::join_all(removals)
+    // A few at a time: a family can hold hundreds of revisions, and ECS throttles per account.
+    futures::stream::iter(removals)
+        .buffer_unordered(DEREGISTRATIONS_AT_ONCE)
+        .collect::<Vec<_>>()
         .await
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;

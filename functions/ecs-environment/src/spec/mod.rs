@@ -4,7 +4,7 @@ mod error;
 mod fields;
 mod rules;
 
-pub use rules::is_cluster_name;
+pub use rules::{is_cluster_name, MAX_CLUSTER_NAME_LEN};
 
 pub use error::{PropertyError, PropertyErrors};
 pub use fields::Properties;
@@ -185,6 +185,12 @@ impl EnvironmentSpec {
 }
 
 fn check_cluster_name(name: String) -> Result<String, PropertyError> {
+    if rules::starts_like_a_group_id(&name) {
+        return Err(PropertyError::new(
+            "ClusterName",
+            format!("must not start with sg- (the security group {name}-ecs-tasks would be refused by EC2)"),
+        ));
+    }
     if rules::is_cluster_name(&name) {
         return Ok(name);
     }
@@ -226,6 +232,12 @@ fn check_subnets(ids: Option<Vec<String>>) -> Result<Option<Vec<String>>, Proper
 }
 
 fn check_tag_value(property: &'static str, value: String) -> Result<String, PropertyError> {
+    if tags::has_reserved_aws_prefix(&value) {
+        return Err(PropertyError::new(
+            property,
+            "must not start with aws: (AWS reserves it in tag values)",
+        ));
+    }
     if value.chars().count() <= tags::MAX_TAG_VALUE_LEN && rules::is_tag_text(&value) {
         return Ok(value);
     }
@@ -404,8 +416,9 @@ fn user_tags(props: &Properties) -> Result<BTreeMap<String, String>, PropertyErr
         ));
     }
     for (key, value) in &tags {
-        let lower = key.to_ascii_lowercase();
-        if lower.starts_with("aws:") || lower.starts_with(tags::RESERVED_PREFIX) {
+        if tags::has_reserved_aws_prefix(key)
+            || key.to_ascii_lowercase().starts_with(tags::RESERVED_PREFIX)
+        {
             return Err(PropertyError::new(
                 "Tags",
                 format!(
@@ -418,6 +431,12 @@ fn user_tags(props: &Properties) -> Result<BTreeMap<String, String>, PropertyErr
             return Err(PropertyError::new(
                 "Tags",
                 format!("key {key:?} must be 1 to 128 letters, digits, spaces or + - = . _ : / @"),
+            ));
+        }
+        if tags::has_reserved_aws_prefix(value) {
+            return Err(PropertyError::new(
+                "Tags",
+                format!("the value of {key:?} must not start with aws: (AWS reserves it)"),
             ));
         }
         if value.chars().count() > tags::MAX_TAG_VALUE_LEN || !rules::is_tag_text(value) {

@@ -30,6 +30,14 @@ pub fn is_cluster_name(name: &str) -> bool {
     name.len() <= MAX_CLUSTER_NAME_LEN && debug_toolkit::cluster::is_valid_name(name)
 }
 
+/// EC2 refuses security group names that start with `sg-` (we refuse any case of it), and the
+/// group is named `<cluster>-ecs-tasks`.
+pub fn starts_like_a_group_id(cluster_name: &str) -> bool {
+    cluster_name
+        .get(..3)
+        .is_some_and(|head| head.eq_ignore_ascii_case("sg-"))
+}
+
 /// `vpc-…`, `subnet-…`: the prefix and 8 or 17 lowercase hex digits.
 pub fn is_ec2_id(id: &str, prefix: &str) -> bool {
     id.strip_prefix(prefix)
@@ -142,6 +150,19 @@ mod tests {
         assert!(!is_cluster_name("has space"));
         assert!(!is_cluster_name("slash/name"));
         assert!(!is_cluster_name(""));
+    }
+
+    #[test]
+    fn cluster_names_that_make_a_group_name_ec2_refuses() {
+        for (name, refused) in [
+            ("sg-payments", true),
+            ("SG-x", true),
+            ("sg", false),
+            ("psg-x", false),
+            ("sg_x", false),
+        ] {
+            assert_eq!(starts_like_a_group_id(name), refused, "{name}");
+        }
     }
 
     #[test]

@@ -147,6 +147,13 @@ const BAD: &[(&str, &str, &str)] = &[
     ),
     (
         "Tags",
+        "[{\"Key\": \"team\", \"Value\": \"AWS:platform\"}]",
+        "must not start with aws:",
+    ),
+    ("Environment", "aws:prod", "must not start with aws:"),
+    ("ClusterName", "sg-payments", "must not start with sg-"),
+    (
+        "Tags",
         "[{\"Key\": \"debug-toolkit:owner\", \"Value\": \"me\"}]",
         "reserved prefix",
     ),
