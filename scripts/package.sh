@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 export SAM_CLI_TELEMETRY=0
+mkdir -p "$CARGO_TARGET_DIR"
 
 sam_venv="$HOME/.cache/ecs-debug-toolkit/sam-venv"
 if ! command -v sam >/dev/null; then

@@ -41,13 +41,9 @@ where
         }
         SdkError::TimeoutError(_) => "the call timed out".to_string(),
         SdkError::DispatchFailure(failure) => {
-            let kind = if failure.is_timeout() {
-                "timeout"
-            } else if failure.is_io() {
-                "connection error"
-            } else {
-                "transport error"
-            };
+            let kind = failure
+                .as_connector_error()
+                .map_or("transport error", crate::http::kind_of);
             format!("the request could not be sent ({kind})")
         }
         other => DisplayErrorContext(other).to_string(),

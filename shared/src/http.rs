@@ -94,16 +94,21 @@ impl HttpSender {
 }
 
 fn transport(error: ConnectorError) -> HttpError {
-    let kind = if error.is_timeout() {
+    HttpError::Transport {
+        kind: kind_of(&error),
+        detail: innermost(&error),
+    }
+}
+
+/// What kind of failure kept a request from being answered, in words (the AWS SDK's dispatch
+/// failures are described with it too).
+pub fn kind_of(error: &ConnectorError) -> &'static str {
+    if error.is_timeout() {
         "timed out"
     } else if error.is_io() {
         "connection failed"
     } else {
         "transport error"
-    };
-    HttpError::Transport {
-        kind,
-        detail: innermost(&error),
     }
 }
 
@@ -137,6 +142,15 @@ mod tests {
             String::from_utf8_lossy(&buffer[..n]).into_owned()
         });
         (url, server)
+    }
+
+    fn bare<'a>(method: &'static str, url: &'a str) -> Request<'a> {
+        Request {
+            method,
+            url,
+            headers: vec![],
+            body: vec![],
+        }
     }
 
     fn sender() -> HttpSender {
@@ -179,12 +193,7 @@ mod tests {
             "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:9/x\r\ncontent-length: 0\r\n\r\n",
         )
         .await;
-        let request = Request {
-            method: "POST",
-            url: &url,
-            headers: vec![],
-            body: vec![],
-        };
+        let request = bare("POST", &url);
         let reply = sender()
             .send(request, Duration::from_secs(5))
             .await
@@ -202,12 +211,7 @@ mod tests {
             .unwrap()
             .port();
         let url = format!("http://127.0.0.1:{port}/r?X-Amz-Signature=s");
-        let request = Request {
-            method: "PUT",
-            url: &url,
-            headers: vec![],
-            body: vec![],
-        };
+        let request = bare("PUT", &url);
         let error = sender()
             .send(request, Duration::from_secs(5))
             .await
@@ -225,12 +229,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(30)).await;
             drop(socket);
         });
-        let request = Request {
-            method: "GET",
-            url: &url,
-            headers: vec![],
-            body: vec![],
-        };
+        let request = bare("GET", &url);
         let error = sender()
             .send(request, Duration::from_millis(300))
             .await
