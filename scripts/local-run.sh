@@ -9,7 +9,8 @@ python3 -c "import moto" 2>/dev/null || python3 -m pip install --quiet "moto[ser
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked --quiet
 else
-  # The whole workspace's feature set, as the test build has it (one package alone would rebuild SDK crates).
-  cargo build --workspace --bin local-story --locked --quiet
+  # Built as the test stage builds it (`cargo test` makes the harness's binaries too): the same
+  # feature set, dev-dependencies included, so nothing is compiled again after the tests.
+  cargo test --workspace --no-run --locked --quiet
 fi
 exec "$CARGO_TARGET_DIR/debug/local-story"

@@ -328,19 +328,17 @@ mod tests {
         async fn a_task_ecs_no_longer_knows_counts_as_stopped_other_errors_do_not() {
             use aws_sdk_ecs::operation::stop_task::StopTaskError;
             use aws_sdk_ecs::types::error::{InvalidParameterException, ServerException};
+            let invalid_parameter = |message: &'static str| {
+                StopTaskError::InvalidParameterException(
+                    InvalidParameterException::builder()
+                        .message(message)
+                        .meta(metadata("InvalidParameterException", message))
+                        .build(),
+                )
+            };
             let gone = mock!(Client::stop_task)
                 .match_requests(|req| req.task() == Some("gone"))
-                .then_error(|| {
-                    StopTaskError::InvalidParameterException(
-                        InvalidParameterException::builder()
-                            .message("The referenced task was not found.")
-                            .meta(metadata(
-                                "InvalidParameterException",
-                                "The referenced task was not found.",
-                            ))
-                            .build(),
-                    )
-                });
+                .then_error(move || invalid_parameter("The referenced task was not found."));
             let broken = mock!(Client::stop_task)
                 .match_requests(|req| req.task() == Some("broken"))
                 .then_error(|| {
@@ -353,14 +351,7 @@ mod tests {
                 });
             let bad_parameter = mock!(Client::stop_task)
                 .match_requests(|req| req.task() == Some("bad"))
-                .then_error(|| {
-                    StopTaskError::InvalidParameterException(
-                        InvalidParameterException::builder()
-                            .message("Reason is too long.")
-                            .meta(metadata("InvalidParameterException", "Reason is too long."))
-                            .build(),
-                    )
-                });
+                .then_error(move || invalid_parameter("Reason is too long."));
             let long_reason = mock!(Client::stop_task)
                 .match_requests(|req| req.task() == Some("ok"))
                 .then_compute_output(|req| {
