@@ -1,8 +1,9 @@
 //! Create or update: bring one environment to its spec, running independent calls concurrently.
 //!
 //! Level 0 reads the network and who owns each named resource; level 1 makes the log groups,
-//! roles and security group (and, before a new cluster, ECS's service-linked role); level 2 the cluster (needs the exec log group and the group id for
-//! its tags) and the task definition (needs the roles and the debug log group).
+//! roles and security group (and, before a new cluster, ECS's service-linked role); level 2 the
+//! cluster (needs the exec log group and the group id for its tags) and the task definition (needs
+//! the roles and the debug log group).
 
 use crate::context::{Desired, Scope};
 use crate::error::{combine, failed, ProvisionError};
@@ -12,7 +13,7 @@ use crate::resources::log_groups::{self, ExistingLogGroup};
 use crate::resources::network::{self, Network};
 use crate::resources::roles::{self, ExistingRole, RoleSpec};
 use crate::resources::security_group::{self, ExistingGroup};
-use crate::resources::service_linked_role::{self, ServiceLinkedRole};
+use crate::resources::service_linked_role;
 use crate::resources::task_definition::{self, ExistingTaskDefinition, Roles};
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
@@ -160,8 +161,8 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     let [found_execution_role, found_task_role] = &inventory.roles;
     let service_linked_role = async {
         match inventory.cluster {
-            None => service_linked_role::ensure(desired).await.map(Some),
-            Some(_) => Ok(None),
+            None => service_linked_role::ensure(desired).await,
+            Some(_) => Ok(()),
         }
     };
     let (l0, l1, l2, execution_role_arn, task_role_arn, group_id, linked) = tokio::join!(
@@ -188,7 +189,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         security_group::ensure(desired, &network, inventory.security_group.as_ref()),
         service_linked_role,
     );
-    let (execution_role_arn, task_role_arn, group_id, linked) = match (
+    let (execution_role_arn, task_role_arn, group_id) = match (
         l0,
         l1,
         l2,
@@ -197,7 +198,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         group_id,
         linked,
     ) {
-        (Ok(()), Ok(()), Ok(()), Ok(e), Ok(t), Ok(g), Ok(s)) => (e, t, g, s),
+        (Ok(()), Ok(()), Ok(()), Ok(e), Ok(t), Ok(g), Ok(())) => (e, t, g),
         (l0, l1, l2, e, t, g, s) => {
             return Err(failed([
                 l0.err(),
@@ -210,9 +211,6 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             ]))
         }
     };
-    if linked == Some(ServiceLinkedRole::Created) {
-        tracing::info!("the cluster may wait a few seconds for the new service-linked role");
-    }
 
     let roles = Roles {
         execution_role_arn: &execution_role_arn,

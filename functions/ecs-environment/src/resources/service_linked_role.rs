@@ -11,17 +11,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 pub const ROLE_NAME: &str = "AWSServiceRoleForECS";
 pub const SERVICE: &str = "ecs.amazonaws.com";
 
-/// What `ensure` found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ServiceLinkedRole {
-    Existed,
-    Created,
-}
-
-pub async fn ensure(desired: &Desired<'_>) -> Result<ServiceLinkedRole, ProvisionError> {
+pub async fn ensure(desired: &Desired<'_>) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
     match iam.get_role().role_name(ROLE_NAME).send().await {
-        Ok(_) => return Ok(ServiceLinkedRole::Existed),
+        Ok(_) => return Ok(()),
         Err(e) if has_code(&e, "NoSuchEntity") => {}
         Err(e) => return Err(aws("GetRole", ROLE_NAME)(e)),
     }
@@ -32,11 +25,14 @@ pub async fn ensure(desired: &Desired<'_>) -> Result<ServiceLinkedRole, Provisio
         .await
     {
         Ok(_) => {
-            tracing::info!(role = ROLE_NAME, "created ECS's service-linked role");
-            Ok(ServiceLinkedRole::Created)
+            tracing::info!(
+                role = ROLE_NAME,
+                "created ECS's service-linked role; CreateCluster may wait for it"
+            );
+            Ok(())
         }
         // Made meanwhile by someone else (or ECS itself).
-        Err(e) if was_taken(&e) => Ok(ServiceLinkedRole::Existed),
+        Err(e) if was_taken(&e) => Ok(()),
         Err(e) => Err(aws("CreateServiceLinkedRole", SERVICE)(e)),
     }
 }
