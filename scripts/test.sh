@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the function binaries end to end against moto.
-# Needs cargo and moto ("pip install 'moto[server]'"); each end-to-end test starts its own moto.
+# Needs cargo, moto ("pip install 'moto[server]'") and Node (the test-only IAM simulator, installed
+# here from tests/iam-simulator/package-lock.json). Each end-to-end test starts its own moto behind
+# the strict gate (tests/moto/strict); the gate's report over the run is printed at the end and
+# written to $CARGO_TARGET_DIR/strict-report.md, and any denied or invalid call fails the run.
 # The end-to-end suites run the debug binaries of this build, or those in $DEBUG_TOOLKIT_BIN_DIR
 # (CI: the arm64 release binaries it packages, through $DEBUG_TOOLKIT_BIN_RUNNER=qemu-aarch64-static).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
+if [ ! -d tests/iam-simulator/node_modules ]; then
+  npm ci --prefix tests/iam-simulator --no-audit --no-fund --loglevel=error
+fi
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked
 fi
+export STRICT_REPORT_DIR="$CARGO_TARGET_DIR/strict-report"
+rm -rf "$STRICT_REPORT_DIR"
 cargo test --workspace --locked "$@"
+python3 tests/moto/strict/report.py "$STRICT_REPORT_DIR" "$CARGO_TARGET_DIR/strict-report.md"

@@ -2,6 +2,8 @@
 //! connections) into chosen actions, counts the calls it forwards by action and keeps their
 //! timeline.
 
+mod wire;
+
 use crate::http::serve;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,6 +14,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use wire::{fault_response, relay, send_upstream};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -165,45 +168,6 @@ fn service_of(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-fn fault_response(fault: &Fault, json_protocol: bool, service: &str) -> Response {
-    let (status, code, message) = match (fault, service) {
-        (Fault::Throttle, "ec2") => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "RequestLimitExceeded",
-            "Request limit exceeded.",
-        ),
-        (Fault::Throttle, "iam") => (StatusCode::BAD_REQUEST, "Throttling", "Rate exceeded"),
-        (Fault::Throttle, _) => (
-            StatusCode::BAD_REQUEST,
-            "ThrottlingException",
-            "Rate exceeded",
-        ),
-        _ => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalFailure",
-            "injected server error",
-        ),
-    };
-    if json_protocol {
-        let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
-        return (
-            status,
-            [
-                ("content-type", "application/x-amz-json-1.1"),
-                ("x-amzn-errortype", code),
-            ],
-            body,
-        )
-            .into_response();
-    }
-    let body = if service == "ec2" {
-        format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>injected</RequestID></Response>")
-    } else {
-        format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
-    };
-    (status, [("content-type", "text/xml")], body).into_response()
-}
-
 async fn forward(
     State((shared, http)): State<(Arc<Shared>, reqwest::Client)>,
     method: Method,
@@ -211,6 +175,10 @@ async fn forward(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if uri.path().starts_with("/_strict/") {
+        // The harness talking to the emulator's strict gate, not a call of the function.
+        return relay(send_upstream(&shared, &http, method, &uri, &headers, body).await).await;
+    }
     let start = shared.epoch.elapsed();
     let action = action_of(&headers, &body);
     let response = answer(&shared, &http, &action, method, uri, headers, body).await;
@@ -290,37 +258,12 @@ async fn answer(
         }
         None => {}
     }
-    let url = format!(
-        "{}{}",
-        shared.target,
-        uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")
-    );
-    let mut request = http.request(method, url).body(body);
-    for (name, value) in headers.iter() {
-        if name != "host" && name != "content-length" {
-            request = request.header(name, value);
-        }
-    }
-    let upstream = request.send().await;
+    let upstream = send_upstream(shared, http, method, &uri, &headers, body).await;
     if fault == Some(Fault::DropAfter) {
         if let Ok(upstream) = upstream {
             let _ = upstream.bytes().await;
         }
         drop_connection()
     }
-    match upstream {
-        Ok(upstream) => {
-            let status = upstream.status();
-            let headers = upstream.headers().clone();
-            let body = upstream.bytes().await.unwrap_or_default();
-            let mut response = (status, body).into_response();
-            for (name, value) in headers.iter() {
-                if name != "content-length" && name != "transfer-encoding" {
-                    response.headers_mut().insert(name, value.clone());
-                }
-            }
-            response
-        }
-        Err(e) => (StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
-    }
+    relay(upstream).await
 }

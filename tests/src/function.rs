@@ -1,6 +1,8 @@
 //! A function's release or debug binary, started as Lambda starts it, with its logs captured.
 
 use crate::runtime_api::RuntimeApi;
+use crate::strict;
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -79,14 +81,21 @@ fn lambda_environment(mut command: Command, name: &str, runtime: &RuntimeApi) ->
 }
 
 impl FunctionProcess {
-    /// Starts binary `name` against `runtime`, with `env` on top of the Lambda variables.
-    pub fn spawn(name: &str, runtime: &RuntimeApi, env: &[(String, String)]) -> Self {
+    /// Starts binary `name` against `runtime`, with `env` on top of the Lambda variables, under an
+    /// access key of its own that the strict gate of its `AWS_ENDPOINT_URL` knows it by.
+    pub async fn spawn(name: &str, runtime: &RuntimeApi, env: &[(String, String)]) -> Self {
         let path = bin_dir().join(name);
         assert!(
             path.exists(),
             "{} is missing: build the functions first (cargo build --workspace --bins)",
             path.display()
         );
+        let mut env: BTreeMap<String, String> = env.iter().cloned().collect();
+        if let Some(endpoint) = env.get("AWS_ENDPOINT_URL").cloned() {
+            let key = strict::access_key(name);
+            strict::register(&endpoint, &key, name, &env).await;
+            env.insert("AWS_ACCESS_KEY_ID".into(), key);
+        }
         let mut command = lambda_environment(function_command(&path), name, runtime);
         command
             .env("RUST_LOG", "info")

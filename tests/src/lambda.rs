@@ -14,7 +14,7 @@ pub struct Lambda {
 impl Lambda {
     pub async fn start(name: &str, env: &[(String, String)]) -> Self {
         let runtime = RuntimeApi::start().await;
-        let process = FunctionProcess::spawn(name, &runtime, env);
+        let process = FunctionProcess::spawn(name, &runtime, env).await;
         Self { runtime, process }
     }
 

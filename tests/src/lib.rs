@@ -15,6 +15,7 @@ pub mod moto;
 pub mod reap_world;
 pub mod runtime_api;
 pub mod slack;
+pub mod strict;
 pub mod world;
 
 pub use cfn::{CfnRequest, ResponseServer};

@@ -31,7 +31,7 @@ impl World {
         let runtime = RuntimeApi::start().await;
         let mut function_env = function_env(&proxy.endpoint());
         function_env.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let function = FunctionProcess::spawn(name, &runtime, &function_env);
+        let function = FunctionProcess::spawn(name, &runtime, &function_env).await;
         let aws = sdk_config(&moto.endpoint());
         let vpc = Vpc::create(&aws_sdk_ec2::Client::new(&aws), "10.20.0.0/16").await;
         Self {

@@ -7,6 +7,7 @@ mod faults;
 mod ownership;
 mod service_linked_role;
 mod update_delete;
+mod update_settings;
 
 use integration_tests::cfn::CfnRequest;
 use integration_tests::World;

@@ -8,7 +8,7 @@ mod refusals;
 mod start_to_task;
 mod verification;
 
-use aws_sdk_ecs::types::{Task, TaskField};
+use aws_sdk_ecs::types::{DesiredStatus, Task, TaskField};
 use integration_tests::launch_world::{LaunchWorld, ALLOWED_USER, CLUSTER};
 use integration_tests::slack::SIGNING_SECRET;
 use serde_json::Value;
@@ -19,17 +19,21 @@ pub fn ecs(world: &LaunchWorld) -> aws_sdk_ecs::Client {
     aws_sdk_ecs::Client::new(&world.aws)
 }
 
-/// Every task of the cluster (any status) with its tags, as moto describes it.
+/// Every task of the cluster (running or stopped) with its tags, as moto describes it.
 pub async fn tasks(world: &LaunchWorld) -> Vec<Task> {
     let client = ecs(world);
-    let arns = client
-        .list_tasks()
-        .cluster(CLUSTER)
-        .send()
-        .await
-        .expect("ListTasks")
-        .task_arns()
-        .to_vec();
+    let mut arns = Vec::new();
+    // ListTasks lists one desired status at a time (RUNNING when not asked), as on AWS.
+    for status in [DesiredStatus::Running, DesiredStatus::Stopped] {
+        let listed = client
+            .list_tasks()
+            .cluster(CLUSTER)
+            .desired_status(status)
+            .send()
+            .await
+            .expect("ListTasks");
+        arns.extend_from_slice(listed.task_arns());
+    }
     if arns.is_empty() {
         return Vec::new();
     }

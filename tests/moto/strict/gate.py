@@ -1,0 +1,185 @@
+"""The strict gate: WSGI middleware in front of moto that answers a function's request as AWS
+would before moto sees it.
+
+A function is known by its access key id, which the test harness sets to the function's name and
+registers here (`POST /_strict/callers`) with the environment it started the function with. For
+each of its requests the gate
+1. validates the parameters against the service model and AWS's tag rules (`model_check`),
+2. evaluates every IAM authorisation the call needs (`iam_table`) against the function's policies
+   from `infra/template.yaml` (`policies`) with the IAM simulator; any deny is AWS's AccessDenied,
+3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`),
+and records what it decided in the report (`$STRICT_REPORT_DIR`). Requests of other callers (the
+tests' own setup and checks) go straight to moto.
+"""
+
+import io
+import json
+import os
+import threading
+import uuid
+from http import HTTPStatus
+from xml.sax.saxutils import escape
+
+from . import model_check
+from .calls import read_call
+from .consistency import Consistency, Refusal
+from .iam_table import checks_for
+from .policies import Resolver, granted_actions, load_template
+from .rates import Rates
+from .simulator import Simulator
+
+ACCOUNT = "123456789012"
+DEFAULT_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "infra", "template.yaml")
+
+
+class Gate:
+    def __init__(self, app):
+        self.app = app
+        self.callers = {}
+        self.lock = threading.Lock()
+        self.simulator = Simulator()
+        self.consistency = Consistency()
+        self.rates = Rates()
+        self.report = _report_file()
+
+    def __call__(self, environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        if environ.get("PATH_INFO") == "/_strict/callers":
+            return self._register(json.loads(body), start_response)
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        call = read_call(headers, body)
+        caller = self.callers.get(call.access_key) if call else None
+        if caller is None:
+            return self.app(environ, start_response)
+        try:
+            refusal = self._refusal(caller, call)
+        except Exception as error:  # a gap in the gate fails the test, loudly
+            refusal = Refusal("StrictGateError", f"the strict gate cannot judge this call: {error!r}")
+            self._record(caller, call, [], [], refusal, "gate-error")
+        if refusal:
+            return _answer(call, refusal, start_response)
+        return self._forward(call, environ, start_response)
+
+    def _register(self, caller, start_response):
+        template = load_template(caller.get("template") or DEFAULT_TEMPLATE)
+        resolver = Resolver(template, caller["function"], caller["env"], ACCOUNT, caller["region"])
+        documents = resolver.policies()
+        with self.lock:
+            self.callers[caller["access_key"]] = {
+                "function": caller["function"],
+                "policies": documents,
+                "report": caller.get("report", True),
+            }
+        if caller.get("report", True):
+            self._write({"function": caller["function"], "granted": sorted(granted_actions(documents))})
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    def _refusal(self, caller, call):
+        invalid = model_check.problems(call)
+        if invalid:
+            refusal = Refusal(*_INVALID[_protocol(call)], "; ".join(invalid))
+            self._record(caller, call, [], invalid, refusal, "invalid")
+            return refusal
+        checks = checks_for(call, ACCOUNT)
+        if checks is None:
+            raise LookupError(f"{call.service}:{call.operation} is not in tests/moto/strict/iam_table.py")
+        decided = []
+        for check in checks:
+            result = self.simulator.evaluate(caller["policies"], check, ACCOUNT, caller["function"])
+            decided.append((check, result))
+            if result != "Allowed":
+                code, status = _DENIED[_protocol(call)]
+                message = (
+                    f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{caller['function']}/{caller['function']} "
+                    f"is not authorized to perform: {check.action} on resource: {check.resource} "
+                    f"({result})"
+                )
+                refusal = Refusal(code, message, status)
+                self._record(caller, call, decided, [], refusal, "denied")
+                return refusal
+        refusal, kind = self.consistency.before(call, ACCOUNT), "consistency"
+        if refusal is None and not self.rates.take(call, ACCOUNT):
+            refusal, kind = Refusal(*_THROTTLED[_protocol(call)]), "throttled"
+        self._record(caller, call, decided, [], refusal, kind if refusal else "allowed")
+        return refusal
+
+    def _forward(self, call, environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(self.app(environ, capture))
+        self.consistency.after(call, ACCOUNT, captured.get("status", 500), body)
+        return [body]
+
+    def _record(self, caller, call, decided, invalid, refusal, outcome):
+        if not caller["report"]:
+            return
+        self._write(
+            {
+                "function": caller["function"],
+                "call": f"{call.service}:{call.operation}",
+                "checks": [
+                    {"action": c.action, "resource": c.resource, "result": r}
+                    | ({} if r == "Allowed" else {"context": c.context})
+                    for c, r in decided
+                ],
+                "invalid": invalid,
+                "outcome": outcome,
+                "refused": refusal.code if refusal else None,
+            }
+        )
+
+    def _write(self, record):
+        if self.report:
+            with self.lock:
+                self.report.write(json.dumps(record) + "\n")
+                self.report.flush()
+
+
+def _report_file():
+    directory = os.environ.get("STRICT_REPORT_DIR")
+    if not directory:
+        return None
+    os.makedirs(directory, exist_ok=True)
+    return open(os.path.join(directory, f"{os.getpid()}.jsonl"), "a")
+
+
+def _protocol(call):
+    return "json" if call.json_protocol else ("ec2" if call.service == "ec2" else "query")
+
+
+_DENIED = {"json": ("AccessDeniedException", 400), "query": ("AccessDenied", 403), "ec2": ("UnauthorizedOperation", 403)}
+_INVALID = {"json": ("ValidationException",), "query": ("ValidationError",), "ec2": ("InvalidParameterValue",)}
+_THROTTLED = {
+    "json": ("ThrottlingException", "Rate exceeded"),
+    "query": ("Throttling", "Rate exceeded"),
+    "ec2": ("RequestLimitExceeded", "Request limit exceeded.", 503),
+}
+
+
+def _answer(call, refusal, start_response):
+    request_id = str(uuid.uuid4())
+    protocol = _protocol(call)
+    if protocol == "json":
+        body = json.dumps({"__type": refusal.code, "message": refusal.message})
+        content_type = "application/x-amz-json-1.1"
+    elif protocol == "ec2":
+        body = (
+            f"<Response><Errors><Error><Code>{refusal.code}</Code><Message>{escape(refusal.message)}"
+            f"</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+        content_type = "text/xml"
+    else:
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{refusal.code}</Code><Message>"
+            f"{escape(refusal.message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+        content_type = "text/xml"
+    status = f"{refusal.status} {HTTPStatus(refusal.status).phrase}"
+    start_response(status, [("Content-Type", content_type), ("x-amzn-RequestId", request_id)])
+    return [body.encode()]

@@ -1,0 +1,51 @@
+"""The IAM policy simulator (`tests/iam-simulator`, @cloud-copilot/iam-simulate on Node), kept
+running beside the emulator and asked one authorisation at a time; answers are cached, as the
+same call with the same context is decided the same way."""
+
+import json
+import os
+import subprocess
+import threading
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "..", "..", "iam-simulator", "simulate.mjs")
+
+
+class Simulator:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.process = None
+        self.cache = {}
+
+    def evaluate(self, policies, check, account, function):
+        request = {
+            "policies": policies,
+            "action": check.action,
+            "resource": check.resource,
+            "context": check.context,
+            "account": account,
+            "principal": f"arn:aws:iam::{account}:role/{function}",
+        }
+        key = json.dumps(request, sort_keys=True)
+        with self.lock:
+            if key not in self.cache:
+                self.cache[key] = self._ask(request)
+        answer = self.cache[key]
+        if answer["result"] == "Error":
+            raise ValueError(f"the IAM simulator refused {check}: {answer['detail']}")
+        return answer["result"]
+
+    def _ask(self, request):
+        if self.process is None:
+            self.process = subprocess.Popen(
+                ["node", SCRIPT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+            )
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the IAM simulator stopped (npm ci --prefix tests/iam-simulator?)")
+        return json.loads(line)

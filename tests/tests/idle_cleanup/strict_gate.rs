@@ -1,0 +1,53 @@
+//! The strict gate bites: under the ListTasks statement the template had before (scoped to
+//! cluster and container-instance ARNs), the reaper's cluster-wide ListTasks is denied, as AWS
+//! denies it; under today's template the same reaper in the same world lists and reaps.
+
+use crate::*;
+use integration_tests::lambda::Lambda;
+use integration_tests::moto::function_env;
+use integration_tests::strict::TEMPLATE_OVERRIDE;
+use std::time::Duration;
+
+const TODAY: &str = r#"              Action: ecs:ListTasks
+              Resource: "*"
+              Condition:
+                ArnLike:
+                  ecs:cluster: !Sub "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/*""#;
+
+const BEFORE: &str = r#"              Action: ecs:ListTasks
+              Resource:
+                - !Sub "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/*"
+                - !Sub "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:container-instance/*""#;
+
+#[tokio::test]
+async fn the_list_tasks_statement_scoped_to_cluster_arns_is_denied() {
+    let world = ReapWorld::start().await;
+    let template = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../infra/template.yaml"
+    ))
+    .expect("infra/template.yaml");
+    assert!(template.contains(TODAY), "today's ListTasks statement");
+    let before = std::env::temp_dir().join(format!("template-before-{}.yaml", std::process::id()));
+    std::fs::write(&before, template.replace(TODAY, BEFORE)).unwrap();
+    let mut env = function_env(&world.proxy.endpoint());
+    env.push((TEMPLATE_OVERRIDE.into(), before.display().to_string()));
+    let reaper = Lambda::start("idle-reaper", &env).await;
+
+    let time = at(now(), 0);
+    let reply = reaper
+        .invoke(ReapWorld::scheduled_event(&time), Duration::from_secs(60))
+        .await;
+    let logs = reaper.logs();
+    assert!(
+        logs.contains("is not authorized to perform: ecs:ListTasks on resource: *"),
+        "denied as AWS denies it ({reply:?}):\n{logs}"
+    );
+    std::fs::remove_file(&before).ok();
+
+    // The same call under today's template passes the gate.
+    world.reap(&time).await;
+    let logs = world.reaper.logs();
+    assert!(!logs.contains("not authorized"), "{logs}");
+    assert!(logs.contains("\"errors\":0"), "{logs}");
+}
