@@ -15,6 +15,7 @@ pub mod debug_task;
 pub mod duration;
 #[cfg(feature = "ecs")]
 pub mod ecs;
+pub mod heartbeat;
 pub mod http;
 pub mod launch;
 #[cfg(feature = "secrets")]

@@ -54,6 +54,8 @@ struct Shared {
     target: String,
     rules: Mutex<Vec<Rule>>,
     calls: Mutex<BTreeMap<String, usize>>,
+    /// Calls by (function, action): the harness gives each function its own access key.
+    calls_by_function: Mutex<BTreeMap<(String, String), usize>>,
     injected: Mutex<BTreeMap<String, usize>>,
     bodies: Mutex<Vec<(String, Bytes)>>,
     timeline: Mutex<Vec<Span>>,
@@ -73,6 +75,7 @@ impl FaultProxy {
             target: target.to_string(),
             rules: Mutex::default(),
             calls: Mutex::default(),
+            calls_by_function: Mutex::default(),
             injected: Mutex::default(),
             bodies: Mutex::default(),
             timeline: Mutex::default(),
@@ -110,6 +113,16 @@ impl FaultProxy {
         self.shared.calls.lock().unwrap().clone()
     }
 
+    /// Calls that function `name` made, by action.
+    pub fn calls_of(&self, name: &str) -> BTreeMap<String, usize> {
+        let calls = self.shared.calls_by_function.lock().unwrap();
+        calls
+            .iter()
+            .filter(|((function, _), _)| function == name)
+            .map(|((_, action), count)| (action.clone(), *count))
+            .collect()
+    }
+
     /// Faults injected, by action.
     pub fn injected(&self) -> BTreeMap<String, usize> {
         self.shared.injected.lock().unwrap().clone()
@@ -140,6 +153,7 @@ impl FaultProxy {
     pub fn reset_counts(&self) {
         self.shared.timeline.lock().unwrap().clear();
         self.shared.calls.lock().unwrap().clear();
+        self.shared.calls_by_function.lock().unwrap().clear();
         self.shared.injected.lock().unwrap().clear();
         self.shared.bodies.lock().unwrap().clear();
     }
@@ -157,13 +171,30 @@ fn action_of(headers: &HeaderMap, body: &[u8]) -> String {
         .to_string()
 }
 
-/// The service, from the SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`).
-fn service_of(headers: &HeaderMap) -> String {
+/// The function that signed the request: its access key is `<function>-<n>` (see `strict`).
+fn function_of(headers: &HeaderMap) -> String {
+    let key = credential_scope(headers)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    key.rsplit_once('-')
+        .map_or(key, |(name, _)| name)
+        .to_string()
+}
+
+fn credential_scope(headers: &HeaderMap) -> &str {
     headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|auth| auth.split("Credential=").nth(1))
-        .and_then(|scope| scope.split('/').nth(3))
+        .unwrap_or_default()
+}
+
+/// The service, from the SigV4 credential scope (`Credential=AKID/date/region/service/aws4_request`).
+fn service_of(headers: &HeaderMap) -> String {
+    credential_scope(headers)
+        .split('/')
+        .nth(3)
         .unwrap_or("unknown")
         .to_string()
 }
@@ -211,6 +242,12 @@ async fn answer(
         .lock()
         .unwrap()
         .entry(action.clone())
+        .or_default() += 1;
+    *shared
+        .calls_by_function
+        .lock()
+        .unwrap()
+        .entry((function_of(&headers), action.clone()))
         .or_default() += 1;
     shared
         .bodies

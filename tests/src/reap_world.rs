@@ -1,7 +1,8 @@
 //! The clean-up world: moto (behind the fault proxy), an environment created by the real
 //! `ecs-environment` (idle timeout 30 min, max lifetime 240 min), debug tasks run straight in moto
 //! with the launcher's tags, Slack's Web API played locally, and the `idle-reaper` (also a dry-run
-//! one) and `task-events` binaries under their own Runtime API emulators.
+//! one) and `task-events` binaries under their own Runtime API emulators; `task-events` also gets
+//! the ECS Task State Change events of every task started or stopped, as EventBridge delivers them.
 
 use crate::cfn::ResponseServer;
 use crate::fault_proxy::FaultProxy;
@@ -9,6 +10,7 @@ use crate::fixtures::Vpc;
 use crate::lambda::{create_environment, Lambda};
 use crate::moto::{function_env, sdk_config, Moto};
 use crate::slack::SlackServer;
+use crate::strict::{deliver_ecs_events, Deliveries};
 use aws_config::SdkConfig;
 use aws_sdk_ecs::types::{AwsVpcConfiguration, LaunchType, NetworkConfiguration, Tag};
 use serde_json::{json, Value};
@@ -29,11 +31,19 @@ pub struct ReapWorld {
     pub reaper: Lambda,
     pub dry_reaper: Lambda,
     pub task_events: Lambda,
+    /// The ECS Task State Change events delivered to `task_events` (by the strict gate).
+    pub ecs_events: Deliveries,
     pub created: Value,
 }
 
 impl ReapWorld {
     pub async fn start() -> Self {
+        Self::start_with(true).await
+    }
+
+    /// `ecs_events`: whether task-events gets ECS's events (a scale test of the reaper alone
+    /// leaves them out: thousands of invocations of another function are not what it measures).
+    pub async fn start_with(ecs_events: bool) -> Self {
         let moto = Moto::start().await;
         let proxy = FaultProxy::start(&moto.endpoint()).await;
         let aws = sdk_config(&moto.endpoint());
@@ -52,6 +62,11 @@ impl ReapWorld {
         let reaper = Lambda::start("idle-reaper", &with_slack).await;
         let dry_reaper = Lambda::start("idle-reaper", &dry).await;
         let task_events = Lambda::start("task-events", &with_slack).await;
+        let ecs_events = if ecs_events {
+            deliver_ecs_events(&moto.endpoint(), "task-events", &task_events.runtime).await
+        } else {
+            Deliveries::default()
+        };
         let props = json!({
             "ClusterName": CLUSTER, "VpcId": vpc.id, "Environment": "dev",
             "AllowedSlackChannels": CHANNEL, "IdleTimeoutMinutes": "30", "MaxLifetimeMinutes": "240",
@@ -67,6 +82,7 @@ impl ReapWorld {
             reaper,
             dry_reaper,
             task_events,
+            ecs_events,
             created,
         }
     }

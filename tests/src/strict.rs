@@ -2,11 +2,19 @@
 //! an access key of its own, registered with the gate together with the environment it runs
 //! with. The gate then validates each of its requests against the AWS service model, authorises
 //! it against the function's IAM policy from `infra/template.yaml` with an IAM simulator, and
-//! plays AWS's eventual consistency and rates. Always on; nothing to opt into.
+//! plays AWS's eventual consistency and rates, and it delivers the ECS events AWS would send.
+//! Always on; nothing to opt into.
 
-use serde_json::json;
+use crate::http::serve;
+use crate::runtime_api::{Reply, RuntimeApi};
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// In a function's environment: evaluate it against this template instead of
 /// `infra/template.yaml` (and leave it out of the report). For tests of the gate itself.
@@ -46,4 +54,62 @@ pub async fn register(
         "the strict gate refused {name}: {}",
         response.text().await.unwrap_or_default()
     );
+}
+
+/// The ECS Task State Change events the gate delivered to one function, with its replies.
+#[derive(Clone, Default)]
+pub struct Deliveries(Arc<Mutex<Vec<(Value, Reply)>>>);
+
+impl Deliveries {
+    /// Every event delivered so far and how the function answered it, oldest first.
+    pub fn all(&self) -> Vec<(Value, Reply)> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits until `count` events were delivered and answered (or panics after `timeout`).
+    pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<(Value, Reply)> {
+        let started = Instant::now();
+        loop {
+            let delivered = self.all();
+            if delivered.len() >= count {
+                return delivered;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{count} ECS events expected, {} delivered: {delivered:#?}",
+                delivered.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Has the gate of the emulator at `endpoint` deliver the ECS events that `function`'s rules in
+/// the template match to the function under `runtime`, as EventBridge invokes it.
+pub async fn deliver_ecs_events(
+    endpoint: &str,
+    function: &str,
+    runtime: &RuntimeApi,
+) -> Deliveries {
+    let deliveries = Deliveries::default();
+    let state = (runtime.clone(), deliveries.clone());
+    let router = Router::new().route("/", post(invoke)).with_state(state);
+    let addr = serve(router).await;
+    let response = reqwest::Client::new()
+        .post(format!("{endpoint}/_strict/event-targets"))
+        .json(&json!({"function": function, "url": format!("http://{addr}/")}))
+        .send()
+        .await
+        .expect("registering an event target with the strict gate");
+    assert!(response.status().is_success(), "{}", response.status());
+    deliveries
+}
+
+async fn invoke(
+    State((runtime, deliveries)): State<(RuntimeApi, Deliveries)>,
+    Json(event): Json<Value>,
+) -> &'static str {
+    let reply = runtime.invoke(event.clone(), Duration::from_secs(60)).await;
+    deliveries.0.lock().unwrap().push((event, reply));
+    "{}"
 }

@@ -1,7 +1,9 @@
 //! `idle-reaper` (contract section 6): on a schedule, stops the debug tasks of every managed
 //! cluster that expired, outlived the max lifetime or sit idle, judged as of the event's time.
-//! Tasks that are not debug tasks are never stopped, whatever their age.
+//! Tasks that are not debug tasks are never stopped, whatever their age. Channels are told by
+//! `task-events`, from the STOPPED event ECS sends for every stop (one notice per event).
 
+pub mod activity;
 pub mod config;
 pub mod facts;
 pub mod handler;
@@ -11,24 +13,22 @@ pub mod scan;
 pub use config::Config;
 pub use handler::{handle, Summary};
 
-use debug_toolkit::slack::Notifier;
-
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
-    /// Channels, with a bot token.
-    pub slack: Notifier,
+    /// CloudWatch Logs' account rates, shared by the clusters of a run.
+    pub log_rates: activity::LogRates,
 }
 
 impl App {
-    pub fn new(config: Config, sdk: &aws_config::SdkConfig, slack: Notifier) -> Self {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
         Self {
             config,
             ecs: aws_sdk_ecs::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
-            slack,
+            log_rates: activity::LogRates::default(),
         }
     }
 }

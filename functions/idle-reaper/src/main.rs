@@ -1,6 +1,5 @@
 #![recursion_limit = "256"]
 
-use debug_toolkit::slack::Notifier;
 use debug_toolkit::timestamp;
 use idle_reaper::{handle, App, Config};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
@@ -11,7 +10,7 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = Config::from_env()?;
     let sdk = debug_toolkit::aws::load_sdk_config().await;
-    let app = App::new(config, &sdk, Notifier::from_env(&sdk));
+    let app = App::new(config, &sdk);
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         Ok::<_, Error>(handle(app, event.payload, timestamp::now()).await)

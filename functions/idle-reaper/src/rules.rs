@@ -2,6 +2,7 @@
 //! thresholds of its cluster, as of `now`, keep it or stop it (and say which rule fired).
 
 use debug_toolkit::duration::format_minutes;
+use debug_toolkit::heartbeat;
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
 
 /// What is known of the task's exec sessions.
@@ -25,6 +26,8 @@ pub struct Facts {
     /// The last-activity tag, when it parses.
     pub last_activity: Option<EpochSeconds>,
     pub sessions: Sessions,
+    /// The latest session heartbeat in the task's stream (contract v2), if any.
+    pub heartbeat: Option<EpochSeconds>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +55,8 @@ pub enum Rule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Keep {
     Active,
+    /// A heartbeat within the last three minutes: a session is open.
+    SessionOpen,
     SessionMayBeOpen,
     /// Nothing says when it started or was last used (no rule can be applied safely).
     NoTimes,
@@ -77,16 +82,26 @@ pub fn judge(facts: &Facts, limits: &Thresholds, now: EpochSeconds) -> Verdict {
             });
         }
     }
+    if facts
+        .heartbeat
+        .is_some_and(|beat| now - beat <= heartbeat::OPEN_WITHIN_SECONDS)
+    {
+        return Verdict::Keep(Keep::SessionOpen);
+    }
     let stream_event = match facts.sessions {
         Sessions::PossiblyOpen => return Verdict::Keep(Keep::SessionMayBeOpen),
         Sessions::Closed { last_event } => last_event,
         Sessions::NoneRecorded => None,
     };
-    let Some(since) = [facts.start, facts.last_activity, stream_event]
-        .into_iter()
-        .flatten()
-        .max()
-    else {
+    let Some(since) = [
+        facts.start,
+        facts.last_activity,
+        stream_event,
+        facts.heartbeat,
+    ]
+    .into_iter()
+    .flatten()
+    .max() else {
         return Verdict::Keep(Keep::NoTimes);
     };
     let idle_seconds = now - since;
@@ -153,6 +168,7 @@ mod tests {
             expires_at: Some(T0 + 60 * M),
             last_activity: None,
             sessions: Sessions::NoneRecorded,
+            heartbeat: None,
         }
     }
 
@@ -190,6 +206,52 @@ mod tests {
                 },
                 T0 + 45 * M,
                 Verdict::Keep(Active),
+            ),
+            (
+                "a heartbeat two minutes ago: a session is open, however idle otherwise",
+                Facts {
+                    heartbeat: Some(T0 + 43 * M),
+                    ..facts()
+                },
+                T0 + 45 * M,
+                Verdict::Keep(SessionOpen),
+            ),
+            (
+                "a heartbeat exactly three minutes ago still counts as open",
+                Facts {
+                    heartbeat: Some(T0 + 42 * M),
+                    ..facts()
+                },
+                T0 + 45 * M,
+                Verdict::Keep(SessionOpen),
+            ),
+            (
+                "the last heartbeat ten minutes ago: closed, but it is the last activity",
+                Facts {
+                    heartbeat: Some(T0 + 35 * M),
+                    ..facts()
+                },
+                T0 + 45 * M,
+                Verdict::Keep(Active),
+            ),
+            (
+                "the last heartbeat long ago: idle since then",
+                Facts {
+                    heartbeat: Some(T0 + 10 * M),
+                    ..facts()
+                },
+                T0 + 45 * M,
+                idle(T0 + 10 * M, T0 + 45 * M),
+            ),
+            (
+                "a heartbeat does not outlive the expiry",
+                Facts {
+                    heartbeat: Some(T0 + 44 * M),
+                    expires_at: Some(T0 + 40 * M),
+                    ..facts()
+                },
+                T0 + 45 * M,
+                Verdict::Stop(Rule::Expired { at: T0 + 40 * M }),
             ),
             (
                 "activity long ago",

@@ -1,17 +1,19 @@
-//! One cluster: its running debug tasks judged, the guilty stopped (unless dry run), channels told.
+//! One cluster: its running debug tasks judged, the guilty stopped (unless dry run). The stop
+//! reason names the rule; `task-events` tells the channel from ECS's STOPPED event.
 
-use crate::facts::{facts, sessions};
+use crate::activity;
+use crate::facts::facts;
 use crate::rules::{judge, Thresholds, Verdict};
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{running_family_tasks, stop_task};
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::heartbeat;
 use debug_toolkit::timestamp::EpochSeconds;
 use futures::stream::{self, StreamExt};
 
-/// Calls in flight per cluster (log-stream lookups, stops).
+/// Stops in flight per cluster.
 pub const PER_CLUSTER_CONCURRENCY: usize = 10;
 
 #[derive(Debug, Default)]
@@ -44,16 +46,27 @@ pub async fn scan(
     let (debug, others): (Vec<TaskView>, Vec<TaskView>) =
         tasks.into_iter().partition(TaskView::is_debug_task);
     report.kept += others.len();
-    let judged: Vec<(TaskView, Result<Verdict, AwsError>)> = stream::iter(debug)
-        .map(|task| async move {
-            let verdict = sessions(&app.logs, &cluster.name, &task)
-                .await
-                .map(|s| judge(&facts(&task, s), &limits, now));
-            (task, verdict)
-        })
-        .buffer_unordered(PER_CLUSTER_CONCURRENCY)
-        .collect()
-        .await;
+    // The idle window (and at least the heartbeat's) before `now`: older beats change nothing.
+    let window = i64::from(limits.idle_timeout_minutes) * 60;
+    let since = now - window.max(heartbeat::OPEN_WITHIN_SECONDS);
+    let activity = activity::read(&app.logs, &app.log_rates, &cluster.name, &debug, since, now)
+        .await
+        .map(|activity| {
+            debug
+                .iter()
+                .map(|task| judge(&facts(task, &activity), &limits, now))
+                .collect::<Vec<_>>()
+        });
+    let judged: Vec<(TaskView, Result<Verdict, AwsError>)> = match activity {
+        Ok(verdicts) => debug
+            .into_iter()
+            .zip(verdicts.into_iter().map(Ok))
+            .collect(),
+        Err(error) => debug
+            .into_iter()
+            .map(|task| (task, Err(error.clone())))
+            .collect(),
+    };
     let mut to_stop = Vec::new();
     for (task, verdict) in judged {
         match verdict {
@@ -78,9 +91,6 @@ pub async fn scan(
                 return (task.arn, Ok(()));
             }
             let result = stop_task(&app.ecs, &cluster.arn, &task.arn, &reason).await;
-            if result.is_ok() {
-                tell(app, cluster, &task, &reason).await;
-            }
             (task.arn, result)
         })
         .buffer_unordered(PER_CLUSTER_CONCURRENCY)
@@ -99,22 +109,4 @@ pub async fn scan(
     }
     report.stopped.sort();
     Ok(report)
-}
-
-async fn tell(app: &App, cluster: &ClusterSettings, task: &TaskView, reason: &str) {
-    let Some(channel) = task.channel() else {
-        return;
-    };
-    if !app.slack.has_token() {
-        return;
-    }
-    let message = Message::new(format!(
-        ":broom: Debug task `{}` on `{}` was stopped: {}",
-        escape(task.id()),
-        escape(&cluster.name),
-        escape(reason.trim_start_matches("ecs-debug-toolkit idle-reaper: "))
-    ));
-    if let Err(error) = app.slack.post(channel, &message).await {
-        tracing::warn!(%error, task = %task.arn, "the channel could not be told");
-    }
 }

@@ -1,4 +1,8 @@
-//! A debug task became RUNNING or STOPPED: tell its channel (with a bot token), once per state.
+//! A debug task became RUNNING or STOPPED: tell its channel (with a bot token), at most once per
+//! state however often the event comes (contract v2, "one notice per event"). Every stop, the
+//! reaper's included, reaches this function as ECS's STOPPED event, so it alone tells channels.
+//! The notice is claimed with a tag *before* it is posted: a redelivered event, or a retry after
+//! the claim, finds it and posts nothing; a post that fails after the claim is logged, not retried.
 
 use crate::App;
 use debug_toolkit::aws::AwsError;
@@ -9,7 +13,7 @@ use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, STARTED_BY};
 use serde_json::{json, Value};
 
-/// The last state a channel was told about (so repeated state-change events post once).
+/// The last state a channel was told about (claimed before the post).
 pub const NOTIFIED: &str = "debug-toolkit:notified";
 
 pub async fn state_changed(
@@ -33,8 +37,13 @@ pub async fn state_changed(
     if !ours {
         return Ok(json!({"outcome": "ignored", "reason": "not a debug task"}));
     }
-    if task.tags.get(NOTIFIED).map(String::as_str) == Some(last_status) {
+    let told = task.tags.get(NOTIFIED).map(String::as_str);
+    if told == Some(last_status) || told == Some("STOPPED") {
         return Ok(json!({"outcome": "ignored", "reason": "already told"}));
+    }
+    if last_status == "RUNNING" && task.last_status.as_deref() != Some("RUNNING") {
+        // A late RUNNING event of a task that has moved on: no ready notice after the fact.
+        return Ok(json!({"outcome": "ignored", "reason": "the task is no longer running"}));
     }
     let Some(channel) = task.channel().map(str::to_string) else {
         return Ok(json!({"outcome": "ignored", "reason": "no channel tag"}));
@@ -43,13 +52,8 @@ pub async fn state_changed(
         tracing::info!(task = %task.arn, last_status, "no bot token: the channel is not told");
         return Ok(json!({"outcome": "ignored", "reason": "no bot token"}));
     }
-    let message = message(&task, last_status, stopped_reason);
-    if let Err(error) = app.slack.post(&channel, &message).await {
-        tracing::warn!(%error, task = %task.arn, "the channel could not be told");
-        return Ok(json!({"outcome": "failed", "reason": error.to_string()}));
-    }
     if task.is_debug_task() {
-        // Remember what was told (only on tasks that are fully ours: tags are changes).
+        // Claimed only on tasks that are fully ours (our role may tag no other).
         app.ecs
             .tag_resource()
             .resource_arn(&task.arn)
@@ -57,6 +61,11 @@ pub async fn state_changed(
             .send()
             .await
             .map_err(AwsError::of("TagResource"))?;
+    }
+    let message = message(&task, last_status, stopped_reason);
+    if let Err(error) = app.slack.post(&channel, &message).await {
+        tracing::warn!(%error, task = %task.arn, "the channel could not be told; the notice stays claimed");
+        return Ok(json!({"outcome": "failed", "reason": error.to_string()}));
     }
     tracing::info!(task = %task.arn, channel, last_status, "channel told");
     Ok(json!({"outcome": "posted", "taskArn": task.arn, "status": last_status}))

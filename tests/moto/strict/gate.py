@@ -9,7 +9,8 @@ each of its requests the gate
    from `infra/template.yaml` (`policies`) with the IAM simulator; any deny is AWS's AccessDenied,
 3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`),
 and records what it decided in the report (`$STRICT_REPORT_DIR`). Requests of other callers (the
-tests' own setup and checks) go straight to moto.
+tests' own setup and checks) go straight to moto. Whoever starts or stops a task, the ECS Task
+State Change events AWS would send are delivered to the registered targets (`ecs_events`).
 """
 
 import io
@@ -23,6 +24,7 @@ from xml.sax.saxutils import escape
 from . import model_check
 from .calls import read_call
 from .consistency import Consistency, Refusal
+from .ecs_events import Targets
 from .iam_table import checks_for
 from .policies import Resolver, granted_actions, load_template
 from .rates import Rates
@@ -40,6 +42,7 @@ class Gate:
         self.simulator = Simulator()
         self.consistency = Consistency()
         self.rates = Rates()
+        self.targets = Targets()
         self.report = _report_file()
 
     def __call__(self, environ, start_response):
@@ -47,10 +50,14 @@ class Gate:
         environ["wsgi.input"] = io.BytesIO(body)
         if environ.get("PATH_INFO") == "/_strict/callers":
             return self._register(json.loads(body), start_response)
+        if environ.get("PATH_INFO") == "/_strict/event-targets":
+            return self._register_target(json.loads(body), start_response)
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         call = read_call(headers, body)
         caller = self.callers.get(call.access_key) if call else None
         if caller is None:
+            if call is not None and call.service == "ecs":
+                return self._forward(call, environ, start_response)
             return self.app(environ, start_response)
         try:
             refusal = self._refusal(caller, call)
@@ -73,6 +80,12 @@ class Gate:
             }
         if caller.get("report", True):
             self._write({"function": caller["function"], "granted": sorted(granted_actions(documents))})
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    def _register_target(self, target, start_response):
+        template = load_template(target.get("template") or DEFAULT_TEMPLATE)
+        self.targets.register(template, target["function"], target["url"])
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b"{}"]
 
@@ -113,7 +126,9 @@ class Gate:
             return start_response(status, headers, exc_info)
 
         body = b"".join(self.app(environ, capture))
-        self.consistency.after(call, ACCOUNT, captured.get("status", 500), body)
+        status = captured.get("status", 500)
+        self.consistency.after(call, ACCOUNT, status, body)
+        self.targets.after(call, ACCOUNT, status, body)
         return [body]
 
     def _record(self, caller, call, decided, invalid, refusal, outcome):

@@ -224,6 +224,7 @@ TABLE = {
     ("logs", "PutRetentionPolicy"): _logs_on_group("logs:PutRetentionPolicy"),
     ("logs", "DeleteLogGroup"): _logs_on_group("logs:DeleteLogGroup"),
     ("logs", "DescribeLogStreams"): _logs_on_group("logs:DescribeLogStreams"),
+    ("logs", "FilterLogEvents"): _logs_on_group("logs:FilterLogEvents"),
     ("logs", "ListTagsLogGroup"): _logs_on_group("logs:ListTagsLogGroup"),
     ("logs", "DescribeLogGroups"): everything("logs:DescribeLogGroups"),
     ("logs", "AssociateKmsKey"): _logs_on_group("logs:AssociateKmsKey"),

@@ -1,8 +1,9 @@
 """AWS's documented request rates, as token buckets per account and Region: a call over the rate
 gets the service's throttling error, which the SDK's standard retry then has to absorb.
 
-Only rates AWS documents are enforced (the team's aws-facts, "CloudWatch Logs rates", from the
-CloudWatch Logs service model and quotas page): a bucket holds one second of the rate.
+Only rates AWS documents are enforced: DescribeLogStreams and CreateLogStream from the CloudWatch
+Logs service model (the team's aws-facts, "CloudWatch Logs rates"), FilterLogEvents from the
+CloudWatch Logs quotas page. A bucket holds one second of the rate.
 """
 
 import threading
@@ -11,6 +12,7 @@ import time
 RATES_PER_SECOND = {
     ("logs", "DescribeLogStreams"): 25,
     ("logs", "CreateLogStream"): 50,
+    ("logs", "FilterLogEvents"): 5,
 }
 
 

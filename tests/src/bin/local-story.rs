@@ -14,6 +14,7 @@ use integration_tests::lambda::Lambda;
 use integration_tests::leaks;
 use integration_tests::moto::function_env;
 use integration_tests::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
+use integration_tests::strict::deliver_ecs_events;
 use integration_tests::{FunctionProcess, World};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -186,6 +187,8 @@ async fn slack_story(world: &World) -> Result<(), String> {
     let task_id = task_arn.rsplit('/').next().unwrap_or_default();
     step("Starting task-events and idle-reaper");
     let task_events = Lambda::start("task-events", &function_env(&world.proxy.endpoint())).await;
+    let ecs_events =
+        deliver_ecs_events(&world.moto.endpoint(), "task-events", &task_events.runtime).await;
     let reaper = Lambda::start("idle-reaper", &function_env(&world.proxy.endpoint())).await;
     world.proxy.reset_counts();
 
@@ -216,6 +219,13 @@ async fn slack_story(world: &World) -> Result<(), String> {
         let summary = reaper.call(scheduled, DEADLINE).await;
         ok(&format!("{summary}"));
         print_calls(world);
+    }
+    step("EventBridge: ECS's STOPPED event of the reaped task, to task-events (it alone tells channels)");
+    for (event, reply) in ecs_events.wait_for(1, DEADLINE).await {
+        ok(&format!(
+            "{} {}: {reply:?}",
+            event["detail"]["lastStatus"], event["detail"]["stoppedReason"]
+        ));
     }
     print_memory(&[
         ("slack-command", &command.process),

@@ -313,7 +313,11 @@ async fn create_with_only_cluster_name_and_vpc_builds_the_whole_environment() {
     let container = &definition.container_definitions()[0];
     assert_eq!(container.name(), Some("debug-toolkit"));
     assert_eq!(container.image(), Some("nicolaka/netshoot:latest"));
-    assert_eq!(container.command(), ["sleep", "infinity"]);
+    // The session heartbeat (contract v2): a sh loop that beats while an SSM session is open.
+    let command = container.command();
+    assert_eq!(&command[..2], ["/bin/sh", "-c"]);
+    assert!(command[2].contains("/proc/[0-9]*/comm") && command[2].contains("ssm-session-wor"));
+    assert!(command[2].contains("echo 'debug-toolkit: session open'"));
     assert_eq!(
         container
             .linux_parameters()

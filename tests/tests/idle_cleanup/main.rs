@@ -2,6 +2,7 @@
 //! real binaries judging them as of scheduled events' times, exec activity recorded from CloudTrail
 //! events, and Slack's Web API played by a local server.
 
+mod heartbeat;
 mod scale;
 mod strict_gate;
 mod task_events;

@@ -107,13 +107,26 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
         "ecs-execute-command-abc123"
     );
 
-    // RUNNING: the channel gets the connect command, once however often ECS repeats the state.
-    let running = call(
-        &world,
-        state_event(&world, &debug, "RUNNING", "debug-toolkit"),
-    )
-    .await;
-    assert_eq!(running["outcome"], "posted", "{running:#}");
+    // A failed ExecuteCommand (CloudTrail records those too, with errorCode) records nothing.
+    let mut denied = exec_event(&world, &debug, "ecs-execute-command-denied", &at(t0, 9));
+    denied["detail"]["errorCode"] = json!("AccessDenied");
+    denied["detail"]["errorMessage"] =
+        json!("User is not authorized to perform ecs:ExecuteCommand");
+    denied["detail"]["responseElements"] = Value::Null;
+    assert_eq!(call(&world, denied).await["outcome"], "ignored");
+    let debug_tags = tags(&describe(&world, std::slice::from_ref(&debug)).await[&debug]);
+    assert_eq!(debug_tags["debug-toolkit:last-activity"], at(t0, 3));
+
+    // RUNNING: ECS's own event (the only one the rule delivers: the other task was not started by
+    // debug-toolkit) told the channel the connect command; the same state again tells nobody.
+    let delivered = world.ecs_events.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(delivered.len(), 1, "{delivered:#?}");
+    match &delivered[0].1 {
+        integration_tests::runtime_api::Reply::Response(running) => {
+            assert_eq!(running["outcome"], "posted", "{running:#}")
+        }
+        other => panic!("{other:?}"),
+    }
     let again = call(
         &world,
         state_event(&world, &debug, "RUNNING", "debug-toolkit"),
@@ -197,4 +210,40 @@ async fn an_exec_session_that_cannot_be_recorded_fails_for_a_retry_and_a_retry_r
         debug_tags["debug-toolkit:last-session"],
         "ecs-execute-command-retry"
     );
+}
+
+#[tokio::test]
+async fn a_notice_is_claimed_before_it_is_posted_so_a_retry_never_posts_twice() {
+    use integration_tests::fault_proxy::Fault;
+    use integration_tests::runtime_api::Reply;
+    let world = ReapWorld::start().await;
+    let t0 = now();
+    // Debug tasks of this world carry the channel tag; ECS's RUNNING event tells it once.
+    let debug = debug_task(&world, t0, 0, 60, &[]).await;
+    world.ecs_events.wait_for(1, Duration::from_secs(30)).await;
+    let told = world.slack.posts().len();
+
+    // The claim of the stopped notice fails: nothing is posted, the invocation fails for a retry.
+    let stopped = state_event(&world, &debug, "STOPPED", "debug-toolkit");
+    world.proxy.inject("TagResource", Fault::ServerError, None);
+    let reply = world
+        .task_events
+        .invoke(stopped.clone(), Duration::from_secs(30))
+        .await;
+    assert!(matches!(reply, Reply::Error(_)), "{reply:?}");
+    assert_eq!(world.slack.posts().len(), told, "no post without a claim");
+    world.proxy.clear();
+
+    // Lambda's retry claims and posts; a redelivery after that posts nothing.
+    assert_eq!(call(&world, stopped.clone()).await["outcome"], "posted");
+    assert_eq!(call(&world, stopped).await["outcome"], "ignored");
+    assert_eq!(world.slack.posts().len(), told + 1);
+    // And a RUNNING event arriving after the stop is not a ready notice after the fact.
+    let late = call(
+        &world,
+        state_event(&world, &debug, "RUNNING", "debug-toolkit"),
+    )
+    .await;
+    assert_eq!(late["outcome"], "ignored", "{late:#}");
+    assert_eq!(world.slack.posts().len(), told + 1);
 }

@@ -1,5 +1,6 @@
 use crate::*;
 use integration_tests::reap_world::{CHANNEL, FAMILY};
+use std::time::Duration;
 
 struct Fleet {
     fresh: String,
@@ -193,9 +194,12 @@ async fn each_run_stops_exactly_the_tasks_whose_rule_fired_as_of_its_time() {
         assert_eq!(tasks[arn].desired_status(), Some("RUNNING"));
     }
 
-    // Each stopped task's channel was told why, with the bot token.
+    // ECS sent RUNNING for the 9 tasks and STOPPED for the 7 stopped; the rule delivered those of
+    // the 8 started by debug-toolkit (not the one run by hand) to task-events, which alone told
+    // the channel: one notice per task and state, the reaper's reason quoted.
+    let delivered = world.ecs_events.wait_for(15, Duration::from_secs(60)).await;
     let posts = world.slack.posts();
-    assert_eq!(posts.len(), 7, "{posts:#?}");
+    let mut notices = BTreeMap::new();
     for post in &posts {
         assert_eq!(post.path, "/api/chat.postMessage");
         assert_eq!(
@@ -203,8 +207,44 @@ async fn each_run_stops_exactly_the_tasks_whose_rule_fired_as_of_its_time() {
             Some(format!("Bearer {BOT_TOKEN}").as_str())
         );
         assert_eq!(post.body["channel"], CHANNEL);
-        assert!(post.body["text"].as_str().unwrap().contains("was stopped"));
+        let text = post.body["text"].as_str().unwrap().to_string();
+        let task = all
+            .iter()
+            .find(|arn| text.contains(arn.rsplit('/').next().unwrap()))
+            .unwrap_or_else(|| panic!("a notice of one of our tasks: {text}"));
+        let kind = if text.contains("is running") {
+            "ready"
+        } else {
+            "stopped"
+        };
+        *notices.entry((task.clone(), kind)).or_insert(0) += 1;
+        if kind == "stopped" {
+            assert!(
+                text.contains("stopped: ecs-debug-toolkit idle-reaper: "),
+                "{text}"
+            );
+        }
     }
+    assert!(
+        notices.values().all(|n| *n == 1),
+        "one notice each: {notices:#?}"
+    );
+    let stopped_told: Vec<&String> = notices
+        .keys()
+        .filter(|(_, kind)| *kind == "stopped")
+        .map(|(arn, _)| arn)
+        .collect();
+    assert_eq!(stopped_told.len(), 7, "{notices:#?}");
+
+    // A STOPPED event delivered again tells nobody twice.
+    let (again, _) = delivered
+        .iter()
+        .find(|(event, _)| event["detail"]["lastStatus"] == "STOPPED")
+        .expect("a STOPPED event")
+        .clone();
+    let reply = world.task_events.call(again, Duration::from_secs(30)).await;
+    assert_eq!(reply["outcome"], "ignored", "{reply}");
+    assert_eq!(world.slack.posts().len(), posts.len());
     assert_clean_logs(&world);
 }
 

@@ -13,6 +13,7 @@ use aws_sdk_ecs::types::{
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use debug_toolkit::heartbeat;
 use futures::StreamExt;
 use std::collections::BTreeMap;
 
@@ -71,8 +72,8 @@ fn container(desired: &Desired<'_>) -> ContainerDefinition {
         .name(CONTAINER_NAME)
         .image(&desired.spec.image)
         .essential(true)
-        .command("sleep")
-        .command("infinity")
+        // The session heartbeat keeps the task alive and tells the reaper a session is open.
+        .set_command(Some(heartbeat::command().map(String::from).to_vec()))
         // A reservation equal to the task's memory is valid on Fargate and keeps emulators happy.
         .memory_reservation(desired.spec.memory as i32)
         .readonly_root_filesystem(false)
