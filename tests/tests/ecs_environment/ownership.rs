@@ -94,3 +94,69 @@ async fn another_stack_resource_cannot_adopt_an_environment() {
     assert_success(&world.cloudformation(event, "other-delete", DEADLINE).await);
     assert_eq!(leaks::inventory(&world.aws).await, before);
 }
+
+#[tokio::test]
+async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_running() {
+    use aws_sdk_ecs::types::{
+        AwsVpcConfiguration, DesiredStatus, LaunchType, NetworkConfiguration,
+    };
+    let world = world().await;
+    let props = props(&world, "busy", json!({}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
+    // A service's task: not started by debug-toolkit, not tagged as ours.
+    let network = AwsVpcConfiguration::builder()
+        .set_subnets(Some(world.vpc.private_subnets.clone()))
+        .security_groups(created["Data"]["SecurityGroupId"].as_str().unwrap())
+        .build()
+        .unwrap();
+    let run = ecs
+        .run_task()
+        .cluster("busy")
+        .task_definition(
+            created["Data"]["DebugToolkitTaskDefinitionArn"]
+                .as_str()
+                .unwrap(),
+        )
+        .launch_type(LaunchType::Fargate)
+        .started_by("ecs-svc/1234567890")
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .awsvpc_configuration(network)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RunTask");
+    let task = run.tasks()[0].task_arn().unwrap().to_string();
+
+    world.proxy.reset_counts();
+    let response = delete(&world, "delete", &physical_id, &props).await;
+    // Found by listing alone: our role may not describe it (the strict gate would deny it).
+    let reason = assert_failed(
+        &response,
+        "cluster busy still runs 1 task(s) not started by debug-toolkit",
+    );
+    assert!(reason.contains(&task), "{reason}");
+    let calls = world.proxy.calls();
+    assert_eq!(calls.get("StopTask"), None, "{calls:?}");
+    assert_eq!(calls.get("DeleteCluster"), None, "{calls:?}");
+    let running = ecs
+        .list_tasks()
+        .cluster("busy")
+        .desired_status(DesiredStatus::Running)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(running.task_arns(), [task.clone()], "left running");
+
+    // Once its owner stops it, the same Delete goes through.
+    ecs.stop_task()
+        .cluster("busy")
+        .task(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_success(&delete(&world, "delete-again", &physical_id, &props).await);
+}
