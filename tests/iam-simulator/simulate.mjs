@@ -1,5 +1,6 @@
 // Test-only IAM evaluator: one JSON request per line on stdin, one JSON answer per line on stdout.
-// Request: {"policies": [document...], "action", "resource", "context", "account", "principal"}.
+// Request: {"policies": [document...], "action", "resource", "context", "account", "principal",
+//           "resourcePolicy" (optional: the resource's own policy, e.g. a KMS key policy)}.
 // Answer:  {"result": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Error", "detail"}.
 //
 // AWS matches a request resource of "*" literally: only a policy resource that matches the
@@ -25,6 +26,7 @@ async function evaluate(request) {
     identityPolicies: documents.map((policy, i) => ({ name: `policy${i}`, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
+    ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     request: {
       action: request.action,
       principal: request.principal,

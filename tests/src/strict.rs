@@ -113,3 +113,33 @@ async fn invoke(
     deliveries.0.lock().unwrap().push((event, reply));
     "{}"
 }
+
+/// Has the gate evaluate what runs inside a debug task of `cluster` (ECS Exec's session channels
+/// and logs, the heartbeat's log writes, `kms:Decrypt` with a key) against the roles that
+/// ecs-environment made for it; returns each evaluation (`role`, `action`, `resource`, `result`).
+/// `report`: whether they go in the run's report (where a denial fails the run).
+pub async fn inside_task(
+    moto_endpoint: &str,
+    cluster: &str,
+    roles: (&str, &str),
+    kms_key: Option<&str>,
+    report: bool,
+) -> Vec<Value> {
+    let (task_role, execution_role) = roles;
+    let response = reqwest::Client::new()
+        .post(format!("{moto_endpoint}/_strict/inside-task"))
+        .json(&json!({
+            "cluster": cluster,
+            "region": crate::moto::REGION,
+            "task_role": task_role,
+            "execution_role": execution_role,
+            "kms_key": kms_key,
+            "report": report,
+        }))
+        .send()
+        .await
+        .expect("the strict gate's inside-task evaluation");
+    assert!(response.status().is_success(), "{}", response.status());
+    let body: Value = response.json().await.expect("JSON");
+    body["results"].as_array().cloned().unwrap_or_default()
+}

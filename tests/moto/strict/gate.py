@@ -21,11 +21,12 @@ import uuid
 from http import HTTPStatus
 from xml.sax.saxutils import escape
 
-from . import model_check
+from . import inside_task, model_check
 from .calls import read_call
 from .consistency import Consistency, Refusal
 from .ecs_events import Targets
 from .iam_table import checks_for
+from .inside_task import role_documents
 from .policies import Resolver, granted_actions, load_template
 from .rates import Rates
 from .simulator import Simulator
@@ -52,6 +53,8 @@ class Gate:
             return self._register(json.loads(body), start_response)
         if environ.get("PATH_INFO") == "/_strict/event-targets":
             return self._register_target(json.loads(body), start_response)
+        if environ.get("PATH_INFO") == "/_strict/inside-task":
+            return self._inside_task(json.loads(body), start_response)
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         call = read_call(headers, body)
         caller = self.callers.get(call.access_key) if call else None
@@ -88,6 +91,31 @@ class Gate:
         self.targets.register(template, target["function"], target["url"])
         start_response("200 OK", [("Content-Type", "application/json")])
         return [b"{}"]
+
+    def _inside_task(self, request, start_response):
+        """Evaluates what runs inside a debug task against the roles made for it (inside_task)."""
+        roles = {"task": request["task_role"], "execution": request["execution_role"]}
+        documents = {kind: role_documents(ACCOUNT, name) for kind, name in roles.items()}
+        results = []
+        for kind, check in inside_task.checks(
+            request["cluster"], request["region"], ACCOUNT, request.get("kms_key")
+        ):
+            key_policy = inside_task.default_key_policy(ACCOUNT) if check.action.startswith("kms:") else None
+            result = self.simulator.evaluate(documents[kind], check, ACCOUNT, roles[kind], key_policy)
+            results.append({"role": kind, "action": check.action, "resource": check.resource, "result": result})
+            if request.get("report", True):
+                self._write(
+                    {
+                        "function": f"debug task ({kind} role)",
+                        "call": check.action,
+                        "checks": [{"action": check.action, "resource": check.resource, "result": result}],
+                        "invalid": [],
+                        "outcome": "allowed" if result == "Allowed" else "denied",
+                        "refused": None,
+                    }
+                )
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"results": results}).encode()]
 
     def _refusal(self, caller, call):
         invalid = model_check.problems(call)

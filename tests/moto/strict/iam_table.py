@@ -85,10 +85,15 @@ def _logs_create_log_group(p, account, region):
     return checks
 
 
-def _logs_on_group(action):
+def _logs_on_group(action, reads_streams=False):
+    """CloudWatch Logs authorises reads of a group's streams and events against
+    `log-group:NAME:*` (AWS's ECS Exec policy example grants DescribeLogStreams that way; a policy
+    naming the bare group ARN does not grant them)."""
+
     def handler(p, account, region):
         name = p.get("logGroupName") or p["logGroupIdentifier"].split(":log-group:")[-1]
-        return [Check(action, _log_group_arn(region, account, name.removesuffix(":*")))]
+        arn = _log_group_arn(region, account, name.removesuffix(":*"))
+        return [Check(action, arn + ":*" if reads_streams else arn)]
 
     return handler
 
@@ -223,8 +228,8 @@ TABLE = {
     ("logs", "CreateLogGroup"): _logs_create_log_group,
     ("logs", "PutRetentionPolicy"): _logs_on_group("logs:PutRetentionPolicy"),
     ("logs", "DeleteLogGroup"): _logs_on_group("logs:DeleteLogGroup"),
-    ("logs", "DescribeLogStreams"): _logs_on_group("logs:DescribeLogStreams"),
-    ("logs", "FilterLogEvents"): _logs_on_group("logs:FilterLogEvents"),
+    ("logs", "DescribeLogStreams"): _logs_on_group("logs:DescribeLogStreams", True),
+    ("logs", "FilterLogEvents"): _logs_on_group("logs:FilterLogEvents", True),
     ("logs", "ListTagsLogGroup"): _logs_on_group("logs:ListTagsLogGroup"),
     ("logs", "DescribeLogGroups"): everything("logs:DescribeLogGroups"),
     ("logs", "AssociateKmsKey"): _logs_on_group("logs:AssociateKmsKey"),

@@ -16,7 +16,7 @@ class Simulator:
         self.process = None
         self.cache = {}
 
-    def evaluate(self, policies, check, account, function):
+    def evaluate(self, policies, check, account, function, resource_policy=None):
         request = {
             "policies": policies,
             "action": check.action,
@@ -25,6 +25,8 @@ class Simulator:
             "account": account,
             "principal": f"arn:aws:iam::{account}:role/{function}",
         }
+        if resource_policy:
+            request["resourcePolicy"] = resource_policy
         key = json.dumps(request, sort_keys=True)
         with self.lock:
             if key not in self.cache:

@@ -4,6 +4,7 @@
 mod bad_input;
 mod create;
 mod faults;
+mod inside_task;
 mod ownership;
 mod service_linked_role;
 mod update_delete;

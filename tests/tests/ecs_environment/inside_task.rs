@@ -1,0 +1,68 @@
+//! What runs inside a debug task — ECS Exec's session channels and session logs, the heartbeat's
+//! log writes, the session key's decryption — authorised by the strict gate against the roles
+//! ecs-environment made, and nothing of another environment.
+
+use crate::*;
+use integration_tests::strict::inside_task;
+
+const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+fn role_name(arn: &Value) -> String {
+    arn.as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn denied(results: &[Value]) -> Vec<String> {
+    results
+        .iter()
+        .filter(|r| r["result"] != "Allowed")
+        .map(|r| format!("{} {} on {}", r["role"], r["action"], r["resource"]))
+        .collect()
+}
+
+#[tokio::test]
+async fn ecs_exec_session_logs_and_the_heartbeat_are_allowed_by_the_roles_made() {
+    let world = world().await;
+    let props = props(&world, "inside", json!({"KmsKeyArn": KEY}));
+    let created = create(&world, "create", &props).await;
+    assert_success(&created);
+    let task_role = role_name(&created["Data"]["DebugToolkitTaskRoleArn"]);
+    let execution_role = role_name(&created["Data"]["TaskExecutionRoleArn"]);
+
+    let results = inside_task(
+        &world.moto.endpoint(),
+        "inside",
+        (&task_role, &execution_role),
+        Some(KEY),
+        true,
+    )
+    .await;
+    assert_eq!(results.len(), 11, "{results:#?}");
+    assert_eq!(denied(&results), Vec::<String>::new());
+
+    // The same calls for another environment's log groups and key: the task role's logs and key
+    // are denied; the session channels have no resource in IAM, and the execution role's log
+    // writes are allowed everywhere by AmazonECSTaskExecutionRolePolicy, which the contract
+    // attaches (its inline statement scopes nothing beyond that).
+    let other = "arn:aws:kms:eu-west-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab";
+    let results = inside_task(
+        &world.moto.endpoint(),
+        "someone-else",
+        (&task_role, &execution_role),
+        Some(other),
+        false,
+    )
+    .await;
+    let denied = denied(&results);
+    assert_eq!(denied.len(), 4, "{denied:#?}");
+    assert!(
+        denied
+            .iter()
+            .all(|d| d.starts_with("\"task\"") && (d.contains("logs:") || d.contains("kms:"))),
+        "{denied:#?}"
+    );
+}
