@@ -2,6 +2,7 @@
 //! server of their own, with CloudFormation's `ResponseURL` played by a local HTTP server and
 //! faults injected by a proxy in front of moto.
 
+pub mod app_service;
 pub mod bus;
 pub mod cfn;
 pub mod fault_proxy;

@@ -27,6 +27,7 @@ pub struct Provisioned {
     pub subnet_ids: Vec<String>,
     pub execution_role_arn: String,
     pub task_role_arn: String,
+    pub app_task_role_arn: String,
     pub task_definition_arn: String,
     pub log_groups: [String; 3],
 }
@@ -49,6 +50,9 @@ impl Provisioned {
                 "DebugToolkitTaskDefinitionArn".into(),
                 self.task_definition_arn.clone(),
             ),
+            ("AppTaskRoleArn".into(), self.app_task_role_arn.clone()),
+            // The application's own awslogs group is the cluster's (contract v2).
+            ("ServiceLogGroupName".into(), cluster_logs.clone()),
             ("ClusterLogGroupName".into(), cluster_logs),
             ("DebugToolkitLogGroupName".into(), debug_logs),
             ("ExecLogGroupName".into(), exec_logs),
@@ -60,7 +64,7 @@ impl Provisioned {
 struct Inventory {
     cluster: Option<ExistingCluster>,
     log_groups: [Option<ExistingLogGroup>; 3],
-    roles: [Option<ExistingRole>; 2],
+    roles: [Option<ExistingRole>; 3],
     security_group: Option<ExistingGroup>,
     task_definition: Option<ExistingTaskDefinition>,
 }
@@ -69,20 +73,21 @@ impl Inventory {
     async fn take(scope: &Scope<'_>, vpc_id: &str) -> Result<Self, ProvisionError> {
         let names = scope.names;
         let [cluster_logs, debug_logs, exec_logs] = names.log_groups();
-        let (cluster, l0, l1, l2, r0, r1, group, definition) = tokio::join!(
+        let (cluster, l0, l1, l2, r0, r1, r2, group, definition) = tokio::join!(
             cluster::find(scope),
             log_groups::find(scope, cluster_logs),
             log_groups::find(scope, debug_logs),
             log_groups::find(scope, exec_logs),
             roles::find(scope, &names.execution_role),
             roles::find(scope, &names.task_role),
+            roles::find(scope, &names.app_task_role),
             security_group::find(scope, vpc_id),
             task_definition::find(scope),
         );
         Ok(Self {
             cluster: cluster?,
             log_groups: [l0?, l1?, l2?],
-            roles: [r0?, r1?],
+            roles: [r0?, r1?, r2?],
             security_group: group?,
             task_definition: definition?,
         })
@@ -146,7 +151,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         description: "ECS task execution role of an ecs-debug-toolkit environment",
         trust: policies::ecs_tasks_trust(scope.stack),
         inline_policy_name: policies::EXECUTION_INLINE_POLICY,
-        inline_policy: policies::execution_policy(scope.stack, names),
+        inline_policy: Some(policies::execution_policy(scope.stack, names)),
         managed_policy_arn: Some(policies::managed_execution_policy_arn(scope.stack)),
     };
     let task_role = RoleSpec {
@@ -154,18 +159,26 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         description: "Task role of ecs-debug-toolkit debug tasks (read-only view, ECS Exec)",
         trust: policies::ecs_tasks_trust(scope.stack),
         inline_policy_name: policies::TASK_INLINE_POLICY,
-        inline_policy: policies::task_policy(scope.stack, names, spec),
+        inline_policy: Some(policies::task_policy(scope.stack, names, spec)),
+        managed_policy_arn: None,
+    };
+    let app_task_role = RoleSpec {
+        name: &names.app_task_role,
+        description: "Task role of the environment's application (contract v2)",
+        trust: policies::ecs_tasks_trust(scope.stack),
+        inline_policy_name: policies::APP_INLINE_POLICY,
+        inline_policy: policies::app_task_policy(spec),
         managed_policy_arn: None,
     };
     let [found_cluster_logs, found_debug_logs, found_exec_logs] = &inventory.log_groups;
-    let [found_execution_role, found_task_role] = &inventory.roles;
+    let [found_execution_role, found_task_role, found_app_role] = &inventory.roles;
     let service_linked_role = async {
         match inventory.cluster {
             None => service_linked_role::ensure(desired).await,
             Some(_) => Ok(()),
         }
     };
-    let (l0, l1, l2, execution_role_arn, task_role_arn, group_id, linked) = tokio::join!(
+    let (l0, l1, l2, roles, group_id, linked) = tokio::join!(
         log_groups::ensure(
             desired,
             cluster_logs,
@@ -184,33 +197,32 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             spec.log_retention_days,
             found_exec_logs.as_ref()
         ),
-        roles::ensure(desired, &execution_role, found_execution_role.as_ref()),
-        roles::ensure(desired, &task_role, found_task_role.as_ref()),
+        async {
+            tokio::join!(
+                roles::ensure(desired, &execution_role, found_execution_role.as_ref()),
+                roles::ensure(desired, &task_role, found_task_role.as_ref()),
+                roles::ensure(desired, &app_task_role, found_app_role.as_ref()),
+            )
+        },
         security_group::ensure(desired, &network, inventory.security_group.as_ref()),
         service_linked_role,
     );
-    let (execution_role_arn, task_role_arn, group_id) = match (
-        l0,
-        l1,
-        l2,
-        execution_role_arn,
-        task_role_arn,
-        group_id,
-        linked,
-    ) {
-        (Ok(()), Ok(()), Ok(()), Ok(e), Ok(t), Ok(g), Ok(())) => (e, t, g),
-        (l0, l1, l2, e, t, g, s) => {
-            return Err(failed([
-                l0.err(),
-                l1.err(),
-                l2.err(),
-                e.err(),
-                t.err(),
-                g.err(),
-                s.err(),
-            ]))
-        }
-    };
+    let (execution_role_arn, task_role_arn, app_task_role_arn, group_id) =
+        match (l0, l1, l2, roles, group_id, linked) {
+            (Ok(()), Ok(()), Ok(()), (Ok(e), Ok(t), Ok(a)), Ok(g), Ok(())) => (e, t, a, g),
+            (l0, l1, l2, (e, t, a), g, s) => {
+                return Err(failed([
+                    l0.err(),
+                    l1.err(),
+                    l2.err(),
+                    e.err(),
+                    t.err(),
+                    a.err(),
+                    g.err(),
+                    s.err(),
+                ]))
+            }
+        };
 
     let roles = Roles {
         execution_role_arn: &execution_role_arn,
@@ -232,6 +244,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         subnet_ids: network.subnet_ids,
         execution_role_arn,
         task_role_arn,
+        app_task_role_arn,
         task_definition_arn,
         log_groups: [
             cluster_logs.to_string(),

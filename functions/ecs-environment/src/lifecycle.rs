@@ -81,7 +81,7 @@ pub async fn update(
         &spec,
         previous.as_ref(),
     );
-    match timeout_at(budget.cleanup.instant(), converge(&desired)).await {
+    match timeout_at(budget.cleanup.instant(), Box::pin(converge(&desired))).await {
         Ok(Ok(provisioned)) => success(&provisioned),
         Ok(Err(error)) => Outcome::failed(physical_id, format!("update failed: {error}")),
         Err(_) => Outcome::failed(
@@ -144,7 +144,9 @@ async fn provision_new(
         names: &names,
     };
     let desired = Desired::new(scope, spec, None);
-    let error = match timeout_at(budget.work.instant(), converge(&desired)).await {
+    // Boxed: the whole convergence is a large future; on the stack of a Tokio worker (2 MiB) a
+    // debug build overflowed it once the application's role joined the level-1 calls.
+    let error = match timeout_at(budget.work.instant(), Box::pin(converge(&desired))).await {
         Ok(Ok(provisioned)) => return Ok(provisioned),
         Ok(Err(error)) => error.to_string(),
         Err(_) => "provisioning ran out of time before the Lambda deadline".to_string(),

@@ -13,6 +13,8 @@ pub struct ResourceNames {
     pub exec_log_group: String,
     pub execution_role: String,
     pub task_role: String,
+    /// The application's task role (contract v2).
+    pub app_task_role: String,
     pub security_group: String,
     pub task_family: String,
 }
@@ -26,6 +28,7 @@ impl ResourceNames {
             exec_log_group: format!("/ecs/{cluster}/ecs-exec"),
             execution_role: role_name(&format!("{cluster}-task-execution")),
             task_role: role_name(&format!("{cluster}-debug-toolkit-task")),
+            app_task_role: role_name(&format!("{cluster}-app-task")),
             security_group: format!("{cluster}-ecs-tasks"),
             task_family: format!("{cluster}-debug-toolkit"),
         }
@@ -39,8 +42,8 @@ impl ResourceNames {
         ]
     }
 
-    pub fn roles(&self) -> [&str; 2] {
-        [&self.execution_role, &self.task_role]
+    pub fn roles(&self) -> [&str; 3] {
+        [&self.execution_role, &self.task_role, &self.app_task_role]
     }
 }
 
@@ -67,6 +70,7 @@ mod tests {
         assert_eq!(names.exec_log_group, "/ecs/payments-dev/ecs-exec");
         assert_eq!(names.execution_role, "payments-dev-task-execution");
         assert_eq!(names.task_role, "payments-dev-debug-toolkit-task");
+        assert_eq!(names.app_task_role, "payments-dev-app-task");
         assert_eq!(names.security_group, "payments-dev-ecs-tasks");
         assert_eq!(names.task_family, "payments-dev-debug-toolkit");
     }

@@ -1,4 +1,4 @@
-//! IAM policy documents of an environment's two roles.
+//! IAM policy documents of an environment's roles.
 
 use crate::names::ResourceNames;
 use crate::spec::EnvironmentSpec;
@@ -9,6 +9,7 @@ pub const EXECUTION_ROLE_MANAGED_POLICY: &str =
     "policy/service-role/AmazonECSTaskExecutionRolePolicy";
 pub const EXECUTION_INLINE_POLICY: &str = "debug-toolkit-execution";
 pub const TASK_INLINE_POLICY: &str = "debug-toolkit-permissions";
+pub const APP_INLINE_POLICY: &str = "application-permissions";
 
 pub fn managed_execution_policy_arn(stack: &StackResource) -> String {
     format!(
@@ -17,7 +18,7 @@ pub fn managed_execution_policy_arn(stack: &StackResource) -> String {
     )
 }
 
-/// Both roles are assumed by ECS tasks of this account only (confused-deputy protection).
+/// Every role is assumed by ECS tasks of this account only (confused-deputy protection).
 pub fn ecs_tasks_trust(stack: &StackResource) -> Value {
     json!({
         "Version": "2012-10-17",
@@ -28,6 +29,51 @@ pub fn ecs_tasks_trust(stack: &StackResource) -> Value {
             "Condition": {"StringEquals": {"aws:SourceAccount": stack.account}}
         }]
     })
+}
+
+/// The application task role (contract v2): objects of `AppS3BucketArns` read and written and the
+/// buckets listed; items of `AppDynamoDbTableArns` and their indexes read, written, queried and
+/// scanned. No policy when both are empty.
+pub fn app_task_policy(spec: &EnvironmentSpec) -> Option<Value> {
+    let app = &spec.app;
+    let mut statements = Vec::new();
+    if !app.s3_bucket_arns.is_empty() {
+        let objects: Vec<String> = app
+            .s3_bucket_arns
+            .iter()
+            .map(|b| format!("{b}/*"))
+            .collect();
+        statements.push(json!({
+            "Sid": "AppObjects",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": objects
+        }));
+        statements.push(json!({
+            "Sid": "AppBuckets",
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": app.s3_bucket_arns
+        }));
+    }
+    if !app.dynamodb_table_arns.is_empty() {
+        let tables: Vec<String> = app
+            .dynamodb_table_arns
+            .iter()
+            .flat_map(|t| [t.clone(), format!("{t}/index/*")])
+            .collect();
+        statements.push(json!({
+            "Sid": "AppTables",
+            "Effect": "Allow",
+            "Action": [
+                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"
+            ],
+            "Resource": tables
+        }));
+    }
+    (!statements.is_empty()).then(|| json!({"Version": "2012-10-17", "Statement": statements}))
 }
 
 fn log_group_arn(stack: &StackResource, name: &str) -> String {

@@ -24,18 +24,19 @@ pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<()
             None => Ok(()),
         }
     };
-    let (c, t, r0, r1, l0, l1, l2, g) = tokio::join!(
+    let (c, t, r0, r1, r2, l0, l1, l2, g) = tokio::join!(
         remove_cluster,
         task_definition::remove(scope),
         roles::remove(scope, &names.execution_role),
         roles::remove(scope, &names.task_role),
+        roles::remove(scope, &names.app_task_role),
         log_groups::remove(scope, cluster_logs),
         log_groups::remove(scope, debug_logs),
         log_groups::remove(scope, exec_logs),
         security_group::remove(scope, until),
     );
     combine(
-        [c, t, r0, r1, l0, l1, l2, g]
+        [c, t, r0, r1, r2, l0, l1, l2, g]
             .into_iter()
             .filter_map(Result::err)
             .collect(),

@@ -7,6 +7,7 @@
 //!
 //! Run it with `./scripts/local-run.sh` (it builds the function binaries first).
 
+use integration_tests::app_service;
 use integration_tests::bus::Bus;
 use integration_tests::cfn::CfnRequest;
 use integration_tests::function::mib;
@@ -49,8 +50,12 @@ async fn story(world: &World) -> Result<(), String> {
         world.vpc.id,
         world.vpc.private_subnets.join(", ")
     ));
+    let load_balancer = load_balancer_group(world).await;
     let props = json!({"ClusterName": "payments-dev", "VpcId": world.vpc.id, "Environment": "dev",
-                       "AllowedSlackUsers": "U012ABCDEF", "Tags": [{"Key": "team", "Value": "payments"}]});
+                       "AllowedSlackUsers": "U012ABCDEF", "Tags": [{"Key": "team", "Value": "payments"}],
+                       "AppS3BucketArns": "arn:aws:s3:::payments-uploads",
+                       "AppIngressPorts": app_service::PORT.to_string(),
+                       "AppIngressSourceSecurityGroupIds": load_balancer});
 
     step("CloudFormation: Create Custom::EcsEnvironment payments-dev");
     let created = send(
@@ -88,8 +93,14 @@ async fn story(world: &World) -> Result<(), String> {
     send(world, update, "update").await?;
     print_calls(world);
 
+    step("The application: its task definition and ECS service from the environment's Data (as infra/example-environment.yaml)");
+    ok(&app_service::deploy(&world.aws, &created, integration_tests::moto::REGION).await);
+    print_calls(world);
+
     slack_story(world).await?;
 
+    step("CloudFormation deletes the application first (it depends on the environment), then the environment");
+    app_service::remove(&world.aws, &created).await;
     step("CloudFormation: Delete");
     let delete = CfnRequest::delete(
         "delete",
@@ -100,6 +111,14 @@ async fn story(world: &World) -> Result<(), String> {
     send(world, delete, "delete").await?;
     print_calls(world);
     print_memory(&[("ecs-environment", &world.function)]);
+
+    // The load balancer's group goes with the load balancer (its rule on ours is gone by now).
+    aws_sdk_ec2::Client::new(&world.aws)
+        .delete_security_group()
+        .group_id(&load_balancer)
+        .send()
+        .await
+        .map_err(|e| format!("DeleteSecurityGroup {load_balancer}: {e}"))?;
 
     step(
         "Leak check over clusters, tasks, task definitions, roles, log groups and security groups",
@@ -234,6 +253,20 @@ async fn slack_story(world: &World) -> Result<(), String> {
         ("idle-reaper", &reaper.process),
     ]);
     Ok(())
+}
+
+/// The application load balancer's security group (the app's ingress source).
+async fn load_balancer_group(world: &World) -> String {
+    aws_sdk_ec2::Client::new(&world.aws)
+        .create_security_group()
+        .group_name("payments-alb")
+        .description("the application's load balancer")
+        .vpc_id(&world.vpc.id)
+        .send()
+        .await
+        .ok()
+        .and_then(|g| g.group_id().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Each function's peak resident memory over what it did in the story (`VmHWM`).

@@ -335,8 +335,8 @@ async fn create_with_only_cluster_name_and_vpc_builds_the_whole_environment() {
     let everything = leaks::inventory(&world.aws).await;
     assert_eq!(
         everything.len(),
-        1 + 1 + 2 + 3 + 1,
-        "one of each: {everything:#?}"
+        1 + 1 + 3 + 3 + 1,
+        "one of each (cluster, task definition, roles, log groups, group): {everything:#?}"
     );
     assert_no_secrets_logged(&world);
 }

@@ -69,7 +69,7 @@ async fn creates_whose_answers_are_lost_adopt_what_they_made_and_nothing_else() 
         Some(&4),
         "3 groups, one retried"
     );
-    assert_eq!(calls.get("CreateRole"), Some(&3), "2 roles, one retried");
+    assert_eq!(calls.get("CreateRole"), Some(&4), "3 roles, one retried");
     assert_eq!(calls.get("CreateSecurityGroup"), Some(&2));
     let mut made = leaks::inventory(&world.aws).await;
     made.sort();
@@ -80,7 +80,7 @@ async fn creates_whose_answers_are_lost_adopt_what_they_made_and_nothing_else() 
     );
     assert_eq!(
         made.iter().filter(|r| r.starts_with("role")).count(),
-        2,
+        3,
         "{made:?}"
     );
     assert_eq!(
@@ -149,7 +149,7 @@ async fn a_server_error_mid_way_rolls_back_and_answers_failed() {
     );
     let calls = world.proxy.calls();
     assert!(
-        calls.get("DeleteRole").copied().unwrap_or(0) == 2
+        calls.get("DeleteRole").copied().unwrap_or(0) == 3
             && calls.get("DeleteLogGroup").copied().unwrap_or(0) == 3,
         "{calls:?}"
     );

@@ -1,6 +1,7 @@
 //! `ecs-environment` end to end: the real binary under the Runtime API emulator, against moto,
 //! answered through a local `ResponseURL` server.
 
+mod app_side;
 mod bad_input;
 mod create;
 mod faults;

@@ -149,7 +149,11 @@ async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_runnin
         .send()
         .await
         .unwrap();
-    assert_eq!(running.task_arns(), [task.clone()], "left running");
+    assert_eq!(
+        running.task_arns(),
+        std::slice::from_ref(&task),
+        "left running"
+    );
 
     // Once its owner stops it, the same Delete goes through.
     ecs.stop_task()

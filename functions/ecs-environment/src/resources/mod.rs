@@ -4,6 +4,7 @@ pub mod adopt;
 pub mod cluster;
 pub mod debug_tasks;
 pub mod ecs_tags;
+pub mod ingress;
 pub mod log_groups;
 pub mod network;
 pub mod roles;

@@ -1,4 +1,4 @@
-//! The task execution role and the debug task role.
+//! The environment's roles: task execution, debug task and application task.
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
@@ -19,7 +19,8 @@ pub struct RoleSpec<'a> {
     pub description: &'a str,
     pub trust: Value,
     pub inline_policy_name: &'a str,
-    pub inline_policy: Value,
+    /// `None`: the role has no inline policy (one left from an earlier spec is deleted).
+    pub inline_policy: Option<Value>,
     pub managed_policy_arn: Option<String>,
 }
 
@@ -95,12 +96,37 @@ pub async fn ensure(
             Err(e) => return Err(aws("CreateRole", name)(e)),
         },
     };
-    let put_inline = iam
-        .put_role_policy()
-        .role_name(name)
-        .policy_name(role.inline_policy_name)
-        .policy_document(role.inline_policy.to_string())
-        .send();
+    let put_inline = async {
+        match &role.inline_policy {
+            Some(policy) => iam
+                .put_role_policy()
+                .role_name(name)
+                .policy_name(role.inline_policy_name)
+                .policy_document(policy.to_string())
+                .send()
+                .await
+                .map(drop)
+                .map_err(aws("PutRolePolicy", name)),
+            // A role made just now has no policy to delete.
+            None if existing.is_none() => Ok(()),
+            None => match iam
+                .delete_role_policy()
+                .role_name(name)
+                .policy_name(role.inline_policy_name)
+                .send()
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|s| s.is_no_such_entity_exception()) =>
+                {
+                    Ok(())
+                }
+                Err(e) => Err(aws("DeleteRolePolicy", name)(e)),
+            },
+        }
+    };
     let attach_managed = async {
         match &role.managed_policy_arn {
             Some(policy) => iam
@@ -115,7 +141,7 @@ pub async fn ensure(
         }
     };
     let (inline, managed) = tokio::join!(put_inline, attach_managed);
-    inline.map_err(aws("PutRolePolicy", name))?;
+    inline?;
     managed?;
     Ok(arn)
 }

@@ -1,9 +1,11 @@
-//! The tasks' security group: no ingress, HTTPS egress anywhere, extra ports inside the VPC.
+//! The tasks' security group: HTTPS egress anywhere, extra ports inside the VPC; ingress only from
+//! the application's load balancer groups (`ingress`).
 
 use super::network::Network;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::resources::adopt::adopt;
+use crate::resources::ingress;
 use crate::retry;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
@@ -61,7 +63,7 @@ pub async fn find(
 }
 
 /// EC2's answer for a group it does not know (yet: it is eventually consistent).
-const GROUP_NOT_FOUND_YET: &str = "InvalidGroup.NotFound";
+pub(crate) const GROUP_NOT_FOUND_YET: &str = "InvalidGroup.NotFound";
 
 /// EC2's limit on a group description.
 const MAX_DESCRIPTION_LEN: usize = 255;
@@ -172,7 +174,7 @@ pub fn plan_egress(current: &[IpPermission], wanted: &BTreeSet<(u16, String)>) -
     EgressPlan { revoke, add }
 }
 
-fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+pub(crate) fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
@@ -262,25 +264,7 @@ pub async fn ensure(
         )
         .await
     };
-    let ingress: Vec<IpPermission> = atomic(&ingress).into_iter().map(|(_, p)| p).collect();
-    let revoke_ingress = async {
-        if ingress.is_empty() {
-            return Ok(());
-        }
-        retry::while_transient(
-            name,
-            "RevokeSecurityGroupIngress",
-            retry::code(GROUP_NOT_FOUND_YET),
-            || {
-                ec2.revoke_security_group_ingress()
-                    .group_id(&id)
-                    .set_ip_permissions(Some(ingress.clone()))
-                    .send()
-            },
-        )
-        .await
-        .map(drop)
-    };
+    let converge_ingress = ingress::converge(desired, name, &id, &ingress);
     let authorize = async {
         if to_add.is_empty() {
             return Ok(());
@@ -310,7 +294,7 @@ pub async fn ensure(
         )
         .await
     };
-    let (a, b, c) = tokio::join!(revoke_egress, revoke_ingress, authorize);
+    let (a, b, c) = tokio::join!(revoke_egress, converge_ingress, authorize);
     a?;
     b?;
     c?;

@@ -1,8 +1,11 @@
 //! `ResourceProperties` parsed into a typed [`EnvironmentSpec`] before any AWS call.
 
+mod app;
 mod error;
 mod fields;
 mod rules;
+
+pub use app::AppSpec;
 
 pub use rules::{is_cluster_name, MAX_CLUSTER_NAME_LEN};
 
@@ -16,7 +19,7 @@ use std::collections::BTreeMap;
 /// Properties CloudFormation itself adds to every request.
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-const KNOWN_PROPERTIES: [&str; 21] = [
+const KNOWN_PROPERTIES: [&str; 25] = [
     "ClusterName",
     "VpcId",
     "SubnetIds",
@@ -38,6 +41,10 @@ const KNOWN_PROPERTIES: [&str; 21] = [
     "IdleTimeoutMinutes",
     "MaxLifetimeMinutes",
     "Tags",
+    "AppS3BucketArns",
+    "AppDynamoDbTableArns",
+    "AppIngressPorts",
+    "AppIngressSourceSecurityGroupIds",
 ];
 
 /// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner and the eight
@@ -92,6 +99,8 @@ pub struct EnvironmentSpec {
     pub max_lifetime_minutes: i64,
     /// The user's `Tags`.
     pub tags: BTreeMap<String, String>,
+    /// The application side (contract v2).
+    pub app: AppSpec,
 }
 
 impl EnvironmentSpec {
@@ -147,6 +156,7 @@ impl EnvironmentSpec {
             }
         }
         let tags = errors.take(user_tags(props));
+        let app = AppSpec::parse(props, &mut errors);
         errors.into_result()?;
 
         let (cpu, memory) = cpu_memory.expect("no errors means every field parsed");
@@ -172,6 +182,7 @@ impl EnvironmentSpec {
             idle_timeout_minutes: idle.expect("parsed"),
             max_lifetime_minutes: max.expect("parsed"),
             tags: tags.expect("parsed"),
+            app: app.expect("parsed"),
         })
     }
 
@@ -359,21 +370,7 @@ fn kms_key(props: &Properties, region: &str) -> Result<Option<String>, PropertyE
 }
 
 fn egress_ports(props: &Properties) -> Result<Vec<u16>, PropertyError> {
-    let raw = list(props, "ExtraEgressPorts")?.unwrap_or_default();
-    let mut ports = Vec::with_capacity(raw.len());
-    for item in raw {
-        match item.parse::<u16>() {
-            Ok(port) if port > 0 => ports.push(port),
-            _ => {
-                return Err(PropertyError::new(
-                    "ExtraEgressPorts",
-                    format!("each must be a TCP port from 1 to 65535, got {item:?}"),
-                ))
-            }
-        }
-    }
-    ports.sort_unstable();
-    ports.dedup();
+    let ports = app::tcp_ports(props, "ExtraEgressPorts")?;
     if ports.len() > MAX_EXTRA_EGRESS_PORTS {
         return Err(PropertyError::new(
             "ExtraEgressPorts",

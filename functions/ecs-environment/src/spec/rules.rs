@@ -50,6 +50,50 @@ pub fn is_ec2_id(id: &str, prefix: &str) -> bool {
         })
 }
 
+const PARTITIONS: [&str; 3] = ["aws", "aws-cn", "aws-us-gov"];
+
+/// `arn:<partition>:s3:::<bucket>` with a valid bucket name (3-63 lowercase letters, digits, dots
+/// and hyphens, starting and ending with a letter or digit); no object path, no wildcard.
+pub fn is_s3_bucket_arn(arn: &str) -> bool {
+    let Some(bucket) = PARTITIONS
+        .iter()
+        .find_map(|p| arn.strip_prefix(&format!("arn:{p}:s3:::")))
+    else {
+        return false;
+    };
+    (3..=63).contains(&bucket.len())
+        && bucket
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// `arn:<partition>:dynamodb:<region>:<account>:table/<name>` with a valid table name (3-255 of
+/// letters, digits, `_`, `-`, `.`); no index path, no wildcard.
+pub fn is_dynamodb_table_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [scheme, partition, service, region, account, resource] = parts[..] else {
+        return false;
+    };
+    let Some(table) = resource.strip_prefix("table/") else {
+        return false;
+    };
+    scheme == "arn"
+        && PARTITIONS.contains(&partition)
+        && service == "dynamodb"
+        && !region.is_empty()
+        && region
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && account.len() == 12
+        && account.chars().all(|c| c.is_ascii_digit())
+        && (3..=255).contains(&table.len())
+        && table
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Capacity provider names: FARGATE, FARGATE_SPOT, or a custom (Auto Scaling group) provider,
 /// whose name may not start with `aws`, `ecs` or `fargate`.
 pub fn is_capacity_provider(name: &str) -> bool {

@@ -1,0 +1,214 @@
+//! The application side of the environment (contract v2): what the app task role may use and
+//! which load balancer groups may reach the application's ports.
+
+use super::error::PropertyError;
+use super::fields::{list, Properties};
+use super::rules;
+
+/// Buckets and tables each: the app task role's inline policy must stay within IAM's 10,240
+/// characters (each bucket or table takes two ARNs).
+pub const MAX_APP_RESOURCES: usize = 20;
+/// A security group holds 60 inbound rules; each port admits each source group.
+pub const MAX_INGRESS_RULES: usize = 60;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppSpec {
+    pub s3_bucket_arns: Vec<String>,
+    pub dynamodb_table_arns: Vec<String>,
+    pub ingress_ports: Vec<u16>,
+    pub ingress_source_group_ids: Vec<String>,
+}
+
+impl AppSpec {
+    pub fn parse(props: &Properties, errors: &mut super::PropertyErrors) -> Option<Self> {
+        let buckets = errors.take(arns(
+            props,
+            "AppS3BucketArns",
+            rules::is_s3_bucket_arn,
+            "arn:aws:s3:::bucket-name",
+        ));
+        let tables = errors.take(arns(
+            props,
+            "AppDynamoDbTableArns",
+            rules::is_dynamodb_table_arn,
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/name",
+        ));
+        let ports = errors.take(tcp_ports(props, "AppIngressPorts"));
+        let sources = errors.take(source_groups(props));
+        let (ports, sources) = (ports?, sources?);
+        match (ports.is_empty(), sources.is_empty()) {
+            (false, true) => errors.push(PropertyError::new(
+                "AppIngressSourceSecurityGroupIds",
+                "required with AppIngressPorts (the groups allowed in on those ports)",
+            )),
+            (true, false) => errors.push(PropertyError::new(
+                "AppIngressPorts",
+                "required with AppIngressSourceSecurityGroupIds (the ports they may reach)",
+            )),
+            _ if ports.len() * sources.len() > MAX_INGRESS_RULES => errors.push(PropertyError::new(
+                "AppIngressPorts",
+                format!(
+                    "{} ports from {} groups make {} rules; a security group holds {MAX_INGRESS_RULES}",
+                    ports.len(),
+                    sources.len(),
+                    ports.len() * sources.len()
+                ),
+            )),
+            _ => {}
+        }
+        Some(Self {
+            s3_bucket_arns: buckets?,
+            dynamodb_table_arns: tables?,
+            ingress_ports: ports,
+            ingress_source_group_ids: sources,
+        })
+    }
+}
+
+fn arns(
+    props: &Properties,
+    name: &'static str,
+    valid: fn(&str) -> bool,
+    example: &str,
+) -> Result<Vec<String>, PropertyError> {
+    let arns = super::dedup(list(props, name)?.unwrap_or_default());
+    if let Some(bad) = arns.iter().find(|arn| !valid(arn)) {
+        return Err(PropertyError::new(
+            name,
+            format!("each must be an ARN like {example} (no wildcards), got {bad:?}"),
+        ));
+    }
+    if arns.len() > MAX_APP_RESOURCES {
+        return Err(PropertyError::new(
+            name,
+            format!("at most {MAX_APP_RESOURCES} (the app task role's policy must fit IAM's size limit)"),
+        ));
+    }
+    Ok(arns)
+}
+
+fn source_groups(props: &Properties) -> Result<Vec<String>, PropertyError> {
+    let ids = super::dedup(list(props, "AppIngressSourceSecurityGroupIds")?.unwrap_or_default());
+    if let Some(bad) = ids.iter().find(|id| !rules::is_ec2_id(id, "sg")) {
+        return Err(PropertyError::new(
+            "AppIngressSourceSecurityGroupIds",
+            format!("each must look like sg-0a1b2c3d, got {bad:?}"),
+        ));
+    }
+    Ok(ids)
+}
+
+/// TCP ports from 1 to 65535, sorted, each once.
+pub(super) fn tcp_ports(props: &Properties, name: &'static str) -> Result<Vec<u16>, PropertyError> {
+    let raw = list(props, name)?.unwrap_or_default();
+    let mut ports = Vec::with_capacity(raw.len());
+    for item in raw {
+        match item.parse::<u16>() {
+            Ok(port) if port > 0 => ports.push(port),
+            _ => {
+                return Err(PropertyError::new(
+                    name,
+                    format!("each must be a TCP port from 1 to 65535, got {item:?}"),
+                ))
+            }
+        }
+    }
+    ports.sort_unstable();
+    ports.dedup();
+    Ok(ports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::PropertyErrors;
+    use serde_json::{json, Value};
+
+    const BUCKET: &str = "arn:aws:s3:::payments-uploads";
+    const TABLE: &str = "arn:aws:dynamodb:eu-west-1:123456789012:table/payments";
+    const ALB: &str = "sg-0123456789abcdef0";
+
+    fn parse(props: Value) -> Result<AppSpec, Vec<String>> {
+        let props: Properties = serde_json::from_value(props).unwrap();
+        let mut errors = PropertyErrors::default();
+        let spec = AppSpec::parse(&props, &mut errors);
+        errors
+            .into_result()
+            .map(|()| spec.unwrap())
+            .map_err(|e| e.to_string().lines().map(str::to_owned).collect())
+    }
+
+    #[test]
+    fn all_four_or_none() {
+        assert_eq!(parse(json!({})), Ok(AppSpec::default()));
+        let spec = parse(json!({
+            "AppS3BucketArns": [BUCKET, BUCKET],
+            "AppDynamoDbTableArns": TABLE,
+            "AppIngressPorts": "8080,80",
+            "AppIngressSourceSecurityGroupIds": [ALB],
+        }))
+        .unwrap();
+        assert_eq!(spec.s3_bucket_arns, [BUCKET]);
+        assert_eq!(spec.dynamodb_table_arns, [TABLE]);
+        assert_eq!(spec.ingress_ports, [80, 8080]);
+        assert_eq!(spec.ingress_source_group_ids, [ALB]);
+    }
+
+    #[test]
+    fn each_bad_value_is_named() {
+        let many: Vec<String> = (0..21)
+            .map(|i| format!("arn:aws:s3:::bucket-{i}"))
+            .collect();
+        let ports: Vec<String> = (1..=31).map(|p| p.to_string()).collect();
+        for (props, named) in [
+            (
+                json!({"AppS3BucketArns": "arn:aws:s3:::bucket/*"}),
+                "AppS3BucketArns",
+            ),
+            (
+                json!({"AppS3BucketArns": "arn:aws:s3:::*"}),
+                "AppS3BucketArns",
+            ),
+            (json!({"AppS3BucketArns": "my-bucket"}), "AppS3BucketArns"),
+            (json!({"AppS3BucketArns": many}), "AppS3BucketArns"),
+            (
+                json!({"AppDynamoDbTableArns": format!("{TABLE}/index/by-date")}),
+                "AppDynamoDbTableArns",
+            ),
+            (
+                json!({"AppDynamoDbTableArns": "arn:aws:dynamodb:eu-west-1:123:table/t1"}),
+                "AppDynamoDbTableArns",
+            ),
+            (
+                json!({"AppDynamoDbTableArns": "arn:aws:dynamodb:eu-west-1:123456789012:table/*"}),
+                "AppDynamoDbTableArns",
+            ),
+            (
+                json!({"AppIngressPorts": "80"}),
+                "AppIngressSourceSecurityGroupIds",
+            ),
+            (
+                json!({"AppIngressSourceSecurityGroupIds": ALB}),
+                "AppIngressPorts",
+            ),
+            (
+                json!({"AppIngressPorts": "0", "AppIngressSourceSecurityGroupIds": ALB}),
+                "AppIngressPorts",
+            ),
+            (
+                json!({"AppIngressPorts": "80", "AppIngressSourceSecurityGroupIds": "alb"}),
+                "AppIngressSourceSecurityGroupIds",
+            ),
+            (
+                json!({"AppIngressPorts": ports, "AppIngressSourceSecurityGroupIds": [ALB, "sg-0123456789abcdef1"]}),
+                "AppIngressPorts",
+            ),
+        ] {
+            let errors = parse(props.clone()).expect_err(&props.to_string());
+            assert!(
+                errors.iter().any(|e| e.contains(named)),
+                "{props}: {errors:?}"
+            );
+        }
+    }
+}
