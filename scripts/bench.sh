@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of the README's Figures, against the release binaries and a local moto: cold
+# Every benchmark of docs/figures.md, against the release binaries and a local moto: cold
 # init (and the Python reference), Create with injected latency, the reaper over 1,000 and 5,000
 # tasks, the Slack ack, peak memory through the local story, and the arm64 zip sizes.
 set -euo pipefail

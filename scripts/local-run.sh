@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 python3 -c "import moto" 2>/dev/null || python3 -m pip install --quiet "moto[server]==5.2.1"
+./scripts/install-iam-simulator.sh
 # The functions: this build's debug binaries, or those in $DEBUG_TOOLKIT_BIN_DIR (see scripts/test.sh).
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked --quiet

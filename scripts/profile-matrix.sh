@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The release-profile table of the README: builds the five arm64 functions with ./scripts/package.sh
+# The release-profile table of docs/figures.md: builds the five arm64 functions with ./scripts/package.sh
 # (the deploy path: sam build, zips) under each profile cell, set through CARGO_PROFILE_RELEASE_*
 # ("opt-level lto codegen-units"), and prints per cell the build time and every zip's size. Cells
 # share a target directory under $MATRIX_DIR (default ~/.cache/ecs-debug-toolkit/matrix) by

@@ -9,9 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
-if [ ! -d tests/iam-simulator/node_modules ]; then
-  npm ci --prefix tests/iam-simulator --no-audit --no-fund --loglevel=error
-fi
+./scripts/install-iam-simulator.sh
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked
 fi
