@@ -17,6 +17,8 @@ pub struct TaskView {
     pub started_at: Option<EpochSeconds>,
     pub created_at: Option<EpochSeconds>,
     pub tags: BTreeMap<String, String>,
+    /// The `runtimeId` of the debug-toolkit container, once it started (port forwarding targets it).
+    pub runtime_id: Option<String>,
 }
 
 impl TaskView {
@@ -75,13 +77,6 @@ pub fn cluster_of_task_arn(arn: &str) -> Option<&str> {
     }
 }
 
-/// The exact ECS Exec command that opens a shell in a debug task.
-pub fn connect_command(cluster: &str, task_id: &str) -> String {
-    format!(
-        "aws ecs execute-command --cluster {cluster} --task {task_id} --container {CONTAINER} --interactive --command /bin/sh"
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,13 +133,5 @@ mod tests {
         assert_eq!(t.start(), Some(5));
         t.started_at = Some(7);
         assert_eq!(t.start(), Some(7));
-    }
-
-    #[test]
-    fn connect_command_is_exact() {
-        assert_eq!(
-            connect_command("payments-dev", "abc"),
-            "aws ecs execute-command --cluster payments-dev --task abc --container debug-toolkit --interactive --command /bin/sh"
-        );
     }
 }

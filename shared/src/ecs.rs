@@ -148,6 +148,12 @@ pub fn task_view(task: &Task) -> TaskView {
         started_at: task.started_at().map(|t| t.secs()),
         created_at: task.created_at().map(|t| t.secs()),
         tags: tag_pairs(task.tags()).collect(),
+        runtime_id: task
+            .containers()
+            .iter()
+            .find(|c| c.name() == Some(crate::debug_task::CONTAINER))
+            .and_then(|c| c.runtime_id())
+            .map(str::to_owned),
     }
 }
 

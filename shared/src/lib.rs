@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod cfn;
 pub mod cluster;
+pub mod commands;
 pub mod config;
 pub mod deadline;
 pub mod debug_task;

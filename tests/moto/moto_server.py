@@ -2,7 +2,8 @@
 
 - moto returns a task container's `cpu` (and `memory`) as JSON numbers; the ECS API model (and
   AWS) has them as strings, and the Rust SDK refuses to parse a RunTask or DescribeTasks response
-  that has numbers there. Stringify them when a container is made.
+  that has numbers there. Stringify them when a container is made, and give it the `runtimeId`
+  AWS gives every started container (port forwarding targets it).
 - moto's ListTasks matches the cluster by name as a substring (cluster `a` lists the tasks of
   `a-2` too) and, without `desiredStatus`, lists stopped tasks too; AWS lists the named cluster's
   tasks only, with the desired status RUNNING unless asked otherwise.
@@ -21,7 +22,9 @@ Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 
 import argparse
 import os
+import random
 import sys
+import uuid
 
 from moto.ecs import models
 
@@ -34,6 +37,8 @@ def _container_init(self, *args, **kwargs):
         value = getattr(self, field, None)
         if value is not None and not isinstance(value, str):
             setattr(self, field, str(value))
+    # AWS gives every started container a runtime id (`<32 hex>-<10 digits>`); moto gives none.
+    self.runtime_id = f"{uuid.uuid4().hex}-{random.randint(10**9, 10**10 - 1)}"
 
 
 models.Container.__init__ = _container_init

@@ -7,8 +7,9 @@ use crate::run::{self, RunError};
 use crate::App;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use debug_toolkit::cluster::Refusal;
+use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
-use debug_toolkit::debug_task::{connect_command, TaskView};
+use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::describe_cluster;
 use debug_toolkit::slack::{escape, Message};
@@ -161,5 +162,5 @@ fn ready_message(plan: &LaunchPlan, task: &TaskView, state: &str, capped: &str) 
         timestamp::format(plan.expires_at),
         format_minutes(plan.ttl_minutes),
     ))
-    .command(&connect_command(&plan.cluster_name, task.id()))
+    .command(&commands::connect(&plan.cluster_name, &task.arn))
 }

@@ -1,6 +1,6 @@
 //! The command grammar of the contract, as a pure parser:
 //! `start <cluster> [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
-//! `extend <task-id> [<duration>]`, `help`.
+//! `extend <task-id> [<duration>]`, `forward <task-id> <host>:<port> [<local-port>]`, `help`.
 
 use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::debug_task::cluster_of_task_arn;
@@ -26,6 +26,10 @@ pub enum Command {
     Extend {
         task: TaskRef,
         minutes: Option<u32>,
+    },
+    Forward {
+        task: TaskRef,
+        to: debug_toolkit::commands::Forward,
     },
 }
 
@@ -59,6 +63,8 @@ pub enum GrammarError {
     BadTask(String),
     #[error(transparent)]
     BadDuration(#[from] DurationError),
+    #[error(transparent)]
+    BadTarget(#[from] crate::target::TargetError),
     #[error("`{verb}` does not take `{extra}`")]
     Extra { verb: &'static str, extra: String },
 }
@@ -89,6 +95,13 @@ pub fn parse(text: &str) -> Result<Command, GrammarError> {
             Ok(Command::Extend {
                 task: task("extend", rest.first())?,
                 minutes: rest.get(1).map(|d| parse_minutes(d)).transpose()?,
+            })
+        }
+        "forward" => {
+            no_more("forward", rest.get(3..))?;
+            Ok(Command::Forward {
+                task: task("forward", rest.first())?,
+                to: crate::target::parse(rest.get(1).copied(), rest.get(2).copied())?,
             })
         }
         _ => Err(GrammarError::UnknownVerb(quote(verb))),

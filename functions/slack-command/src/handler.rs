@@ -117,5 +117,6 @@ fn verb(command: &grammar::Command) -> &'static str {
         grammar::Command::List { .. } => "list",
         grammar::Command::Stop { .. } => "stop",
         grammar::Command::Extend { .. } => "extend",
+        grammar::Command::Forward { .. } => "forward",
     }
 }

@@ -11,6 +11,7 @@ pub mod grammar;
 pub mod handler;
 pub mod http;
 pub mod signature;
+pub mod target;
 
 pub use config::Config;
 pub use handler::handle;

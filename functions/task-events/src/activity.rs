@@ -1,19 +1,32 @@
-//! An ECS Exec session opened on a debug task: record when, and which session, on the task.
+//! An ECS Exec session opened on a debug task: record when, and which session, on the task, and
+//! (with a bot token) tell the task's channel who opened it (contract v2). A session already
+//! recorded (a redelivered event) is neither recorded nor told again.
 
 use crate::App;
 use debug_toolkit::aws::AwsError;
+use debug_toolkit::cluster::name_of_arn;
+use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
+use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{LAST_ACTIVITY, LAST_SESSION};
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use serde_json::{json, Value};
+
+/// One ExecuteCommand as CloudTrail recorded it.
+#[derive(Clone, Copy, Debug)]
+pub struct Session<'a> {
+    pub id: Option<&'a str>,
+    pub at: EpochSeconds,
+    pub opened_by: Option<&'a str>,
+}
 
 pub async fn record(
     app: &App,
     cluster: &str,
     task: &str,
-    session_id: Option<&str>,
-    at: EpochSeconds,
+    session: &Session<'_>,
 ) -> Result<Value, AwsError> {
+    let (session_id, at) = (session.id, session.at);
     let found = describe_tasks(&app.ecs, cluster, &[task.to_string()]).await?;
     let Some(task) = found.into_iter().next() else {
         tracing::info!(
@@ -31,6 +44,9 @@ pub async fn record(
         .tags
         .get(LAST_ACTIVITY)
         .and_then(|t| timestamp::parse(t));
+    if session_id.is_some() && task.tags.get(LAST_SESSION).map(String::as_str) == session_id {
+        return Ok(json!({"outcome": "ignored", "reason": "this session is already recorded"}));
+    }
     if recorded.is_some_and(|r| r > at) {
         // Events may arrive out of order: a later session is already recorded.
         tracing::info!(task = %task.arn, "a later exec session is already recorded");
@@ -48,7 +64,28 @@ pub async fn record(
         .await
         .map_err(AwsError::of("TagResource"))?;
     tracing::info!(task = %task.arn, session = ?session_id, at = %timestamp::format(at), "exec activity recorded");
+    tell_who(app, &task, session.opened_by).await;
     Ok(json!({"outcome": "recorded", "taskArn": task.arn, "lastActivity": timestamp::format(at)}))
+}
+
+/// Tells the task's channel who opened a shell (with a bot token; a failed post is logged).
+async fn tell_who(app: &App, task: &TaskView, opened_by: Option<&str>) {
+    let (Some(channel), Some(who)) = (task.channel(), opened_by) else {
+        return;
+    };
+    if !app.slack.has_token() {
+        return;
+    }
+    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
+    let message = Message::new(format!(
+        ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
+        escape(who),
+        escape(task.id()),
+        escape(cluster)
+    ));
+    if let Err(error) = app.slack.post(channel, &message).await {
+        tracing::warn!(%error, task = %task.arn, "the channel could not be told who opened a shell");
+    }
 }
 
 /// Session ids are tag-safe (`ecs-execute-command-` and hex); anything else is not written.

@@ -31,6 +31,14 @@ struct ExecuteCommandCall {
     request_parameters: Option<ExecuteCommandRequest>,
     #[serde(default)]
     response_elements: Option<ExecuteCommandResponse>,
+    #[serde(default)]
+    user_identity: Option<UserIdentity>,
+}
+
+/// Who made the call (`userIdentity.arn`: a role session, a user).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct UserIdentity {
+    pub arn: Option<String>,
 }
 
 /// `responseElements` of `ExecuteCommand`.
@@ -69,6 +77,8 @@ pub enum Incoming {
         task: String,
         session_id: Option<String>,
         at: EpochSeconds,
+        /// Who opened it (`userIdentity.arn`).
+        opened_by: Option<String>,
     },
     StateChange {
         cluster_arn: String,
@@ -124,6 +134,7 @@ fn exec_session(detail: Value, event_time: EpochSeconds) -> Incoming {
         cluster,
         task,
         session_id: response.session.and_then(|s| s.session_id),
+        opened_by: call.user_identity.and_then(|u| u.arn),
         at: call
             .event_time
             .as_deref()
@@ -168,6 +179,7 @@ mod tests {
             task,
             session_id,
             at,
+            opened_by,
         } = read(sample("exec"), NOW)
         else {
             panic!("an exec session");
@@ -182,6 +194,10 @@ mod tests {
             Some("ecs-execute-command-0f1e2d3c4b5a69788")
         );
         assert_eq!(at, timestamp::parse("2026-11-18T11:10:00Z").unwrap());
+        assert_eq!(
+            opened_by.as_deref(),
+            Some("arn:aws:sts::123456789012:assumed-role/Developer/alice")
+        );
     }
 
     #[test]

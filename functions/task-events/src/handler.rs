@@ -14,7 +14,15 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Result<Value,
             task,
             session_id,
             at,
-        } => activity::record(app, &cluster, &task, session_id.as_deref(), at).await,
+            opened_by,
+        } => {
+            let session = activity::Session {
+                id: session_id.as_deref(),
+                at,
+                opened_by: opened_by.as_deref(),
+            };
+            activity::record(app, &cluster, &task, &session).await
+        }
         Incoming::StateChange {
             cluster_arn,
             task_arn,

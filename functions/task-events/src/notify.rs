@@ -7,7 +7,8 @@
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
-use debug_toolkit::debug_task::{connect_command, TaskView};
+use debug_toolkit::commands;
+use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, STARTED_BY};
@@ -79,7 +80,7 @@ fn message(task: &TaskView, last_status: &str, stopped_reason: Option<&str>) -> 
             escape(task.id()),
             escape(cluster)
         ))
-        .command(&connect_command(cluster, task.id()))
+        .command(&commands::connect(cluster, &task.arn))
     } else {
         Message::new(format!(
             ":stop_sign: Debug task `{}` on `{}` stopped: {}",

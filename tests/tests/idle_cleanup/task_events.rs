@@ -107,6 +107,14 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
         "ecs-execute-command-abc123"
     );
 
+    // The same record delivered again: nothing recorded or told twice.
+    let again = call(
+        &world,
+        exec_event(&world, &debug, "ecs-execute-command-abc123", &at(t0, 3)),
+    )
+    .await;
+    assert_eq!(again["outcome"], "ignored", "{again:#}");
+
     // A failed ExecuteCommand (CloudTrail records those too, with errorCode) records nothing.
     let mut denied = exec_event(&world, &debug, "ecs-execute-command-denied", &at(t0, 9));
     denied["detail"]["errorCode"] = json!("AccessDenied");
@@ -146,24 +154,23 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     .await;
     assert_eq!(stopped["outcome"], "posted", "{stopped:#}");
 
+    // The channel heard, once each: who opened a shell (the recorded session only, not the
+    // older one delivered late), the ready notice with the connect command, the stop.
     let posts = world.slack.posts();
-    assert_eq!(posts.len(), 2, "{posts:#?}");
+    let texts: Vec<String> = posts.iter().map(|p| p.body.to_string()).collect();
+    assert_eq!(posts.len(), 3, "{texts:#?}");
+    assert!(posts.iter().all(|p| p.body["channel"] == CHANNEL));
     let id = debug.rsplit('/').next().unwrap();
-    let connect = format!("aws ecs execute-command --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/sh");
-    assert_eq!(posts[0].body["channel"], CHANNEL);
-    assert!(
-        posts[0].body.to_string().contains(&connect),
-        "{:#}",
-        posts[0].body
-    );
-    assert!(
-        posts[1].body["text"]
-            .as_str()
-            .unwrap()
-            .contains("idle for 31m"),
-        "{:#}",
-        posts[1].body
-    );
+    let connect = format!("aws ecs execute-command --region eu-west-1 --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/sh");
+    let who =
+        "`arn:aws:sts::123456789012:assumed-role/Developer/alice` opened a shell on debug task";
+    for wanted in [who, connect.as_str(), "idle for 31m"] {
+        assert_eq!(
+            texts.iter().filter(|t| t.contains(wanted)).count(),
+            1,
+            "{wanted}: {texts:#?}"
+        );
+    }
     assert_eq!(
         tags(&describe(&world, std::slice::from_ref(&service)).await[&service]),
         service_tags_before

@@ -3,6 +3,7 @@
 //! `response_url` played by a local server.
 
 mod commands;
+mod forward;
 mod launcher;
 mod refusals;
 mod start_to_task;

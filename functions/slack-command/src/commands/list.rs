@@ -4,7 +4,8 @@ use super::locate::{self, CONCURRENCY};
 use super::{mention, Caller, CommandError};
 use crate::App;
 use debug_toolkit::cluster::ClusterSettings;
-use debug_toolkit::debug_task::{connect_command, TaskView};
+use debug_toolkit::commands;
+use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::running_family_tasks;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
@@ -41,7 +42,7 @@ pub async fn list(
     for (cluster, task) in tasks.iter().take(MAX_SHOWN) {
         message = message
             .section(&describe(cluster, task, now))
-            .command(&connect_command(cluster, task.id()));
+            .command(&commands::connect(cluster, &task.arn));
     }
     if tasks.len() > MAX_SHOWN {
         message = message.section(&format!("…and {} more.", tasks.len() - MAX_SHOWN));

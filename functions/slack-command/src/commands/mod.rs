@@ -1,6 +1,7 @@
 //! What each command does, given a verified caller. Every outcome is a message for the caller.
 
 mod extend;
+mod forward;
 mod list;
 mod locate;
 mod start;
@@ -33,6 +34,8 @@ pub enum CommandError {
     NotFound(String),
     #[error("task `{task}` on `{cluster}` is not a debug task; it was left untouched")]
     NotDebug { task: String, cluster: String },
+    #[error("debug task `{0}` has not started yet (its container has no runtime id); try again in a minute")]
+    NotStarted(String),
     #[error("task `{task}` cannot be extended: {why}")]
     CannotExtend { task: String, why: String },
     #[error("AWS refused the request ({0}); nothing was changed")]
@@ -67,6 +70,7 @@ pub async fn run(
         Command::List { cluster } => list::list(app, caller, cluster.as_deref(), now).await,
         Command::Stop { task } => stop::stop(app, caller, &task).await,
         Command::Extend { task, minutes } => extend::extend(app, caller, &task, minutes, now).await,
+        Command::Forward { task, to } => forward::forward(app, caller, &task, &to).await,
     }
 }
 
@@ -77,6 +81,7 @@ pub fn usage() -> String {
         "• `list [<cluster>]`: running debug tasks with their connect command",
         "• `stop <task-id>`: stop a debug task",
         "• `extend <task-id> [<duration>]`: push its expiry (default 1h, never past the cluster's max lifetime)",
+        "• `forward <task-id> <host>:<port> [<local-port>]`: the command that forwards a local port through a debug task",
         "• `help`: this message",
     ]
     .join("\n")

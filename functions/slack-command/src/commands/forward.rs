@@ -1,0 +1,38 @@
+//! `forward <task-id> <host>:<port> [<local-port>]` (contract v2): authorised as `stop`, only for
+//! debug tasks; answers with the Session Manager port-forwarding command through the task. The
+//! session keeps the task alive through the session heartbeat.
+
+use super::{locate, Caller, CommandError};
+use crate::grammar::TaskRef;
+use crate::App;
+use debug_toolkit::commands::{self, Forward};
+use debug_toolkit::slack::{escape, Message};
+
+pub async fn forward(
+    app: &App,
+    caller: &Caller<'_>,
+    task: &TaskRef,
+    to: &Forward,
+) -> Result<Message, CommandError> {
+    let (cluster, found) = locate::task(app, caller, task).await?;
+    if !found.is_debug_task() {
+        tracing::warn!(task = %found.arn, user = caller.user, "refused to forward through a task that is not a debug task");
+        return Err(CommandError::NotDebug {
+            task: found.id().to_string(),
+            cluster: cluster.name,
+        });
+    }
+    let Some(runtime_id) = found.runtime_id.as_deref() else {
+        return Err(CommandError::NotStarted(found.id().to_string()));
+    };
+    tracing::info!(task = %found.arn, user = caller.user, host = %to.host, port = to.port, "port-forwarding command handed out");
+    Ok(Message::new(format!(
+        ":electric_plug: `localhost:{}` to `{}:{}` through debug task `{}` on `{}` (needs the Session Manager plugin):",
+        to.local_port,
+        escape(&to.host),
+        to.port,
+        escape(found.id()),
+        escape(&cluster.name)
+    ))
+    .command(&commands::forward(&cluster.name, &found.arn, runtime_id, to)))
+}
