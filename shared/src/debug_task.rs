@@ -19,6 +19,8 @@ pub struct TaskView {
     pub tags: BTreeMap<String, String>,
     /// The `runtimeId` of the debug-toolkit container, once it started (port forwarding targets it).
     pub runtime_id: Option<String>,
+    /// The last status of the debug-toolkit container's `ExecuteCommandAgent`, if ECS reports one.
+    pub exec_agent_status: Option<String>,
 }
 
 impl TaskView {

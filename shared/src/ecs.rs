@@ -4,6 +4,7 @@
 use crate::aws::{has_code, AwsError};
 use crate::cluster::ClusterSettings;
 use crate::debug_task::TaskView;
+use aws_sdk_ecs::types::ManagedAgentName;
 use aws_sdk_ecs::types::{ClusterField, DesiredStatus, Task, TaskField};
 use aws_sdk_ecs::Client;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -148,13 +149,22 @@ pub fn task_view(task: &Task) -> TaskView {
         started_at: task.started_at().map(|t| t.secs()),
         created_at: task.created_at().map(|t| t.secs()),
         tags: tag_pairs(task.tags()).collect(),
-        runtime_id: task
-            .containers()
-            .iter()
-            .find(|c| c.name() == Some(crate::debug_task::CONTAINER))
+        runtime_id: debug_container(task)
             .and_then(|c| c.runtime_id())
             .map(str::to_owned),
+        exec_agent_status: debug_container(task)
+            .into_iter()
+            .flat_map(|c| c.managed_agents())
+            .find(|a| a.name() == Some(&ManagedAgentName::ExecuteCommandAgent))
+            .and_then(|a| a.last_status())
+            .map(str::to_owned),
     }
+}
+
+fn debug_container(task: &Task) -> Option<&aws_sdk_ecs::types::Container> {
+    task.containers()
+        .iter()
+        .find(|c| c.name() == Some(crate::debug_task::CONTAINER))
 }
 
 /// StopTask with a reason (cut to ECS's 255 characters). A task ECS no longer knows

@@ -3,7 +3,8 @@
 - moto returns a task container's `cpu` (and `memory`) as JSON numbers; the ECS API model (and
   AWS) has them as strings, and the Rust SDK refuses to parse a RunTask or DescribeTasks response
   that has numbers there. Stringify them when a container is made, and give it the `runtimeId`
-  AWS gives every started container (port forwarding targets it).
+  AWS gives every started container (port forwarding targets it) and the `managedAgents` ECS
+  reports (ECS Exec's agent: PENDING, then RUNNING a second later).
 - moto's ListTasks matches the cluster by name as a substring (cluster `a` lists the tasks of
   `a-2` too) and, without `desiredStatus`, lists stopped tasks too; AWS lists the named cluster's
   tasks only, with the desired status RUNNING unless asked otherwise.
@@ -24,6 +25,8 @@ import argparse
 import os
 import random
 import sys
+import time
+import types
 import uuid
 
 from moto.ecs import models
@@ -39,6 +42,20 @@ def _container_init(self, *args, **kwargs):
             setattr(self, field, str(value))
     # AWS gives every started container a runtime id (`<32 hex>-<10 digits>`); moto gives none.
     self.runtime_id = f"{uuid.uuid4().hex}-{random.randint(10**9, 10**10 - 1)}"
+    self.created_monotonic = time.monotonic()
+
+
+def _managed_agents(self):
+    """ECS Exec's agent, PENDING for its first second, then RUNNING, as ECS reports it. An image
+    whose name contains `no-exec-agent` stands for one whose agent never starts."""
+    started = time.monotonic() - self.created_monotonic >= EXEC_AGENT_START_SECONDS
+    never = "no-exec-agent" in (self.image or "")
+    status = "RUNNING" if started and not never else "PENDING"
+    return [types.SimpleNamespace(name="ExecuteCommandAgent", last_status=status)]
+
+
+EXEC_AGENT_START_SECONDS = 1.0
+models.Container.managed_agents = property(_managed_agents)
 
 
 models.Container.__init__ = _container_init

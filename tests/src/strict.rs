@@ -109,7 +109,8 @@ async fn invoke(
     State((runtime, deliveries)): State<(RuntimeApi, Deliveries)>,
     Json(event): Json<Value>,
 ) -> &'static str {
-    let reply = runtime.invoke(event.clone(), Duration::from_secs(60)).await;
+    // The template gives task-events a 30 s timeout: the invocation gets that deadline.
+    let reply = runtime.invoke(event.clone(), Duration::from_secs(30)).await;
     deliveries.0.lock().unwrap().push((event, reply));
     "{}"
 }

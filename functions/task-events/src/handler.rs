@@ -3,11 +3,17 @@
 use crate::events::{read, Incoming};
 use crate::{activity, notify, App};
 use debug_toolkit::aws::AwsError;
+use debug_toolkit::deadline::Deadline;
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::{json, Value};
 
 /// An AWS failure fails the invocation, so that Lambda's async retries deliver the event again.
-pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Result<Value, AwsError> {
+pub async fn handle(
+    app: &App,
+    event: Value,
+    now: EpochSeconds,
+    deadline: Deadline,
+) -> Result<Value, AwsError> {
     match read(event, now) {
         Incoming::ExecSession {
             cluster,
@@ -37,6 +43,7 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Result<Value,
                 &last_status,
                 started_by.as_deref(),
                 stopped_reason.as_deref(),
+                deadline,
             )
             .await
         }

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod events;
 pub mod handler;
 pub mod notify;
+pub mod readiness;
 
 pub use handler::handle;
 

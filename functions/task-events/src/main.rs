@@ -1,5 +1,6 @@
 #![recursion_limit = "256"]
 
+use debug_toolkit::deadline::Deadline;
 use debug_toolkit::slack::Notifier;
 use debug_toolkit::timestamp;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
@@ -13,7 +14,8 @@ async fn main() -> Result<(), Error> {
     let app = App::new(&sdk, Notifier::from_env(&sdk));
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handle(app, event.payload, timestamp::now())
+        let deadline = Deadline::from_epoch_millis(event.context.deadline);
+        handle(app, event.payload, timestamp::now(), deadline)
             .await
             .map_err(Error::from)
     }))

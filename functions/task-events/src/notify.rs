@@ -4,10 +4,12 @@
 //! The notice is claimed with a tag *before* it is posted: a redelivered event, or a retry after
 //! the claim, finds it and posts nothing; a post that fails after the claim is logged, not retried.
 
+use crate::readiness::{wait_for_exec_agent, ExecAgent};
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::commands;
+use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
@@ -24,6 +26,7 @@ pub async fn state_changed(
     last_status: &str,
     started_by: Option<&str>,
     stopped_reason: Option<&str>,
+    deadline: Deadline,
 ) -> Result<Value, AwsError> {
     if !matches!(last_status, "RUNNING" | "STOPPED") {
         return Ok(json!({"outcome": "ignored", "reason": format!("status {last_status}")}));
@@ -63,7 +66,12 @@ pub async fn state_changed(
             .await
             .map_err(AwsError::of("TagResource"))?;
     }
-    let message = message(&task, last_status, stopped_reason);
+    let agent = if last_status == "RUNNING" {
+        Some(wait_for_exec_agent(app, cluster_arn, &task.arn, deadline).await?)
+    } else {
+        None
+    };
+    let message = message(&task, last_status, stopped_reason, agent.as_ref());
     if let Err(error) = app.slack.post(&channel, &message).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told; the notice stays claimed");
         return Ok(json!({"outcome": "failed", "reason": error.to_string()}));
@@ -72,15 +80,28 @@ pub async fn state_changed(
     Ok(json!({"outcome": "posted", "taskArn": task.arn, "status": last_status}))
 }
 
-fn message(task: &TaskView, last_status: &str, stopped_reason: Option<&str>) -> Message {
+fn message(
+    task: &TaskView,
+    last_status: &str,
+    stopped_reason: Option<&str>,
+    agent: Option<&ExecAgent>,
+) -> Message {
     let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
     if last_status == "RUNNING" {
-        Message::new(format!(
-            ":white_check_mark: Debug task `{}` on `{}` is running. Connect with:",
-            escape(task.id()),
-            escape(cluster)
-        ))
-        .command(&commands::connect(cluster, &task.arn))
+        let text = match agent {
+            Some(ExecAgent::NotYet(status)) => format!(
+                ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
+                escape(task.id()),
+                escape(cluster),
+                escape(status)
+            ),
+            _ => format!(
+                ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
+                escape(task.id()),
+                escape(cluster)
+            ),
+        };
+        Message::new(text).command(&commands::connect(cluster, &task.arn))
     } else {
         Message::new(format!(
             ":stop_sign: Debug task `{}` on `{}` stopped: {}",

@@ -164,7 +164,8 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     let connect = format!("aws ecs execute-command --region eu-west-1 --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/sh");
     let who =
         "`arn:aws:sts::123456789012:assumed-role/Developer/alice` opened a shell on debug task";
-    for wanted in [who, connect.as_str(), "idle for 31m"] {
+    let ready = "is running and ECS Exec is ready. Connect with:";
+    for wanted in [who, connect.as_str(), ready, "idle for 31m"] {
         assert_eq!(
             texts.iter().filter(|t| t.contains(wanted)).count(),
             1,
