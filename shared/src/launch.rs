@@ -25,6 +25,17 @@ pub struct LaunchRequest {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Contract v2: place the task like this ECS service of the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub like_service: Option<String>,
+}
+
+/// An ECS service name: 1 to 255 letters, digits, hyphens and underscores.
+pub fn is_service_name(name: &str) -> bool {
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 impl LaunchRequest {

@@ -18,6 +18,8 @@ pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
 
 pub const REQUESTED_BY: &str = "debug-toolkit:requested-by";
 pub const CHANNEL: &str = "debug-toolkit:channel";
+/// Contract v2: the service a debug task was placed like (`start --like`).
+pub const LIKE_SERVICE: &str = "debug-toolkit:like-service";
 pub const REASON: &str = "debug-toolkit:reason";
 pub const LAUNCHED_AT: &str = "debug-toolkit:launched-at";
 pub const EXPIRES_AT: &str = "debug-toolkit:expires-at";

@@ -87,6 +87,8 @@ enum LaunchError {
     Refused(#[from] Refusal),
     #[error(transparent)]
     Run(#[from] RunError),
+    #[error(transparent)]
+    Like(#[from] crate::like::LikeError),
 }
 
 impl From<debug_toolkit::aws::AwsError> for LaunchError {
@@ -100,7 +102,10 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
         .await?
         .ok_or_else(|| Refusal::Unknown(request.cluster.clone()))?;
     cluster.authorise(&request.requested_by, request.channel.as_deref())?;
-    let plan = plan::plan(request, &cluster, &app.config.limits)?;
+    let mut plan = plan::plan(request, &cluster, &app.config.limits)?;
+    if let Some(service) = &request.like_service {
+        crate::like::place_like(&app.ecs, &mut plan, service).await?;
+    }
     if let Some(task) = run::existing(&app.ecs, &cluster, &plan).await? {
         return Ok(Launch::AlreadyRunning(plan, task));
     }

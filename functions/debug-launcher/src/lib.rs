@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod handler;
+pub mod like;
 pub mod plan;
 pub mod report;
 pub mod request;

@@ -14,6 +14,8 @@ pub struct LaunchPlan {
     pub family: String,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// `assignPublicIp`: only a service placed so asks for it (`likeService`).
+    pub assign_public_ip: bool,
     /// RunTask's `clientToken` (and our `debug-toolkit:request` tag): one task per request.
     pub client_token: String,
     pub tags: Vec<(String, String)>,
@@ -84,6 +86,7 @@ pub fn plan(
         family,
         subnets,
         security_groups,
+        assign_public_ip: false,
         client_token,
         tags: task_tags,
         ttl_minutes,
@@ -124,6 +127,7 @@ mod tests {
             reason: "db \"timeouts\", <!channel>".into(),
             request_id: "r-1".into(),
             requested_at: 1_795_000_000,
+            like_service: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! A launch request checked before any AWS call: well-formed ids, a ttl, a fresh event.
 
 use debug_toolkit::cluster::is_valid_name;
-use debug_toolkit::launch::{LaunchRequest, DETAIL_TYPE, SOURCE};
+use debug_toolkit::launch::{is_service_name, LaunchRequest, DETAIL_TYPE, SOURCE};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
 
@@ -23,6 +23,8 @@ pub struct ValidRequest {
     pub request_id: String,
     /// When it was requested (the event's `time`): the task's launched-at, stable on redelivery.
     pub requested_at: EpochSeconds,
+    /// Place the task like this service (contract v2).
+    pub like_service: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +78,10 @@ pub fn validate(
         return Err(malformed("`channelId` must be a Slack channel id"));
     }
     let ttl_minutes = request.ttl_minutes().map_err(RequestError::Malformed)?;
+    let like_service = request.like_service.clone().filter(|s| !s.is_empty());
+    if like_service.as_deref().is_some_and(|s| !is_service_name(s)) {
+        return Err(malformed("`likeService` must be an ECS service name"));
+    }
     let request_id = request
         .request_id
         .clone()
@@ -99,6 +105,7 @@ pub fn validate(
         reason: request.reason.unwrap_or_default(),
         request_id,
         requested_at,
+        like_service,
     })
 }
 

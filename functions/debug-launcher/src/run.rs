@@ -107,7 +107,11 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
     let network = AwsVpcConfiguration::builder()
         .set_subnets(Some(plan.subnets.clone()))
         .set_security_groups(Some(plan.security_groups.clone()))
-        .assign_public_ip(AssignPublicIp::Disabled)
+        .assign_public_ip(if plan.assign_public_ip {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        })
         .build()
         .expect("subnets are always set");
     let result = ecs

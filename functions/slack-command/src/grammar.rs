@@ -1,5 +1,5 @@
 //! The command grammar of the contract, as a pure parser:
-//! `start <cluster> [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
+//! `start <cluster> [--like <service>] [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
 //! `extend <task-id> [<duration>]`, `forward <task-id> <host>:<port> [<local-port>]`, `help`.
 
 use debug_toolkit::cluster::is_valid_name;
@@ -16,6 +16,8 @@ pub enum Command {
         cluster: String,
         ttl_minutes: Option<u32>,
         reason: String,
+        /// `--like <service>` (contract v2).
+        like_service: Option<String>,
     },
     List {
         cluster: Option<String>,
@@ -57,6 +59,8 @@ pub enum GrammarError {
     MissingCluster(&'static str),
     #[error("`{0}` is not a valid cluster name (letters, digits, - and _, at most 255)")]
     BadCluster(String),
+    #[error("`--like` needs the name of an ECS service of the cluster, not `{0}`")]
+    BadService(String),
     #[error("`{0}` needs a task id")]
     MissingTask(&'static str),
     #[error("`{0}` is not a task id or task ARN")]
@@ -111,6 +115,18 @@ pub fn parse(text: &str) -> Result<Command, GrammarError> {
 fn start(rest: &[&str]) -> Result<Command, GrammarError> {
     let cluster = cluster("start", rest.first())?;
     let mut reason_words = rest.get(1..).unwrap_or_default();
+    let mut like_service = None;
+    if reason_words
+        .first()
+        .is_some_and(|w| w.eq_ignore_ascii_case("--like"))
+    {
+        let service = reason_words.get(1).copied().unwrap_or_default();
+        if !debug_toolkit::launch::is_service_name(service) {
+            return Err(GrammarError::BadService(quote(service)));
+        }
+        like_service = Some(service.to_string());
+        reason_words = &reason_words[2..];
+    }
     let mut ttl_minutes = None;
     if let Some(first) = reason_words.first() {
         if looks_like_duration(first) {
@@ -127,6 +143,7 @@ fn start(rest: &[&str]) -> Result<Command, GrammarError> {
         cluster,
         ttl_minutes,
         reason,
+        like_service,
     })
 }
 
@@ -197,6 +214,7 @@ mod tests {
             cluster: cluster.into(),
             ttl_minutes: ttl,
             reason: reason.into(),
+            like_service: None,
         }
     }
 

@@ -103,3 +103,15 @@ def tagging(action, with_request_tags):
         return [Check(action, arn, context)]
 
     return handler
+
+
+def describe_services(p, account, region):
+    """DescribeServices: each service ARN (`service/<cluster>/<name>`), with the cluster."""
+    cluster_arn, _ = state.ecs_cluster(account, region, p.get("cluster"))
+    cluster = cluster_arn.split("/")[-1]
+    checks = []
+    for reference in p["services"]:
+        name = reference.split("/")[-1]
+        arn = f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}"
+        checks.append(Check("ecs:DescribeServices", arn, {"ecs:cluster": cluster_arn}))
+    return checks

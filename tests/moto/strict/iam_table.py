@@ -204,6 +204,7 @@ TABLE = {
     ("ecs", "StopTask"): ecs.on_tasks("ecs:StopTask"),
     ("ecs", "DescribeTasks"): ecs.on_tasks("ecs:DescribeTasks"),
     ("ecs", "ListTasks"): ecs.list_tasks,
+    ("ecs", "DescribeServices"): ecs.describe_services,
     ("ecs", "TagResource"): ecs.tagging("ecs:TagResource", True),
     ("ecs", "UntagResource"): ecs.tagging("ecs:UntagResource", False),
     ("ecs", "ListTagsForResource"): ecs.tagging("ecs:ListTagsForResource", False),

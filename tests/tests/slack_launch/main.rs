@@ -5,6 +5,7 @@
 mod commands;
 mod forward;
 mod launcher;
+mod like;
 mod refusals;
 mod start_to_task;
 mod verification;

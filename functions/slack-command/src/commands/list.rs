@@ -83,8 +83,13 @@ fn describe(cluster: &str, task: &TaskView, now: EpochSeconds) -> String {
         Some(at) => format!("expired at {}", timestamp::format(at)),
         None => "no expiry".into(),
     };
+    let like = task
+        .tags
+        .get(debug_toolkit::tags::LIKE_SERVICE)
+        .map(|s| format!(" (placed like service `{}`)", escape(s)))
+        .unwrap_or_default();
     format!(
-        "`{}` on `{}`: requested by {requester}, {age}, {expiry}",
+        "`{}` on `{}`{like}: requested by {requester}, {age}, {expiry}",
         escape(task.id()),
         escape(cluster)
     )

@@ -66,7 +66,15 @@ pub async fn run(
             cluster,
             ttl_minutes,
             reason,
-        } => start::start(app, caller, &cluster, ttl_minutes, &reason).await,
+            like_service,
+        } => {
+            let asked = start::Asked {
+                ttl_minutes,
+                reason: &reason,
+                like_service: like_service.as_deref(),
+            };
+            start::start(app, caller, &cluster, &asked).await
+        }
         Command::List { cluster } => list::list(app, caller, cluster.as_deref(), now).await,
         Command::Stop { task } => stop::stop(app, caller, &task).await,
         Command::Extend { task, minutes } => extend::extend(app, caller, &task, minutes, now).await,
@@ -78,6 +86,7 @@ pub fn usage() -> String {
     [
         "*Debug tasks on ECS* (`/debug …`)",
         "• `start <cluster> [<ttl>] [reason…]`: launch a debug-toolkit task (ttl like `45m`, `2h`, `1h30m`; default 1h)",
+        "• `start <cluster> --like <service> [<ttl>] [reason…]`: the same, placed like that service (its subnets and security groups)",
         "• `list [<cluster>]`: running debug tasks with their connect command",
         "• `stop <task-id>`: stop a debug task",
         "• `extend <task-id> [<duration>]`: push its expiry (default 1h, never past the cluster's max lifetime)",

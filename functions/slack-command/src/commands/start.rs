@@ -1,4 +1,5 @@
-//! `start <cluster> [<ttl>] [reason…]`: authorise, then hand the launch to EventBridge.
+//! `start <cluster> [--like <service>] [<ttl>] [reason…]`: authorise, then hand the launch to
+//! EventBridge (the launcher reads the service and refuses, naming it, when it cannot be copied).
 
 use super::{locate, mention, Caller, CommandError};
 use crate::App;
@@ -9,13 +10,21 @@ use debug_toolkit::launch::{LaunchRequest, DEFAULT_TTL_MINUTES, DETAIL_TYPE, SOU
 use debug_toolkit::slack::{escape, Message};
 use serde_json::json;
 
+/// What the user asked for besides the cluster.
+#[derive(Clone, Copy, Debug)]
+pub struct Asked<'a> {
+    pub ttl_minutes: Option<u32>,
+    pub reason: &'a str,
+    pub like_service: Option<&'a str>,
+}
+
 pub async fn start(
     app: &App,
     caller: &Caller<'_>,
     cluster: &str,
-    ttl_minutes: Option<u32>,
-    reason: &str,
+    asked_for: &Asked<'_>,
 ) -> Result<Message, CommandError> {
+    let (ttl_minutes, reason) = (asked_for.ttl_minutes, asked_for.reason);
     let settings = locate::allowed_cluster(app, caller, cluster).await?;
     settings.task_family()?;
     let max = settings.max_lifetime_minutes(&app.config.limits);
@@ -29,6 +38,7 @@ pub async fn start(
         ttl_minutes: Some(json!(ttl)),
         reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
         request_id: Some(caller.request_id.to_string()),
+        like_service: asked_for.like_service.map(str::to_owned),
     };
     put_launch_request(app, &request).await?;
     tracing::info!(cluster = %settings.name, user = caller.user, ttl, "launch request queued");
@@ -40,8 +50,12 @@ pub async fn start(
     } else {
         String::new()
     };
+    let like = asked_for
+        .like_service
+        .map(|s| format!(" placed like service `{}`", escape(s)))
+        .unwrap_or_default();
     Ok(Message::new(format!(
-        ":hourglass_flowing_sand: Starting a debug task on `{}` for {}{capped}, requested by {}. I will post the connect command here when it is running.",
+        ":hourglass_flowing_sand: Starting a debug task on `{}`{like} for {}{capped}, requested by {}. I will post the connect command here when it is running.",
         escape(&settings.name),
         format_minutes(ttl),
         mention(caller.user),
