@@ -11,6 +11,7 @@ use crate::policies;
 use crate::resources::cluster::{self, ExistingCluster};
 use crate::resources::log_groups::{self, ExistingLogGroup};
 use crate::resources::network::{self, Network};
+use crate::resources::preflight;
 use crate::resources::roles::{self, ExistingRole, RoleSpec};
 use crate::resources::security_group::{self, ExistingGroup};
 use crate::resources::service_linked_role;
@@ -30,6 +31,8 @@ pub struct Provisioned {
     pub app_task_role_arn: String,
     pub task_definition_arn: String,
     pub log_groups: [String; 3],
+    /// `ok`, or what keeps ECS Exec from working in the subnets (contract v2).
+    pub exec_preflight: String,
 }
 
 impl Provisioned {
@@ -56,6 +59,7 @@ impl Provisioned {
             ("ClusterLogGroupName".into(), cluster_logs),
             ("DebugToolkitLogGroupName".into(), debug_logs),
             ("ExecLogGroupName".into(), exec_logs),
+            ("ExecPreflight".into(), self.exec_preflight.clone()),
         ])
     }
 }
@@ -228,9 +232,10 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         execution_role_arn: &execution_role_arn,
         task_role_arn: &task_role_arn,
     };
-    let (cluster_arn, task_definition_arn) = tokio::join!(
+    let (cluster_arn, task_definition_arn, exec_preflight) = tokio::join!(
         cluster::ensure(desired, &network, &group_id, inventory.cluster.as_ref()),
         task_definition::ensure(desired, &roles, inventory.task_definition.as_ref()),
+        preflight::exec_preflight(desired, &network),
     );
     let (cluster_arn, task_definition_arn) = match (cluster_arn, task_definition_arn) {
         (Ok(c), Ok(t)) => (c, t),
@@ -251,5 +256,6 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             debug_logs.to_string(),
             exec_logs.to_string(),
         ],
+        exec_preflight,
     })
 }

@@ -241,6 +241,8 @@ TABLE = {
     ("ec2", "DescribeVpcs"): everything("ec2:DescribeVpcs"),
     ("ec2", "DescribeSubnets"): everything("ec2:DescribeSubnets"),
     ("ec2", "DescribeSecurityGroups"): everything("ec2:DescribeSecurityGroups"),
+    ("ec2", "DescribeVpcEndpoints"): everything("ec2:DescribeVpcEndpoints"),
+    ("ec2", "DescribeRouteTables"): everything("ec2:DescribeRouteTables"),
     ("ec2", "CreateSecurityGroup"): _ec2_create_security_group,
     ("ec2", "AuthorizeSecurityGroupEgress"): _ec2_on_group("ec2:AuthorizeSecurityGroupEgress", True),
     ("ec2", "AuthorizeSecurityGroupIngress"): _ec2_on_group(

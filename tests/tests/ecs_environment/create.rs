@@ -59,6 +59,9 @@ async fn create_with_only_cluster_name_and_vpc_builds_the_whole_environment() {
         "ClusterLogGroupName",
         "DebugToolkitLogGroupName",
         "ExecLogGroupName",
+        "AppTaskRoleArn",
+        "ServiceLogGroupName",
+        "ExecPreflight",
     ] {
         assert!(
             data[key].as_str().is_some_and(|v| !v.is_empty()),

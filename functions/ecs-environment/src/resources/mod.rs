@@ -7,6 +7,7 @@ pub mod ecs_tags;
 pub mod ingress;
 pub mod log_groups;
 pub mod network;
+pub mod preflight;
 pub mod roles;
 pub mod security_group;
 pub mod service_linked_role;
