@@ -7,6 +7,9 @@
 //!
 //! Run it with `./scripts/local-run.sh` (it builds the function binaries first).
 
+#[path = "local_story/like_and_forward.rs"]
+mod like_and_forward;
+
 use integration_tests::app_service;
 use integration_tests::bus::Bus;
 use integration_tests::cfn::CfnRequest;
@@ -14,6 +17,7 @@ use integration_tests::function::mib;
 use integration_tests::lambda::Lambda;
 use integration_tests::leaks;
 use integration_tests::moto::function_env;
+use integration_tests::reap_world::BOT_TOKEN;
 use integration_tests::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use integration_tests::strict::deliver_ecs_events;
 use integration_tests::{FunctionProcess, World};
@@ -143,6 +147,13 @@ async fn slack_story(world: &World) -> Result<(), String> {
     launcher_env.push(("SLACK_RESPONSE_URL_PREFIXES".into(), slack.hooks_prefix()));
     let command = Lambda::start("slack-command", &command_env).await;
     let launcher = Lambda::start("debug-launcher", &launcher_env).await;
+    // task-events with a bot token: ECS's events of every task reach it from now on.
+    let mut events_env = function_env(&world.proxy.endpoint());
+    events_env.push(("SLACK_BOT_TOKEN".into(), BOT_TOKEN.into()));
+    events_env.push(("SLACK_API_BASE_URL".into(), slack.api_base()));
+    let task_events = Lambda::start("task-events", &events_env).await;
+    let ecs_events =
+        deliver_ecs_events(&world.moto.endpoint(), "task-events", &task_events.runtime).await;
     world.proxy.reset_counts();
 
     step(&format!("Slack: /debug start payments-dev 45m db timeouts, from {USER}, signed with the app's secret"));
@@ -203,11 +214,11 @@ async fn slack_story(world: &World) -> Result<(), String> {
     ok(&slash(&command, &slack, "list").await?);
     print_calls(world);
 
+    let like_task = like_and_forward::start_like(world, &command, &launcher, &slack, &bus).await?;
+    like_and_forward::forward(world, &command, &slack, &like_task).await?;
+
     let task_id = task_arn.rsplit('/').next().unwrap_or_default();
-    step("Starting task-events and idle-reaper");
-    let task_events = Lambda::start("task-events", &function_env(&world.proxy.endpoint())).await;
-    let ecs_events =
-        deliver_ecs_events(&world.moto.endpoint(), "task-events", &task_events.runtime).await;
+    step("Starting idle-reaper");
     let reaper = Lambda::start("idle-reaper", &function_env(&world.proxy.endpoint())).await;
     world.proxy.reset_counts();
 
@@ -239,12 +250,30 @@ async fn slack_story(world: &World) -> Result<(), String> {
         ok(&format!("{summary}"));
         print_calls(world);
     }
-    step("EventBridge: ECS's STOPPED event of the reaped task, to task-events (it alone tells channels)");
-    for (event, reply) in ecs_events.wait_for(1, DEADLINE).await {
+    step("EventBridge: ECS's events of both debug tasks, to task-events (it alone tells channels)");
+    for (event, reply) in ecs_events.wait_for(4, DEADLINE).await {
+        let outcome = match reply {
+            integration_tests::runtime_api::Reply::Response(v) => v["outcome"].to_string(),
+            other => format!("{other:?}"),
+        };
         ok(&format!(
-            "{} {}: {reply:?}",
-            event["detail"]["lastStatus"], event["detail"]["stoppedReason"]
+            "{} {}: {outcome}",
+            event["detail"]["lastStatus"],
+            event["detail"]["taskArn"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
         ));
+    }
+    step("Slack: what the channel was told (chat.postMessage with the bot token)");
+    for post in slack
+        .posts()
+        .iter()
+        .filter(|p| p.path == "/api/chat.postMessage")
+    {
+        ok(post.body["text"].as_str().unwrap_or_default());
     }
     print_memory(&[
         ("slack-command", &command.process),
