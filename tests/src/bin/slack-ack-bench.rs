@@ -28,8 +28,12 @@ async fn main() {
         "{:<32} {:>8} {:>8} {:>8} {:>8}   AWS calls per command",
         "command", "median", "p95", "worst", "status"
     );
+    let debug_task = launch_one(&world).await;
+    let forward = format!("forward {debug_task} db.internal:5432 15432");
     for text in [
         "start payments-dev 30m bench",
+        "start payments-dev --like payments-api 30m bench",
+        forward.as_str(),
         "list",
         "list payments-dev",
         "help",
@@ -40,6 +44,9 @@ async fn main() {
         for _ in 0..REQUESTS {
             let answer = world.slash(ALLOWED_USER, "C0X", text).await;
             statuses.insert(answer.status);
+            if text.starts_with("forward") {
+                assert!(answer.text.contains("localhost:15432"), "{}", answer.text);
+            }
             if text.starts_with("start") {
                 assert!(
                     answer.text.contains("Starting a debug task"),
@@ -69,6 +76,23 @@ async fn main() {
             }
         );
     }
+}
+
+/// One debug task through the real launcher (for `forward`); its id.
+async fn launch_one(world: &LaunchWorld) -> String {
+    let mut event: serde_json::Value =
+        serde_json::from_str(include_str!("../../../events/debug-launcher/launch.json")).unwrap();
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    event["time"] = serde_json::json!(now);
+    event["detail"]["requestedBy"] = serde_json::json!(ALLOWED_USER);
+    event["detail"]["responseUrl"] = serde_json::Value::Null;
+    let outcome = world.launch(event).await;
+    let arn = outcome["taskArn"]
+        .as_str()
+        .expect("a debug task for forward");
+    arn.rsplit('/').next().unwrap().to_string()
 }
 
 fn ms(d: Duration) -> String {
