@@ -4,7 +4,7 @@
 
 use crate::context::Desired;
 use crate::error::{has_code, ProvisionError};
-use crate::resources::security_group::{ec2_tags, GROUP_NOT_FOUND_YET};
+use crate::resources::security_group::{ec2_tags, single_tcp_port, GROUP_NOT_FOUND_YET};
 use crate::retry;
 use aws_sdk_ec2::types::{IpPermission, ResourceType, TagSpecification, UserIdGroupPair};
 use std::collections::BTreeSet;
@@ -41,10 +41,7 @@ pub fn plan(
     let mut present = BTreeSet::new();
     let mut revoke = Vec::new();
     for p in current {
-        let single_tcp_port = (p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port())
-            .then(|| p.from_port())
-            .flatten()
-            .and_then(|port| u16::try_from(port).ok());
+        let single_tcp_port = single_tcp_port(p);
         let base = || {
             IpPermission::builder()
                 .set_ip_protocol(p.ip_protocol().map(str::to_owned))

@@ -107,6 +107,14 @@ fn permission(port: u16, cidr: &str) -> IpPermission {
         .build()
 }
 
+/// The port of a TCP rule for one port (egress and ingress rules are compared by it).
+pub(crate) fn single_tcp_port(p: &IpPermission) -> Option<u16> {
+    (p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port())
+        .then(|| p.from_port())
+        .flatten()
+        .and_then(|port| u16::try_from(port).ok())
+}
+
 /// Splits permissions into single-source rules: (is it a wanted TCP port/CIDR pair, the rule to revoke).
 fn atomic(permissions: &[IpPermission]) -> Vec<(Option<(u16, String)>, IpPermission)> {
     let mut out = Vec::new();
@@ -118,11 +126,7 @@ fn atomic(permissions: &[IpPermission]) -> Vec<(Option<(u16, String)>, IpPermiss
                 .set_to_port(p.to_port())
         };
         for range in p.ip_ranges() {
-            let single_tcp_port = (p.ip_protocol() == Some("tcp") && p.from_port() == p.to_port())
-                .then(|| p.from_port())
-                .flatten()
-                .and_then(|port| u16::try_from(port).ok());
-            let key = single_tcp_port.zip(range.cidr_ip().map(str::to_owned));
+            let key = single_tcp_port(p).zip(range.cidr_ip().map(str::to_owned));
             out.push((
                 key,
                 base()
