@@ -67,7 +67,8 @@ pub async fn state_changed(
             .map_err(AwsError::of("TagResource"))?;
     }
     let agent = if last_status == "RUNNING" {
-        Some(wait_for_exec_agent(app, cluster_arn, &task.arn, deadline).await?)
+        let known = task.exec_agent_status.as_deref();
+        Some(wait_for_exec_agent(app, cluster_arn, &task.arn, known, deadline).await?)
     } else {
         None
     };

@@ -19,20 +19,18 @@ pub enum ExecAgent {
     NotYet(String),
 }
 
-/// The agent's state, read until it is RUNNING or `deadline` (less [`RESERVE`]) comes.
+/// The agent's state: `known` (as the caller just read it), then read again every [`POLL`] until
+/// it is RUNNING or `deadline` (less [`RESERVE`]) comes.
 pub async fn wait_for_exec_agent(
     app: &App,
     cluster_arn: &str,
     task_arn: &str,
+    known: Option<&str>,
     deadline: Deadline,
 ) -> Result<ExecAgent, AwsError> {
     let until = deadline.minus(RESERVE);
+    let mut status = known.unwrap_or("unknown").to_string();
     loop {
-        let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
-        let status = found
-            .first()
-            .and_then(|t| t.exec_agent_status.clone())
-            .unwrap_or_else(|| "unknown".to_string());
         if status == "RUNNING" {
             return Ok(ExecAgent::Running);
         }
@@ -40,5 +38,10 @@ pub async fn wait_for_exec_agent(
             return Ok(ExecAgent::NotYet(status));
         }
         tokio::time::sleep(POLL).await;
+        let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
+        status = found
+            .first()
+            .and_then(|t| t.exec_agent_status.clone())
+            .unwrap_or_else(|| "unknown".to_string());
     }
 }
