@@ -75,4 +75,23 @@ impl Vpc {
             public_subnet,
         }
     }
+
+    /// A security group of the user's in this VPC (a load balancer's, a service's); its id.
+    pub async fn security_group(
+        &self,
+        ec2: &aws_sdk_ec2::Client,
+        name: &str,
+        description: &str,
+    ) -> String {
+        ec2.create_security_group()
+            .group_name(name)
+            .description(description)
+            .vpc_id(&self.id)
+            .send()
+            .await
+            .expect("CreateSecurityGroup")
+            .group_id()
+            .expect("a group id")
+            .to_string()
+    }
 }

@@ -286,16 +286,11 @@ async fn slack_story(world: &World) -> Result<(), String> {
 
 /// The application load balancer's security group (the app's ingress source).
 async fn load_balancer_group(world: &World) -> String {
-    aws_sdk_ec2::Client::new(&world.aws)
-        .create_security_group()
-        .group_name("payments-alb")
-        .description("the application's load balancer")
-        .vpc_id(&world.vpc.id)
-        .send()
+    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
+    world
+        .vpc
+        .security_group(&ec2, "payments-alb", "the application's load balancer")
         .await
-        .ok()
-        .and_then(|g| g.group_id().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Each function's peak resident memory over what it did in the story (`VmHWM`).

@@ -13,17 +13,11 @@ const BUCKETS: [&str; 2] = [
 const TABLE: &str = "arn:aws:dynamodb:eu-west-1:123456789012:table/payments";
 
 async fn load_balancer_group(world: &World) -> String {
-    aws_sdk_ec2::Client::new(&world.aws)
-        .create_security_group()
-        .group_name("payments-alb")
-        .description("the application's load balancer")
-        .vpc_id(&world.vpc.id)
-        .send()
+    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
+    world
+        .vpc
+        .security_group(&ec2, "payments-alb", "the application's load balancer")
         .await
-        .expect("CreateSecurityGroup")
-        .group_id()
-        .unwrap()
-        .to_string()
 }
 
 /// The app role's inline policy, parsed; None when it has none.

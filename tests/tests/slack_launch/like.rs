@@ -13,17 +13,10 @@ use serde_json::json;
 /// The service `payments-api` in its own security group and the second private subnet.
 async fn service(world: &LaunchWorld, awsvpc: bool) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&world.aws);
-    let group = ec2
-        .create_security_group()
-        .group_name("payments-api")
-        .description("the payments API")
-        .vpc_id(&world.vpc.id)
-        .send()
-        .await
-        .expect("CreateSecurityGroup")
-        .group_id()
-        .unwrap()
-        .to_string();
+    let group = world
+        .vpc
+        .security_group(&ec2, "payments-api", "the payments API")
+        .await;
     let client = ecs(world);
     let mut definition = client
         .register_task_definition()
