@@ -95,3 +95,58 @@ impl Vpc {
             .to_string()
     }
 }
+
+/// A KMS key in the emulator, as a user would bring one for `KmsKeyArn`.
+pub struct LogsKey {
+    pub arn: String,
+}
+
+impl LogsKey {
+    /// A key whose policy lets the account's IAM decide and, when `admits_logs`, lets CloudWatch
+    /// Logs of the region use it for log groups (the statement of CloudWatch Logs' guide).
+    pub async fn create(aws: &aws_config::SdkConfig, admits_logs: bool) -> Self {
+        let key = aws_sdk_kms::Client::new(aws)
+            .create_key()
+            .policy(Self::policy(admits_logs))
+            .send()
+            .await
+            .expect("CreateKey");
+        let arn = key.key_metadata().and_then(|k| k.arn()).expect("a key ARN");
+        Self {
+            arn: arn.to_string(),
+        }
+    }
+
+    /// Replaces the key's policy, as a user editing it after the Create would.
+    pub async fn set_admits_logs(&self, aws: &aws_config::SdkConfig, admits_logs: bool) {
+        aws_sdk_kms::Client::new(aws)
+            .put_key_policy()
+            .key_id(&self.arn)
+            .policy_name("default")
+            .policy(Self::policy(admits_logs))
+            .send()
+            .await
+            .expect("PutKeyPolicy");
+    }
+
+    fn policy(admits_logs: bool) -> String {
+        let mut statements = vec![serde_json::json!({
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+            "Action": "kms:*",
+            "Resource": "*"
+        })];
+        if admits_logs {
+            statements.push(serde_json::json!({
+                "Sid": "CloudWatch Logs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logs.eu-west-1.amazonaws.com"},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:123456789012:log-group:*"}}
+            }));
+        }
+        serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+    }
+}

@@ -15,6 +15,7 @@ pub struct Clients {
     pub iam: aws_sdk_iam::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 impl Clients {
@@ -24,6 +25,7 @@ impl Clients {
             iam: aws_sdk_iam::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             ec2: aws_sdk_ec2::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
         }
     }
 }

@@ -7,7 +7,8 @@ each of its requests the gate
 1. validates the parameters against the service model and AWS's tag rules (`model_check`),
 2. evaluates every IAM authorisation the call needs (`iam_table`) against the function's policies
    from `infra/template.yaml` (`policies`) with the IAM simulator; any deny is AWS's AccessDenied,
-3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`),
+3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`) and what
+   CloudWatch Logs asks of a KMS key (`kms_keys`),
 and records what it decided in the report (`$STRICT_REPORT_DIR`). Requests of other callers (the
 tests' own setup and checks) go straight to moto. Whoever starts or stops a task, the ECS Task
 State Change events AWS would send are delivered to the registered targets (`ecs_events`).
@@ -21,7 +22,7 @@ import uuid
 from http import HTTPStatus
 from xml.sax.saxutils import escape
 
-from . import inside_task, model_check
+from . import inside_task, kms_keys, model_check
 from .calls import read_call
 from .consistency import Consistency, Refusal
 from .ecs_events import Targets
@@ -100,7 +101,10 @@ class Gate:
         for kind, check in inside_task.checks(
             request["cluster"], request["region"], ACCOUNT, request.get("kms_key")
         ):
-            key_policy = inside_task.default_key_policy(ACCOUNT) if check.action.startswith("kms:") else None
+            key_policy = None
+            if check.action.startswith("kms:"):
+                found = kms_keys.key_policy(ACCOUNT, request["region"], check.resource)
+                key_policy = found[1] if found else inside_task.default_key_policy(ACCOUNT)
             result = self.simulator.evaluate(documents[kind], check, ACCOUNT, roles[kind], key_policy)
             results.append({"role": kind, "action": check.action, "resource": check.resource, "result": result})
             if request.get("report", True):
@@ -141,6 +145,8 @@ class Gate:
                 self._record(caller, call, decided, [], refusal, "denied")
                 return refusal
         refusal, kind = self.consistency.before(call, ACCOUNT), "consistency"
+        if refusal is None:
+            refusal, kind = kms_keys.logs_refusal(call, ACCOUNT, self.simulator), "kms-key"
         if refusal is None and not self.rates.take(call, ACCOUNT):
             refusal, kind = Refusal(*_THROTTLED[_protocol(call)]), "throttled"
         self._record(caller, call, decided, [], refusal, kind if refusal else "allowed")

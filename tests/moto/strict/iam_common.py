@@ -11,6 +11,8 @@ class Check:
     action: str
     resource: str
     context: dict = field(default_factory=dict)
+    # The resource's own policy where AWS evaluates one too (a KMS key policy).
+    resource_policy: dict | None = None
 
 
 def request_tags(pairs):

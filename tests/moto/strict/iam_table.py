@@ -18,13 +18,16 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
 - Secrets Manager: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
 - EventBridge: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
   PutEvents is evaluated per entry, on its bus, with events:source and events:detail-type.
+- KMS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+  GetKeyPolicy is evaluated on the key, against the caller's policies and the key policy (KMS
+  developer guide, "Key policies": without the key policy's consent no IAM policy grants access).
 
 The resource ARN of a resource that a call creates uses a placeholder id (`sg-new`, `new-task`):
 AWS evaluates the id it is about to assign, which no policy of ours names.
 """
 
 from . import iam_ecs as ecs
-from . import state
+from . import kms_keys, state
 from .iam_common import Check, everything, request_tags, resource_tags
 
 
@@ -175,6 +178,13 @@ def _get_secret_value(p, account, region):
     return [Check("secretsmanager:GetSecretValue", state.secret_arn(account, region, p["SecretId"]))]
 
 
+def _kms_get_key_policy(p, account, region):
+    key_id = p["KeyId"]
+    found = kms_keys.key_policy(account, region, key_id)
+    arn = found[0] if found else key_id if key_id.startswith("arn:") else f"arn:aws:kms:{region}:{account}:key/{key_id}"
+    return [Check("kms:GetKeyPolicy", arn, resource_policy=found[1] if found else None)]
+
+
 def _put_events(p, account, region):
     checks = []
     for entry in p["Entries"]:
@@ -255,4 +265,5 @@ TABLE = {
     ("ec2", "DeleteTags"): _ec2_tagging("ec2:DeleteTags"),
     ("secretsmanager", "GetSecretValue"): _get_secret_value,
     ("events", "PutEvents"): _put_events,
+    ("kms", "GetKeyPolicy"): _kms_get_key_policy,
 }

@@ -54,13 +54,13 @@ def render(records):
     validated = sum(sum(c.values()) for c in calls.values())
     lines.append(f"Requests validated against the service models: {validated}.")
     lines.append("")
-    lines.append("| function | calls | allowed | denied | invalid | consistency | throttled |")
-    lines.append("|---|---|---|---|---|---|---|")
+    lines.append("| function | calls | allowed | denied | invalid | consistency | throttled | KMS key refused |")
+    lines.append("|---|---|---|---|---|---|---|---|")
     for function in sorted(set(calls) | set(granted)):
         o = outcomes[function]
         lines.append(
             f"| {function} | {sum(calls[function].values())} | {o['allowed']} | {o['denied']} "
-            f"| {o['invalid']} | {o['consistency']} | {o['throttled']} |"
+            f"| {o['invalid']} | {o['consistency']} | {o['throttled']} | {o['kms-key']} |"
         )
     for function in sorted(set(calls) | set(granted)):
         lines += ["", f"## {function}", ""]

@@ -16,15 +16,17 @@ class Simulator:
         self.process = None
         self.cache = {}
 
-    def evaluate(self, policies, check, account, function, resource_policy=None):
+    def evaluate(self, policies, check, account, function, resource_policy=None, principal=None):
+        """`function`'s role asks, unless `principal` (a service principal) is given."""
         request = {
             "policies": policies,
             "action": check.action,
             "resource": check.resource,
             "context": check.context,
             "account": account,
-            "principal": f"arn:aws:iam::{account}:role/{function}",
+            "principal": principal or f"arn:aws:iam::{account}:role/{function}",
         }
+        resource_policy = resource_policy or check.resource_policy
         if resource_policy:
             request["resourcePolicy"] = resource_policy
         key = json.dumps(request, sort_keys=True)

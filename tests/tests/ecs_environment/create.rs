@@ -375,7 +375,8 @@ async fn the_same_create_delivered_twice_converges_to_the_same_environment() {
 #[tokio::test]
 async fn every_optional_property_reaches_its_resource() {
     let world = world().await;
-    let key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key = LogsKey::create(&world.aws, true).await;
+    let key = key.arn.as_str();
     let props = props(
         &world,
         "full",

@@ -5,8 +5,6 @@
 use crate::*;
 use integration_tests::strict::inside_task;
 
-const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
 fn role_name(arn: &Value) -> String {
     arn.as_str()
         .unwrap()
@@ -27,7 +25,8 @@ fn denied(results: &[Value]) -> Vec<String> {
 #[tokio::test]
 async fn ecs_exec_session_logs_and_the_heartbeat_are_allowed_by_the_roles_made() {
     let world = world().await;
-    let props = props(&world, "inside", json!({"KmsKeyArn": KEY}));
+    let key = LogsKey::create(&world.aws, true).await;
+    let props = props(&world, "inside", json!({"KmsKeyArn": key.arn}));
     let created = create(&world, "create", &props).await;
     assert_success(&created);
     let task_role = role_name(&created["Data"]["DebugToolkitTaskRoleArn"]);
@@ -37,7 +36,7 @@ async fn ecs_exec_session_logs_and_the_heartbeat_are_allowed_by_the_roles_made()
         &world.moto.endpoint(),
         "inside",
         (&task_role, &execution_role),
-        Some(KEY),
+        Some(&key.arn),
         true,
     )
     .await;
@@ -48,7 +47,8 @@ async fn ecs_exec_session_logs_and_the_heartbeat_are_allowed_by_the_roles_made()
     // are denied; the session channels have no resource in IAM, and the execution role's log
     // writes are allowed everywhere by AmazonECSTaskExecutionRolePolicy, which the contract
     // attaches (its inline statement scopes nothing beyond that).
-    let other = "arn:aws:kms:eu-west-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab";
+    let other = LogsKey::create(&world.aws, true).await;
+    let other = other.arn.as_str();
     let results = inside_task(
         &world.moto.endpoint(),
         "someone-else",

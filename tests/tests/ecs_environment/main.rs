@@ -13,6 +13,7 @@ mod update_delete;
 mod update_settings;
 
 use integration_tests::cfn::CfnRequest;
+pub use integration_tests::fixtures::LogsKey;
 use integration_tests::World;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -4,8 +4,6 @@
 
 use crate::*;
 
-const KEY: &str = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
 async fn log_group_keys(world: &World) -> Vec<Option<String>> {
     aws_sdk_cloudwatchlogs::Client::new(&world.aws)
         .describe_log_groups()
@@ -22,6 +20,7 @@ async fn log_group_keys(world: &World) -> Vec<Option<String>> {
 #[tokio::test]
 async fn settings_capacity_and_key_change_in_place_and_back() {
     let world = world().await;
+    let key = LogsKey::create(&world.aws, true).await;
     let old = props(&world, "settings", json!({}));
     let physical_id = assert_success(&create(&world, "create", &old).await);
 
@@ -32,7 +31,7 @@ async fn settings_capacity_and_key_change_in_place_and_back() {
             "EnableContainerInsights": "false",
             "CapacityProviders": "FARGATE",
             "CapacityProviderBase": "1",
-            "KmsKeyArn": KEY,
+            "KmsKeyArn": key.arn,
         }),
     );
     world.proxy.reset_counts();
@@ -58,7 +57,7 @@ async fn settings_capacity_and_key_change_in_place_and_back() {
         log_group_keys(&world)
             .await
             .iter()
-            .all(|k| k.as_deref() == Some(KEY)),
+            .all(|k| k.as_deref() == Some(key.arn.as_str())),
         "every log group is encrypted with the key"
     );
 

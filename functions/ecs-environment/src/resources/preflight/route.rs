@@ -1,15 +1,14 @@
-//! `Data.ExecPreflight` (contract v2): can ECS Exec reach `ssmmessages` from the chosen subnets?
+//! The route half of the Exec preflight: can ECS Exec reach `ssmmessages` from the chosen subnets?
 //! Either an `ssmmessages` interface endpoint with private DNS in the VPC, or a default route
-//! through a NAT or internet gateway from every subnet. The answer is `ok` or one sentence naming
-//! what is missing; it never fails a Create (a check that cannot be made says so instead).
+//! through a NAT or internet gateway from every subnet (docs/functions.md, "Exec preflight").
 
-use super::network::Network;
+use super::{unchecked, Finding};
 use crate::context::Desired;
+use crate::resources::network::Network;
 use aws_sdk_ec2::types::{Filter, RouteTable};
+use debug_toolkit::aws::describe_sdk_error;
 
-pub const OK: &str = "ok";
-
-pub async fn exec_preflight(desired: &Desired<'_>, network: &Network) -> String {
+pub async fn check(desired: &Desired<'_>, network: &Network) -> Finding {
     let ec2 = &desired.clients().ec2;
     let vpc = Filter::builder()
         .name("vpc-id")
@@ -28,7 +27,7 @@ pub async fn exec_preflight(desired: &Desired<'_>, network: &Network) -> String 
             .send(),
         ec2.describe_route_tables().filters(vpc).send(),
     );
-    let verdict = match (endpoints, tables) {
+    match (endpoints, tables) {
         (Ok(endpoints), Ok(tables)) => {
             let endpoint = endpoints.vpc_endpoints().iter().any(|e| {
                 e.private_dns_enabled() == Some(true)
@@ -42,26 +41,23 @@ pub async fn exec_preflight(desired: &Desired<'_>, network: &Network) -> String 
                 &network.vpc_id,
             )
         }
-        (Err(e), _) => unchecked("DescribeVpcEndpoints", &e),
-        (_, Err(e)) => unchecked("DescribeRouteTables", &e),
-    };
-    if verdict != OK {
-        tracing::warn!(preflight = %verdict, "ECS Exec may not work in this environment");
+        (Err(e), _) => Some(unchecked(
+            "the route to ssmmessages",
+            "DescribeVpcEndpoints",
+            &describe_sdk_error(&e),
+        )),
+        (_, Err(e)) => Some(unchecked(
+            "the route to ssmmessages",
+            "DescribeRouteTables",
+            &describe_sdk_error(&e),
+        )),
     }
-    verdict
 }
 
-fn unchecked<E: std::fmt::Display>(action: &str, error: &E) -> String {
-    format!(
-        "could not be checked ({action} failed: {})",
-        debug_toolkit::text::shorten(&error.to_string(), 120)
-    )
-}
-
-/// The pure decision: `ok`, or the sentence naming the subnets without a way out.
-pub fn judge(endpoint: bool, tables: &[RouteTable], subnets: &[String], vpc_id: &str) -> String {
+/// The pure decision: nothing, or what names the subnets without a way out.
+pub fn judge(endpoint: bool, tables: &[RouteTable], subnets: &[String], vpc_id: &str) -> Finding {
     if endpoint {
-        return OK.to_string();
+        return None;
     }
     let blocked: Vec<&str> = subnets
         .iter()
@@ -69,13 +65,13 @@ pub fn judge(endpoint: bool, tables: &[RouteTable], subnets: &[String], vpc_id: 
         .map(String::as_str)
         .collect();
     if blocked.is_empty() {
-        return OK.to_string();
+        return None;
     }
-    format!(
+    Some(format!(
         "ECS Exec cannot reach ssmmessages from {}: {vpc_id} has no ssmmessages interface endpoint with private DNS, and {} no default route through a NAT or internet gateway",
         blocked.join(", "),
         if blocked.len() == 1 { "it has" } else { "they have" }
-    )
+    ))
 }
 
 /// The subnet's own route table, else the VPC's main one.
@@ -173,12 +169,12 @@ mod tests {
                 "subnet-a, subnet-b",
             ),
         ] {
-            let verdict = judge(endpoint, &tables, &subnets, "vpc-1");
-            assert_eq!(verdict == OK, ok, "{name}: {verdict}");
-            if !ok {
+            let finding = judge(endpoint, &tables, &subnets, "vpc-1");
+            assert_eq!(finding.is_none(), ok, "{name}: {finding:?}");
+            if let Some(finding) = finding {
                 assert!(
-                    verdict.contains(names) && verdict.contains("vpc-1"),
-                    "{name}: {verdict}"
+                    finding.contains(names) && finding.contains("vpc-1"),
+                    "{name}: {finding}"
                 );
             }
         }

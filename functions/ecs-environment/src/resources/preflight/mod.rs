@@ -1,0 +1,63 @@
+//! `Data.ExecPreflight`: `ok`, or one sentence naming what keeps ECS Exec from working in this
+//! environment — no way to `ssmmessages` from the chosen subnets ([`route`]), or a `KmsKeyArn`
+//! whose key policy does not admit CloudWatch Logs ([`key`]). It never fails a Create or an Update:
+//! a check that cannot be made says so instead (docs/functions.md, "Exec preflight").
+
+mod key;
+mod key_policy;
+mod route;
+
+use crate::context::Desired;
+use crate::resources::network::Network;
+
+pub const OK: &str = "ok";
+
+/// What one check found: nothing, or the clause naming the problem.
+type Finding = Option<String>;
+
+pub async fn exec_preflight(desired: &Desired<'_>, network: &Network) -> String {
+    let (route, key) = tokio::join!(route::check(desired, network), key::check(desired));
+    let verdict = sentence([route, key]);
+    if verdict != OK {
+        tracing::warn!(preflight = %verdict, "ECS Exec may not work in this environment");
+    }
+    verdict
+}
+
+/// The findings as one sentence, or `ok` when there are none.
+fn sentence(findings: impl IntoIterator<Item = Finding>) -> String {
+    let found: Vec<String> = findings.into_iter().flatten().collect();
+    if found.is_empty() {
+        OK.to_string()
+    } else {
+        found.join("; and ")
+    }
+}
+
+/// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
+fn unchecked(what: &str, action: &str, error: &str) -> String {
+    format!(
+        "{what} could not be checked ({action} failed: {})",
+        debug_toolkit::text::shorten(error, 120)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_sentence_of_every_finding() {
+        for (findings, expected) in [
+            (vec![None, None], "ok"),
+            (vec![Some("a".to_string()), None], "a"),
+            (vec![None, Some("b".to_string())], "b"),
+            (
+                vec![Some("a".to_string()), Some("b".to_string())],
+                "a; and b",
+            ),
+        ] {
+            assert_eq!(sentence(findings), expected);
+        }
+    }
+}
