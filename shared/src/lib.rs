@@ -7,6 +7,7 @@
 //! features (`ecs`, `secrets`) so each function links only the clients it uses.
 
 pub mod aws;
+pub mod backoff;
 pub mod cfn;
 pub mod cluster;
 pub mod commands;

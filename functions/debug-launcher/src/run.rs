@@ -13,6 +13,7 @@ use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::operation::run_task::RunTaskError;
 use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration};
 use debug_toolkit::aws::{describe_sdk_error, has_code, AwsError};
+use debug_toolkit::backoff::Backoff;
 use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
@@ -20,8 +21,8 @@ use debug_toolkit::ecs::{running_family_tasks, tags, task_view};
 use debug_toolkit::tags::STARTED_BY;
 use std::time::Duration;
 
-const FIRST_BACKOFF: Duration = Duration::from_secs(1);
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Between RunTask attempts: 1 s doubling to 8 s, within the invocation.
+const BETWEEN_ATTEMPTS: Backoff = Backoff::doubling(Duration::from_secs(1), Duration::from_secs(8));
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -67,11 +68,10 @@ pub async fn run(
     plan: &LaunchPlan,
     until: Deadline,
 ) -> Result<TaskView, RunError> {
-    let mut backoff = FIRST_BACKOFF;
-    let mut attempts = 0;
+    let mut waits = BETWEEN_ATTEMPTS.start();
     let mut maybe_started = false;
     loop {
-        attempts += 1;
+        let attempts = waits.attempt();
         if maybe_started {
             if let Some(task) = existing(ecs, cluster, plan).await? {
                 tracing::info!(attempts, "the previous RunTask had started the task");
@@ -94,12 +94,11 @@ pub async fn run(
             }
             Attempt::Retry(reason) => reason,
         };
-        if until.remaining() <= backoff {
+        let Some(wait) = waits.next_within(Some(until)) else {
             return Err(RunError::GaveUp { attempts, last });
-        }
+        };
         tracing::warn!(attempt = attempts, reason = %last, "RunTask did not start the task, retrying");
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
+        tokio::time::sleep(wait).await;
     }
 }
 

@@ -1,11 +1,13 @@
 use super::{ResponseBody, ResponseUrl};
+use crate::backoff::Backoff;
 use crate::deadline::Deadline;
 use crate::http::{HttpSender, Request};
 use std::time::Duration;
-use tokio::time::sleep;
 
 const MAX_ATTEMPTS: u32 = 6;
-const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// 250 ms doubling, within the deadline.
+const ATTEMPTS: Backoff =
+    Backoff::doubling(Duration::from_millis(250), Duration::from_secs(8)).attempts(MAX_ATTEMPTS);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -48,8 +50,9 @@ impl ResponseSender {
         body: &ResponseBody,
         deadline: Deadline,
     ) -> Result<u32, SendError> {
-        let mut backoff = FIRST_BACKOFF;
-        for attempt in 1..=MAX_ATTEMPTS {
+        let mut waits = ATTEMPTS.start();
+        loop {
+            let attempt = waits.attempt();
             let per_attempt = deadline
                 .remaining()
                 .min(ATTEMPT_TIMEOUT)
@@ -75,17 +78,14 @@ impl ResponseSender {
                 Err(error) => error.to_string(),
             };
             tracing::warn!(%url, attempt, error = %last_error, "response not delivered yet, retrying");
-            if attempt == MAX_ATTEMPTS || deadline.remaining() <= backoff {
+            if !waits.wait_within(Some(deadline)).await {
                 return Err(SendError::GaveUp {
                     url: url.clone(),
                     attempts: attempt,
                     last_error,
                 });
             }
-            sleep(backoff).await;
-            backoff *= 2;
         }
-        unreachable!("the loop returns on its last attempt")
     }
 }
 

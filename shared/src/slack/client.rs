@@ -3,14 +3,16 @@
 
 use super::response_url::{redact, ResponseUrlPolicy};
 use super::Message;
+use crate::backoff::Backoff;
 use crate::http::{HttpSender, Request};
 use crate::secrets::Secret;
 use serde_json::Value;
 use std::time::Duration;
 
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
-const ATTEMPTS: u32 = 3;
-const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// Three attempts, 200 and 400 ms apart.
+const ATTEMPTS: Backoff =
+    Backoff::doubling(Duration::from_millis(200), Duration::from_secs(1)).attempts(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// The whole exchange, answer included.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -104,8 +106,7 @@ impl SlackClient {
         target: &str,
         request: impl Fn() -> Request<'a>,
     ) -> Result<Vec<u8>, SlackError> {
-        let mut backoff = FIRST_BACKOFF;
-        let mut attempt = 1;
+        let mut waits = ATTEMPTS.start();
         loop {
             let failure = match self.http.send(request(), ATTEMPT_TIMEOUT).await {
                 Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply.body),
@@ -124,13 +125,10 @@ impl SlackClient {
                     error: error.to_string(),
                 },
             };
-            if attempt == ATTEMPTS {
+            tracing::warn!(%failure, attempt = waits.attempt(), "Slack post failed");
+            if !waits.wait_within(None).await {
                 return Err(failure);
             }
-            tracing::warn!(%failure, attempt, "Slack post failed, retrying");
-            tokio::time::sleep(backoff).await;
-            backoff *= 2;
-            attempt += 1;
         }
     }
 }

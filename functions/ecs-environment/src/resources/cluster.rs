@@ -14,6 +14,7 @@ use aws_sdk_ecs::types::{
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
@@ -236,30 +237,30 @@ pub async fn remove(
     until: Deadline,
 ) -> Result<(), ProvisionError> {
     let name = scope.names.cluster.as_str();
-    let mut wait = Duration::from_secs(2);
-    loop {
-        match scope
-            .clients
-            .ecs
-            .delete_cluster()
-            .cluster(&existing.arn)
-            .send()
-            .await
-        {
-            Ok(_) => return Ok(()),
-            Err(e) if has_code(&e, "ClusterNotFoundException") => return Ok(()),
-            Err(e)
-                if (has_code(&e, "ClusterContainsTasksException") || has_code(&e, IN_PROGRESS))
-                    && until.remaining() > wait =>
-            {
-                tracing::info!(
-                    cluster = name,
-                    "tasks still stopping; retrying DeleteCluster"
-                );
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(10));
-            }
-            Err(e) => return Err(aws("DeleteCluster", name)(e)),
-        }
+    let still_stopping =
+        |e: &_| has_code(e, "ClusterContainsTasksException") || has_code(e, IN_PROGRESS);
+    let answer = retry::retried(
+        name,
+        "DeleteCluster",
+        STILL_STOPPING,
+        Some(until),
+        still_stopping,
+        || {
+            scope
+                .clients
+                .ecs
+                .delete_cluster()
+                .cluster(&existing.arn)
+                .send()
+        },
+    )
+    .await;
+    match answer {
+        Ok(_) => Ok(()),
+        Err(e) if has_code(&e, "ClusterNotFoundException") => Ok(()),
+        Err(e) => Err(aws("DeleteCluster", name)(e)),
     }
 }
+
+/// While the cluster's tasks stop: 2 s doubling to 10 s, until the deadline.
+const STILL_STOPPING: Backoff = Backoff::doubling(Duration::from_secs(2), Duration::from_secs(10));

@@ -10,6 +10,7 @@ use crate::retry;
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, ResourceType, SecurityGroup, Tag, TagSpecification,
 };
+use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::tags;
 use std::collections::{BTreeMap, BTreeSet};
@@ -356,25 +357,28 @@ pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionE
         .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
     for group in out.security_groups() {
         let id = group.group_id().unwrap_or_default();
-        let mut wait = Duration::from_secs(2);
-        loop {
-            match ec2.delete_security_group().group_id(id).send().await {
-                Ok(_) => break,
-                Err(e) if has_code(&e, "InvalidGroup.NotFound") => break,
-                Err(e) if has_code(&e, "DependencyViolation") && until.remaining() > wait => {
-                    tracing::info!(
-                        security_group = id,
-                        "still in use by network interfaces; retrying"
-                    );
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(Duration::from_secs(15));
-                }
-                Err(e) => return Err(aws("DeleteSecurityGroup", id)(e)),
+        let in_use = |e: &_| has_code(e, "DependencyViolation");
+        let answer = retry::retried(
+            id,
+            "DeleteSecurityGroup",
+            STILL_IN_USE,
+            Some(until),
+            in_use,
+            || ec2.delete_security_group().group_id(id).send(),
+        )
+        .await;
+        match answer {
+            Err(e) if !has_code(&e, "InvalidGroup.NotFound") => {
+                return Err(aws("DeleteSecurityGroup", id)(e))
             }
+            _ => {}
         }
     }
     Ok(())
 }
+
+/// While network interfaces of stopped tasks still hold the group: 2 s doubling to 15 s.
+const STILL_IN_USE: Backoff = Backoff::doubling(Duration::from_secs(2), Duration::from_secs(15));
 
 #[cfg(test)]
 mod tests {
