@@ -1,10 +1,10 @@
 //! The ECS cluster: Container Insights, ECS Exec logging, capacity providers and launch tags.
 
-use super::ecs_tags;
 use super::network::Network;
 use super::service_linked_role;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
+use crate::resources::tagging::{self, Tagged};
 use crate::retry;
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterConfiguration, ClusterField, ClusterSetting,
@@ -51,16 +51,7 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, Provisio
         .find(|c| c.cluster_name() == Some(name) && c.status() != Some("INACTIVE"))
         .map(|c| ExistingCluster {
             arn: c.cluster_arn().unwrap_or_default().to_string(),
-            tags: c
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().into(),
-                        t.value().unwrap_or_default().into(),
-                    )
-                })
-                .collect(),
+            tags: tagging::read(c.tags()),
             settings: c.settings().to_vec(),
             configuration: c.configuration().cloned(),
             capacity_providers: c.capacity_providers().to_vec(),
@@ -175,7 +166,7 @@ pub async fn ensure(
                 .configuration(configuration(desired))
                 .set_capacity_providers(Some(desired.spec.capacity_providers.clone()))
                 .default_capacity_provider_strategy(default_strategy(desired))
-                .set_tags(Some(ecs_tags::to_ecs(&wanted_tags)))
+                .set_tags(Some(tagging::ecs(&wanted_tags)))
                 .send()
         })
         .await?;
@@ -222,7 +213,12 @@ pub async fn ensure(
         }
         Ok::<(), ProvisionError>(())
     };
-    let retag = ecs_tags::retag(desired, &current.arn, &current.tags, &wanted_tags);
+    let retag = tagging::retag(
+        desired,
+        Tagged::Ecs(&current.arn),
+        &current.tags,
+        &wanted_tags,
+    );
     let (changes, retag) = tokio::join!(changes, retag);
     changes?;
     retag?;

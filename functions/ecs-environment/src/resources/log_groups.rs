@@ -3,6 +3,7 @@
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
 use crate::resources::adopt::adopt;
+use crate::resources::tagging::{self, Tagged};
 use aws_sdk_cloudwatchlogs::operation::list_tags_for_resource::ListTagsForResourceError;
 use std::collections::BTreeMap;
 
@@ -77,7 +78,7 @@ pub async fn ensure(
             .create_log_group()
             .log_group_name(name)
             .set_kms_key_id(key.clone())
-            .set_tags(Some(desired.tags.clone().into_iter().collect()))
+            .set_tags(Some(tagging::logs(&desired.tags)))
             .send()
             .await
         {
@@ -119,7 +120,13 @@ pub async fn ensure(
                 }
             }
         }
-        retag(desired, name, &current.tags).await?;
+        tagging::retag(
+            desired,
+            Tagged::LogGroup(name),
+            &current.tags,
+            &desired.tags,
+        )
+        .await?;
     }
     logs.put_retention_policy()
         .log_group_name(name)
@@ -127,33 +134,6 @@ pub async fn ensure(
         .send()
         .await
         .map_err(aws("PutRetentionPolicy", name))?;
-    Ok(())
-}
-
-async fn retag(
-    desired: &Desired<'_>,
-    name: &str,
-    current: &BTreeMap<String, String>,
-) -> Result<(), ProvisionError> {
-    let logs = &desired.clients().logs;
-    let arn = arn(&desired.scope, name);
-    let changes = desired.tag_changes(current, &desired.tags);
-    if !changes.stale.is_empty() {
-        logs.untag_resource()
-            .resource_arn(&arn)
-            .set_tag_keys(Some(changes.stale))
-            .send()
-            .await
-            .map_err(aws("UntagResource", name))?;
-    }
-    if changes.outdated {
-        logs.tag_resource()
-            .resource_arn(&arn)
-            .set_tags(Some(desired.tags.clone().into_iter().collect()))
-            .send()
-            .await
-            .map_err(aws("TagResource", name))?;
-    }
     Ok(())
 }
 

@@ -3,12 +3,11 @@
 pub mod adopt;
 pub mod cluster;
 pub mod debug_tasks;
-pub mod ecs_tags;
-pub mod ingress;
 pub mod log_groups;
 pub mod network;
 pub mod preflight;
 pub mod roles;
 pub mod security_group;
 pub mod service_linked_role;
+pub mod tagging;
 pub mod task_definition;

@@ -3,7 +3,7 @@
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
 use crate::resources::adopt::adopt;
-use aws_sdk_iam::types::Tag;
+use crate::resources::tagging::{self, Tagged};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -28,11 +28,7 @@ pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>,
     match scope.clients.iam.get_role().role_name(name).send().await {
         Ok(out) => Ok(out.role().map(|role| ExistingRole {
             arn: role.arn().to_string(),
-            tags: role
-                .tags()
-                .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
-                .collect(),
+            tags: tagging::read(role.tags()),
         })),
         Err(e)
             if e.as_service_error()
@@ -42,18 +38,6 @@ pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>,
         }
         Err(e) => Err(aws("GetRole", name)(e)),
     }
-}
-
-fn iam_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .expect("key and value are set")
-        })
-        .collect()
 }
 
 /// Creates the role, or brings an owned one to the desired trust, policies and tags.
@@ -72,7 +56,7 @@ pub async fn ensure(
             .role_name(name)
             .description(role.description)
             .assume_role_policy_document(role.trust.to_string())
-            .set_tags(Some(iam_tags(&desired.tags)))
+            .set_tags(Some(tagging::iam(&desired.tags)))
             .send()
             .await
         {
@@ -161,34 +145,14 @@ async fn bring_up_to_date(
         .send()
         .await
         .map_err(aws("UpdateAssumeRolePolicy", role.name))?;
-    retag(desired, role.name, &current.tags).await?;
+    tagging::retag(
+        desired,
+        Tagged::Role(role.name),
+        &current.tags,
+        &desired.tags,
+    )
+    .await?;
     Ok(current.arn.clone())
-}
-
-async fn retag(
-    desired: &Desired<'_>,
-    name: &str,
-    current: &BTreeMap<String, String>,
-) -> Result<(), ProvisionError> {
-    let iam = &desired.clients().iam;
-    let changes = desired.tag_changes(current, &desired.tags);
-    if !changes.stale.is_empty() {
-        iam.untag_role()
-            .role_name(name)
-            .set_tag_keys(Some(changes.stale))
-            .send()
-            .await
-            .map_err(aws("UntagRole", name))?;
-    }
-    if changes.outdated {
-        iam.tag_role()
-            .role_name(name)
-            .set_tags(Some(iam_tags(&desired.tags)))
-            .send()
-            .await
-            .map_err(aws("TagRole", name))?;
-    }
-    Ok(())
 }
 
 /// Deletes the role with its policies if this stack resource owns it.

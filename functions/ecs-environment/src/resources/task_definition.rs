@@ -1,9 +1,9 @@
 //! The Fargate "debug toolkit" task definition family.
 
-use super::ecs_tags;
 use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::names::CONTAINER_NAME;
+use crate::resources::tagging::{self, Tagged};
 use crate::retry;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionError;
 use aws_sdk_ecs::types::{
@@ -49,16 +49,7 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingTaskDefinition>, P
                     .task_definition_arn()
                     .unwrap_or_default()
                     .to_string(),
-                tags: out
-                    .tags()
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.key().unwrap_or_default().into(),
-                            t.value().unwrap_or_default().into(),
-                        )
-                    })
-                    .collect(),
+                tags: tagging::read(out.tags()),
                 definition: definition.clone(),
             })),
         Err(e) if has_code(&e, "ClientException") => Ok(None),
@@ -125,7 +116,13 @@ pub async fn ensure(
     let ecs = &desired.clients().ecs;
     let family = desired.names().task_family.as_str();
     if let Some(current) = existing.filter(|e| matches(&e.definition, desired, roles)) {
-        ecs_tags::retag(desired, &current.arn, &current.tags, &desired.tags).await?;
+        tagging::retag(
+            desired,
+            Tagged::Ecs(&current.arn),
+            &current.tags,
+            &desired.tags,
+        )
+        .await?;
         return Ok(current.arn.clone());
     }
     // A role made a moment ago may not be passable yet (IAM propagation, its tag condition).
@@ -143,7 +140,7 @@ pub async fn ensure(
                 .execution_role_arn(roles.execution_role_arn)
                 .task_role_arn(roles.task_role_arn)
                 .container_definitions(container(desired))
-                .set_tags(Some(ecs_tags::to_ecs(&desired.tags)))
+                .set_tags(Some(tagging::ecs(&desired.tags)))
                 .send()
         },
     )
@@ -203,16 +200,7 @@ pub async fn remove(scope: &Scope<'_>) -> Result<(), ProvisionError> {
             .send()
             .await
             .map_err(aws("DescribeTaskDefinition", arn))?;
-        let tags: BTreeMap<String, String> = described
-            .tags()
-            .iter()
-            .map(|t| {
-                (
-                    t.key().unwrap_or_default().into(),
-                    t.value().unwrap_or_default().into(),
-                )
-            })
-            .collect();
+        let tags: BTreeMap<String, String> = tagging::read(described.tags());
         if !scope.owns(&tags) {
             tracing::warn!(
                 task_definition = arn,

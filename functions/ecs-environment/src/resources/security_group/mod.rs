@@ -1,0 +1,197 @@
+//! The tasks' security group: HTTPS egress anywhere, extra ports inside the VPC (`egress`);
+//! ingress only from the application's load balancer groups (`ingress`); both kept exactly so by
+//! one rule planner (`rules`).
+
+mod egress;
+pub mod ingress;
+pub mod rules;
+
+use super::network::Network;
+use crate::context::{Desired, Scope};
+use crate::error::{aws, has_code, ProvisionError};
+use crate::resources::adopt::adopt;
+use crate::resources::tagging::{self, Tagged};
+use crate::retry;
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, ResourceType, SecurityGroup, TagSpecification,
+};
+use debug_toolkit::backoff::Backoff;
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::tags;
+use rules::Direction;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct ExistingGroup {
+    pub id: String,
+    pub tags: BTreeMap<String, String>,
+    pub ingress: Vec<IpPermission>,
+    pub egress: Vec<IpPermission>,
+}
+
+impl From<&SecurityGroup> for ExistingGroup {
+    fn from(group: &SecurityGroup) -> Self {
+        Self {
+            id: group.group_id().unwrap_or_default().to_string(),
+            tags: tagging::read(group.tags()),
+            ingress: group.ip_permissions().to_vec(),
+            egress: group.ip_permissions_egress().to_vec(),
+        }
+    }
+}
+
+pub async fn find(
+    scope: &Scope<'_>,
+    vpc_id: &str,
+) -> Result<Option<ExistingGroup>, ProvisionError> {
+    let name = &scope.names.security_group;
+    let out = scope
+        .clients
+        .ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-name").values(name).build())
+        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+        .send()
+        .await
+        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
+    Ok(out.security_groups().first().map(ExistingGroup::from))
+}
+
+/// EC2's limit on a group description.
+const MAX_DESCRIPTION_LEN: usize = 255;
+
+/// The group's description, within EC2's 255 characters: a long cluster name is cut (cluster names
+/// are ASCII), the name and tags still identify the group.
+pub fn group_description(cluster: &str) -> String {
+    let full = format!("ECS debug-toolkit tasks: no ingress, HTTPS egress; cluster {cluster}");
+    if full.len() <= MAX_DESCRIPTION_LEN {
+        return full;
+    }
+    format!("{}...", &full[..MAX_DESCRIPTION_LEN - 3])
+}
+
+/// Creates the group, or brings an owned one to the desired rules and tags. Returns its id.
+pub async fn ensure(
+    desired: &Desired<'_>,
+    network: &Network,
+    existing: Option<&ExistingGroup>,
+) -> Result<String, ProvisionError> {
+    let ec2 = &desired.clients().ec2;
+    let name = desired.names().security_group.as_str();
+    let wanted = egress::wanted(&desired.spec.extra_egress_ports, &network.vpc_cidrs);
+    let (id, ingress, egress) = match existing {
+        Some(group) => {
+            tagging::retag(desired, Tagged::Ec2(&group.id), &group.tags, &desired.tags).await?;
+            (
+                group.id.clone(),
+                group.ingress.clone(),
+                group.egress.clone(),
+            )
+        }
+        None => match ec2
+            .create_security_group()
+            .group_name(name)
+            .description(group_description(&desired.names().cluster))
+            .vpc_id(&network.vpc_id)
+            .tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(ResourceType::SecurityGroup)
+                    .set_tags(Some(tagging::ec2(&desired.tags)))
+                    .build(),
+            )
+            .send()
+            .await
+        {
+            Ok(created) => {
+                let id = created.group_id().unwrap_or_default().to_string();
+                let default_egress = IpPermission::builder()
+                    .ip_protocol("-1")
+                    .ip_ranges(IpRange::builder().cidr_ip(egress::ANYWHERE).build())
+                    .build();
+                (id, Vec::new(), vec![default_egress])
+            }
+            Err(e) if has_code(&e, "InvalidGroup.Duplicate") => {
+                let found = find(&desired.scope, &network.vpc_id).await?;
+                let group = adopt(
+                    &desired.scope,
+                    format!("security group {name}"),
+                    found,
+                    |g| &g.tags,
+                    aws("CreateSecurityGroup", name)(e),
+                )?;
+                tagging::retag(desired, Tagged::Ec2(&group.id), &group.tags, &desired.tags).await?;
+                (group.id, group.ingress, group.egress)
+            }
+            Err(e) => return Err(aws("CreateSecurityGroup", name)(e)),
+        },
+    };
+    let egress = egress::plan(&egress, &wanted);
+    let (egress, ingress) = tokio::join!(
+        rules::apply(desired, name, &id, Direction::Egress, egress),
+        ingress::converge(desired, name, &id, &ingress),
+    );
+    egress.and(ingress)?;
+    Ok(id)
+}
+
+/// Deletes the groups of this name that this stack resource owns, in any VPC. Network interfaces
+/// of just-stopped tasks hold a group for a while, so `DependencyViolation` is retried until
+/// `until`.
+pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
+    let ec2 = &scope.clients.ec2;
+    let name = &scope.names.security_group;
+    let out = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-name").values(name).build())
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{}", tags::OWNER))
+                .values(scope.owner())
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
+    for group in out.security_groups() {
+        let id = group.group_id().unwrap_or_default();
+        let in_use = |e: &_| has_code(e, "DependencyViolation");
+        let answer = retry::retried(
+            id,
+            "DeleteSecurityGroup",
+            STILL_IN_USE,
+            Some(until),
+            in_use,
+            || ec2.delete_security_group().group_id(id).send(),
+        )
+        .await;
+        match answer {
+            Err(e) if !has_code(&e, "InvalidGroup.NotFound") => {
+                return Err(aws("DeleteSecurityGroup", id)(e))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// While network interfaces of stopped tasks still hold the group: 2 s doubling to 15 s.
+const STILL_IN_USE: Backoff = Backoff::doubling(Duration::from_secs(2), Duration::from_secs(15));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_fits_ec2s_limit_for_every_cluster_name() {
+        assert_eq!(
+            group_description("payments-dev"),
+            "ECS debug-toolkit tasks: no ingress, HTTPS egress; cluster payments-dev"
+        );
+        let longest = "a".repeat(crate::spec::MAX_CLUSTER_NAME_LEN);
+        let description = group_description(&longest);
+        assert_eq!(description.len(), MAX_DESCRIPTION_LEN);
+        assert!(description.ends_with("..."), "{description}");
+        assert_eq!(description, group_description(&longest));
+    }
+}
