@@ -71,7 +71,7 @@ fn arns(
     valid: fn(&str) -> bool,
     example: &str,
 ) -> Result<Vec<String>, PropertyError> {
-    let arns = super::dedup(list(props, name)?.unwrap_or_default());
+    let arns = super::checks::dedup(list(props, name)?.unwrap_or_default());
     if let Some(bad) = arns.iter().find(|arn| !valid(arn)) {
         return Err(PropertyError::new(
             name,
@@ -88,7 +88,8 @@ fn arns(
 }
 
 fn source_groups(props: &Properties) -> Result<Vec<String>, PropertyError> {
-    let ids = super::dedup(list(props, "AppIngressSourceSecurityGroupIds")?.unwrap_or_default());
+    let ids =
+        super::checks::dedup(list(props, "AppIngressSourceSecurityGroupIds")?.unwrap_or_default());
     if let Some(bad) = ids.iter().find(|id| !rules::is_ec2_id(id, "sg")) {
         return Err(PropertyError::new(
             "AppIngressSourceSecurityGroupIds",
