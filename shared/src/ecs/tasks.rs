@@ -1,0 +1,125 @@
+//! Debug tasks: listing a cluster's, describing them in batches, their view, stopping one.
+
+use super::{is_cluster, tag_pairs, BATCH};
+use crate::aws::{has_code, AwsError};
+use crate::cluster::ClusterSettings;
+use crate::debug_task::TaskView;
+use aws_sdk_ecs::types::{DesiredStatus, ManagedAgentName, Task, TaskField};
+use aws_sdk_ecs::Client;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// The RUNNING tasks of the cluster's debug-toolkit family, with their tags.
+///
+/// Only tasks whose `clusterArn` is this cluster are kept (an emulator that matched names loosely
+/// must not make us act on another cluster's tasks).
+pub async fn running_family_tasks(
+    client: &Client,
+    cluster: &ClusterSettings,
+    family: &str,
+) -> Result<Vec<TaskView>, AwsError> {
+    let arns: Vec<String> = client
+        .list_tasks()
+        .cluster(&cluster.arn)
+        .family(family)
+        .desired_status(DesiredStatus::Running)
+        .max_results(100)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<_, _>>()
+        .await
+        .map_err(AwsError::of("ListTasks"))?;
+    describe_tasks(client, &cluster.arn, &arns).await
+}
+
+/// DescribeTasks (with tags) in batches of 100; unknown tasks are left out, and so are tasks of
+/// any other cluster. `cluster` is a name or an ARN.
+pub async fn describe_tasks(
+    client: &Client,
+    cluster: &str,
+    tasks: &[String],
+) -> Result<Vec<TaskView>, AwsError> {
+    let mut views = Vec::with_capacity(tasks.len());
+    for batch in tasks.chunks(BATCH) {
+        let described = match client
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch.to_vec()))
+            .include(TaskField::Tags)
+            .send()
+            .await
+        {
+            Ok(described) => described,
+            Err(e) if has_code(&e, "ClusterNotFoundException") => return Ok(Vec::new()),
+            Err(e) => return Err(AwsError::of("DescribeTasks")(e)),
+        };
+        views.extend(
+            described
+                .tasks()
+                .iter()
+                .map(task_view)
+                .filter(|t| is_cluster(cluster, &t.cluster_arn)),
+        );
+    }
+    Ok(views)
+}
+
+pub fn task_view(task: &Task) -> TaskView {
+    TaskView {
+        arn: task.task_arn().unwrap_or_default().to_string(),
+        cluster_arn: task.cluster_arn().unwrap_or_default().to_string(),
+        started_by: task.started_by().map(str::to_string),
+        last_status: task.last_status().map(str::to_string),
+        started_at: task.started_at().map(|t| t.secs()),
+        created_at: task.created_at().map(|t| t.secs()),
+        tags: tag_pairs(task.tags()).collect(),
+        runtime_id: debug_container(task)
+            .and_then(|c| c.runtime_id())
+            .map(str::to_owned),
+        exec_agent_status: debug_container(task)
+            .into_iter()
+            .flat_map(|c| c.managed_agents())
+            .find(|a| a.name() == Some(&ManagedAgentName::ExecuteCommandAgent))
+            .and_then(|a| a.last_status())
+            .map(str::to_owned),
+    }
+}
+
+fn debug_container(task: &Task) -> Option<&aws_sdk_ecs::types::Container> {
+    task.containers()
+        .iter()
+        .find(|c| c.name() == Some(crate::debug_task::CONTAINER))
+}
+
+/// StopTask with a reason (cut to ECS's 255 characters). A task ECS no longer knows
+/// ("task not found") counts as stopped: that is what was wanted.
+pub async fn stop_task(
+    client: &Client,
+    cluster: &str,
+    task: &str,
+    reason: &str,
+) -> Result<(), AwsError> {
+    match client
+        .stop_task()
+        .cluster(cluster)
+        .task(task)
+        .reason(reason.chars().take(255).collect::<String>())
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if is_task_not_found(&e) => Ok(()),
+        Err(e) => Err(AwsError::of("StopTask")(e)),
+    }
+}
+
+/// ECS answers a task it no longer knows with InvalidParameterException "The referenced task was
+/// not found."; the same code also means a bad parameter, which is a real failure.
+fn is_task_not_found<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    has_code(error, "InvalidParameterException")
+        && error
+            .as_service_error()
+            .and_then(|e| e.message())
+            .is_some_and(|m| m.to_ascii_lowercase().contains("not found"))
+}
