@@ -7,7 +7,8 @@ use integration_tests::World;
 use serde_json::Value;
 use std::time::Duration;
 
-use super::{ok, print_calls, slash, step};
+use super::slack::slash;
+use super::{ok, print_calls, step};
 use integration_tests::slack::SlackServer;
 
 pub const SERVICE: &str = "payments-dev-app";
