@@ -1,4 +1,4 @@
-//! The exact commands handed out to users (contract v2, section 3): each names the region, read
+//! The exact commands handed out to users (docs/interface.md): each names the region, read
 //! from the task's ARN so it is always the task's own.
 
 use crate::debug_task::{task_id, CONTAINER};

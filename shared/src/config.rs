@@ -1,4 +1,5 @@
-//! Reading the contract's environment variables, naming the one that is wrong.
+//! Reading the functions' environment variables (docs/interface.md, "Configuration"), naming the
+//! one that is wrong.
 
 use crate::cluster::Limits;
 

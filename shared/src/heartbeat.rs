@@ -1,4 +1,4 @@
-//! The session heartbeat (contract v2, section 2): the debug-toolkit container's command, and how
+//! The session heartbeat (docs/interface.md): the debug-toolkit container's command, and how
 //! the reaper reads what it writes. Once a minute, while an ECS Exec or Session Manager session is
 //! open inside the task (an `ssm-session-worker` process exists), the loop prints [`LINE`]; awslogs
 //! puts it in stream `debug/debug-toolkit/<task-id>` of the environment's debug-toolkit log group.

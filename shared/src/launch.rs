@@ -25,7 +25,7 @@ pub struct LaunchRequest {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    /// Contract v2: place the task like this ECS service of the cluster.
+    /// Place the task like this ECS service of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub like_service: Option<String>,
 }
@@ -39,7 +39,8 @@ pub fn is_service_name(name: &str) -> bool {
 }
 
 impl LaunchRequest {
-    /// The requested ttl: absent means the default; anything but a positive whole number is refused.
+    /// The requested ttl: absent means the default; anything but a positive whole number is
+    /// refused.
     pub fn ttl_minutes(&self) -> Result<u32, String> {
         let refuse =
             |v: &Value| format!("ttlMinutes must be a whole number of minutes above zero, not {v}");
@@ -89,7 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn contract_shape() {
+    fn documented_shape() {
         let request: LaunchRequest = serde_json::from_value(json!({
             "cluster": "payments-dev", "requestedBy": "U012ABCDEF", "channelId": "C0123",
             "responseUrl": "https://hooks.slack.com/commands/1", "ttlMinutes": 60,

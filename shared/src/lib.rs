@@ -1,10 +1,11 @@
 //! Shared library of ecs-debug-toolkit.
 //!
-//! What more than one function needs lives here: the tag vocabulary of the contract, cluster
+//! What more than one function needs lives here: the tag vocabulary, cluster
 //! settings and access rules read from tags, the debug-task view, durations and timestamps, Slack
 //! messages and posting, secrets, the CloudFormation custom-resource response, the invocation
-//! deadline, HTTP through the SDK's own connector, and AWS SDK configuration from the standard chain. SDK-specific parts sit behind
-//! features (`ecs`, `secrets`) so each function links only the clients it uses.
+//! deadline, HTTP through the SDK's own connector, and AWS SDK configuration from the standard
+//! chain. SDK-specific parts sit behind features (`ecs`, `secrets`) so each function links only the
+//! clients it uses.
 
 pub mod aws;
 pub mod backoff;

@@ -26,7 +26,8 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Where a secret comes from, per the contract's `<NAME>` / `<NAME>_ARN` variable pair.
+/// Where a secret comes from, per the `<NAME>` / `<NAME>_ARN` variable pair (docs/interface.md,
+/// "Configuration").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretSource {
     Plain(Secret),

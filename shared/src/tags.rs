@@ -1,4 +1,4 @@
-//! The tag vocabulary of the contract, shared by every function.
+//! The tag vocabulary (docs/interface.md, "Tags"), shared by every function.
 
 use sha2::{Digest, Sha256};
 
@@ -18,13 +18,15 @@ pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
 
 pub const REQUESTED_BY: &str = "debug-toolkit:requested-by";
 pub const CHANNEL: &str = "debug-toolkit:channel";
-/// Contract v2: the service a debug task was placed like (`start --like`).
+/// The service a debug task was placed like (`start --like`).
 pub const LIKE_SERVICE: &str = "debug-toolkit:like-service";
 pub const REASON: &str = "debug-toolkit:reason";
 pub const LAUNCHED_AT: &str = "debug-toolkit:launched-at";
 pub const EXPIRES_AT: &str = "debug-toolkit:expires-at";
 pub const LAST_ACTIVITY: &str = "debug-toolkit:last-activity";
 pub const LAST_SESSION: &str = "debug-toolkit:last-session";
+/// The last state a task's channel was told about (`task-events` claims it before the post).
+pub const NOTIFIED: &str = "debug-toolkit:notified";
 /// Which launch request started a debug task (the request's idempotency token).
 pub const REQUEST: &str = "debug-toolkit:request";
 
@@ -62,7 +64,8 @@ pub fn has_reserved_aws_prefix(text: &str) -> bool {
 }
 
 /// A character AWS accepts in tag keys and values: its pattern is `[\p{L}\p{Z}\p{N}_.:/=+\-@]`.
-/// (Rust's `is_alphanumeric` is wider: it admits combining marks such as U+0345, which AWS refuses.)
+/// (Rust's `is_alphanumeric` is wider: it admits combining marks such as U+0345, which AWS
+/// refuses.)
 pub fn is_tag_char(c: char) -> bool {
     use unicode_general_category::{get_general_category, GeneralCategory as C};
     "_.:/=+-@".contains(c)

@@ -1,4 +1,4 @@
-//! RFC 3339 UTC timestamps, as the contract's tags hold them (`2026-11-28T11:00:00Z`).
+//! RFC 3339 UTC timestamps, as the tags hold them (`2026-11-28T11:00:00Z`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 use time::format_description::well_known::Rfc3339;

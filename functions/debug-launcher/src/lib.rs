@@ -1,5 +1,6 @@
-//! `debug-launcher`: runs one debug-toolkit task per `Debug Task Requested` event (contract
-//! section 4) and tells the requester the task id and the exact ECS Exec command.
+//! `debug-launcher`: runs one debug-toolkit task per `Debug Task Requested` event
+//! (docs/interface.md, `debug-launcher`) and tells the requester the task id and the exact ECS
+//! Exec command.
 //!
 //! The event comes from a bus others may write to, so nothing in it is trusted: ids are checked,
 //! the cluster must be managed and must allow the requester, the reason is sanitised into a tag,

@@ -1,7 +1,7 @@
-//! `likeService` (contract v2): a debug task placed like an ECS service of the cluster — its
-//! subnets and `assignPublicIp`, its security groups plus the environment's (which keeps the
-//! HTTPS egress ECS Exec needs), at most 5. Only placement is taken: the task definition and the
-//! roles stay the debug toolkit's, no role of the service is ever passed.
+//! `likeService` (docs/interface.md, `debug-launcher`): a debug task placed like an ECS service of
+//! the cluster — its subnets and `assignPublicIp`, its security groups plus the environment's
+//! (which keeps the HTTPS egress ECS Exec needs), at most 5. Only placement is taken: the task
+//! definition and the roles stay the debug toolkit's, no role of the service is ever passed.
 
 use crate::plan::LaunchPlan;
 use aws_sdk_ecs::types::AssignPublicIp;

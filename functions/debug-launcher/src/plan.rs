@@ -1,5 +1,5 @@
 //! What to run for one request, decided before any change: placement from the cluster's tags,
-//! the contract's tags, the expiry, and the idempotency token.
+//! the tags (docs/interface.md, `debug-launcher`), the expiry, and the idempotency token.
 
 use crate::request::ValidRequest;
 use debug_toolkit::cluster::{ClusterSettings, Limits, Refusal};

@@ -23,7 +23,7 @@ pub struct ValidRequest {
     pub request_id: String,
     /// When it was requested (the event's `time`): the task's launched-at, stable on redelivery.
     pub requested_at: EpochSeconds,
-    /// Place the task like this service (contract v2).
+    /// Place the task like this service (docs/interface.md, `debug-launcher`).
     pub like_service: Option<String>,
 }
 

@@ -31,7 +31,8 @@ pub struct Provisioned {
     pub app_task_role_arn: String,
     pub task_definition_arn: String,
     pub log_groups: [String; 3],
-    /// `ok`, or what keeps ECS Exec from working in the subnets (contract v2).
+    /// `ok`, or what keeps ECS Exec from working in the subnets (docs/interface.md,
+    /// `ecs-environment`).
     pub exec_preflight: String,
 }
 
@@ -54,7 +55,8 @@ impl Provisioned {
                 self.task_definition_arn.clone(),
             ),
             ("AppTaskRoleArn".into(), self.app_task_role_arn.clone()),
-            // The application's own awslogs group is the cluster's (contract v2).
+            // The application's own awslogs group is the cluster's (docs/interface.md,
+            // `ecs-environment`).
             ("ServiceLogGroupName".into(), cluster_logs.clone()),
             ("ClusterLogGroupName".into(), cluster_logs),
             ("DebugToolkitLogGroupName".into(), debug_logs),
@@ -168,7 +170,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     };
     let app_task_role = RoleSpec {
         name: &names.app_task_role,
-        description: "Task role of the environment's application (contract v2)",
+        description: "Task role of the environment's application (ecs-debug-toolkit)",
         trust: policies::ecs_tasks_trust(scope.stack),
         inline_policy_name: policies::APP_INLINE_POLICY,
         inline_policy: policies::app_task_policy(spec),

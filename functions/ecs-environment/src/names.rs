@@ -13,7 +13,7 @@ pub struct ResourceNames {
     pub exec_log_group: String,
     pub execution_role: String,
     pub task_role: String,
-    /// The application's task role (contract v2).
+    /// The application's task role (docs/interface.md, `ecs-environment`).
     pub app_task_role: String,
     pub security_group: String,
     pub task_family: String,

@@ -31,9 +31,9 @@ pub fn ecs_tasks_trust(stack: &StackResource) -> Value {
     })
 }
 
-/// The application task role (contract v2): objects of `AppS3BucketArns` read and written and the
-/// buckets listed; items of `AppDynamoDbTableArns` and their indexes read, written, queried and
-/// scanned. No policy when both are empty.
+/// The application task role (docs/interface.md, `ecs-environment`): objects of `AppS3BucketArns`
+/// read and written and the buckets listed; items of `AppDynamoDbTableArns` and their indexes read,
+/// written, queried and scanned. No policy when both are empty.
 pub fn app_task_policy(spec: &EnvironmentSpec) -> Option<Value> {
     let app = &spec.app;
     let mut statements = Vec::new();

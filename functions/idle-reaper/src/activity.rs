@@ -1,7 +1,8 @@
 //! What an environment's logs say about its debug tasks, read once per cluster (a few paginated
 //! calls, whatever the number of tasks) and within CloudWatch Logs' per-account request rates:
-//! - the session heartbeats (contract v2): `FilterLogEvents` over the debug-toolkit log group for
-//!   the heartbeat line since the idle window began, latest beat per task;
+//! - the session heartbeats (docs/interface.md, `idle-reaper`): `FilterLogEvents` over the
+//!   debug-toolkit log group for the heartbeat line since the idle window began, latest beat per
+//!   task;
 //! - the exec session streams: `DescribeLogStreams` over the exec log group (a stream per finished
 //!   session, named by its id), read only when a task recorded a session.
 

@@ -1,6 +1,6 @@
-//! `idle-reaper` (contract section 6): on a schedule, stops the debug tasks of every managed
-//! cluster that expired, outlived the max lifetime or sit idle, judged as of the event's time.
-//! Tasks that are not debug tasks are never stopped, whatever their age. Channels are told by
+//! `idle-reaper` (docs/interface.md, `idle-reaper`): on a schedule, stops the debug tasks of every
+//! managed cluster that expired, outlived the max lifetime or sit idle, judged as of the event's
+//! time. Tasks that are not debug tasks are never stopped, whatever their age. Channels are told by
 //! `task-events`, from the STOPPED event ECS sends for every stop (one notice per event).
 
 pub mod activity;

@@ -1,4 +1,5 @@
-//! `slack-command`: the Slack slash command behind a Lambda Function URL (contract section 3).
+//! `slack-command`: the Slack slash command behind a Lambda Function URL (docs/interface.md,
+//! `slack-command`).
 //!
 //! Every request is checked for size and Slack's signature before anything else; a verified
 //! command is parsed, authorised from the cluster's tags and answered within Slack's 3 s. `start`

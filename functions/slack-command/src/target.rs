@@ -1,6 +1,6 @@
-//! `forward`'s `<host>:<port> [<local-port>]` (contract v2, section 3): a DNS name or IPv4
-//! address and ports from 1 to 65535; anything else is a usage error. The host is pasted into a
-//! shell command, so nothing outside letters, digits, `-` and `.` ever passes.
+//! `forward`'s `<host>:<port> [<local-port>]` (docs/interface.md, `slack-command`): a DNS name or
+//! IPv4 address and ports from 1 to 65535; anything else is a usage error. The host is pasted into
+//! a shell command, so nothing outside letters, digits, `-` and `.` ever passes.
 
 use debug_toolkit::commands::Forward;
 use std::net::Ipv4Addr;

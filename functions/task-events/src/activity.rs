@@ -1,6 +1,6 @@
 //! An ECS Exec session opened on a debug task: record when, and which session, on the task, and
-//! (with a bot token) tell the task's channel who opened it (contract v2). A session already
-//! recorded (a redelivered event) is neither recorded nor told again.
+//! (with a bot token) tell the task's channel who opened it (docs/interface.md, `task-events`). A
+//! session already recorded (a redelivered event) is neither recorded nor told again.
 
 use crate::App;
 use debug_toolkit::aws::AwsError;

@@ -1,6 +1,7 @@
-//! `task-events` (contract section 5): records ECS Exec activity on debug tasks (CloudTrail
-//! `ExecuteCommand`) and, with a bot token, tells a debug task's channel when it is running (with
-//! the connect command) and when it stopped (with the reason). Other tasks are left alone.
+//! `task-events` (docs/interface.md, `task-events`): records ECS Exec activity on debug tasks
+//! (CloudTrail `ExecuteCommand`) and, with a bot token, tells a debug task's channel when it is
+//! running (with the connect command) and when it stopped (with the reason). Other tasks are left
+//! alone.
 
 pub mod activity;
 pub mod events;

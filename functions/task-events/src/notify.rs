@@ -1,8 +1,9 @@
 //! A debug task became RUNNING or STOPPED: tell its channel (with a bot token), at most once per
-//! state however often the event comes (contract v2, "one notice per event"). Every stop, the
-//! reaper's included, reaches this function as ECS's STOPPED event, so it alone tells channels.
-//! The notice is claimed with a tag *before* it is posted: a redelivered event, or a retry after
-//! the claim, finds it and posts nothing; a post that fails after the claim is logged, not retried.
+//! state however often the event comes (docs/interface.md, `task-events`: one notice per event).
+//! Every stop, the reaper's included, reaches this function as ECS's STOPPED event, so it alone
+//! tells channels. The notice is claimed with a tag *before* it is posted: a redelivered event, or
+//! a retry after the claim, finds it and posts nothing; a post that fails after the claim is
+//! logged, not retried.
 
 use crate::readiness::{wait_for_exec_agent, ExecAgent};
 use crate::App;
@@ -13,11 +14,8 @@ use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
-use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, STARTED_BY};
+use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, NOTIFIED, STARTED_BY};
 use serde_json::{json, Value};
-
-/// The last state a channel was told about (claimed before the post).
-pub const NOTIFIED: &str = "debug-toolkit:notified";
 
 pub async fn state_changed(
     app: &App,

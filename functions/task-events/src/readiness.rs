@@ -1,5 +1,5 @@
-//! "Ready means Exec works" (contract v2): the ready notice waits, within the invocation, for the
-//! debug-toolkit container's `ExecuteCommandAgent` to be RUNNING.
+//! "Ready means Exec works" (docs/interface.md, `task-events`): the ready notice waits, within the
+//! invocation, for the debug-toolkit container's `ExecuteCommandAgent` to be RUNNING.
 
 use crate::App;
 use debug_toolkit::aws::AwsError;

@@ -1,4 +1,4 @@
-//! The application side of the seed's diagram (contract v2): the app task role's policy built
+//! The application side of the seed's diagram (docs/interface.md): the app task role's policy built
 //! from the properties, ingress from the load balancer's group on the application's ports, both
 //! converging on Update, all of it gone on Delete.
 

@@ -1,4 +1,4 @@
-//! `Data.ExecPreflight` (docs/functions.md, "Exec preflight"): `ok`, or the sentence naming the
+//! `Data.ExecPreflight` (docs/interface.md, "Exec preflight"): `ok`, or the sentence naming the
 //! subnets from which ECS Exec cannot reach `ssmmessages`, or the `KmsKeyArn` whose key policy
 //! does not admit CloudWatch Logs; it never fails the Create, and it follows the network and key.
 

@@ -45,7 +45,7 @@ async fn ecs_exec_session_logs_and_the_heartbeat_are_allowed_by_the_roles_made()
 
     // The same calls for another environment's log groups and key: the task role's logs and key
     // are denied; the session channels have no resource in IAM, and the execution role's log
-    // writes are allowed everywhere by AmazonECSTaskExecutionRolePolicy, which the contract
+    // writes are allowed everywhere by AmazonECSTaskExecutionRolePolicy, which the interface
     // attaches (its inline statement scopes nothing beyond that).
     let other = LogsKey::create(&world.aws, true).await;
     let other = other.arn.as_str();

@@ -1,5 +1,5 @@
-//! The session heartbeat (contract v2) decides idleness without any CloudTrail trail: a beat in
-//! the last three minutes keeps a task however idle it looks otherwise, the last beat counts as
+//! The session heartbeat (docs/interface.md) decides idleness without any CloudTrail trail: a beat
+//! in the last three minutes keeps a task however idle it looks otherwise, the last beat counts as
 //! activity, and the reaper reads it once per cluster.
 
 use crate::*;

@@ -1,7 +1,8 @@
-//! "Ready means Exec works" (contract v2): the ready notice waits, within the invocation, for the
-//! ECS Exec agent; when it does not come up in time the channel is told the task runs but Exec is
-//! not ready yet, with the agent's status. (In the emulator an image named `no-exec-agent` stands
-//! for one whose agent never starts; any other image's agent is RUNNING a second after start.)
+//! "Ready means Exec works" (docs/interface.md): the ready notice waits, within the invocation, for
+//! the ECS Exec agent; when it does not come up in time the channel is told the task runs but Exec
+//! is not ready yet, with the agent's status. (In the emulator an image named `no-exec-agent`
+//! stands for one whose agent never starts; any other image's agent is RUNNING a second after
+//! start.)
 
 use crate::*;
 use aws_sdk_ecs::types::{

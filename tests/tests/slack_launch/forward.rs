@@ -1,4 +1,4 @@
-//! `forward` (contract v2): the exact Session Manager port-forwarding command through a debug
+//! `forward` (docs/interface.md): the exact Session Manager port-forwarding command through a debug
 //! task, its container's runtime id read from ECS; refused for any other task, for strangers and
 //! for a bad host or port (a usage error, no AWS call).
 

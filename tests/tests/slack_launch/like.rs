@@ -1,5 +1,5 @@
-//! `start <cluster> --like <service>` (contract v2): the debug task placed like a service — its
-//! subnets, `assignPublicIp` and security groups plus the environment's — with the debug
+//! `start <cluster> --like <service>` (docs/interface.md): the debug task placed like a service —
+//! its subnets, `assignPublicIp` and security groups plus the environment's — with the debug
 //! toolkit's own task definition and roles; refused, naming why, for a service that is missing or
 //! cannot be copied.
 

@@ -2,7 +2,7 @@ use crate::*;
 use integration_tests::launch_world::{ALLOWED_CHANNEL, MAX_LIFETIME_MINUTES};
 
 #[tokio::test]
-async fn signed_start_puts_one_event_and_the_launcher_runs_the_contract_task() {
+async fn signed_start_puts_one_event_and_the_launcher_runs_the_documented_task() {
     let world = LaunchWorld::start().await;
     world.proxy.reset_counts();
 
@@ -76,7 +76,7 @@ async fn signed_start_puts_one_event_and_the_launcher_runs_the_contract_task() {
         serde_json::json!([world.data("SecurityGroupId")])
     );
 
-    // What runs: one task with every tag of the contract.
+    // What runs: one task with every documented tag.
     let all = tasks(&world).await;
     assert_eq!(all.len(), 1);
     let task = &all[0];

@@ -1,5 +1,5 @@
-//! The application side of the environment (contract v2): what the app task role may use and
-//! which load balancer groups may reach the application's ports.
+//! The application side of the environment (docs/interface.md, `ecs-environment`): what the app
+//! task role may use and which load balancer groups may reach the application's ports.
 
 use super::error::PropertyError;
 use super::fields::{list, Properties};

@@ -105,7 +105,7 @@ pub struct EnvironmentSpec {
     pub max_lifetime_minutes: i64,
     /// The user's `Tags`.
     pub tags: BTreeMap<String, String>,
-    /// The application side (contract v2).
+    /// The application side (docs/interface.md, `ecs-environment`).
     pub app: AppSpec,
 }
 

@@ -21,7 +21,7 @@ fn with(extra: Value) -> Properties {
 }
 
 #[test]
-fn minimal_properties_take_the_contract_defaults() {
+fn minimal_properties_take_the_documented_defaults() {
     let spec = EnvironmentSpec::parse(&props(minimal()), REGION).unwrap();
     assert_eq!(spec.cluster_name, "payments-dev");
     assert_eq!(spec.vpc_id, "vpc-0a1b2c3d");

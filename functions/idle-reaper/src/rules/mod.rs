@@ -1,5 +1,6 @@
-//! The contract's idle rules as one pure decision: given what is known of a debug task and the
-//! thresholds of its cluster, as of `now`, keep it or stop it (and say which rule fired).
+//! The idle rules (docs/interface.md, `idle-reaper`) as one pure decision: given what is known of a
+//! debug task and the thresholds of its cluster, as of `now`, keep it or stop it (and say which
+//! rule fired).
 
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::heartbeat;
@@ -26,7 +27,8 @@ pub struct Facts {
     /// The last-activity tag, when it parses.
     pub last_activity: Option<EpochSeconds>,
     pub sessions: Sessions,
-    /// The latest session heartbeat in the task's stream (contract v2), if any.
+    /// The latest session heartbeat in the task's stream (docs/interface.md, `idle-reaper`), if
+    /// any.
     pub heartbeat: Option<EpochSeconds>,
 }
 

@@ -1,6 +1,6 @@
-//! `forward <task-id> <host>:<port> [<local-port>]` (contract v2): authorised as `stop`, only for
-//! debug tasks; answers with the Session Manager port-forwarding command through the task. The
-//! session keeps the task alive through the session heartbeat.
+//! `forward <task-id> <host>:<port> [<local-port>]` (docs/interface.md, `slack-command`):
+//! authorised as `stop`, only for debug tasks; answers with the Session Manager port-forwarding
+//! command through the task. The session keeps the task alive through the session heartbeat.
 
 use super::{locate, Caller, CommandError};
 use crate::grammar::TaskRef;

@@ -1,4 +1,4 @@
-//! The command grammar of the contract, as a pure parser:
+//! The command grammar (docs/interface.md, `slack-command`), as a pure parser:
 //! `start <cluster> [--like <service>] [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
 //! `extend <task-id> [<duration>]`, `forward <task-id> <host>:<port> [<local-port>]`, `help`.
 
@@ -16,7 +16,7 @@ pub enum Command {
         cluster: String,
         ttl_minutes: Option<u32>,
         reason: String,
-        /// `--like <service>` (contract v2).
+        /// `--like <service>` (docs/interface.md, `slack-command`).
         like_service: Option<String>,
     },
     List {

@@ -1,5 +1,5 @@
-//! The story's contract-v2 part on Slack: a debug task placed like the application's service,
-//! and the port-forwarding command through it.
+//! The story's `start --like` and `forward` on Slack: a debug task placed like the application's
+//! service, and the port-forwarding command through it.
 
 use integration_tests::bus::Bus;
 use integration_tests::lambda::Lambda;

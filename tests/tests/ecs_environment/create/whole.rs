@@ -256,7 +256,7 @@ pub async fn task_definition(world: &World, data: &Value) {
     let container = &definition.container_definitions()[0];
     assert_eq!(container.name(), Some("debug-toolkit"));
     assert_eq!(container.image(), Some("nicolaka/netshoot:latest"));
-    // The session heartbeat (contract v2): a sh loop that beats while an SSM session is open.
+    // The session heartbeat (docs/interface.md): a sh loop that beats while an SSM session is open.
     let command = container.command();
     assert_eq!(&command[..2], ["/bin/sh", "-c"]);
     assert!(command[2].contains("/proc/[0-9]*/comm") && command[2].contains("ssm-session-wor"));

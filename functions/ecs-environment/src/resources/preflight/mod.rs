@@ -1,7 +1,7 @@
 //! `Data.ExecPreflight`: `ok`, or one sentence naming what keeps ECS Exec from working in this
 //! environment — no way to `ssmmessages` from the chosen subnets ([`route`]), or a `KmsKeyArn`
 //! whose key policy does not admit CloudWatch Logs ([`key`]). It never fails a Create or an Update:
-//! a check that cannot be made says so instead (docs/functions.md, "Exec preflight").
+//! a check that cannot be made says so instead (docs/interface.md, "Exec preflight").
 
 mod key;
 mod key_policy;

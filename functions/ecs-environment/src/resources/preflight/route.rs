@@ -1,6 +1,6 @@
 //! The route half of the Exec preflight: can ECS Exec reach `ssmmessages` from the chosen subnets?
 //! Either an `ssmmessages` interface endpoint with private DNS in the VPC, or a default route
-//! through a NAT or internet gateway from every subnet (docs/functions.md, "Exec preflight").
+//! through a NAT or internet gateway from every subnet (docs/interface.md, "Exec preflight").
 
 use super::{unchecked, Finding};
 use crate::context::Desired;

@@ -1,6 +1,6 @@
 //! The tasks' ingress: TCP each `AppIngressPorts` port from each
 //! `AppIngressSourceSecurityGroupIds` group (the load balancer's), and nothing else
-//! (docs/functions.md, "the application side"). Compared one source at a time like the egress, so
+//! (docs/interface.md, "the application side"). Compared one source at a time like the egress, so
 //! a removed port or group is revoked and nothing is re-added.
 
 use super::rules::{self, Direction, Peer, RulePlan, WantedRule};
