@@ -38,12 +38,16 @@ pub fn is_service_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A `ttlMinutes` that is not a whole number of minutes above zero.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("ttlMinutes must be a whole number of minutes above zero, not {0}")]
+pub struct BadTtl(String);
+
 impl LaunchRequest {
     /// The requested ttl: absent means the default; anything but a positive whole number is
     /// refused.
-    pub fn ttl_minutes(&self) -> Result<u32, String> {
-        let refuse =
-            |v: &Value| format!("ttlMinutes must be a whole number of minutes above zero, not {v}");
+    pub fn ttl_minutes(&self) -> Result<u32, BadTtl> {
+        let refuse = |v: &Value| BadTtl(v.to_string());
         match &self.ttl_minutes {
             None | Some(Value::Null) => Ok(DEFAULT_TTL_MINUTES),
             Some(v @ Value::Number(n)) => n

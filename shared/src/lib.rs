@@ -9,7 +9,6 @@
 
 pub mod aws;
 pub mod backoff;
-pub mod cfn;
 pub mod cluster;
 pub mod commands;
 pub mod config;

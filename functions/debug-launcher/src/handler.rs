@@ -1,5 +1,6 @@
 //! One `Debug Task Requested` event: validate, re-check the cluster, run the task once, report.
 
+use crate::outcome::Outcome;
 use crate::plan::{self, LaunchPlan};
 use crate::report::tell;
 use crate::request::{self, RequestError, ValidRequest};
@@ -14,7 +15,7 @@ use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::describe_cluster;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, EpochSeconds};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 /// Kept back from the deadline to tell the requester how it ended.
@@ -30,12 +31,14 @@ pub async fn handle(
     event: Value,
     deadline: Deadline,
     now: EpochSeconds,
-) -> Result<Value, TransientFailure> {
+) -> Result<Outcome, TransientFailure> {
     let envelope: EventBridgeEvent<Value> = match serde_json::from_value(event) {
         Ok(envelope) => envelope,
         Err(error) => {
             tracing::error!(%error, "not an EventBridge event; ignored");
-            return Ok(json!({"outcome": "ignored", "reason": error.to_string()}));
+            return Ok(Outcome::Ignored {
+                reason: error.to_string(),
+            });
         }
     };
     let validated = request::validate(
@@ -50,7 +53,9 @@ pub async fn handle(
         Ok(request) => request,
         Err(error @ RequestError::NotALaunch { .. }) => {
             tracing::warn!(%error, "ignored");
-            return Ok(json!({"outcome": "ignored", "reason": error.to_string()}));
+            return Ok(Outcome::Ignored {
+                reason: error.to_string(),
+            });
         }
         Err(error) => {
             tracing::warn!(%error, "launch request refused");
@@ -60,7 +65,9 @@ pub async fn handle(
                 escape(&error.to_string())
             ));
             tell(app, url.as_deref(), None, &message).await;
-            return Ok(json!({"outcome": "refused", "reason": error.to_string()}));
+            return Ok(Outcome::Refused {
+                reason: error.to_string(),
+            });
         }
     };
     tracing::info!(cluster = %request.cluster, requested_by = %request.requested_by, request_id = %request.request_id, ttl_minutes = request.ttl_minutes, "launch requested");
@@ -116,7 +123,7 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
 fn conclude(
     request: &ValidRequest,
     outcome: Result<Launch, LaunchError>,
-) -> (Message, Result<Value, TransientFailure>) {
+) -> (Message, Result<Outcome, TransientFailure>) {
     match outcome {
         Ok(Launch::Started(plan, task)) => {
             tracing::info!(task = %task.arn, cluster = %plan.cluster_name, expires_at = %timestamp::format(plan.expires_at), "debug task started");
@@ -128,18 +135,16 @@ fn conclude(
             let message = ready_message(&plan, &task, "is starting", capped);
             (
                 message,
-                Ok(
-                    json!({"outcome": "launched", "taskArn": task.arn, "expiresAt": timestamp::format(plan.expires_at)}),
-                ),
+                Ok(Outcome::Launched {
+                    task_arn: task.arn,
+                    expires_at: timestamp::format(plan.expires_at),
+                }),
             )
         }
         Ok(Launch::AlreadyRunning(plan, task)) => {
             tracing::info!(task = %task.arn, "this request's task is already running; nothing started");
             let message = ready_message(&plan, &task, "is already running for this request", "");
-            (
-                message,
-                Ok(json!({"outcome": "already-running", "taskArn": task.arn})),
-            )
+            (message, Ok(Outcome::AlreadyRunning { task_arn: task.arn }))
         }
         Err(error) => {
             let transient = matches!(&error, LaunchError::Run(run) if run.is_transient());
@@ -152,7 +157,9 @@ fn conclude(
             let result = if transient {
                 Err(TransientFailure(error.to_string()))
             } else {
-                Ok(json!({"outcome": "refused", "reason": error.to_string()}))
+                Ok(Outcome::Refused {
+                    reason: error.to_string(),
+                })
             };
             (message, result)
         }

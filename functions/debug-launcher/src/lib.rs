@@ -9,6 +9,7 @@
 pub mod config;
 pub mod handler;
 pub mod like;
+pub mod outcome;
 pub mod plan;
 pub mod report;
 pub mod request;
@@ -16,6 +17,7 @@ pub mod run;
 
 pub use config::Config;
 pub use handler::handle;
+pub use outcome::Outcome;
 
 use debug_toolkit::slack::Notifier;
 

@@ -77,7 +77,9 @@ pub fn validate(
     if channel.as_deref().is_some_and(|c| !is_slack_id(c)) {
         return Err(malformed("`channelId` must be a Slack channel id"));
     }
-    let ttl_minutes = request.ttl_minutes().map_err(RequestError::Malformed)?;
+    let ttl_minutes = request
+        .ttl_minutes()
+        .map_err(|e| RequestError::Malformed(e.to_string()))?;
     let like_service = request.like_service.clone().filter(|s| !s.is_empty());
     if like_service.as_deref().is_some_and(|s| !is_service_name(s)) {
         return Err(malformed("`likeService` must be an ECS service name"));

@@ -15,8 +15,40 @@ pub enum ProvisionError {
         target: String,
         message: String,
     },
-    #[error("{0}")]
-    Precondition(String),
+    /// An answer AWS documents but did not give.
+    #[error("{action} {target} returned no {missing}")]
+    Incomplete {
+        action: &'static str,
+        target: String,
+        missing: &'static str,
+    },
+    #[error("VpcId: {0} does not exist in this account and region")]
+    NoSuchVpc(String),
+    #[error("SubnetIds: {0}")]
+    NoSuchSubnet(Box<ProvisionError>),
+    #[error("SubnetIds: {subnet} is in {its_vpc}, not in VpcId {vpc}")]
+    SubnetOfAnotherVpc {
+        subnet: String,
+        its_vpc: String,
+        vpc: String,
+    },
+    #[error("SubnetIds was not given and VpcId {0} has no subnet tagged Tier=private")]
+    NoPrivateSubnets(String),
+    #[error("cluster {cluster} still runs {count} task(s) not started by debug-toolkit (for example {example}); stop them or their services first")]
+    ForeignTasks {
+        cluster: String,
+        count: usize,
+        example: String,
+    },
+    #[error("cluster {cluster} runs {count} task(s) started as debug-toolkit but without its tag (for example {example}); they are not ours to stop")]
+    UntaggedDebugTasks {
+        cluster: String,
+        count: usize,
+        example: String,
+    },
+    /// Several steps of one level failed.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Several(Vec<ProvisionError>),
 }
 
 /// Wraps an SDK error with the action and the resource it was about.
@@ -41,13 +73,7 @@ pub fn merge(mut errors: Vec<ProvisionError>) -> Option<ProvisionError> {
     match errors.len() {
         0 => None,
         1 => Some(errors.remove(0)),
-        _ => Some(ProvisionError::Precondition(
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )),
+        _ => Some(ProvisionError::Several(errors)),
     }
 }
 

@@ -1,13 +1,13 @@
 //! The Lambda handler: always exactly one answer to CloudFormation, before the deadline.
 
+use crate::cfn::{Outcome, ResponseBody, ResponseSender};
 use crate::context::Clients;
 use crate::lifecycle::{self, Budget};
 use crate::request::{self, Request};
 use crate::stack::StackResource;
-use debug_toolkit::cfn::{Outcome, ResponseBody, ResponseSender};
 use debug_toolkit::deadline::Deadline;
 use lambda_runtime::{Error, LambdaEvent};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::future::Future;
 use std::time::Duration;
 
@@ -25,7 +25,15 @@ pub enum Interrupted {
     OutOfTime,
 }
 
-pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<Value, Error> {
+/// What the invocation returns once CloudFormation has its answer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Answered {
+    pub status: &'static str,
+    pub physical_resource_id: String,
+}
+
+pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<Answered, Error> {
     let deadline = Deadline::from_epoch_millis(event.context.deadline);
     let envelope = request::open(&event.payload).map_err(|reason| {
         tracing::error!(%reason, "event ignored: there is nowhere to answer");
@@ -56,7 +64,7 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<Va
         ),
         envelope.request,
     ) {
-        (Err(reason), _) | (_, Err(reason)) => Outcome::failed(fallback_id, reason),
+        (Err(reason), _) | (_, Err(reason)) => Outcome::failed(fallback_id, reason.to_string()),
         (Ok(stack), Ok(request)) => {
             let work = dispatch(
                 function.clients.clone(),
@@ -86,10 +94,14 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<Va
         .sender
         .send(&envelope.response_url, &body, deadline)
         .await;
-    let summary = json!({
-        "Status": if outcome.is_success() { "SUCCESS" } else { "FAILED" },
-        "PhysicalResourceId": outcome.physical_resource_id(),
-    });
+    let summary = Answered {
+        status: if outcome.is_success() {
+            "SUCCESS"
+        } else {
+            "FAILED"
+        },
+        physical_resource_id: outcome.physical_resource_id().to_string(),
+    };
     match (&outcome, delivered) {
         (_, Err(error)) => {
             tracing::error!(%error, "CloudFormation could not be answered");

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod cfn;
 pub mod context;
 pub mod converge;
 pub mod error;

@@ -1,13 +1,14 @@
 //! Create, Update and Delete as CloudFormation means them, each ending in one [`Outcome`].
 
+use crate::cfn::Outcome;
 use crate::context::{Clients, Desired, Scope};
 use crate::converge::{converge, Provisioned};
+use crate::error::ProvisionError;
 use crate::names::ResourceNames;
 use crate::resources::cluster;
 use crate::spec::{EnvironmentSpec, Properties};
 use crate::stack::StackResource;
 use crate::teardown::remove_environment;
-use debug_toolkit::cfn::Outcome;
 use debug_toolkit::deadline::Deadline;
 use tokio::time::timeout_at;
 
@@ -38,7 +39,7 @@ pub async fn create(
     };
     match provision_new(clients, stack, &spec, budget).await {
         Ok(provisioned) => success(&provisioned),
-        Err(reason) => Outcome::failed(failed_id, reason),
+        Err(failed) => Outcome::failed(failed_id, failed.to_string()),
     }
 }
 
@@ -68,7 +69,7 @@ pub async fn update(
     if !same_cluster {
         return match provision_new(clients, stack, &spec, budget).await {
             Ok(provisioned) => success(&provisioned),
-            Err(reason) => Outcome::failed(physical_id, reason),
+            Err(failed) => Outcome::failed(physical_id, failed.to_string()),
         };
     }
     let names = ResourceNames::for_cluster(&spec.cluster_name);
@@ -136,7 +137,7 @@ async fn provision_new(
     stack: &StackResource,
     spec: &EnvironmentSpec,
     budget: Budget,
-) -> Result<Provisioned, String> {
+) -> Result<Provisioned, CreateFailed> {
     let names = ResourceNames::for_cluster(&spec.cluster_name);
     let scope = Scope {
         clients,
@@ -146,29 +147,55 @@ async fn provision_new(
     let desired = Desired::new(scope, spec, None);
     // Boxed: the whole convergence is a large future; on the stack of a Tokio worker (2 MiB) a
     // debug build overflowed it once the application's role joined the level-1 calls.
-    let error = match timeout_at(budget.work.instant(), Box::pin(converge(&desired))).await {
+    let cause = match timeout_at(budget.work.instant(), Box::pin(converge(&desired))).await {
         Ok(Ok(provisioned)) => return Ok(provisioned),
-        Ok(Err(error)) => error.to_string(),
-        Err(_) => "provisioning ran out of time before the Lambda deadline".to_string(),
+        Ok(Err(error)) => Cause::Provision(error),
+        Err(_) => Cause::OutOfTime,
     };
-    tracing::warn!(%error, cluster = %names.cluster, "provisioning failed; rolling back");
+    tracing::warn!(error = %cause, cluster = %names.cluster, "provisioning failed; rolling back");
     let rollback = timeout_at(
         budget.cleanup.instant(),
         remove_environment(&scope, budget.cleanup),
     )
     .await;
-    let note = match rollback {
-        Ok(Ok(())) => "nothing was left behind".to_string(),
-        Ok(Err(e)) => format!(
-            "rolling back also failed ({e}); resources tagged debug-toolkit:owner={} may remain",
-            stack.owner
-        ),
-        Err(_) => format!(
-            "rolling back ran out of time; resources tagged debug-toolkit:owner={} may remain",
-            stack.owner
-        ),
+    let owner = stack.owner.clone();
+    let rollback = match rollback {
+        Ok(Ok(())) => Rollback::Clean,
+        Ok(Err(error)) => Rollback::Failed { error, owner },
+        Err(_) => Rollback::OutOfTime { owner },
     };
-    Err(format!("{error} ({note})"))
+    Err(CreateFailed { cause, rollback })
+}
+
+/// Why a Create failed, and what rolling it back left (the `Reason` CloudFormation shows).
+#[derive(Debug, thiserror::Error)]
+#[error("{cause} ({rollback})")]
+pub struct CreateFailed {
+    cause: Cause,
+    rollback: Rollback,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Cause {
+    #[error(transparent)]
+    Provision(ProvisionError),
+    #[error("provisioning ran out of time before the Lambda deadline")]
+    OutOfTime,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Rollback {
+    #[error("nothing was left behind")]
+    Clean,
+    #[error("rolling back also failed ({error}); resources tagged debug-toolkit:owner={owner} may remain")]
+    Failed {
+        error: ProvisionError,
+        owner: String,
+    },
+    #[error(
+        "rolling back ran out of time; resources tagged debug-toolkit:owner={owner} may remain"
+    )]
+    OutOfTime { owner: String },
 }
 
 /// Removes what a Create that was interrupted (panic, overrun) may have made; `true` when the

@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 
-use debug_toolkit::cfn::ResponseSender;
+use ecs_environment::cfn::ResponseSender;
 use ecs_environment::context::Clients;
 use ecs_environment::{handle, Function};
 use lambda_runtime::{service_fn, Error, LambdaEvent};

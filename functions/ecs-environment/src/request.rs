@@ -1,8 +1,8 @@
 //! Reading a custom-resource request, leniently enough to answer even a malformed one.
 
+use crate::cfn::{RequestIdentity, ResponseUrl};
 use crate::spec::Properties;
 use aws_lambda_events::event::cloudformation::CloudFormationCustomResourceRequest;
-use debug_toolkit::cfn::{RequestIdentity, ResponseUrl};
 use serde_json::Value;
 
 /// What CloudFormation asks for.
@@ -31,6 +31,21 @@ impl Request {
     }
 }
 
+/// Why a request cannot be carried out (or, `Unanswerable`, not even answered).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Malformed {
+    #[error("not a CloudFormation custom-resource request: ResponseURL, StackId, RequestId or LogicalResourceId is missing")]
+    Unanswerable,
+    #[error("malformed custom-resource request: {0}")]
+    Shape(String),
+    #[error("unknown RequestType")]
+    UnknownType,
+    #[error("{0} must be an object")]
+    NotAnObject(&'static str),
+    #[error("StackId {0:?} is not a CloudFormation stack ARN, or LogicalResourceId is empty")]
+    NotAStack(String),
+}
+
 /// A request that can be answered: where to, and for whom. `request` is the reason it cannot be
 /// carried out when it is malformed.
 #[derive(Debug)]
@@ -38,11 +53,11 @@ pub struct Envelope {
     pub identity: RequestIdentity,
     pub response_url: ResponseUrl,
     pub physical_id: Option<String>,
-    pub request: Result<Request, String>,
+    pub request: Result<Request, Malformed>,
 }
 
 /// `Err` when the event cannot even be answered (no `ResponseURL` or identity).
-pub fn open(event: &Value) -> Result<Envelope, String> {
+pub fn open(event: &Value) -> Result<Envelope, Malformed> {
     let field = |name: &str| event.get(name).and_then(Value::as_str).map(str::to_owned);
     let (Some(url), Some(stack_id), Some(request_id), Some(logical_resource_id)) = (
         field("ResponseURL"),
@@ -50,7 +65,7 @@ pub fn open(event: &Value) -> Result<Envelope, String> {
         field("RequestId"),
         field("LogicalResourceId"),
     ) else {
-        return Err("not a CloudFormation custom-resource request: ResponseURL, StackId, RequestId or LogicalResourceId is missing".into());
+        return Err(Malformed::Unanswerable);
     };
     Ok(Envelope {
         identity: RequestIdentity {
@@ -64,10 +79,9 @@ pub fn open(event: &Value) -> Result<Envelope, String> {
     })
 }
 
-fn typed(event: &Value) -> Result<Request, String> {
+fn typed(event: &Value) -> Result<Request, Malformed> {
     let request: CloudFormationCustomResourceRequest<Value, Value> =
-        serde_json::from_value(event.clone())
-            .map_err(|e| format!("malformed custom-resource request: {e}"))?;
+        serde_json::from_value(event.clone()).map_err(|e| Malformed::Shape(e.to_string()))?;
     Ok(match request {
         CloudFormationCustomResourceRequest::Create(r) => Request::Create {
             props: object(r.resource_properties, "ResourceProperties")?,
@@ -81,15 +95,15 @@ fn typed(event: &Value) -> Result<Request, String> {
         CloudFormationCustomResourceRequest::Delete(r) => Request::Delete {
             physical_id: r.physical_resource_id,
         },
-        _ => return Err("unknown RequestType".into()),
+        _ => return Err(Malformed::UnknownType),
     })
 }
 
-fn object(value: Value, name: &str) -> Result<Properties, String> {
+fn object(value: Value, name: &'static str) -> Result<Properties, Malformed> {
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Properties::new()),
-        _ => Err(format!("{name} must be an object")),
+        _ => Err(Malformed::NotAnObject(name)),
     }
 }
 
@@ -133,13 +147,18 @@ mod tests {
     fn malformed_requests_can_still_be_answered() {
         let mut event = base("Explode");
         let envelope = open(&event).unwrap();
-        assert!(envelope.request.unwrap_err().contains("malformed"));
+        assert!(envelope
+            .request
+            .unwrap_err()
+            .to_string()
+            .contains("malformed"));
         event["RequestType"] = json!("Create");
         event["ResourceProperties"] = json!("nope");
         assert!(open(&event)
             .unwrap()
             .request
             .unwrap_err()
+            .to_string()
             .contains("ResourceProperties must be an object"));
     }
 

@@ -1,5 +1,6 @@
 //! Who is asking: the stack resource, its account, region and partition, read from the StackId.
 
+use crate::request::Malformed;
 use debug_toolkit::tags;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,7 +14,7 @@ pub struct StackResource {
 
 impl StackResource {
     /// `StackId` is `arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>`.
-    pub fn from_request(stack_id: &str, logical_resource_id: &str) -> Result<Self, String> {
+    pub fn from_request(stack_id: &str, logical_resource_id: &str) -> Result<Self, Malformed> {
         let parts: Vec<&str> = stack_id.splitn(6, ':').collect();
         match parts.as_slice() {
             ["arn", partition, "cloudformation", region, account, resource]
@@ -30,9 +31,7 @@ impl StackResource {
                     owner: tags::owner_value(stack_id, logical_resource_id),
                 })
             }
-            _ => Err(format!(
-                "StackId {stack_id:?} is not a CloudFormation stack ARN, or LogicalResourceId is empty"
-            )),
+            _ => Err(Malformed::NotAStack(stack_id.to_string())),
         }
     }
 

@@ -2,6 +2,7 @@
 //! (with a bot token) tell the task's channel who opened it (docs/interface.md, `task-events`). A
 //! session already recorded (a redelivered event) is neither recorded nor told again.
 
+use crate::outcome::Outcome;
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
@@ -10,7 +11,6 @@ use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{LAST_ACTIVITY, LAST_SESSION};
 use debug_toolkit::timestamp::{self, EpochSeconds};
-use serde_json::{json, Value};
 
 /// One ExecuteCommand as CloudTrail recorded it.
 #[derive(Clone, Copy, Debug)]
@@ -25,7 +25,7 @@ pub async fn record(
     cluster: &str,
     task: &str,
     session: &Session<'_>,
-) -> Result<Value, AwsError> {
+) -> Result<Outcome, AwsError> {
     let (session_id, at) = (session.id, session.at);
     let found = describe_tasks(&app.ecs, cluster, &[task.to_string()]).await?;
     let Some(task) = found.into_iter().next() else {
@@ -34,23 +34,23 @@ pub async fn record(
             task,
             "exec session on an unknown task: nothing recorded"
         );
-        return Ok(json!({"outcome": "ignored", "reason": "unknown task"}));
+        return Ok(Outcome::ignored("unknown task"));
     };
     if !task.is_debug_task() {
         tracing::info!(task = %task.arn, "exec session on a task that is not a debug task: nothing recorded");
-        return Ok(json!({"outcome": "ignored", "reason": "not a debug task"}));
+        return Ok(Outcome::ignored("not a debug task"));
     }
     let recorded = task
         .tags
         .get(LAST_ACTIVITY)
         .and_then(|t| timestamp::parse(t));
     if session_id.is_some() && task.tags.get(LAST_SESSION).map(String::as_str) == session_id {
-        return Ok(json!({"outcome": "ignored", "reason": "this session is already recorded"}));
+        return Ok(Outcome::ignored("this session is already recorded"));
     }
     if recorded.is_some_and(|r| r > at) {
         // Events may arrive out of order: a later session is already recorded.
         tracing::info!(task = %task.arn, "a later exec session is already recorded");
-        return Ok(json!({"outcome": "ignored", "reason": "older than the recorded activity"}));
+        return Ok(Outcome::ignored("older than the recorded activity"));
     }
     let mut new_tags = vec![(LAST_ACTIVITY, timestamp::format(at))];
     if let Some(session) = session_id.filter(|s| is_session_id(s)) {
@@ -65,7 +65,10 @@ pub async fn record(
         .map_err(AwsError::of("TagResource"))?;
     tracing::info!(task = %task.arn, session = ?session_id, at = %timestamp::format(at), "exec activity recorded");
     tell_who(app, &task, session.opened_by).await;
-    Ok(json!({"outcome": "recorded", "taskArn": task.arn, "lastActivity": timestamp::format(at)}))
+    Ok(Outcome::Recorded {
+        task_arn: task.arn,
+        last_activity: timestamp::format(at),
+    })
 }
 
 /// Tells the task's channel who opened a shell (with a bot token; a failed post is logged).

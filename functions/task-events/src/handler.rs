@@ -1,11 +1,12 @@
 //! One event: an exec session to record, a state change to tell, or something to ignore.
 
 use crate::events::{read, Incoming};
+use crate::outcome::Outcome;
 use crate::{activity, notify, App};
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::timestamp::EpochSeconds;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// An AWS failure fails the invocation, so that Lambda's async retries deliver the event again.
 pub async fn handle(
@@ -13,7 +14,7 @@ pub async fn handle(
     event: Value,
     now: EpochSeconds,
     deadline: Deadline,
-) -> Result<Value, AwsError> {
+) -> Result<Outcome, AwsError> {
     match read(event, now) {
         Incoming::ExecSession {
             cluster,
@@ -49,7 +50,7 @@ pub async fn handle(
         }
         Incoming::Ignored(reason) => {
             tracing::info!(%reason, "event ignored");
-            Ok(json!({"outcome": "ignored", "reason": reason}))
+            Ok(Outcome::Ignored { reason })
         }
     }
 }

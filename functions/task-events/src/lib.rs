@@ -7,9 +7,11 @@ pub mod activity;
 pub mod events;
 pub mod handler;
 pub mod notify;
+pub mod outcome;
 pub mod readiness;
 
 pub use handler::handle;
+pub use outcome::Outcome;
 
 use debug_toolkit::slack::Notifier;
 

@@ -5,6 +5,7 @@
 //! a retry after the claim, finds it and posts nothing; a post that fails after the claim is
 //! logged, not retried.
 
+use crate::outcome::Outcome;
 use crate::readiness::{wait_for_exec_agent, ExecAgent};
 use crate::App;
 use debug_toolkit::aws::AwsError;
@@ -15,7 +16,6 @@ use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, NOTIFIED, STARTED_BY};
-use serde_json::{json, Value};
 
 pub async fn state_changed(
     app: &App,
@@ -25,34 +25,34 @@ pub async fn state_changed(
     started_by: Option<&str>,
     stopped_reason: Option<&str>,
     deadline: Deadline,
-) -> Result<Value, AwsError> {
+) -> Result<Outcome, AwsError> {
     if !matches!(last_status, "RUNNING" | "STOPPED") {
-        return Ok(json!({"outcome": "ignored", "reason": format!("status {last_status}")}));
+        return Ok(Outcome::ignored(format!("status {last_status}")));
     }
     let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
     let Some(task) = found.into_iter().next() else {
-        return Ok(json!({"outcome": "ignored", "reason": "unknown task"}));
+        return Ok(Outcome::ignored("unknown task"));
     };
     let ours = started_by == Some(STARTED_BY)
         || task.started_by.as_deref() == Some(STARTED_BY)
         || task.tags.get(MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE);
     if !ours {
-        return Ok(json!({"outcome": "ignored", "reason": "not a debug task"}));
+        return Ok(Outcome::ignored("not a debug task"));
     }
     let told = task.tags.get(NOTIFIED).map(String::as_str);
     if told == Some(last_status) || told == Some("STOPPED") {
-        return Ok(json!({"outcome": "ignored", "reason": "already told"}));
+        return Ok(Outcome::ignored("already told"));
     }
     if last_status == "RUNNING" && task.last_status.as_deref() != Some("RUNNING") {
         // A late RUNNING event of a task that has moved on: no ready notice after the fact.
-        return Ok(json!({"outcome": "ignored", "reason": "the task is no longer running"}));
+        return Ok(Outcome::ignored("the task is no longer running"));
     }
     let Some(channel) = task.channel().map(str::to_string) else {
-        return Ok(json!({"outcome": "ignored", "reason": "no channel tag"}));
+        return Ok(Outcome::ignored("no channel tag"));
     };
     if !app.slack.has_token() {
         tracing::info!(task = %task.arn, last_status, "no bot token: the channel is not told");
-        return Ok(json!({"outcome": "ignored", "reason": "no bot token"}));
+        return Ok(Outcome::ignored("no bot token"));
     }
     if task.is_debug_task() {
         // Claimed only on tasks that are fully ours (our role may tag no other).
@@ -73,10 +73,15 @@ pub async fn state_changed(
     let message = message(&task, last_status, stopped_reason, agent.as_ref());
     if let Err(error) = app.slack.post(&channel, &message).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told; the notice stays claimed");
-        return Ok(json!({"outcome": "failed", "reason": error.to_string()}));
+        return Ok(Outcome::Failed {
+            reason: error.to_string(),
+        });
     }
     tracing::info!(task = %task.arn, channel, last_status, "channel told");
-    Ok(json!({"outcome": "posted", "taskArn": task.arn, "status": last_status}))
+    Ok(Outcome::Posted {
+        task_arn: task.arn,
+        status: last_status.to_string(),
+    })
 }
 
 fn message(

@@ -22,6 +22,23 @@ use std::time::{Duration, Instant};
 
 const USER: &str = "U012ABCDEF";
 
+/// Why the story stopped: shown to the reader, and the run fails.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Failure(String);
+
+impl From<String> for Failure {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(text: &str) -> Self {
+        Self(text.to_string())
+    }
+}
+
 const DEADLINE: Duration = Duration::from_secs(120);
 
 #[tokio::main]
@@ -43,7 +60,7 @@ async fn main() {
     }
 }
 
-async fn story(world: &World) -> Result<(), String> {
+async fn story(world: &World) -> Result<(), Failure> {
     ok(&format!(
         "moto on {}, VPC {} with private subnets {}",
         world.moto.endpoint(),
@@ -118,14 +135,14 @@ async fn story(world: &World) -> Result<(), String> {
         .group_id(&load_balancer)
         .send()
         .await
-        .map_err(|e| format!("DeleteSecurityGroup {load_balancer}: {e}"))?;
+        .map_err(|e| Failure::from(format!("DeleteSecurityGroup {load_balancer}: {e}")))?;
 
     step(
         "Leak check over clusters, tasks, task definitions, roles, log groups and security groups",
     );
     let left = leaks::inventory(&world.aws).await;
     if !left.is_empty() {
-        return Err(format!("left behind: {left:?}"));
+        return Err(Failure::from(format!("left behind: {left:?}")));
     }
     ok("nothing left");
     Ok(())
@@ -149,15 +166,15 @@ fn print_memory(functions: &[(&str, &FunctionProcess)]) {
     println!("      peak RSS: {}", list.join(", "));
 }
 
-async fn send(world: &World, event: Value, key: &str) -> Result<Value, String> {
+async fn send(world: &World, event: Value, key: &str) -> Result<Value, Failure> {
     let started = Instant::now();
     let response = world.cloudformation(event, key, DEADLINE).await;
     let elapsed = started.elapsed().as_millis();
     if response["Status"] != "SUCCESS" {
-        return Err(format!(
+        return Err(Failure::from(format!(
             "{} in {elapsed} ms: {}",
             response["Status"], response["Reason"]
-        ));
+        )));
     }
     ok(&format!(
         "SUCCESS in {elapsed} ms, physical id {}",

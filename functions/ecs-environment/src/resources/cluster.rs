@@ -174,10 +174,10 @@ pub async fn ensure(
             .cluster()
             .and_then(|c| c.cluster_arn())
             .map(str::to_owned)
-            .ok_or_else(|| {
-                ProvisionError::Precondition(format!(
-                    "CreateCluster {name} returned no cluster ARN"
-                ))
+            .ok_or_else(|| ProvisionError::Incomplete {
+                action: "CreateCluster",
+                target: name.to_string(),
+                missing: "cluster ARN",
             });
     };
     // One change at a time, and only when needed: ECS refuses a second while one is in progress.

@@ -23,10 +23,11 @@ pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, Pro
         .filter(|arn| !started_by_us.contains(arn))
         .collect();
     if let Some(example) = others.first() {
-        return Err(ProvisionError::Precondition(format!(
-            "cluster {} still runs {} task(s) not started by debug-toolkit (for example {example}); stop them or their services first",
-            scope.names.cluster, others.len()
-        )));
+        return Err(ProvisionError::ForeignTasks {
+            cluster: scope.names.cluster.clone(),
+            count: others.len(),
+            example: example.to_string(),
+        });
     }
     // Only this cluster's tasks are described (moto's ListTasks matches names as substrings).
     let described = describe_tasks(ecs, cluster_arn, &started_by_us)
@@ -42,10 +43,11 @@ pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, Pro
         .filter(|task| task.last_status.as_deref() != Some("STOPPED"))
         .partition(TaskView::is_debug_task);
     if let Some(stray) = strays.first() {
-        return Err(ProvisionError::Precondition(format!(
-            "cluster {} runs {} task(s) started as debug-toolkit but without its tag (for example {}); they are not ours to stop",
-            scope.names.cluster, strays.len(), stray.arn
-        )));
+        return Err(ProvisionError::UntaggedDebugTasks {
+            cluster: scope.names.cluster.clone(),
+            count: strays.len(),
+            example: stray.arn.clone(),
+        });
     }
     let ours: Vec<String> = ours.into_iter().map(|t| t.arn).collect();
     let stops = ours.iter().map(|arn| async move {

@@ -41,26 +41,24 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
         Err(e) => return Err(aws("DescribeVpcs", vpc_id)(e)),
     };
     let Some(vpc_cidrs) = vpc.as_ref().map(ipv4_cidrs).filter(|c| !c.is_empty()) else {
-        return Err(ProvisionError::Precondition(format!(
-            "VpcId: {vpc_id} does not exist in this account and region"
-        )));
+        return Err(ProvisionError::NoSuchVpc(vpc_id.to_string()));
     };
     let subnets = match subnets {
         Ok(out) => out.subnets().to_vec(),
         Err(e) if has_code(&e, "InvalidSubnetID.NotFound") => {
-            return Err(ProvisionError::Precondition(format!(
-                "SubnetIds: {}",
-                aws("DescribeSubnets", "SubnetIds")(e)
-            )))
+            return Err(ProvisionError::NoSuchSubnet(Box::new(aws(
+                "DescribeSubnets",
+                "SubnetIds",
+            )(e))))
         }
         Err(e) => return Err(aws("DescribeSubnets", vpc_id)(e)),
     };
     if let Some(stray) = subnets.iter().find(|s| s.vpc_id() != Some(vpc_id)) {
-        return Err(ProvisionError::Precondition(format!(
-            "SubnetIds: {} is in {}, not in VpcId {vpc_id}",
-            stray.subnet_id().unwrap_or("?"),
-            stray.vpc_id().unwrap_or("?")
-        )));
+        return Err(ProvisionError::SubnetOfAnotherVpc {
+            subnet: stray.subnet_id().unwrap_or("?").to_string(),
+            its_vpc: stray.vpc_id().unwrap_or("?").to_string(),
+            vpc: vpc_id.to_string(),
+        });
     }
     let mut subnet_ids: Vec<String> = subnets
         .iter()
@@ -73,9 +71,7 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
         subnet_ids.sort();
     }
     if subnet_ids.is_empty() {
-        return Err(ProvisionError::Precondition(format!(
-            "SubnetIds was not given and VpcId {vpc_id} has no subnet tagged Tier=private"
-        )));
+        return Err(ProvisionError::NoPrivateSubnets(vpc_id.to_string()));
     }
     let subnet_ids = fitting_one_tag(subnet_ids);
     Ok(Network {

@@ -61,7 +61,11 @@ pub async fn ensure(
             .await
         {
             Ok(created) => created.role().map(|r| r.arn().to_string()).ok_or_else(|| {
-                ProvisionError::Precondition(format!("CreateRole {name} returned no role"))
+                ProvisionError::Incomplete {
+                    action: "CreateRole",
+                    target: name.to_string(),
+                    missing: "role",
+                }
             })?,
             Err(e)
                 if e.as_service_error()

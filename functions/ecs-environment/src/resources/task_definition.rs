@@ -149,8 +149,10 @@ pub async fn ensure(
         .task_definition()
         .and_then(|t| t.task_definition_arn())
         .map(str::to_owned)
-        .ok_or_else(|| {
-            ProvisionError::Precondition(format!("RegisterTaskDefinition {family} returned no ARN"))
+        .ok_or_else(|| ProvisionError::Incomplete {
+            action: "RegisterTaskDefinition",
+            target: family.to_string(),
+            missing: "ARN",
         })
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 use super::slack::slash;
-use super::{ok, print_calls, step};
+use super::{ok, print_calls, step, Failure};
 use integration_tests::slack::SlackServer;
 
 pub const SERVICE: &str = "payments-dev-app";
@@ -20,7 +20,7 @@ pub async fn start_like(
     launcher: &Lambda,
     slack: &SlackServer,
     bus: &Bus,
-) -> Result<String, String> {
+) -> Result<String, Failure> {
     step(&format!(
         "Slack: /debug start payments-dev --like {SERVICE} 20m the app cannot reach the db"
     ));
@@ -28,15 +28,19 @@ pub async fn start_like(
     ok(&slash(command, slack, &text).await?);
     let events = bus.drain().await;
     let [event] = events.as_slice() else {
-        return Err(format!("expected one event, found {}", events.len()));
+        return Err(Failure::from(format!(
+            "expected one event, found {}",
+            events.len()
+        )));
     };
     world.proxy.reset_counts();
     let outcome = launcher.call(event.clone(), Duration::from_secs(60)).await;
     if outcome["outcome"] != "launched" {
-        return Err(format!("launcher: {outcome}"));
+        return Err(Failure::from(format!("launcher: {outcome}")));
     }
     let run: Vec<Value> = world.proxy.requests("RunTask");
-    let network = &run.last().ok_or("no RunTask")?["networkConfiguration"]["awsvpcConfiguration"];
+    let network = &run.last().ok_or(Failure::from("no RunTask"))?["networkConfiguration"]
+        ["awsvpcConfiguration"];
     ok(&format!(
         "debug-launcher: {} in the service's subnets {} with its security groups plus the environment's {}",
         outcome["taskArn"].as_str().unwrap_or_default(),
@@ -53,7 +57,7 @@ pub async fn forward(
     command: &Lambda,
     slack: &SlackServer,
     task_arn: &str,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let task_id = task_arn.rsplit('/').next().unwrap_or_default();
     step(&format!(
         "Slack: /debug forward {task_id} payments-db.internal:5432 15432"

@@ -1,7 +1,7 @@
 //! The story's Slack part: `start` → EventBridge → `debug-launcher` → the task and its connect
 //! command; `list`, an exec session, the reaper, `stop`.
 
-use super::{like_and_forward, ok, print_calls, print_memory, step, DEADLINE, USER};
+use super::{like_and_forward, ok, print_calls, print_memory, step, Failure, DEADLINE, USER};
 use integration_tests::bus::Bus;
 use integration_tests::lambda::Lambda;
 use integration_tests::moto::function_env;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// Slack `start` → EventBridge → `debug-launcher` → the task and its connect command; `list`, `stop`.
-pub async fn story(world: &World) -> Result<(), String> {
+pub async fn story(world: &World) -> Result<(), Failure> {
     step("Starting Slack (a local server for response_url), bus debug-requests routed to SQS, slack-command and debug-launcher");
     let slack = SlackServer::start().await;
     let bus = Bus::create(&world.aws, "debug-requests").await;
@@ -41,10 +41,10 @@ pub async fn story(world: &World) -> Result<(), String> {
     step("EventBridge: the launch request, read from the bus's SQS target");
     let events = bus.drain().await;
     let [event] = events.as_slice() else {
-        return Err(format!(
+        return Err(Failure::from(format!(
             "expected one event on the bus, found {}",
             events.len()
-        ));
+        )));
     };
     ok(&format!(
         "{} from {}: {}",
@@ -55,7 +55,7 @@ pub async fn story(world: &World) -> Result<(), String> {
     let started = Instant::now();
     let outcome = launcher.call(event.clone(), DEADLINE).await;
     if outcome["outcome"] != "launched" {
-        return Err(format!("launcher: {outcome}"));
+        return Err(Failure::from(format!("launcher: {outcome}")));
     }
     let task_arn = outcome["taskArn"].as_str().unwrap_or_default().to_string();
     ok(&format!(
@@ -73,7 +73,7 @@ pub async fn story(world: &World) -> Result<(), String> {
                 .as_str()
                 .map(str::to_string)
         })
-        .ok_or("the requester was not told")?;
+        .ok_or(Failure::from("the requester was not told"))?;
     ok(&format!(
         "response_url told the requester: {}",
         connect.trim_matches('`')
@@ -105,7 +105,7 @@ pub async fn story(world: &World) -> Result<(), String> {
     let mut exec: Value = serde_json::from_str(include_str!(
         "../../../../events/task-events/execute-command.json"
     ))
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| Failure::from(e.to_string()))?;
     let now = integration_tests::slack::now();
     exec["detail"]["eventTime"] = json!(rfc3339(now));
     exec["detail"]["responseElements"]["taskArn"] = json!(task_arn);
@@ -122,7 +122,7 @@ pub async fn story(world: &World) -> Result<(), String> {
         let mut scheduled: Value = serde_json::from_str(include_str!(
             "../../../../events/idle-reaper/scheduled.json"
         ))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Failure::from(e.to_string()))?;
         scheduled["time"] = json!(rfc3339(now + minutes * 60));
         let summary = reaper.call(scheduled, DEADLINE).await;
         ok(&format!("{summary}"));
@@ -172,7 +172,7 @@ pub fn rfc3339(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
-pub async fn slash(command: &Lambda, slack: &SlackServer, text: &str) -> Result<String, String> {
+pub async fn slash(command: &Lambda, slack: &SlackServer, text: &str) -> Result<String, Failure> {
     let body = form(USER, "C0DEBUG", text, &slack.response_url("story"));
     let started = Instant::now();
     let reply = command
@@ -183,7 +183,7 @@ pub async fn slash(command: &Lambda, slack: &SlackServer, text: &str) -> Result<
         .await;
     let took = started.elapsed().as_millis();
     if reply["statusCode"] != 200 {
-        return Err(format!("slack-command answered {reply}"));
+        return Err(Failure::from(format!("slack-command answered {reply}")));
     }
     let answer: Value =
         serde_json::from_str(reply["body"].as_str().unwrap_or("{}")).unwrap_or_default();

@@ -1,7 +1,7 @@
 use super::{ResponseBody, ResponseUrl};
-use crate::backoff::Backoff;
-use crate::deadline::Deadline;
-use crate::http::{HttpSender, Request};
+use debug_toolkit::backoff::Backoff;
+use debug_toolkit::deadline::Deadline;
+use debug_toolkit::http::{HttpSender, Request};
 use std::time::Duration;
 
 const MAX_ATTEMPTS: u32 = 6;
