@@ -1,6 +1,7 @@
 //! A task as this service judges it: is it a debug task of ours, who asked for it, when it
 //! started and when it expires, and how to connect to it.
 
+use crate::ecs_status::TaskStatus;
 use crate::tags;
 use crate::timestamp::{self, EpochSeconds};
 use std::collections::BTreeMap;
@@ -24,6 +25,11 @@ pub struct TaskView {
 }
 
 impl TaskView {
+    /// `lastStatus`, when ECS gave a documented one.
+    pub fn status(&self) -> Option<TaskStatus> {
+        self.last_status.as_deref().and_then(TaskStatus::parse)
+    }
+
     pub fn id(&self) -> &str {
         task_id(&self.arn)
     }

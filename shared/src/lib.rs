@@ -17,6 +17,7 @@ pub mod debug_task;
 pub mod duration;
 #[cfg(feature = "ecs")]
 pub mod ecs;
+pub mod ecs_status;
 pub mod heartbeat;
 pub mod http;
 pub mod launch;

@@ -12,7 +12,7 @@ use aws_sdk_ecs::config::retry::RetryConfig;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::operation::run_task::RunTaskError;
 use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration};
-use debug_toolkit::aws::{describe_sdk_error, has_code, AwsError};
+use debug_toolkit::aws::{describe_sdk_error, AwsError};
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::deadline::Deadline;
@@ -134,7 +134,12 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
         .await;
     let output = match result {
         Ok(output) => output,
-        Err(e) if has_code(&e, "ConflictException") => return Ok(Attempt::Conflict),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_conflict_exception()) =>
+        {
+            return Ok(Attempt::Conflict)
+        }
         Err(e) if outcome_unknown(&e) => return Ok(Attempt::Unknown(describe_sdk_error(&e))),
         Err(e) if is_retryable(&e) => return Ok(Attempt::Retry(describe_sdk_error(&e))),
         Err(e) => return Err(RunError::Refused(describe_sdk_error(&e))),

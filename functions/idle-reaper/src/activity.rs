@@ -7,7 +7,7 @@
 //!   session, named by its id), read only when a task recorded a session.
 
 use crate::rules::Sessions;
-use debug_toolkit::aws::{has_code, AwsError};
+use debug_toolkit::aws::AwsError;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::heartbeat;
 use debug_toolkit::tags::LAST_SESSION;
@@ -121,7 +121,12 @@ async fn heartbeats(
             .await
         {
             Ok(page) => page,
-            Err(e) if has_code(&e, "ResourceNotFoundException") => return Ok(latest),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                return Ok(latest)
+            }
             Err(e) => return Err(AwsError::of("FilterLogEvents")(e)),
         };
         for event in page.events() {
@@ -157,7 +162,12 @@ async fn exec_streams(
             .await
         {
             Ok(page) => page,
-            Err(e) if has_code(&e, "ResourceNotFoundException") => return Ok(streams),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
+            {
+                return Ok(streams)
+            }
             Err(e) => return Err(AwsError::of("DescribeLogStreams")(e)),
         };
         for stream in page.log_streams() {

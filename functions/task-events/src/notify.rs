@@ -14,6 +14,7 @@ use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
+use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, NOTIFIED, STARTED_BY};
 
@@ -26,9 +27,10 @@ pub async fn state_changed(
     stopped_reason: Option<&str>,
     deadline: Deadline,
 ) -> Result<Outcome, AwsError> {
-    if !matches!(last_status, "RUNNING" | "STOPPED") {
-        return Ok(Outcome::ignored(format!("status {last_status}")));
-    }
+    let status = match TaskStatus::parse(last_status) {
+        Some(status @ (TaskStatus::Running | TaskStatus::Stopped)) => status,
+        _ => return Ok(Outcome::ignored(format!("status {last_status}"))),
+    };
     let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
     let Some(task) = found.into_iter().next() else {
         return Ok(Outcome::ignored("unknown task"));
@@ -39,11 +41,11 @@ pub async fn state_changed(
     if !ours {
         return Ok(Outcome::ignored("not a debug task"));
     }
-    let told = task.tags.get(NOTIFIED).map(String::as_str);
-    if told == Some(last_status) || told == Some("STOPPED") {
+    let told = task.tags.get(NOTIFIED).and_then(|t| TaskStatus::parse(t));
+    if told == Some(status) || told == Some(TaskStatus::Stopped) {
         return Ok(Outcome::ignored("already told"));
     }
-    if last_status == "RUNNING" && task.last_status.as_deref() != Some("RUNNING") {
+    if status == TaskStatus::Running && task.status() != Some(TaskStatus::Running) {
         // A late RUNNING event of a task that has moved on: no ready notice after the fact.
         return Ok(Outcome::ignored("the task is no longer running"));
     }
@@ -59,18 +61,18 @@ pub async fn state_changed(
         app.ecs
             .tag_resource()
             .resource_arn(&task.arn)
-            .set_tags(Some(tags([(NOTIFIED, last_status)])))
+            .set_tags(Some(tags([(NOTIFIED, status.as_str())])))
             .send()
             .await
             .map_err(AwsError::of("TagResource"))?;
     }
-    let agent = if last_status == "RUNNING" {
+    let agent = if status == TaskStatus::Running {
         let known = task.exec_agent_status.as_deref();
         Some(wait_for_exec_agent(app, cluster_arn, &task.arn, known, deadline).await?)
     } else {
         None
     };
-    let message = message(&task, last_status, stopped_reason, agent.as_ref());
+    let message = message(&task, status, stopped_reason, agent.as_ref());
     if let Err(error) = app.slack.post(&channel, &message).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told; the notice stays claimed");
         return Ok(Outcome::Failed {
@@ -80,18 +82,18 @@ pub async fn state_changed(
     tracing::info!(task = %task.arn, channel, last_status, "channel told");
     Ok(Outcome::Posted {
         task_arn: task.arn,
-        status: last_status.to_string(),
+        status: status.as_str().to_string(),
     })
 }
 
 fn message(
     task: &TaskView,
-    last_status: &str,
+    status: TaskStatus,
     stopped_reason: Option<&str>,
     agent: Option<&ExecAgent>,
 ) -> Message {
     let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
-    if last_status == "RUNNING" {
+    if status == TaskStatus::Running {
         let text = match agent {
             Some(ExecAgent::NotYet(status)) => format!(
                 ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",

@@ -3,6 +3,7 @@
 
 use crate::aws::AwsError;
 use crate::cluster::ClusterSettings;
+use crate::ecs_status::ClusterStatus;
 use aws_sdk_ecs::types::ClusterField;
 use aws_sdk_ecs::Client;
 
@@ -19,7 +20,7 @@ fn tag_pairs(tags: &[aws_sdk_ecs::types::Tag]) -> impl Iterator<Item = (String, 
 }
 
 fn settings(cluster: &aws_sdk_ecs::types::Cluster) -> Option<ClusterSettings> {
-    if cluster.status() != Some("ACTIVE") {
+    if ClusterStatus::parse(cluster.status()) != Some(ClusterStatus::Active) {
         return None;
     }
     Some(ClusterSettings::new(

@@ -1,9 +1,10 @@
 //! Debug tasks: listing a cluster's, describing them in batches, their view, stopping one.
 
 use super::{is_cluster, tag_pairs, BATCH};
-use crate::aws::{has_code, AwsError};
+use crate::aws::AwsError;
 use crate::cluster::ClusterSettings;
 use crate::debug_task::TaskView;
+use aws_sdk_ecs::operation::stop_task::StopTaskError;
 use aws_sdk_ecs::types::{DesiredStatus, ManagedAgentName, Task, TaskField};
 use aws_sdk_ecs::Client;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -51,7 +52,12 @@ pub async fn describe_tasks(
             .await
         {
             Ok(described) => described,
-            Err(e) if has_code(&e, "ClusterNotFoundException") => return Ok(Vec::new()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_cluster_not_found_exception()) =>
+            {
+                return Ok(Vec::new())
+            }
             Err(e) => return Err(AwsError::of("DescribeTasks")(e)),
         };
         views.extend(
@@ -116,10 +122,10 @@ pub async fn stop_task(
 
 /// ECS answers a task it no longer knows with InvalidParameterException "The referenced task was
 /// not found."; the same code also means a bad parameter, which is a real failure.
-fn is_task_not_found<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
-    has_code(error, "InvalidParameterException")
-        && error
-            .as_service_error()
-            .and_then(|e| e.message())
-            .is_some_and(|m| m.to_ascii_lowercase().contains("not found"))
+fn is_task_not_found<R>(error: &SdkError<StopTaskError, R>) -> bool {
+    error.as_service_error().is_some_and(|e| {
+        e.is_invalid_parameter_exception()
+            && e.message()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("not found"))
+    })
 }

@@ -3,9 +3,11 @@
 use super::network::Network;
 use super::service_linked_role;
 use crate::context::{Desired, Scope};
-use crate::error::{aws, has_code, ProvisionError};
+use crate::error::{aws, ProvisionError};
 use crate::resources::tagging::{self, Tagged};
 use crate::retry;
+use aws_sdk_ecs::operation::delete_cluster::DeleteClusterError;
+use aws_sdk_ecs::operation::put_cluster_capacity_providers::PutClusterCapacityProvidersError;
 use aws_sdk_ecs::types::{
     CapacityProviderStrategyItem, ClusterConfiguration, ClusterField, ClusterSetting,
     ClusterSettingName, ExecuteCommandConfiguration, ExecuteCommandLogConfiguration,
@@ -16,6 +18,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
+use debug_toolkit::ecs_status::ClusterStatus;
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -48,7 +51,10 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingCluster>, Provisio
     Ok(out
         .clusters()
         .iter()
-        .find(|c| c.cluster_name() == Some(name) && c.status() != Some("INACTIVE"))
+        .find(|c| {
+            c.cluster_name() == Some(name)
+                && ClusterStatus::parse(c.status()) != Some(ClusterStatus::Inactive)
+        })
         .map(|c| ExistingCluster {
             arn: c.cluster_arn().unwrap_or_default().to_string(),
             tags: tagging::read(c.tags()),
@@ -134,9 +140,6 @@ fn default_strategy(desired: &Desired<'_>) -> CapacityProviderStrategyItem {
         .expect("capacity provider is set")
 }
 
-/// ECS's answer to a cluster change while an earlier one is still being applied.
-const IN_PROGRESS: &str = "UpdateInProgressException";
-
 /// ECS refuses CreateCluster while a new service-linked role propagates (IAM takes seconds).
 fn linked_role_not_ready(
     error: &SdkError<aws_sdk_ecs::operation::create_cluster::CreateClusterError, HttpResponse>,
@@ -185,13 +188,19 @@ pub async fn ensure(
         if current.settings != [settings(desired)]
             || current.configuration.as_ref() != Some(&configuration(desired))
         {
-            retry::while_transient(name, "UpdateCluster", retry::code(IN_PROGRESS), || {
-                ecs.update_cluster()
-                    .cluster(name)
-                    .settings(settings(desired))
-                    .configuration(configuration(desired))
-                    .send()
-            })
+            // UpdateInProgressException is not in UpdateCluster's model, so it arrives unmodelled.
+            retry::while_transient(
+                name,
+                "UpdateCluster",
+                retry::code("UpdateInProgressException"),
+                || {
+                    ecs.update_cluster()
+                        .cluster(name)
+                        .settings(settings(desired))
+                        .configuration(configuration(desired))
+                        .send()
+                },
+            )
             .await?;
         }
         if current.capacity_providers != desired.spec.capacity_providers
@@ -200,7 +209,10 @@ pub async fn ensure(
             retry::while_transient(
                 name,
                 "PutClusterCapacityProviders",
-                retry::code(IN_PROGRESS),
+                |e: &SdkError<PutClusterCapacityProvidersError, HttpResponse>| {
+                    e.as_service_error()
+                        .is_some_and(|s| s.is_update_in_progress_exception())
+                },
                 || {
                     ecs.put_cluster_capacity_providers()
                         .cluster(name)
@@ -233,8 +245,11 @@ pub async fn remove(
     until: Deadline,
 ) -> Result<(), ProvisionError> {
     let name = scope.names.cluster.as_str();
-    let still_stopping =
-        |e: &_| has_code(e, "ClusterContainsTasksException") || has_code(e, IN_PROGRESS);
+    let still_stopping = |e: &SdkError<DeleteClusterError, HttpResponse>| {
+        e.as_service_error().is_some_and(|s| {
+            s.is_cluster_contains_tasks_exception() || s.is_update_in_progress_exception()
+        })
+    };
     let answer = retry::retried(
         name,
         "DeleteCluster",
@@ -253,7 +268,12 @@ pub async fn remove(
     .await;
     match answer {
         Ok(_) => Ok(()),
-        Err(e) if has_code(&e, "ClusterNotFoundException") => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_cluster_not_found_exception()) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(aws("DeleteCluster", name)(e)),
     }
 }

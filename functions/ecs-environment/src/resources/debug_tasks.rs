@@ -5,6 +5,7 @@ use crate::error::{aws, ProvisionError};
 use aws_sdk_ecs::types::DesiredStatus;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, stop_task};
+use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::tags::STARTED_BY;
 
 const STOP_REASON: &str = "ecs-debug-toolkit: the environment is being deleted";
@@ -40,7 +41,7 @@ pub async fn stop_all(scope: &Scope<'_>, cluster_arn: &str) -> Result<usize, Pro
     // AWS lists RUNNING tasks by default; moto lists stopped ones too: they need nothing.
     let (ours, strays): (Vec<TaskView>, Vec<TaskView>) = described
         .into_iter()
-        .filter(|task| task.last_status.as_deref() != Some("STOPPED"))
+        .filter(|task| task.status() != Some(TaskStatus::Stopped))
         .partition(TaskView::is_debug_task);
     if let Some(stray) = strays.first() {
         return Err(ProvisionError::UntaggedDebugTasks {

@@ -15,7 +15,9 @@ pub async fn ensure(desired: &Desired<'_>) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
     match iam.get_role().role_name(ROLE_NAME).send().await {
         Ok(_) => return Ok(()),
-        Err(e) if has_code(&e, "NoSuchEntity") => {}
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_no_such_entity_exception()) => {}
         Err(e) => return Err(aws("GetRole", ROLE_NAME)(e)),
     }
     match iam
@@ -40,8 +42,11 @@ pub async fn ensure(desired: &Desired<'_>) -> Result<(), ProvisionError> {
 /// IAM answers a second CreateServiceLinkedRole with InvalidInput "…has been taken in this
 /// account…" (emulators with EntityAlreadyExists).
 fn was_taken<R>(error: &SdkError<CreateServiceLinkedRoleError, R>) -> bool {
+    // EntityAlreadyExists is not in the operation's model (emulators answer it).
     has_code(error, "EntityAlreadyExists")
-        || (has_code(error, "InvalidInput")
+        || (error
+            .as_service_error()
+            .is_some_and(|e| e.is_invalid_input_exception())
             && error
                 .as_service_error()
                 .and_then(|e| e.message())

@@ -1,7 +1,7 @@
 //! The Fargate "debug toolkit" task definition family.
 
 use crate::context::{Desired, Scope};
-use crate::error::{aws, has_code, ProvisionError};
+use crate::error::{aws, ProvisionError};
 use crate::names::CONTAINER_NAME;
 use crate::resources::tagging::{self, Tagged};
 use crate::retry;
@@ -52,7 +52,12 @@ pub async fn find(scope: &Scope<'_>) -> Result<Option<ExistingTaskDefinition>, P
                 tags: tagging::read(out.tags()),
                 definition: definition.clone(),
             })),
-        Err(e) if has_code(&e, "ClientException") => Ok(None),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_client_exception()) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(aws("DescribeTaskDefinition", family.as_str())(e)),
     }
 }
