@@ -7,6 +7,8 @@ use crate::error::{has_code, ProvisionError};
 use crate::resources::tagging;
 use crate::retry;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, TagSpecification, UserIdGroupPair};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use std::collections::BTreeSet;
 
 /// EC2's answer for a group it does not know (yet: it is eventually consistent).
@@ -133,112 +135,93 @@ pub async fn apply(
     plan: RulePlan,
 ) -> Result<(), ProvisionError> {
     let (revoked, authorized) = tokio::join!(
-        revoke(desired, name, id, direction, &plan.revoke),
-        authorize(desired, name, id, direction, &plan.add),
+        change(desired, name, id, (Change::Revoke, direction), &plan.revoke),
+        change(desired, name, id, (Change::Authorize, direction), &plan.add),
     );
     revoked.and(authorized)
 }
 
-async fn revoke(
-    desired: &Desired<'_>,
-    name: &str,
-    id: &str,
-    direction: Direction,
-    rules: &[IpPermission],
-) -> Result<(), ProvisionError> {
-    if rules.is_empty() {
-        return Ok(());
-    }
-    let ec2 = &desired.clients().ec2;
-    let gone = "InvalidPermission.NotFound";
-    match direction {
-        Direction::Egress => {
-            let call = || async {
-                let answer = ec2
-                    .revoke_security_group_egress()
-                    .group_id(id)
-                    .set_ip_permissions(Some(rules.to_vec()))
-                    .send()
-                    .await;
-                match answer {
-                    Err(e) if has_code(&e, gone) => Ok(()),
-                    other => other.map(drop),
-                }
-            };
-            let action = "RevokeSecurityGroupEgress";
-            retry::while_transient(name, action, retry::code(GROUP_NOT_FOUND_YET), call).await
-        }
-        Direction::Ingress => {
-            let call = || async {
-                let answer = ec2
-                    .revoke_security_group_ingress()
-                    .group_id(id)
-                    .set_ip_permissions(Some(rules.to_vec()))
-                    .send()
-                    .await;
-                match answer {
-                    Err(e) if has_code(&e, gone) => Ok(()),
-                    other => other.map(drop),
-                }
-            };
-            let action = "RevokeSecurityGroupIngress";
-            retry::while_transient(name, action, retry::code(GROUP_NOT_FOUND_YET), call).await
-        }
-    }
+#[derive(Clone, Copy, Debug)]
+enum Change {
+    Revoke,
+    Authorize,
 }
 
-async fn authorize(
+/// EC2's errors of every operation, as one type.
+type Ec2Failure = SdkError<aws_sdk_ec2::Error, HttpResponse>;
+
+async fn change(
     desired: &Desired<'_>,
     name: &str,
     id: &str,
-    direction: Direction,
+    what: (Change, Direction),
     rules: &[IpPermission],
 ) -> Result<(), ProvisionError> {
     if rules.is_empty() {
         return Ok(());
     }
-    let ec2 = &desired.clients().ec2;
-    let tags = || {
-        TagSpecification::builder()
-            .resource_type(ResourceType::SecurityGroupRule)
-            .set_tags(Some(tagging::ec2(&desired.tags)))
-            .build()
+    let action = match what {
+        (Change::Revoke, Direction::Egress) => "RevokeSecurityGroupEgress",
+        (Change::Revoke, Direction::Ingress) => "RevokeSecurityGroupIngress",
+        (Change::Authorize, Direction::Egress) => "AuthorizeSecurityGroupEgress",
+        (Change::Authorize, Direction::Ingress) => "AuthorizeSecurityGroupIngress",
     };
-    let there = "InvalidPermission.Duplicate";
-    match direction {
-        Direction::Egress => {
-            let call = || async {
-                let answer = ec2
-                    .authorize_security_group_egress()
-                    .group_id(id)
-                    .set_ip_permissions(Some(rules.to_vec()))
-                    .tag_specifications(tags())
-                    .send()
-                    .await;
-                match answer {
-                    Err(e) if has_code(&e, there) => Ok(()),
-                    other => other.map(drop),
-                }
-            };
-            let action = "AuthorizeSecurityGroupEgress";
-            retry::while_transient(name, action, retry::code(GROUP_NOT_FOUND_YET), call).await
+    // A rule already gone, or already there, is what was wanted.
+    let done = match what.0 {
+        Change::Revoke => "InvalidPermission.NotFound",
+        Change::Authorize => "InvalidPermission.Duplicate",
+    };
+    let call = || async {
+        match send(desired, id, what, rules).await {
+            Err(e) if has_code(&e, done) => Ok(()),
+            other => other,
         }
-        Direction::Ingress => {
-            let call = || async {
-                let answer = ec2
-                    .authorize_security_group_ingress()
-                    .group_id(id)
-                    .set_ip_permissions(Some(rules.to_vec()))
-                    .tag_specifications(tags())
-                    .send()
-                    .await;
-                match answer {
-                    Err(e) if has_code(&e, there) => Ok(()),
-                    other => other.map(drop),
-                }
-            };
-            let action = "AuthorizeSecurityGroupIngress";
-            retry::while_transient(name, action, retry::code(GROUP_NOT_FOUND_YET), call).await
-        }
+    };
+    retry::while_transient(name, action, retry::code(GROUP_NOT_FOUND_YET), call).await
+}
+
+async fn send(
+    desired: &Desired<'_>,
+    id: &str,
+    what: (Change, Direction),
+    rules: &[IpPermission],
+) -> Result<(), Ec2Failure> {
+    let ec2 = &desired.clients().ec2;
+    let rules = Some(rules.to_vec());
+    let tags = TagSpecification::builder()
+        .resource_type(ResourceType::SecurityGroupRule)
+        .set_tags(Some(tagging::ec2(&desired.tags)))
+        .build();
+    match what {
+        (Change::Revoke, Direction::Egress) => (ec2.revoke_security_group_egress())
+            .group_id(id)
+            .set_ip_permissions(rules)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
+        (Change::Revoke, Direction::Ingress) => (ec2.revoke_security_group_ingress())
+            .group_id(id)
+            .set_ip_permissions(rules)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
+        (Change::Authorize, Direction::Egress) => (ec2.authorize_security_group_egress())
+            .group_id(id)
+            .set_ip_permissions(rules)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
+        (Change::Authorize, Direction::Ingress) => (ec2.authorize_security_group_ingress())
+            .group_id(id)
+            .set_ip_permissions(rules)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
     }
 }
