@@ -1,6 +1,6 @@
 //! A function's release or debug binary, started as Lambda starts it, with its logs captured.
 
-use crate::runtime_api::RuntimeApi;
+use crate::fakes::runtime_api::RuntimeApi;
 use crate::strict;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -21,10 +21,10 @@ pub struct FunctionProcess {
 /// signature and credential. Every function process of every test and of the local story is
 /// checked when it stops.
 pub const NEVER_LOGGED: [&str; 5] = [
-    crate::slack::SIGNING_SECRET,
-    crate::reap_world::BOT_TOKEN,
-    crate::slack::RESPONSE_URL_TOKEN,
-    crate::cfn::SIGNATURE_MARKER,
+    crate::fakes::slack::SIGNING_SECRET,
+    crate::worlds::reap::BOT_TOKEN,
+    crate::fakes::slack::RESPONSE_URL_TOKEN,
+    crate::fakes::cfn::SIGNATURE_MARKER,
     "X-Amz-Credential",
 ];
 

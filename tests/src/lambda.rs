@@ -1,8 +1,8 @@
 //! One function as Lambda runs it: its own Runtime API emulator and the real binary polling it.
 
-use crate::cfn::{CfnRequest, ResponseServer};
+use crate::fakes::cfn::{CfnRequest, ResponseServer};
+use crate::fakes::runtime_api::{Reply, RuntimeApi};
 use crate::function::FunctionProcess;
-use crate::runtime_api::{Reply, RuntimeApi};
 use serde_json::Value;
 use std::time::Duration;
 

@@ -5,8 +5,8 @@
 //! plays AWS's eventual consistency and rates, and it delivers the ECS events AWS would send.
 //! Always on; nothing to opt into.
 
+use crate::fakes::runtime_api::{Reply, RuntimeApi};
 use crate::http::serve;
-use crate::runtime_api::{Reply, RuntimeApi};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};

@@ -12,8 +12,8 @@
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
+use integration_tests::fakes::runtime_api::RuntimeApi;
 use integration_tests::function::{bin_dir, lambda_command, mib, peak_rss_kib};
-use integration_tests::RuntimeApi;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 

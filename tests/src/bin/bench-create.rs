@@ -16,8 +16,8 @@
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
-use integration_tests::cfn::CfnRequest;
-use integration_tests::fault_proxy::Span;
+use integration_tests::fakes::cfn::CfnRequest;
+use integration_tests::fakes::fault_proxy::Span;
 use integration_tests::{Fault, World};
 use serde_json::json;
 use std::collections::BTreeMap;

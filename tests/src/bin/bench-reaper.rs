@@ -4,7 +4,7 @@
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
 use integration_tests::function::mib;
-use integration_tests::reap_world::ReapWorld;
+use integration_tests::worlds::reap::ReapWorld;
 use std::time::{Duration, Instant};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;

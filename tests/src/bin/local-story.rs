@@ -13,7 +13,7 @@ mod like_and_forward;
 mod slack;
 
 use integration_tests::app_service;
-use integration_tests::cfn::CfnRequest;
+use integration_tests::fakes::cfn::CfnRequest;
 use integration_tests::function::mib;
 use integration_tests::leaks;
 use integration_tests::{FunctionProcess, World};

@@ -5,7 +5,7 @@
 //! asynchronously, so a routed bus would measure moto rather than the function. Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (the release ones, via
 //! `./scripts/bench.sh`).
 
-use integration_tests::launch_world::{LaunchWorld, ALLOWED_USER};
+use integration_tests::worlds::launch::{LaunchWorld, ALLOWED_USER};
 use std::time::Duration;
 
 const REQUESTS: usize = 100;

@@ -1,5 +1,5 @@
 use crate::*;
-use integration_tests::fault_proxy::Fault;
+use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::leaks;
 
 #[tokio::test]

@@ -12,7 +12,7 @@ mod service_linked_role;
 mod update_delete;
 mod update_settings;
 
-use integration_tests::cfn::CfnRequest;
+use integration_tests::fakes::cfn::CfnRequest;
 pub use integration_tests::fixtures::LogsKey;
 use integration_tests::World;
 use serde_json::{json, Value};

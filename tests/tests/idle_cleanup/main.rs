@@ -10,7 +10,7 @@ mod task_events;
 mod timeline;
 
 use aws_sdk_ecs::types::{Task, TaskField};
-use integration_tests::reap_world::{ReapWorld, BOT_TOKEN, CHANNEL, CLUSTER};
+use integration_tests::worlds::reap::{ReapWorld, BOT_TOKEN, CHANNEL, CLUSTER};
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;

@@ -9,8 +9,8 @@ use aws_sdk_ecs::types::{
     AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
     NetworkMode, Tag,
 };
-use integration_tests::reap_world::FAMILY;
-use integration_tests::runtime_api::Reply;
+use integration_tests::fakes::runtime_api::Reply;
+use integration_tests::worlds::reap::FAMILY;
 use std::time::Duration;
 
 fn tag(key: &str, value: &str) -> Tag {

@@ -1,5 +1,5 @@
 use crate::*;
-use integration_tests::reap_world::CHANNEL;
+use integration_tests::worlds::reap::CHANNEL;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -130,7 +130,7 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     let delivered = world.ecs_events.wait_for(1, Duration::from_secs(30)).await;
     assert_eq!(delivered.len(), 1, "{delivered:#?}");
     match &delivered[0].1 {
-        integration_tests::runtime_api::Reply::Response(running) => {
+        integration_tests::fakes::runtime_api::Reply::Response(running) => {
             assert_eq!(running["outcome"], "posted", "{running:#}")
         }
         other => panic!("{other:?}"),
@@ -192,8 +192,8 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
 
 #[tokio::test]
 async fn an_exec_session_that_cannot_be_recorded_fails_for_a_retry_and_a_retry_records_it() {
-    use integration_tests::fault_proxy::Fault;
-    use integration_tests::runtime_api::Reply;
+    use integration_tests::fakes::fault_proxy::Fault;
+    use integration_tests::fakes::runtime_api::Reply;
     let world = ReapWorld::start().await;
     let t0 = now();
     let debug = debug_task(&world, t0, 0, 60, &[]).await;
@@ -222,8 +222,8 @@ async fn an_exec_session_that_cannot_be_recorded_fails_for_a_retry_and_a_retry_r
 
 #[tokio::test]
 async fn a_notice_is_claimed_before_it_is_posted_so_a_retry_never_posts_twice() {
-    use integration_tests::fault_proxy::Fault;
-    use integration_tests::runtime_api::Reply;
+    use integration_tests::fakes::fault_proxy::Fault;
+    use integration_tests::fakes::runtime_api::Reply;
     let world = ReapWorld::start().await;
     let t0 = now();
     // Debug tasks of this world carry the channel tag; ECS's RUNNING event tells it once.

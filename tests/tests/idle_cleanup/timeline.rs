@@ -1,5 +1,5 @@
 use crate::*;
-use integration_tests::reap_world::{CHANNEL, FAMILY};
+use integration_tests::worlds::reap::{CHANNEL, FAMILY};
 use std::time::Duration;
 
 struct Fleet {

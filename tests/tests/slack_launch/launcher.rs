@@ -1,6 +1,6 @@
 use crate::*;
-use integration_tests::fault_proxy::Fault;
-use integration_tests::slack::SlackServer;
+use integration_tests::fakes::fault_proxy::Fault;
+use integration_tests::fakes::slack::SlackServer;
 use serde_json::json;
 
 fn launch_event(world: &LaunchWorld, request_id: &str, response_url: &str) -> Value {
@@ -177,7 +177,10 @@ async fn a_lasting_run_task_failure_is_told_and_the_invocation_fails_for_a_retry
         )
         .await;
     assert!(
-        matches!(reply, integration_tests::runtime_api::Reply::Error(_)),
+        matches!(
+            reply,
+            integration_tests::fakes::runtime_api::Reply::Error(_)
+        ),
         "Lambda should retry the event (and then send it to the DLQ): {reply:?}"
     );
     let posts = world.slack.wait_for(1, SLACK_WAIT).await;

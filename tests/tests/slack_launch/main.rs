@@ -11,8 +11,8 @@ mod start_to_task;
 mod verification;
 
 use aws_sdk_ecs::types::{DesiredStatus, Task, TaskField};
-use integration_tests::launch_world::{LaunchWorld, ALLOWED_USER, CLUSTER};
-use integration_tests::slack::SIGNING_SECRET;
+use integration_tests::fakes::slack::SIGNING_SECRET;
+use integration_tests::worlds::launch::{LaunchWorld, ALLOWED_USER, CLUSTER};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 use crate::*;
 use aws_sdk_ecs::types::Tag;
 
-fn assert_refused(answer: &integration_tests::launch_world::SlashAnswer, words: &str) {
+fn assert_refused(answer: &integration_tests::worlds::launch::SlashAnswer, words: &str) {
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body["response_type"], "ephemeral");
     assert!(
@@ -89,7 +89,7 @@ async fn a_cluster_without_allow_lists_allows_nobody() {
         .environment
         .call(
             integration_tests::CfnRequest::update("update", &url, &physical, &props, &old),
-            integration_tests::launch_world::INVOKE_TIMEOUT,
+            integration_tests::worlds::launch::INVOKE_TIMEOUT,
         )
         .await;
     let answer = world.responses.wait("update", SLACK_WAIT).await;

@@ -1,5 +1,5 @@
 use crate::*;
-use integration_tests::launch_world::{ALLOWED_CHANNEL, MAX_LIFETIME_MINUTES};
+use integration_tests::worlds::launch::{ALLOWED_CHANNEL, MAX_LIFETIME_MINUTES};
 
 #[tokio::test]
 async fn signed_start_puts_one_event_and_the_launcher_runs_the_documented_task() {
@@ -96,7 +96,7 @@ async fn signed_start_puts_one_event_and_the_launcher_runs_the_documented_task()
     let launched = parse_time(&tags["debug-toolkit:launched-at"]);
     let expires = parse_time(&tags["debug-toolkit:expires-at"]);
     assert_eq!(expires - launched, 45 * 60, "ttl 45m");
-    assert!((launched - integration_tests::slack::now()).abs() < 60);
+    assert!((launched - integration_tests::fakes::slack::now()).abs() < 60);
 
     // The requester is told the task id and the exact connect command.
     let posts = world.slack.wait_for(1, SLACK_WAIT).await;
@@ -138,13 +138,13 @@ async fn a_ttl_above_the_max_lifetime_is_capped_and_said() {
 #[tokio::test]
 async fn an_allowed_channel_admits_any_user_and_base64_bodies_verify() {
     let world = LaunchWorld::start().await;
-    let body = integration_tests::slack::form(
+    let body = integration_tests::fakes::slack::form(
         "U0SOMEONE",
         ALLOWED_CHANNEL,
         "start payments-dev",
         &world.slack.response_url("b64"),
     );
-    let mut delivery = integration_tests::slack::Delivery::signed(&body);
+    let mut delivery = integration_tests::fakes::slack::Delivery::signed(&body);
     delivery.base64 = true;
     let answer = world.deliver(&body, &delivery).await;
     assert_eq!(answer.status, 200);

@@ -1,5 +1,5 @@
 use crate::*;
-use integration_tests::slack::{form, now, sign, Delivery};
+use integration_tests::fakes::slack::{form, now, sign, Delivery};
 
 /// Each unverifiable request gets its status, and not one AWS call is made for it.
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn the_signing_secret_can_come_from_secrets_manager_once_per_cold_start() 
     env.push(("SLACK_SIGNING_SECRET_ARN".into(), arn));
     env.push((
         "EVENT_BUS_NAME".into(),
-        integration_tests::launch_world::BUS.into(),
+        integration_tests::worlds::launch::BUS.into(),
     ));
     world.proxy.reset_counts();
     let command = integration_tests::lambda::Lambda::start("slack-command", &env).await;
@@ -182,7 +182,10 @@ async fn the_signing_secret_can_come_from_secrets_manager_once_per_cold_start() 
         let body = form(ALLOWED_USER, "C0X", "help", &world.slack.response_url("h"));
         let reply = command
             .call(
-                integration_tests::slack::function_url_event(&body, &Delivery::signed(&body)),
+                integration_tests::fakes::slack::function_url_event(
+                    &body,
+                    &Delivery::signed(&body),
+                ),
                 Duration::from_secs(10),
             )
             .await;

@@ -1,7 +1,7 @@
 //! The story's `start --like` and `forward` on Slack: a debug task placed like the application's
 //! service, and the port-forwarding command through it.
 
-use integration_tests::bus::Bus;
+use integration_tests::fakes::bus::Bus;
 use integration_tests::lambda::Lambda;
 use integration_tests::World;
 use serde_json::Value;
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::slack::slash;
 use super::{ok, print_calls, step, Failure};
-use integration_tests::slack::SlackServer;
+use integration_tests::fakes::slack::SlackServer;
 
 pub const SERVICE: &str = "payments-dev-app";
 

@@ -2,12 +2,14 @@
 //! command; `list`, an exec session, the reaper, `stop`.
 
 use super::{like_and_forward, ok, print_calls, print_memory, step, Failure, DEADLINE, USER};
-use integration_tests::bus::Bus;
+use integration_tests::fakes::bus::Bus;
+use integration_tests::fakes::slack::{
+    form, function_url_event, Delivery, SlackServer, SIGNING_SECRET,
+};
 use integration_tests::lambda::Lambda;
 use integration_tests::moto::function_env;
-use integration_tests::reap_world::BOT_TOKEN;
-use integration_tests::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use integration_tests::strict::deliver_ecs_events;
+use integration_tests::worlds::reap::BOT_TOKEN;
 use integration_tests::World;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -106,7 +108,7 @@ pub async fn story(world: &World) -> Result<(), Failure> {
         "../../../../events/task-events/execute-command.json"
     ))
     .map_err(|e| Failure::from(e.to_string()))?;
-    let now = integration_tests::slack::now();
+    let now = integration_tests::fakes::slack::now();
     exec["detail"]["eventTime"] = json!(rfc3339(now));
     exec["detail"]["responseElements"]["taskArn"] = json!(task_arn);
     exec["detail"]["requestParameters"]["task"] = json!(task_id);
@@ -131,7 +133,7 @@ pub async fn story(world: &World) -> Result<(), Failure> {
     step("EventBridge: ECS's events of both debug tasks, to task-events (it alone tells channels)");
     for (event, reply) in ecs_events.wait_for(4, DEADLINE).await {
         let outcome = match reply {
-            integration_tests::runtime_api::Reply::Response(v) => v["outcome"].to_string(),
+            integration_tests::fakes::runtime_api::Reply::Response(v) => v["outcome"].to_string(),
             other => format!("{other:?}"),
         };
         ok(&format!(

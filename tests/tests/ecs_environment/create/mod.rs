@@ -3,7 +3,7 @@
 mod whole;
 
 use crate::*;
-use integration_tests::cfn::{LOGICAL_ID, STACK_ID};
+use integration_tests::fakes::cfn::{LOGICAL_ID, STACK_ID};
 use integration_tests::leaks::{self, policy_text};
 use std::collections::BTreeMap;
 

@@ -4,16 +4,13 @@
 //! one) and `task-events` binaries under their own Runtime API emulators; `task-events` also gets
 //! the ECS Task State Change events of every task started or stopped, as EventBridge delivers them.
 
-use crate::cfn::ResponseServer;
-use crate::fault_proxy::FaultProxy;
-use crate::fixtures::Vpc;
-use crate::lambda::{create_environment, Lambda};
-use crate::moto::{function_env, sdk_config, Moto};
-use crate::slack::SlackServer;
+use super::LocalAws;
+use crate::fakes::slack::SlackServer;
+use crate::lambda::Lambda;
 use crate::strict::{deliver_ecs_events, Deliveries};
-use aws_config::SdkConfig;
 use aws_sdk_ecs::types::{AwsVpcConfiguration, LaunchType, NetworkConfiguration, Tag};
 use serde_json::{json, Value};
+use std::ops::Deref;
 use std::time::Duration;
 
 pub const CLUSTER: &str = "payments-dev";
@@ -22,10 +19,7 @@ pub const CHANNEL: &str = "C0DEBUG";
 pub const BOT_TOKEN: &str = "xoxb-test-bot-token-DO-NOT-LOG";
 
 pub struct ReapWorld {
-    pub moto: Moto,
-    pub proxy: FaultProxy,
-    pub aws: SdkConfig,
-    pub vpc: Vpc,
+    pub local: LocalAws,
     pub slack: SlackServer,
     pub environment: Lambda,
     pub reaper: Lambda,
@@ -36,6 +30,14 @@ pub struct ReapWorld {
     pub created: Value,
 }
 
+impl Deref for ReapWorld {
+    type Target = LocalAws;
+
+    fn deref(&self) -> &LocalAws {
+        &self.local
+    }
+}
+
 impl ReapWorld {
     pub async fn start() -> Self {
         Self::start_with(true).await
@@ -44,15 +46,9 @@ impl ReapWorld {
     /// `ecs_events`: whether task-events gets ECS's events (a scale test of the reaper alone
     /// leaves them out: thousands of invocations of another function are not what it measures).
     pub async fn start_with(ecs_events: bool) -> Self {
-        let moto = Moto::start().await;
-        let proxy = FaultProxy::start(&moto.endpoint()).await;
-        let aws = sdk_config(&moto.endpoint());
-        let (vpc, responses, slack) = tokio::join!(
-            async { Vpc::create(&aws_sdk_ec2::Client::new(&aws), "10.40.0.0/16").await },
-            ResponseServer::start(),
-            SlackServer::start(),
-        );
-        let base = function_env(&proxy.endpoint());
+        let local = LocalAws::start("10.40.0.0/16").await;
+        let slack = SlackServer::start().await;
+        let base = local.function_env();
         let mut with_slack = base.clone();
         with_slack.push(("SLACK_BOT_TOKEN".into(), BOT_TOKEN.into()));
         with_slack.push(("SLACK_API_BASE_URL".into(), slack.api_base()));
@@ -63,20 +59,17 @@ impl ReapWorld {
         let dry_reaper = Lambda::start("idle-reaper", &dry).await;
         let task_events = Lambda::start("task-events", &with_slack).await;
         let ecs_events = if ecs_events {
-            deliver_ecs_events(&moto.endpoint(), "task-events", &task_events.runtime).await
+            deliver_ecs_events(&local.moto.endpoint(), "task-events", &task_events.runtime).await
         } else {
             Deliveries::default()
         };
         let props = json!({
-            "ClusterName": CLUSTER, "VpcId": vpc.id, "Environment": "dev",
+            "ClusterName": CLUSTER, "VpcId": local.vpc.id, "Environment": "dev",
             "AllowedSlackChannels": CHANNEL, "IdleTimeoutMinutes": "30", "MaxLifetimeMinutes": "240",
         });
-        let created = create_environment(&environment, &responses, &props).await;
+        let created = local.create_environment(&environment, &props).await;
         Self {
-            moto,
-            proxy,
-            aws,
-            vpc,
+            local,
             slack,
             environment,
             reaper,
@@ -132,7 +125,8 @@ impl ReapWorld {
     /// A scheduled event as EventBridge sends it, for `time`.
     pub fn scheduled_event(time: &str) -> Value {
         let mut event: Value =
-            serde_json::from_str(include_str!("../../events/idle-reaper/scheduled.json")).unwrap();
+            serde_json::from_str(include_str!("../../../events/idle-reaper/scheduled.json"))
+                .unwrap();
         event["time"] = json!(time);
         event
     }

@@ -1,47 +1,40 @@
-//! One test's whole world: its own moto, a fault proxy in front of it, a CloudFormation
-//! `ResponseURL` server, the Runtime API emulator and the function binary polling it.
+//! One function's world (the `ecs-environment` suite's): the local AWS, and the function binary
+//! polling a Runtime API emulator of its own.
 
-use crate::cfn::{Received, ResponseServer};
-use crate::fault_proxy::FaultProxy;
-use crate::fixtures::Vpc;
+use super::LocalAws;
+use crate::fakes::cfn::Received;
+use crate::fakes::runtime_api::{Reply, RuntimeApi};
 use crate::function::FunctionProcess;
-use crate::moto::{function_env, sdk_config, Moto};
-use crate::runtime_api::{Reply, RuntimeApi};
-use aws_config::SdkConfig;
 use serde_json::Value;
+use std::ops::Deref;
 use std::time::Duration;
 
 pub struct World {
-    pub moto: Moto,
-    pub proxy: FaultProxy,
-    pub responses: ResponseServer,
+    pub local: LocalAws,
     pub runtime: RuntimeApi,
     pub function: FunctionProcess,
-    /// The test's own view of AWS (straight to moto, no faults).
-    pub aws: SdkConfig,
-    pub vpc: Vpc,
+}
+
+impl Deref for World {
+    type Target = LocalAws;
+
+    fn deref(&self) -> &LocalAws {
+        &self.local
+    }
 }
 
 impl World {
     /// Starts everything for function `name`, with `env` added to its environment.
     pub async fn start(name: &str, env: &[(&str, &str)]) -> Self {
-        let moto = Moto::start().await;
-        let proxy = FaultProxy::start(&moto.endpoint()).await;
-        let responses = ResponseServer::start().await;
+        let local = LocalAws::start("10.20.0.0/16").await;
         let runtime = RuntimeApi::start().await;
-        let mut function_env = function_env(&proxy.endpoint());
+        let mut function_env = local.function_env();
         function_env.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let function = FunctionProcess::spawn(name, &runtime, &function_env).await;
-        let aws = sdk_config(&moto.endpoint());
-        let vpc = Vpc::create(&aws_sdk_ec2::Client::new(&aws), "10.20.0.0/16").await;
         Self {
-            moto,
-            proxy,
-            responses,
+            local,
             runtime,
             function,
-            aws,
-            vpc,
         }
     }
 

@@ -2,16 +2,12 @@
 //! `ecs-environment` binary, a bus routed to SQS, Slack played by a local server, and the
 //! `slack-command` and `debug-launcher` binaries under their own Runtime API emulators.
 
-use crate::bus::Bus;
-use crate::cfn::ResponseServer;
-use crate::fault_proxy::FaultProxy;
-use crate::fixtures::Vpc;
-use crate::lambda::create_environment;
+use super::LocalAws;
+use crate::fakes::bus::Bus;
+use crate::fakes::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use crate::lambda::Lambda;
-use crate::moto::{function_env, sdk_config, Moto};
-use crate::slack::{form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
-use aws_config::SdkConfig;
 use serde_json::{json, Value};
+use std::ops::Deref;
 use std::time::{Duration, Instant};
 
 pub const CLUSTER: &str = "payments-dev";
@@ -22,11 +18,7 @@ pub const MAX_LIFETIME_MINUTES: u32 = 120;
 pub const INVOKE_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct LaunchWorld {
-    pub moto: Moto,
-    pub proxy: FaultProxy,
-    pub aws: SdkConfig,
-    pub vpc: Vpc,
-    pub responses: ResponseServer,
+    pub local: LocalAws,
     pub slack: SlackServer,
     pub bus: Bus,
     pub environment: Lambda,
@@ -34,6 +26,14 @@ pub struct LaunchWorld {
     pub launcher: Lambda,
     /// What the environment's Create answered (`Data` has the ids).
     pub created: Value,
+}
+
+impl Deref for LaunchWorld {
+    type Target = LocalAws;
+
+    fn deref(&self) -> &LocalAws {
+        &self.local
+    }
 }
 
 /// A slash command's answer as Slack would see it.
@@ -52,16 +52,9 @@ impl LaunchWorld {
 
     /// `command_env` / `launcher_env` are added to (or override) each function's environment.
     pub async fn start_with(command_env: &[(&str, &str)], launcher_env: &[(&str, &str)]) -> Self {
-        let moto = Moto::start().await;
-        let proxy = FaultProxy::start(&moto.endpoint()).await;
-        let aws = sdk_config(&moto.endpoint());
-        let (vpc, bus, responses, slack) = tokio::join!(
-            async { Vpc::create(&aws_sdk_ec2::Client::new(&aws), "10.30.0.0/16").await },
-            Bus::create(&aws, BUS),
-            ResponseServer::start(),
-            SlackServer::start(),
-        );
-        let base = function_env(&proxy.endpoint());
+        let local = LocalAws::start("10.30.0.0/16").await;
+        let (bus, slack) = tokio::join!(Bus::create(&local.aws, BUS), SlackServer::start());
+        let base = local.function_env();
         let with = |extra: Vec<(&str, String)>, overrides: &[(&str, &str)]| {
             let mut env = base.clone();
             env.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
@@ -90,11 +83,7 @@ impl LaunchWorld {
         let command = Lambda::start("slack-command", &command_env).await;
         let launcher = Lambda::start("debug-launcher", &launcher_env).await;
         let mut world = Self {
-            moto,
-            proxy,
-            aws,
-            vpc,
-            responses,
+            local,
             slack,
             bus,
             environment,
@@ -115,7 +104,9 @@ impl LaunchWorld {
             "AllowedSlackChannels": ALLOWED_CHANNEL,
             "MaxLifetimeMinutes": MAX_LIFETIME_MINUTES.to_string(),
         });
-        create_environment(&self.environment, &self.responses, &props).await
+        self.local
+            .create_environment(&self.environment, &props)
+            .await
     }
 
     pub fn data(&self, key: &str) -> String {

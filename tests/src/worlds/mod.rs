@@ -1,0 +1,53 @@
+//! The worlds the suites run in. [`LocalAws`] is built the same way for every one of them: a moto
+//! of its own behind the strict gate, the fault proxy in front of it, the test's own view of AWS
+//! (straight to moto), a VPC with private subnets, and CloudFormation's `ResponseURL` server. Each
+//! world adds only its functions (and Slack, where it talks to Slack).
+
+pub mod environment;
+pub mod launch;
+pub mod reap;
+
+use crate::fakes::cfn::ResponseServer;
+use crate::fakes::fault_proxy::FaultProxy;
+use crate::fixtures::Vpc;
+use crate::lambda::{create_environment, Lambda};
+use crate::moto::{function_env, sdk_config, Moto};
+use aws_config::SdkConfig;
+use serde_json::Value;
+
+pub struct LocalAws {
+    pub moto: Moto,
+    pub proxy: FaultProxy,
+    /// The test's own view of AWS (straight to moto, no faults, no gate).
+    pub aws: SdkConfig,
+    pub vpc: Vpc,
+    pub responses: ResponseServer,
+}
+
+impl LocalAws {
+    /// Everything started; the VPC gets `cidr` (worlds differ only to tell their logs apart).
+    pub async fn start(cidr: &str) -> Self {
+        let moto = Moto::start().await;
+        let proxy = FaultProxy::start(&moto.endpoint()).await;
+        let aws = sdk_config(&moto.endpoint());
+        let ec2 = aws_sdk_ec2::Client::new(&aws);
+        let (vpc, responses) = tokio::join!(Vpc::create(&ec2, cidr), ResponseServer::start());
+        Self {
+            moto,
+            proxy,
+            aws,
+            vpc,
+            responses,
+        }
+    }
+
+    /// The environment a function process starts with: AWS through the fault proxy.
+    pub fn function_env(&self) -> Vec<(String, String)> {
+        function_env(&self.proxy.endpoint())
+    }
+
+    /// Creates an environment through the real `ecs-environment`; returns CloudFormation's SUCCESS.
+    pub async fn create_environment(&self, environment: &Lambda, props: &Value) -> Value {
+        create_environment(environment, &self.responses, props).await
+    }
+}
