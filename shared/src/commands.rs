@@ -1,7 +1,8 @@
 //! The exact commands handed out to users (docs/interface.md): each names the region, read
 //! from the task's ARN so it is always the task's own.
 
-use crate::debug_task::{task_id, CONTAINER};
+use crate::debug_task::task_id;
+use crate::names::CONTAINER;
 
 /// The region of an ARN (`arn:<partition>:<service>:<region>:…`).
 pub fn region_of_arn(arn: &str) -> Option<&str> {

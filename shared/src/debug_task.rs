@@ -6,9 +6,6 @@ use crate::tags;
 use crate::timestamp::{self, EpochSeconds};
 use std::collections::BTreeMap;
 
-/// The container every debug-toolkit task definition names.
-pub const CONTAINER: &str = "debug-toolkit";
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskView {
     pub arn: String,

@@ -8,7 +8,7 @@
 //! infinity`) already needed: POSIX `sh` has no builtin that waits a given time. It runs in the
 //! background so the TERM that ECS sends on stop ends the loop at once.
 
-use crate::debug_task::CONTAINER;
+use crate::names::CONTAINER;
 use crate::timestamp::EpochSeconds;
 
 /// What the loop prints while a session is open.

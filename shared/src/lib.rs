@@ -21,10 +21,12 @@ pub mod ecs_status;
 pub mod heartbeat;
 pub mod http;
 pub mod launch;
+pub mod names;
 #[cfg(feature = "secrets")]
 pub mod secrets;
 #[cfg(feature = "slack")]
 pub mod slack;
+pub mod slack_ids;
 pub mod tags;
 pub mod text;
 pub mod timestamp;

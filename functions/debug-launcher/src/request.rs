@@ -2,6 +2,7 @@
 
 use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::launch::{is_service_name, LaunchRequest, DETAIL_TYPE, SOURCE};
+use debug_toolkit::slack_ids::is_plain_id;
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
 
@@ -40,10 +41,6 @@ pub enum RequestError {
     Stale(i64),
 }
 
-fn is_slack_id(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 /// The `responseUrl` of a request, read even from a detail too broken to parse, so that the
 /// requester can be told why nothing happened.
 pub fn response_url_of(detail: &Value) -> Option<String> {
@@ -70,11 +67,11 @@ pub fn validate(
     if !is_valid_name(&request.cluster) {
         return Err(malformed("`cluster` must be an ECS cluster name"));
     }
-    if !is_slack_id(&request.requested_by) {
+    if !is_plain_id(&request.requested_by) {
         return Err(malformed("`requestedBy` must be a Slack user id"));
     }
     let channel = request.channel_id.clone().filter(|c| !c.is_empty());
-    if channel.as_deref().is_some_and(|c| !is_slack_id(c)) {
+    if channel.as_deref().is_some_and(|c| !is_plain_id(c)) {
         return Err(malformed("`channelId` must be a Slack channel id"));
     }
     let ttl_minutes = request

@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 pub const MAX_ROLE_NAME_LEN: usize = 64;
-pub const CONTAINER_NAME: &str = "debug-toolkit";
+use debug_toolkit::names::{cluster_log_group, debug_log_group, exec_log_group, task_family};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceNames {
@@ -23,14 +23,14 @@ impl ResourceNames {
     pub fn for_cluster(cluster: &str) -> Self {
         Self {
             cluster: cluster.to_string(),
-            cluster_log_group: format!("/ecs/{cluster}"),
-            debug_log_group: format!("/ecs/{cluster}/debug-toolkit"),
-            exec_log_group: format!("/ecs/{cluster}/ecs-exec"),
+            cluster_log_group: cluster_log_group(cluster),
+            debug_log_group: debug_log_group(cluster),
+            exec_log_group: exec_log_group(cluster),
             execution_role: role_name(&format!("{cluster}-task-execution")),
             task_role: role_name(&format!("{cluster}-debug-toolkit-task")),
             app_task_role: role_name(&format!("{cluster}-app-task")),
             security_group: format!("{cluster}-ecs-tasks"),
-            task_family: format!("{cluster}-debug-toolkit"),
+            task_family: task_family(cluster),
         }
     }
 

@@ -7,9 +7,13 @@
 //!   session, named by its id), read only when a task recorded a session.
 
 use crate::rules::Sessions;
-use debug_toolkit::aws::AwsError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use debug_toolkit::aws::{has_code, AwsError};
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::heartbeat;
+use debug_toolkit::names::{debug_log_group, exec_log_group};
 use debug_toolkit::tags::LAST_SESSION;
 use debug_toolkit::timestamp::EpochSeconds;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -33,16 +37,6 @@ impl Default for LogRates {
             filter_log_events: per_second(5),
         }
     }
-}
-
-/// `/ecs/<cluster>/ecs-exec`, where ECS writes one stream per finished session.
-pub fn exec_log_group(cluster: &str) -> String {
-    format!("/ecs/{cluster}/ecs-exec")
-}
-
-/// `/ecs/<cluster>/debug-toolkit`, where the heartbeat goes.
-pub fn debug_log_group(cluster: &str) -> String {
-    format!("/ecs/{cluster}/debug-toolkit")
 }
 
 #[derive(Debug, Default)]
@@ -106,29 +100,19 @@ async fn heartbeats(
     now: EpochSeconds,
 ) -> Result<HashMap<String, EpochSeconds>, AwsError> {
     let mut latest = HashMap::new();
-    let mut token = None;
-    loop {
-        rates.filter_log_events.until_ready().await;
-        let page = match logs
-            .filter_log_events()
-            .log_group_name(debug_log_group(cluster))
-            .log_stream_name_prefix(heartbeat::stream_name_prefix())
-            .filter_pattern(format!("\"{}\"", heartbeat::LINE))
-            .start_time(since * 1000)
-            .end_time(now * 1000 + 999)
-            .set_next_token(token)
-            .send()
-            .await
-        {
-            Ok(page) => page,
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                return Ok(latest)
-            }
-            Err(e) => return Err(AwsError::of("FilterLogEvents")(e)),
-        };
+    let mut pages = logs
+        .filter_log_events()
+        .log_group_name(debug_log_group(cluster))
+        .log_stream_name_prefix(heartbeat::stream_name_prefix())
+        .filter_pattern(format!("\"{}\"", heartbeat::LINE))
+        .start_time(since * 1000)
+        .end_time(now * 1000 + 999)
+        .into_paginator()
+        .send();
+    // A page may hold no events and still a token: the search goes on until there is none.
+    while let Some(page) =
+        next_page(&rates.filter_log_events, "FilterLogEvents", pages.next()).await?
+    {
         for event in page.events() {
             let task = event.log_stream_name().and_then(heartbeat::task_of_stream);
             if let (Some(task), Some(ms)) = (task, event.timestamp()) {
@@ -137,11 +121,26 @@ async fn heartbeats(
                 *entry = (*entry).max(at);
             }
         }
-        // A page may hold no events and still a token: the search goes on until there is none.
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() {
-            return Ok(latest);
-        }
+    }
+    Ok(latest)
+}
+
+/// The next page of a paginated Logs call, at the account's rate; `None` at the end, and when the
+/// log group does not exist (nothing was logged there yet).
+async fn next_page<T, E>(
+    rate: &DefaultDirectRateLimiter,
+    action: &'static str,
+    page: impl std::future::Future<Output = Option<Result<T, SdkError<E, HttpResponse>>>>,
+) -> Result<Option<T>, AwsError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    rate.until_ready().await;
+    match page.await {
+        None => Ok(None),
+        Some(Ok(page)) => Ok(Some(page)),
+        Some(Err(e)) if has_code(&e, "ResourceNotFoundException") => Ok(None),
+        Some(Err(e)) => Err(AwsError::of(action)(e)),
     }
 }
 
@@ -151,25 +150,18 @@ async fn exec_streams(
     cluster: &str,
 ) -> Result<HashMap<String, Option<EpochSeconds>>, AwsError> {
     let mut streams = HashMap::new();
-    let mut token = None;
-    loop {
-        rates.describe_log_streams.until_ready().await;
-        let page = match logs
-            .describe_log_streams()
-            .log_group_name(exec_log_group(cluster))
-            .set_next_token(token)
-            .send()
-            .await
-        {
-            Ok(page) => page,
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|s| s.is_resource_not_found_exception()) =>
-            {
-                return Ok(streams)
-            }
-            Err(e) => return Err(AwsError::of("DescribeLogStreams")(e)),
-        };
+    let mut pages = logs
+        .describe_log_streams()
+        .log_group_name(exec_log_group(cluster))
+        .into_paginator()
+        .send();
+    while let Some(page) = next_page(
+        &rates.describe_log_streams,
+        "DescribeLogStreams",
+        pages.next(),
+    )
+    .await?
+    {
         for stream in page.log_streams() {
             let last_event = stream
                 .last_event_timestamp()
@@ -180,9 +172,9 @@ async fn exec_streams(
                 streams.insert(name.to_string(), last_event);
             }
         }
-        token = page.next_token().map(str::to_owned);
-        if token.is_none() || page.log_streams().is_empty() {
-            return Ok(streams);
+        if page.log_streams().is_empty() {
+            break;
         }
     }
+    Ok(streams)
 }

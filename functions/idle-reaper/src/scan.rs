@@ -3,10 +3,11 @@
 
 use crate::activity;
 use crate::facts::facts;
-use crate::rules::{judge, Thresholds, Verdict};
+use crate::rules::{judge, Verdict};
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::ClusterSettings;
+use debug_toolkit::cluster::Limits;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{running_family_tasks, stop_task};
 use debug_toolkit::heartbeat;
@@ -35,7 +36,7 @@ pub async fn scan(
         message: refusal.to_string(),
     })?;
     let tasks = running_family_tasks(&app.ecs, cluster, family).await?;
-    let limits = Thresholds {
+    let limits = Limits {
         idle_timeout_minutes: cluster.idle_timeout_minutes(&app.config.limits),
         max_lifetime_minutes: cluster.max_lifetime_minutes(&app.config.limits),
     };

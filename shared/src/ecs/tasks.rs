@@ -95,7 +95,7 @@ pub fn task_view(task: &Task) -> TaskView {
 fn debug_container(task: &Task) -> Option<&aws_sdk_ecs::types::Container> {
     task.containers()
         .iter()
-        .find(|c| c.name() == Some(crate::debug_task::CONTAINER))
+        .find(|c| c.name() == Some(crate::names::CONTAINER))
 }
 
 /// StopTask with a reason (cut to ECS's 255 characters). A task ECS no longer knows

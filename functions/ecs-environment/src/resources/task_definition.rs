@@ -2,7 +2,6 @@
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
-use crate::names::CONTAINER_NAME;
 use crate::resources::tagging::{self, Tagged};
 use crate::retry;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionError;
@@ -14,6 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use debug_toolkit::heartbeat;
+use debug_toolkit::names::CONTAINER as CONTAINER_NAME;
 use futures::StreamExt;
 use std::collections::BTreeMap;
 

@@ -207,11 +207,11 @@ pub(super) fn egress_ports(props: &Properties) -> Result<Vec<u16>, PropertyError
 pub(super) fn slack_ids(
     props: &Properties,
     name: &'static str,
-    first: &[char],
+    is_id: fn(&str) -> bool,
     described: &str,
 ) -> Result<Vec<String>, PropertyError> {
     let ids = dedup(list(props, name)?.unwrap_or_default());
-    if let Some(bad) = ids.iter().find(|id| !rules::is_slack_id(id, first)) {
+    if let Some(bad) = ids.iter().find(|id| !is_id(id)) {
         return Err(PropertyError::new(
             name,
             format!("each must be a Slack id starting with {described} (upper-case letters and digits), got {bad:?}"),

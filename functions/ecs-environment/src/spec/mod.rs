@@ -18,6 +18,7 @@ use checks::{
     container_insights, cpu_and_memory, default_capacity_provider, egress_ports, image, kms_key,
     retention, slack_ids, user_tags,
 };
+use debug_toolkit::slack_ids::{is_channel_id, is_user_id};
 use debug_toolkit::tags;
 use fields::{list, number, required_text, text};
 use std::collections::BTreeMap;
@@ -60,7 +61,8 @@ const MAX_USER_TAGS: usize = 50 - OUR_TAG_COUNT;
 /// A security group holds 60 egress rules; one is the HTTPS rule.
 const MAX_EXTRA_EGRESS_PORTS: usize = 59;
 /// A week: longer debug sessions are not what this service is for.
-const MAX_MINUTES: i64 = 7 * 24 * 60;
+/// A week: the longest idle timeout and lifetime (the same limit as Slack's durations).
+const MAX_MINUTES: i64 = debug_toolkit::duration::MAX_MINUTES as i64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContainerInsights {
@@ -144,11 +146,11 @@ impl EnvironmentSpec {
         let debug_log_retention = errors.take(retention(props, "DebugLogRetentionDays", 7));
         let kms_key_arn = errors.take(kms_key(props, region));
         let extra_egress_ports = errors.take(egress_ports(props));
-        let users = errors.take(slack_ids(props, "AllowedSlackUsers", &['U', 'W'], "U or W"));
+        let users = errors.take(slack_ids(props, "AllowedSlackUsers", is_user_id, "U or W"));
         let channels = errors.take(slack_ids(
             props,
             "AllowedSlackChannels",
-            &['C', 'G', 'D'],
+            is_channel_id,
             "C, G or D",
         ));
         let idle = errors.take(number(props, "IdleTimeoutMinutes", 30, 1..=MAX_MINUTES));

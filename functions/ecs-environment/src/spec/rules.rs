@@ -153,14 +153,6 @@ pub fn is_tag_text(text: &str) -> bool {
     text.chars().all(debug_toolkit::tags::is_tag_char)
 }
 
-/// Slack ids: users start with U or W, channels with C, G or D; upper-case letters and digits.
-pub fn is_slack_id(id: &str, first: &[char]) -> bool {
-    let mut chars = id.chars();
-    chars.next().is_some_and(|c| first.contains(&c))
-        && (3..=24).contains(&id.len())
-        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,14 +232,5 @@ mod tests {
             .contains("region"));
         assert!(kms_key_arn_problem("arn:aws:kms:eu-west-1:123456789012:alias/logs", "").is_some());
         assert!(kms_key_arn_problem("1234abcd", "").is_some());
-    }
-
-    #[test]
-    fn slack_ids() {
-        assert!(is_slack_id("U012ABCDEF", &['U', 'W']));
-        assert!(is_slack_id("W0G1", &['U', 'W']));
-        assert!(!is_slack_id("C0123", &['U', 'W']));
-        assert!(!is_slack_id("U01 x", &['U', 'W']));
-        assert!(!is_slack_id("u012abc", &['U', 'W']));
     }
 }

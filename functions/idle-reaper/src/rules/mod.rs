@@ -2,6 +2,7 @@
 //! debug task and the thresholds of its cluster, as of `now`, keep it or stop it (and say which
 //! rule fired).
 
+use debug_toolkit::cluster::Limits;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::heartbeat;
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
@@ -30,12 +31,6 @@ pub struct Facts {
     /// The latest session heartbeat in the task's stream (docs/interface.md, `idle-reaper`), if
     /// any.
     pub heartbeat: Option<EpochSeconds>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Thresholds {
-    pub idle_timeout_minutes: u32,
-    pub max_lifetime_minutes: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +67,8 @@ pub enum Verdict {
 
 const MINUTE: i64 = 60;
 
-pub fn judge(facts: &Facts, limits: &Thresholds, now: EpochSeconds) -> Verdict {
+/// `limits` are the cluster's (its tags, else the function's defaults).
+pub fn judge(facts: &Facts, limits: &Limits, now: EpochSeconds) -> Verdict {
     if let Some(at) = facts.expires_at.filter(|at| now > *at) {
         return Verdict::Stop(Rule::Expired { at });
     }

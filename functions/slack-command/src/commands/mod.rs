@@ -98,7 +98,7 @@ pub fn usage() -> String {
 
 /// `<@U123>` for a well-formed user id, else the id as escaped text.
 pub fn mention(user: &str) -> String {
-    if !user.is_empty() && user.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if debug_toolkit::slack_ids::is_plain_id(user) {
         format!("<@{user}>")
     } else {
         format!("`{}`", escape(user))

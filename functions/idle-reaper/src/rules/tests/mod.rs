@@ -7,7 +7,7 @@ mod limits;
 
 pub const T0: EpochSeconds = 1_795_000_000;
 pub const M: i64 = MINUTE;
-pub const LIMITS: Thresholds = Thresholds {
+pub const LIMITS: Limits = Limits {
     idle_timeout_minutes: 30,
     max_lifetime_minutes: 240,
 };
