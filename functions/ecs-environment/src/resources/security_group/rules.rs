@@ -192,36 +192,23 @@ async fn send(
         .resource_type(ResourceType::SecurityGroupRule)
         .set_tags(Some(tagging::ec2(&desired.tags)))
         .build();
+    // The four operations take the same parameters (revocations no tags); EC2's errors as one type.
+    macro_rules! send {
+        ($call:ident $(, $tags:expr)?) => {
+            ec2.$call()
+                .group_id(id)
+                .set_ip_permissions(rules)
+                $(.tag_specifications($tags))?
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from))
+        };
+    }
     match what {
-        (Change::Revoke, Direction::Egress) => (ec2.revoke_security_group_egress())
-            .group_id(id)
-            .set_ip_permissions(rules)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
-        (Change::Revoke, Direction::Ingress) => (ec2.revoke_security_group_ingress())
-            .group_id(id)
-            .set_ip_permissions(rules)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
-        (Change::Authorize, Direction::Egress) => (ec2.authorize_security_group_egress())
-            .group_id(id)
-            .set_ip_permissions(rules)
-            .tag_specifications(tags)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
-        (Change::Authorize, Direction::Ingress) => (ec2.authorize_security_group_ingress())
-            .group_id(id)
-            .set_ip_permissions(rules)
-            .tag_specifications(tags)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| e.map_service_error(aws_sdk_ec2::Error::from)),
+        (Change::Revoke, Direction::Egress) => send!(revoke_security_group_egress),
+        (Change::Revoke, Direction::Ingress) => send!(revoke_security_group_ingress),
+        (Change::Authorize, Direction::Egress) => send!(authorize_security_group_egress, tags),
+        (Change::Authorize, Direction::Ingress) => send!(authorize_security_group_ingress, tags),
     }
 }
