@@ -94,6 +94,13 @@ impl Vpc {
             .expect("a group id")
             .to_string()
     }
+
+    /// The application load balancer's security group (the app's ingress source); its id.
+    pub async fn load_balancer_group(&self, aws: &aws_config::SdkConfig) -> String {
+        let ec2 = aws_sdk_ec2::Client::new(aws);
+        let description = "the application's load balancer";
+        self.security_group(&ec2, "payments-alb", description).await
+    }
 }
 
 /// A KMS key in the emulator, as a user would bring one for `KmsKeyArn`.

@@ -11,7 +11,9 @@ pub mod http;
 pub mod lambda;
 pub mod leaks;
 pub mod moto;
+pub mod samples;
 pub mod strict;
+pub mod user_tasks;
 pub mod worlds;
 
 pub use fakes::cfn::{CfnRequest, ResponseServer};

@@ -113,16 +113,17 @@ def _check_string(shape, value, path, found):
 
 
 def _check_length(shape, length, path, found):
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and length < low:
-        found.append(f"{path}: length {length} under the minimum {low}")
-    if high is not None and length > high:
-        found.append(f"{path}: length {length} over the maximum {high}")
+    _check_bounds(shape, length, f"{path}: length {length}", found)
 
 
 def _check_range(shape, value, path, found):
+    _check_bounds(shape, value, f"{path}: {value}", found)
+
+
+def _check_bounds(shape, measure, said, found):
+    """The model's `min`/`max` (a length for strings and lists, a value for numbers)."""
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and value < low:
-        found.append(f"{path}: {value} under the minimum {low}")
-    if high is not None and value > high:
-        found.append(f"{path}: {value} over the maximum {high}")
+    if low is not None and measure < low:
+        found.append(f"{said} under the minimum {low}")
+    if high is not None and measure > high:
+        found.append(f"{said} over the maximum {high}")

@@ -67,7 +67,7 @@ async fn story(world: &World) -> Result<(), Failure> {
         world.vpc.id,
         world.vpc.private_subnets.join(", ")
     ));
-    let load_balancer = load_balancer_group(world).await;
+    let load_balancer = world.vpc.load_balancer_group(&world.aws).await;
     let props = json!({"ClusterName": "payments-dev", "VpcId": world.vpc.id, "Environment": "dev",
                        "AllowedSlackUsers": "U012ABCDEF", "Tags": [{"Key": "team", "Value": "payments"}],
                        "AppS3BucketArns": "arn:aws:s3:::payments-uploads",
@@ -146,15 +146,6 @@ async fn story(world: &World) -> Result<(), Failure> {
     }
     ok("nothing left");
     Ok(())
-}
-
-/// The application load balancer's security group (the app's ingress source).
-async fn load_balancer_group(world: &World) -> String {
-    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
-    world
-        .vpc
-        .security_group(&ec2, "payments-alb", "the application's load balancer")
-        .await
 }
 
 /// Each function's peak resident memory over what it did in the story (`VmHWM`).

@@ -80,8 +80,7 @@ async fn main() {
 
 /// One debug task through the real launcher (for `forward`); its id.
 async fn launch_one(world: &LaunchWorld) -> String {
-    let mut event: serde_json::Value =
-        serde_json::from_str(include_str!("../../../events/debug-launcher/launch.json")).unwrap();
+    let mut event: serde_json::Value = integration_tests::samples::sample("debug-launcher/launch");
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();

@@ -190,9 +190,7 @@ impl Delivery {
 
 /// The Function URL (payload format 2.0) event Lambda would deliver for Slack's POST.
 pub fn function_url_event(body: &str, delivery: &Delivery) -> Value {
-    let mut event: Value =
-        serde_json::from_str(include_str!("../../../events/slack-command/start.json"))
-            .expect("the sample is JSON");
+    let mut event: Value = crate::samples::sample("slack-command/start");
     let headers = event["headers"].as_object_mut().expect("headers");
     headers.remove("x-slack-request-timestamp");
     headers.remove("x-slack-signature");

@@ -8,7 +8,7 @@ use super::LocalAws;
 use crate::fakes::slack::SlackServer;
 use crate::lambda::Lambda;
 use crate::strict::{deliver_ecs_events, Deliveries};
-use aws_sdk_ecs::types::{AwsVpcConfiguration, LaunchType, NetworkConfiguration, Tag};
+use crate::user_tasks::{run_tasks, Run};
 use serde_json::{json, Value};
 use std::ops::Deref;
 use std::time::Duration;
@@ -95,38 +95,20 @@ impl ReapWorld {
         started_by: &str,
         tags: &[(&str, String)],
     ) -> Vec<String> {
-        let network = AwsVpcConfiguration::builder()
-            .set_subnets(Some(self.vpc.private_subnets.clone()))
-            .security_groups(self.data("SecurityGroupId"))
-            .build()
-            .unwrap();
-        let mut request = aws_sdk_ecs::Client::new(&self.aws)
-            .run_task()
-            .cluster(CLUSTER)
-            .task_definition(FAMILY)
-            .launch_type(LaunchType::Fargate)
-            .count(count)
-            .started_by(started_by)
-            .network_configuration(
-                NetworkConfiguration::builder()
-                    .awsvpc_configuration(network)
-                    .build(),
-            );
-        for (key, value) in tags {
-            request = request.tags(Tag::builder().key(*key).value(value).build());
-        }
-        let run = request.send().await.expect("RunTask");
-        run.tasks()
-            .iter()
-            .map(|t| t.task_arn().unwrap().to_string())
-            .collect()
+        let run = Run {
+            cluster: CLUSTER,
+            task_definition: FAMILY,
+            started_by,
+            subnets: self.vpc.private_subnets.clone(),
+            security_groups: vec![self.data("SecurityGroupId")],
+            tags: tags.to_vec(),
+        };
+        run_tasks(&aws_sdk_ecs::Client::new(&self.aws), &run, count).await
     }
 
     /// A scheduled event as EventBridge sends it, for `time`.
     pub fn scheduled_event(time: &str) -> Value {
-        let mut event: Value =
-            serde_json::from_str(include_str!("../../../events/idle-reaper/scheduled.json"))
-                .unwrap();
+        let mut event: Value = crate::samples::sample("idle-reaper/scheduled");
         event["time"] = json!(time);
         event
     }

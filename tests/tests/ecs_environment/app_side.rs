@@ -12,14 +12,6 @@ const BUCKETS: [&str; 2] = [
 ];
 const TABLE: &str = "arn:aws:dynamodb:eu-west-1:123456789012:table/payments";
 
-async fn load_balancer_group(world: &World) -> String {
-    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
-    world
-        .vpc
-        .security_group(&ec2, "payments-alb", "the application's load balancer")
-        .await
-}
-
 /// The app role's inline policy, parsed; None when it has none.
 async fn app_policy(world: &World) -> Option<Value> {
     let iam = aws_sdk_iam::Client::new(&world.aws);
@@ -42,13 +34,8 @@ async fn app_policy(world: &World) -> Option<Value> {
 
 /// The group's ingress as (port, source group) pairs.
 async fn ingress(world: &World, group: &str) -> BTreeSet<(i32, String)> {
-    let described = aws_sdk_ec2::Client::new(&world.aws)
-        .describe_security_groups()
-        .group_ids(group)
-        .send()
+    security_group(world, group)
         .await
-        .expect("DescribeSecurityGroups");
-    described.security_groups()[0]
         .ip_permissions()
         .iter()
         .flat_map(|p| {
@@ -66,7 +53,7 @@ async fn ingress(world: &World, group: &str) -> BTreeSet<(i32, String)> {
 #[tokio::test]
 async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environment() {
     let world = world().await;
-    let alb = load_balancer_group(&world).await;
+    let alb = world.vpc.load_balancer_group(&world.aws).await;
     let before = leaks::inventory(&world.aws).await;
     let full = props(
         &world,

@@ -1,63 +1,18 @@
 use crate::*;
 use integration_tests::leaks;
 
-/// (property, value, words the reason must contain)
-const BAD: &[(&str, &str, &str)] = &[
-    ("ClusterName", "payments dev", "ClusterName"),
-    ("VpcId", "vpc-nothex!", "VpcId"),
-    ("SubnetIds", "subnet-0a1b2c3d,igw-0a1b2c3d", "SubnetIds"),
-    (
-        "EnableContainerInsights",
-        "maybe",
-        "EnableContainerInsights",
-    ),
-    (
-        "CapacityProviders",
-        "FARGATE,EC2_SPOT_THING,fargate-x",
-        "CapacityProviders",
-    ),
-    (
-        "DefaultCapacityProvider",
-        "FARGATE_SPOT_PLUS",
-        "DefaultCapacityProvider",
-    ),
-    ("CapacityProviderWeight", "0", "CapacityProviderWeight"),
-    (
-        "DebugToolkitImage",
-        "busybox && curl evil",
-        "DebugToolkitImage",
-    ),
-    ("DebugToolkitCpu", "333", "DebugToolkitCpu"),
-    ("DebugToolkitMemory", "8192", "DebugToolkitMemory"),
-    ("LogRetentionDays", "31", "LogRetentionDays"),
-    ("DebugLogRetentionDays", "forever", "DebugLogRetentionDays"),
-    (
-        "KmsKeyArn",
-        "arn:aws:kms:eu-west-1:123456789012:alias/logs",
-        "KmsKeyArn",
-    ),
-    ("ExtraEgressPorts", "5432,99999", "ExtraEgressPorts"),
-    ("AllowedSlackUsers", "alice", "AllowedSlackUsers"),
-    ("AllowedSlackChannels", "#general", "AllowedSlackChannels"),
-    ("IdleTimeoutMinutes", "-5", "IdleTimeoutMinutes"),
-    ("MaxLifetimeMinutes", "99999999", "MaxLifetimeMinutes"),
-    (
-        "Tags",
-        "[{\"Key\": \"aws:cloudformation:x\", \"Value\": \"1\"}]",
-        "Tags",
-    ),
-    ("Environment", "prod\"; DROP", "Environment"),
-    ("ClusterNmae", "typo", "ClusterNmae"),
-];
-
 #[tokio::test]
 async fn bad_properties_fail_fast_naming_the_property_and_touch_nothing() {
     let world = world().await;
-    for (i, (property, value, words)) in BAD.iter().enumerate() {
+    // The unit tests' table (events/ecs-environment/bad-properties.json), through the binary.
+    let table = integration_tests::samples::sample("ecs-environment/bad-properties");
+    for (i, row) in table.as_array().unwrap().iter().enumerate() {
+        let (property, words) = (row["property"].as_str().unwrap(), &row["reason"]);
         let key = format!("bad-{i}");
-        let props = props(&world, "bad-input", json!({ *property: value }));
+        let props = props(&world, "bad-input", json!({ property: row["value"] }));
         let response = create(&world, &key, &props).await;
-        let reason = assert_failed(&response, words);
+        let reason = assert_failed(&response, words.as_str().unwrap());
+        assert!(reason.contains(property), "{reason}");
         assert!(reason.contains("invalid properties"), "{reason}");
         let physical_id = response["PhysicalResourceId"].as_str().unwrap();
         assert!(physical_id.starts_with("failed-create-"), "{physical_id}");

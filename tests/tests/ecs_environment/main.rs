@@ -12,6 +12,8 @@ mod service_linked_role;
 mod update_delete;
 mod update_settings;
 
+use aws_sdk_cloudwatchlogs::types::LogGroup;
+use aws_sdk_ec2::types::SecurityGroup;
 use integration_tests::fakes::cfn::CfnRequest;
 pub use integration_tests::fixtures::LogsKey;
 use integration_tests::World;
@@ -27,13 +29,7 @@ pub async fn world() -> World {
 
 /// A sample event from `events/`, pointed at this world's `ResponseURL` server and VPC.
 pub fn sample(world: &World, file: &str, key: &str) -> Value {
-    let text = match file {
-        "create" => include_str!("../../../events/ecs-environment/create.json"),
-        "update" => include_str!("../../../events/ecs-environment/update.json"),
-        "delete" => include_str!("../../../events/ecs-environment/delete.json"),
-        other => panic!("no sample {other}"),
-    };
-    let mut event: Value = serde_json::from_str(text).expect("sample events are JSON");
+    let mut event = integration_tests::samples::sample(&format!("ecs-environment/{file}"));
     event["ResponseURL"] = json!(world.responses.url(key));
     for props in ["ResourceProperties", "OldResourceProperties"] {
         if event.get(props).is_some() {
@@ -41,6 +37,29 @@ pub fn sample(world: &World, file: &str, key: &str) -> Value {
         }
     }
     event
+}
+
+/// The security group `id` as EC2 describes it.
+pub async fn security_group(world: &World, id: &str) -> SecurityGroup {
+    let described = aws_sdk_ec2::Client::new(&world.aws)
+        .describe_security_groups()
+        .group_ids(id)
+        .send()
+        .await
+        .expect("DescribeSecurityGroups");
+    described.security_groups()[0].clone()
+}
+
+/// The log groups whose names start with `prefix`.
+pub async fn log_groups(world: &World, prefix: &str) -> Vec<LogGroup> {
+    aws_sdk_cloudwatchlogs::Client::new(&world.aws)
+        .describe_log_groups()
+        .log_group_name_prefix(prefix)
+        .send()
+        .await
+        .expect("DescribeLogGroups")
+        .log_groups()
+        .to_vec()
 }
 
 pub fn props(world: &World, cluster: &str, extra: Value) -> Value {
@@ -84,9 +103,11 @@ pub async fn describe_cluster(world: &World, name: &str) -> aws_sdk_ecs::types::
     let described = aws_sdk_ecs::Client::new(&world.aws)
         .describe_clusters()
         .clusters(name)
-        .include(ClusterField::Tags)
-        .include(ClusterField::Settings)
-        .include(ClusterField::Configurations)
+        .set_include(Some(vec![
+            ClusterField::Tags,
+            ClusterField::Settings,
+            ClusterField::Configurations,
+        ]))
         .send()
         .await
         .expect("DescribeClusters");

@@ -97,39 +97,28 @@ async fn another_stack_resource_cannot_adopt_an_environment() {
 
 #[tokio::test]
 async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_running() {
-    use aws_sdk_ecs::types::{
-        AwsVpcConfiguration, DesiredStatus, LaunchType, NetworkConfiguration,
-    };
+    use aws_sdk_ecs::types::DesiredStatus;
+    use integration_tests::user_tasks::{run_tasks, Run};
     let world = world().await;
     let props = props(&world, "busy", json!({}));
     let created = create(&world, "create", &props).await;
     let physical_id = assert_success(&created);
     let ecs = aws_sdk_ecs::Client::new(&world.aws);
     // A service's task: not started by debug-toolkit, not tagged as ours.
-    let network = AwsVpcConfiguration::builder()
-        .set_subnets(Some(world.vpc.private_subnets.clone()))
-        .security_groups(created["Data"]["SecurityGroupId"].as_str().unwrap())
-        .build()
-        .unwrap();
-    let run = ecs
-        .run_task()
-        .cluster("busy")
-        .task_definition(
-            created["Data"]["DebugToolkitTaskDefinitionArn"]
-                .as_str()
-                .unwrap(),
-        )
-        .launch_type(LaunchType::Fargate)
-        .started_by("ecs-svc/1234567890")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .awsvpc_configuration(network)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("RunTask");
-    let task = run.tasks()[0].task_arn().unwrap().to_string();
+    let run = Run {
+        cluster: "busy",
+        task_definition: created["Data"]["DebugToolkitTaskDefinitionArn"]
+            .as_str()
+            .unwrap(),
+        started_by: "ecs-svc/1234567890",
+        subnets: world.vpc.private_subnets.clone(),
+        security_groups: vec![created["Data"]["SecurityGroupId"]
+            .as_str()
+            .unwrap()
+            .to_string()],
+        tags: vec![],
+    };
+    let task = run_tasks(&ecs, &run, 1).await.remove(0);
 
     world.proxy.reset_counts();
     let response = delete(&world, "delete", &physical_id, &props).await;

@@ -61,14 +61,7 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
         physical_id,
         "an in-place update keeps the physical id"
     );
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&world.aws);
-    let groups = logs
-        .describe_log_groups()
-        .log_group_name_prefix("/ecs/payments-dev")
-        .send()
-        .await
-        .unwrap();
-    for group in groups.log_groups() {
+    for group in log_groups(&world, "/ecs/payments-dev").await {
         let expected = if group.log_group_name().unwrap().ends_with("debug-toolkit") {
             7
         } else {
@@ -98,15 +91,9 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
         updated["Data"]["DebugToolkitTaskDefinitionArn"],
         latest.task_definition_arn().unwrap()
     );
-    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
     let group_id = updated["Data"]["SecurityGroupId"].as_str().unwrap();
-    let group = ec2
-        .describe_security_groups()
-        .group_ids(group_id)
-        .send()
+    let mut egress: Vec<(i32, String)> = security_group(&world, group_id)
         .await
-        .unwrap();
-    let mut egress: Vec<(i32, String)> = group.security_groups()[0]
         .ip_permissions_egress()
         .iter()
         .flat_map(|p| {
@@ -144,14 +131,11 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
 
     // Back: the port, the user list and the team tag are removed again.
     assert_success(&update(&world, "back", &physical_id, &old, &new).await);
-    let group = ec2
-        .describe_security_groups()
-        .group_ids(group_id)
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        group.security_groups()[0].ip_permissions_egress().len(),
+        security_group(&world, group_id)
+            .await
+            .ip_permissions_egress()
+            .len(),
         1,
         "only HTTPS is left"
     );

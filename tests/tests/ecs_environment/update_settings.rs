@@ -5,13 +5,8 @@
 use crate::*;
 
 async fn log_group_keys(world: &World) -> Vec<Option<String>> {
-    aws_sdk_cloudwatchlogs::Client::new(&world.aws)
-        .describe_log_groups()
-        .log_group_name_prefix("/ecs/settings")
-        .send()
+    log_groups(world, "/ecs/settings")
         .await
-        .expect("DescribeLogGroups")
-        .log_groups()
         .iter()
         .map(|g| g.kms_key_id().map(str::to_owned))
         .collect()
@@ -89,12 +84,9 @@ async fn settings_capacity_and_key_change_in_place_and_back() {
         !calls.contains_key("UpdateCluster") && !calls.contains_key("PutClusterCapacityProviders"),
         "{calls:?}"
     );
-    let described = ec2
-        .describe_security_groups()
-        .group_ids(group)
-        .send()
+    assert!(security_group(&world, group)
         .await
-        .expect("DescribeSecurityGroups");
-    assert!(described.security_groups()[0].ip_permissions().is_empty());
+        .ip_permissions()
+        .is_empty());
     assert_success(&delete(&world, "delete", &physical_id, &old).await);
 }

@@ -5,67 +5,31 @@
 //! start.)
 
 use crate::*;
-use aws_sdk_ecs::types::{
-    AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
-    NetworkMode, Tag,
-};
 use integration_tests::fakes::runtime_api::Reply;
+use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
 use integration_tests::worlds::reap::FAMILY;
 use std::time::Duration;
-
-fn tag(key: &str, value: &str) -> Tag {
-    Tag::builder().key(key).value(value).build()
-}
 
 #[tokio::test]
 async fn an_exec_agent_that_never_starts_is_said_in_the_notice() {
     let world = ReapWorld::start().await;
     let ecs = aws_sdk_ecs::Client::new(&world.aws);
-    let managed = tag("debug-toolkit:managed-by", "ecs-debug-toolkit");
-    let definition = ecs
-        .register_task_definition()
-        .family(format!("{FAMILY}-no-agent"))
-        .network_mode(NetworkMode::Awsvpc)
-        .requires_compatibilities(Compatibility::Fargate)
-        .cpu("256")
-        .memory("512")
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("debug-toolkit")
-                .image("example/no-exec-agent:1")
-                .memory_reservation(512)
-                .build(),
-        )
-        .tags(managed.clone())
-        .send()
-        .await
-        .expect("RegisterTaskDefinition");
-    let network = AwsVpcConfiguration::builder()
-        .set_subnets(Some(world.vpc.private_subnets.clone()))
-        .security_groups(world.data("SecurityGroupId"))
-        .build()
-        .unwrap();
-    ecs.run_task()
-        .cluster(CLUSTER)
-        .task_definition(
-            definition
-                .task_definition()
-                .unwrap()
-                .task_definition_arn()
-                .unwrap(),
-        )
-        .launch_type(LaunchType::Fargate)
-        .started_by("debug-toolkit")
-        .tags(managed)
-        .tags(tag("debug-toolkit:channel", CHANNEL))
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .awsvpc_configuration(network)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("RunTask");
+    let managed = ("debug-toolkit:managed-by", "ecs-debug-toolkit");
+    let family = format!("{FAMILY}-no-agent");
+    let image = ("debug-toolkit", "example/no-exec-agent:1");
+    let definition = register_task_definition(&ecs, &family, image, true, &[managed]).await;
+    let run = Run {
+        cluster: CLUSTER,
+        task_definition: &definition,
+        started_by: "debug-toolkit",
+        subnets: world.vpc.private_subnets.clone(),
+        security_groups: vec![world.data("SecurityGroupId")],
+        tags: vec![
+            (managed.0, managed.1.to_string()),
+            ("debug-toolkit:channel", CHANNEL.to_string()),
+        ],
+    };
+    run_tasks(&ecs, &run, 1).await;
 
     let delivered = world.ecs_events.wait_for(1, Duration::from_secs(60)).await;
     let Reply::Response(outcome) = &delivered[0].1 else {

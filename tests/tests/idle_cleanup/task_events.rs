@@ -4,13 +4,13 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 fn sample(name: &str) -> Value {
-    let text = match name {
-        "exec" => include_str!("../../../events/task-events/execute-command.json"),
-        "running" => include_str!("../../../events/task-events/task-running.json"),
-        "stopped" => include_str!("../../../events/task-events/task-stopped.json"),
+    let file = match name {
+        "exec" => "execute-command",
+        "running" => "task-running",
+        "stopped" => "task-stopped",
         other => panic!("{other}"),
     };
-    serde_json::from_str(text).unwrap()
+    integration_tests::samples::sample(&format!("task-events/{file}"))
 }
 
 fn exec_event(world: &ReapWorld, task: &str, session: &str, time: &str) -> Value {

@@ -4,14 +4,22 @@ use integration_tests::fakes::slack::SlackServer;
 use serde_json::json;
 
 fn launch_event(world: &LaunchWorld, request_id: &str, response_url: &str) -> Value {
-    let mut event: Value =
-        serde_json::from_str(include_str!("../../../events/debug-launcher/launch.json")).unwrap();
+    let mut event: Value = integration_tests::samples::sample("debug-launcher/launch");
     event["time"] = json!(now_rfc3339());
     event["detail"]["requestId"] = json!(request_id);
     event["detail"]["responseUrl"] = json!(response_url);
     event["detail"]["requestedBy"] = json!(ALLOWED_USER);
     let _ = world;
     event
+}
+
+/// A launch request through the launcher that must start its task.
+async fn launched(world: &LaunchWorld, request_id: &str, response_key: &str) -> Value {
+    let url = world.slack.response_url(response_key);
+    let outcome = world.launch(launch_event(world, request_id, &url)).await;
+    let logs = world.launcher.logs();
+    assert_eq!(outcome["outcome"], "launched", "{outcome:#}\n{logs}");
+    outcome
 }
 
 fn now_rfc3339() -> String {
@@ -33,6 +41,12 @@ async fn a_redelivered_launch_event_still_makes_one_task() {
     );
     let first = world.launch(event.clone()).await;
     assert_eq!(first["outcome"], "launched", "{first:#}");
+    assert!(
+        first["expiresAt"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{first:#}"
+    );
     world.proxy.reset_counts();
     let second = world.launch(event.clone()).await;
     assert_eq!(second["outcome"], "already-running", "{second:#}");
@@ -94,19 +108,7 @@ async fn capacity_failures_and_throttling_are_retried_then_the_task_starts() {
         Some(1),
     );
     world.proxy.inject("RunTask", Fault::Throttle, Some(2));
-    let outcome = world
-        .launch(launch_event(
-            &world,
-            "req-capacity",
-            &world.slack.response_url("cap"),
-        ))
-        .await;
-    assert_eq!(
-        outcome["outcome"],
-        "launched",
-        "{outcome:#}\n{}",
-        world.launcher.logs()
-    );
+    launched(&world, "req-capacity", "cap").await;
     assert_eq!(world.proxy.injected().get("RunTask"), Some(&3));
     assert_eq!(tasks(&world).await.len(), 1);
     let tokens: Vec<Value> = world
@@ -200,19 +202,7 @@ async fn run_task_calls_lost_on_the_way_or_on_the_way_back_still_make_one_task()
     // task by its request tag before trying again, so no third RunTask and no second task.
     world.proxy.inject("RunTask", Fault::Drop, Some(1));
     world.proxy.inject("RunTask", Fault::DropAfter, Some(1));
-    let outcome = world
-        .launch(launch_event(
-            &world,
-            "req-lost",
-            &world.slack.response_url("lost"),
-        ))
-        .await;
-    assert_eq!(
-        outcome["outcome"],
-        "launched",
-        "{outcome:#}\n{}",
-        world.launcher.logs()
-    );
+    let outcome = launched(&world, "req-lost", "lost").await;
     assert_eq!(world.proxy.calls().get("RunTask"), Some(&2));
     let running = tasks(&world).await;
     assert_eq!(running.len(), 1, "one task for one request");

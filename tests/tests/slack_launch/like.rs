@@ -4,10 +4,7 @@
 //! cannot be copied.
 
 use crate::*;
-use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, Compatibility, ContainerDefinition, NetworkConfiguration,
-    NetworkMode,
-};
+use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, NetworkConfiguration};
 use serde_json::json;
 
 /// The service `payments-api` in its own security group and the second private subnet.
@@ -18,23 +15,7 @@ async fn service(world: &LaunchWorld, awsvpc: bool) -> String {
         .security_group(&ec2, "payments-api", "the payments API")
         .await;
     let client = ecs(world);
-    let mut definition = client
-        .register_task_definition()
-        .family("payments-api")
-        .requires_compatibilities(Compatibility::Fargate)
-        .cpu("256")
-        .memory("512")
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("api")
-                .image("example/payments-api:1")
-                .memory_reservation(512)
-                .build(),
-        );
-    if awsvpc {
-        definition = definition.network_mode(NetworkMode::Awsvpc);
-    }
-    definition.send().await.expect("RegisterTaskDefinition");
+    app_task_definition(world, awsvpc).await;
     let mut create = client
         .create_service()
         .cluster(CLUSTER)

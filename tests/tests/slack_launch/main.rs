@@ -12,6 +12,7 @@ mod verification;
 
 use aws_sdk_ecs::types::{DesiredStatus, Task, TaskField};
 use integration_tests::fakes::slack::SIGNING_SECRET;
+use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
 use integration_tests::worlds::launch::{LaunchWorld, ALLOWED_USER, CLUSTER};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -88,51 +89,24 @@ pub async fn start_debug_task(world: &LaunchWorld, text: &str) -> String {
     outcome["taskArn"].as_str().expect("taskArn").to_string()
 }
 
+/// The user's application task definition `payments-api` (awsvpc unless told otherwise).
+pub async fn app_task_definition(world: &LaunchWorld, awsvpc: bool) -> String {
+    let image = ("api", "example/payments-api:1");
+    register_task_definition(&ecs(world), "payments-api", image, awsvpc, &[]).await
+}
+
 /// Runs a task that is not a debug task in the environment's cluster (as a service would).
 pub async fn run_foreign_task(world: &LaunchWorld) -> String {
-    use aws_sdk_ecs::types::{
-        AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
-        NetworkMode,
+    let definition = app_task_definition(world, true).await;
+    let run = Run {
+        cluster: CLUSTER,
+        task_definition: &definition,
+        started_by: "ecs-svc/1234567890",
+        subnets: vec![world.vpc.private_subnets[0].clone()],
+        security_groups: vec![world.data("SecurityGroupId")],
+        tags: vec![],
     };
-    let client = ecs(world);
-    client
-        .register_task_definition()
-        .family("payments-api")
-        .requires_compatibilities(Compatibility::Fargate)
-        .network_mode(NetworkMode::Awsvpc)
-        .cpu("256")
-        .memory("512")
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("api")
-                .image("example/payments-api:1")
-                .memory_reservation(512)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("RegisterTaskDefinition");
-    let run = client
-        .run_task()
-        .cluster(CLUSTER)
-        .task_definition("payments-api")
-        .launch_type(LaunchType::Fargate)
-        .started_by("ecs-svc/1234567890")
-        .network_configuration(
-            NetworkConfiguration::builder()
-                .awsvpc_configuration(
-                    AwsVpcConfiguration::builder()
-                        .subnets(world.vpc.private_subnets[0].clone())
-                        .security_groups(world.data("SecurityGroupId"))
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .expect("RunTask");
-    run.tasks()[0].task_arn().unwrap().to_string()
+    run_tasks(&ecs(world), &run, 1).await.remove(0)
 }
 
 /// Every function logs JSON, and no secret of the harness reaches any function's logs.

@@ -161,17 +161,22 @@ mod tests {
         serde_json::from_slice(body.as_bytes()).unwrap()
     }
 
+    /// The body of a SUCCESS for `arn:c` with this `Data`.
+    fn success(data: &[(&str, String)]) -> Value {
+        let data = data
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let outcome = Outcome::Success {
+            physical_resource_id: "arn:c".into(),
+            data,
+        };
+        parse(&ResponseBody::render(&identity(), &outcome))
+    }
+
     #[test]
     fn success_carries_identity_and_data() {
-        let data = BTreeMap::from([("ClusterName".to_string(), "c".to_string())]);
-        let body = ResponseBody::render(
-            &identity(),
-            &Outcome::Success {
-                physical_resource_id: "arn:c".into(),
-                data,
-            },
-        );
-        let json = parse(&body);
+        let json = success(&[("ClusterName", "c".to_string())]);
         assert_eq!(json["Status"], "SUCCESS");
         assert_eq!(json["PhysicalResourceId"], "arn:c");
         assert_eq!(json["StackId"], identity().stack_id);
@@ -217,15 +222,7 @@ mod tests {
 
     #[test]
     fn oversized_data_turns_into_a_failure_that_says_so() {
-        let data = BTreeMap::from([("Big".to_string(), "v".repeat(5_000))]);
-        let body = ResponseBody::render(
-            &identity(),
-            &Outcome::Success {
-                physical_resource_id: "arn:c".into(),
-                data,
-            },
-        );
-        let json = parse(&body);
+        let json = success(&[("Big", "v".repeat(5_000))]);
         assert_eq!(json["Status"], "FAILED");
         assert!(json["Reason"].as_str().unwrap().contains("4096-byte"));
         assert_eq!(json["PhysicalResourceId"], "arn:c");

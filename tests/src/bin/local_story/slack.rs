@@ -8,6 +8,7 @@ use integration_tests::fakes::slack::{
 };
 use integration_tests::lambda::Lambda;
 use integration_tests::moto::function_env;
+use integration_tests::samples::sample;
 use integration_tests::strict::deliver_ecs_events;
 use integration_tests::worlds::reap::BOT_TOKEN;
 use integration_tests::World;
@@ -104,10 +105,7 @@ pub async fn story(world: &World) -> Result<(), Failure> {
     step(&format!(
         "CloudTrail via EventBridge: someone runs ECS Exec on {task_id}"
     ));
-    let mut exec: Value = serde_json::from_str(include_str!(
-        "../../../../events/task-events/execute-command.json"
-    ))
-    .map_err(|e| Failure::from(e.to_string()))?;
+    let mut exec = sample("task-events/execute-command");
     let now = integration_tests::fakes::slack::now();
     exec["detail"]["eventTime"] = json!(rfc3339(now));
     exec["detail"]["responseElements"]["taskArn"] = json!(task_arn);
@@ -121,10 +119,7 @@ pub async fn story(world: &World) -> Result<(), Failure> {
 
     for (label, minutes) in [("10 minutes later", 10), ("5 hours later", 300)] {
         step(&format!("Scheduled event {label}: idle-reaper"));
-        let mut scheduled: Value = serde_json::from_str(include_str!(
-            "../../../../events/idle-reaper/scheduled.json"
-        ))
-        .map_err(|e| Failure::from(e.to_string()))?;
+        let mut scheduled = sample("idle-reaper/scheduled");
         scheduled["time"] = json!(rfc3339(now + minutes * 60));
         let summary = reaper.call(scheduled, DEADLINE).await;
         ok(&format!("{summary}"));

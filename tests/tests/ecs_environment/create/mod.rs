@@ -179,15 +179,9 @@ async fn every_optional_property_reaches_its_resource() {
         ("payments", "42")
     );
 
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&world.aws);
-    let groups = logs
-        .describe_log_groups()
-        .log_group_name_prefix("/ecs/full")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(groups.log_groups().len(), 3);
-    for group in groups.log_groups() {
+    let groups = log_groups(&world, "/ecs/full").await;
+    assert_eq!(groups.len(), 3);
+    for group in &groups {
         assert_eq!(
             group.kms_key_id(),
             Some(key),

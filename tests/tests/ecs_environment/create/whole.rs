@@ -66,14 +66,8 @@ pub async fn cluster(world: &World, group_id: &str) {
 /// The three log groups: retention and tags.
 pub async fn log_groups(world: &World) {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&world.aws);
-    let groups = logs
-        .describe_log_groups()
-        .log_group_name_prefix("/ecs/payments-dev")
-        .send()
-        .await
-        .unwrap();
+    let groups = crate::log_groups(world, "/ecs/payments-dev").await;
     let retention: BTreeMap<_, _> = groups
-        .log_groups()
         .iter()
         .map(|g| {
             (
@@ -167,14 +161,7 @@ pub async fn roles(world: &World) {
 
 /// The security group: no ingress, HTTPS egress only, tags.
 pub async fn security_group(world: &World, group_id: &str) {
-    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
-    let groups = ec2
-        .describe_security_groups()
-        .group_ids(group_id)
-        .send()
-        .await
-        .unwrap();
-    let group = &groups.security_groups()[0];
+    let group = &crate::security_group(world, group_id).await;
     assert_eq!(group.group_name(), Some("payments-dev-ecs-tasks"));
     assert_eq!(group.vpc_id(), Some(world.vpc.id.as_str()));
     assert!(
