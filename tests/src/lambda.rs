@@ -1,6 +1,5 @@
 //! One function as Lambda runs it: its own Runtime API emulator and the real binary polling it.
 
-use crate::fakes::cfn::{CfnRequest, ResponseServer};
 use crate::fakes::runtime_api::{Reply, RuntimeApi};
 use crate::function::FunctionProcess;
 use serde_json::Value;
@@ -36,23 +35,4 @@ impl Lambda {
     pub fn logs(&self) -> String {
         self.process.logs()
     }
-}
-
-/// Creates an environment through the real `ecs-environment` (a CloudFormation Create, answered
-/// to `responses`); returns the SUCCESS response (its `Data` has the ids).
-pub async fn create_environment(
-    environment: &Lambda,
-    responses: &ResponseServer,
-    props: &Value,
-) -> Value {
-    let url = responses.url("create");
-    environment
-        .call(
-            CfnRequest::create("create", &url, props),
-            Duration::from_secs(60),
-        )
-        .await;
-    let answer = responses.wait("create", Duration::from_secs(5)).await.body;
-    assert_eq!(answer["Status"], "SUCCESS", "environment: {answer:#}");
-    answer
 }

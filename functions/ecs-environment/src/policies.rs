@@ -77,7 +77,7 @@ pub fn app_task_policy(spec: &EnvironmentSpec) -> Option<Value> {
 }
 
 fn log_group_arn(stack: &StackResource, name: &str) -> String {
-    stack.arn("logs", &format!("log-group:{name}:*"))
+    format!("{}:*", stack.log_group_arn(name))
 }
 
 /// The execution role writes container logs to this environment's log groups only and reads the

@@ -52,6 +52,12 @@ impl StackResource {
             self.partition, self.region, self.account
         )
     }
+
+    /// A log group's ARN as CloudWatch Logs tags it and names it in encryption contexts (IAM
+    /// evaluates reads against `<this>:*`).
+    pub fn log_group_arn(&self, name: &str) -> String {
+        self.arn("logs", &format!("log-group:{name}"))
+    }
 }
 
 #[cfg(test)]

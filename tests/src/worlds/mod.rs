@@ -7,13 +7,14 @@ pub mod environment;
 pub mod launch;
 pub mod reap;
 
-use crate::fakes::cfn::ResponseServer;
+use crate::fakes::cfn::{CfnRequest, ResponseServer};
 use crate::fakes::fault_proxy::FaultProxy;
 use crate::fixtures::Vpc;
-use crate::lambda::{create_environment, Lambda};
+use crate::lambda::Lambda;
 use crate::moto::{function_env, sdk_config, Moto};
 use aws_config::SdkConfig;
 use serde_json::Value;
+use std::time::Duration;
 
 pub struct LocalAws {
     pub moto: Moto,
@@ -46,8 +47,18 @@ impl LocalAws {
         function_env(&self.proxy.endpoint())
     }
 
-    /// Creates an environment through the real `ecs-environment`; returns CloudFormation's SUCCESS.
+    /// Creates an environment through the real `ecs-environment` (a CloudFormation Create,
+    /// answered to this world's `ResponseURL` server); returns the SUCCESS (`Data` has the ids).
     pub async fn create_environment(&self, environment: &Lambda, props: &Value) -> Value {
-        create_environment(environment, &self.responses, props).await
+        let url = self.responses.url("create");
+        let create = CfnRequest::create("create", &url, props);
+        environment.call(create, Duration::from_secs(60)).await;
+        let answer = self
+            .responses
+            .wait("create", Duration::from_secs(5))
+            .await
+            .body;
+        assert_eq!(answer["Status"], "SUCCESS", "environment: {answer:#}");
+        answer
     }
 }

@@ -13,10 +13,6 @@ pub struct ExistingLogGroup {
     pub kms_key_id: Option<String>,
 }
 
-fn arn(scope: &Scope<'_>, name: &str) -> String {
-    scope.stack.arn("logs", &format!("log-group:{name}"))
-}
-
 pub async fn find(
     scope: &Scope<'_>,
     name: &str,
@@ -28,7 +24,7 @@ pub async fn find(
         .send();
     let tags = logs
         .list_tags_for_resource()
-        .resource_arn(arn(scope, name))
+        .resource_arn(scope.stack.log_group_arn(name))
         .send();
     let (described, tags) = tokio::join!(describe, tags);
     let described = described.map_err(aws("DescribeLogGroups", name))?;

@@ -54,7 +54,7 @@ impl Tagged<'_> {
             Self::LogGroup(name) => clients
                 .logs
                 .untag_resource()
-                .resource_arn(log_group_arn(desired, name))
+                .resource_arn(desired.scope.stack.log_group_arn(name))
                 .set_tag_keys(Some(keys))
                 .send()
                 .await
@@ -102,7 +102,7 @@ impl Tagged<'_> {
             Self::LogGroup(name) => clients
                 .logs
                 .tag_resource()
-                .resource_arn(log_group_arn(desired, name))
+                .resource_arn(desired.scope.stack.log_group_arn(name))
                 .set_tags(Some(logs(wanted)))
                 .send()
                 .await
@@ -128,14 +128,6 @@ impl Tagged<'_> {
                 .map_err(aws("CreateTags", id)),
         }
     }
-}
-
-/// CloudWatch Logs tags a log group by its ARN (without the `:*` suffix).
-fn log_group_arn(desired: &Desired<'_>, name: &str) -> String {
-    desired
-        .scope
-        .stack
-        .arn("logs", &format!("log-group:{name}"))
 }
 
 pub fn ecs(tags: &Tags) -> Vec<aws_sdk_ecs::types::Tag> {

@@ -35,7 +35,7 @@ pub async fn check(desired: &Desired<'_>) -> Finding {
             ))
         }
     };
-    let log_group_arn = stack.arn("logs", &format!("log-group:{log_group}"));
+    let log_group_arn = stack.log_group_arn(log_group);
     admits_logs(&policy, &stack.region, &log_group_arn)
         .err()
         .map(|problem| {
