@@ -3,6 +3,7 @@
 //! does not admit CloudWatch Logs; it never fails the Create, and it follows the network and key.
 
 use crate::*;
+use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::leaks;
 
 async fn ssmmessages_endpoint(world: &World) {
@@ -94,4 +95,25 @@ async fn a_create_with_a_key_logs_may_not_use_fails_as_on_aws_and_leaves_nothing
         "The specified KMS key does not exist or is not allowed to be used with Arn",
     );
     assert_eq!(leaks::inventory(&world.aws).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_key_policy_that_cannot_be_read_is_said_and_the_create_still_succeeds() {
+    let world = world().await;
+    ssmmessages_endpoint(&world).await;
+    let key = LogsKey::create(&world.aws, true).await;
+    // Throttled on every attempt the SDK makes: the check cannot be made.
+    world.proxy.inject("GetKeyPolicy", Fault::Throttle, None);
+    let props = props(&world, "unread", json!({"KmsKeyArn": key.arn}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    assert_eq!(
+        created["Data"]["ExecPreflight"],
+        format!(
+            "the key policy of {} could not be checked (GetKeyPolicy failed: ThrottlingException: Rate exceeded)",
+            key.arn
+        ),
+        "{created:#}"
+    );
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
 }
