@@ -12,6 +12,7 @@ pub struct TaskView {
     pub cluster_arn: String,
     pub started_by: Option<String>,
     pub last_status: Option<String>,
+    pub desired_status: Option<String>,
     pub started_at: Option<EpochSeconds>,
     pub created_at: Option<EpochSeconds>,
     pub tags: BTreeMap<String, String>,
@@ -19,12 +20,20 @@ pub struct TaskView {
     pub runtime_id: Option<String>,
     /// The last status of the debug-toolkit container's `ExecuteCommandAgent`, if ECS reports one.
     pub exec_agent_status: Option<String>,
+    /// The task's elastic network interface (awsvpc), once attached: its security groups are the
+    /// task's.
+    pub network_interface: Option<String>,
 }
 
 impl TaskView {
     /// `lastStatus`, when ECS gave a documented one.
     pub fn status(&self) -> Option<TaskStatus> {
         self.last_status.as_deref().and_then(TaskStatus::parse)
+    }
+
+    /// `desiredStatus`: STOPPED once a stop was asked for, while `lastStatus` may still be RUNNING.
+    pub fn desired_status(&self) -> Option<TaskStatus> {
+        self.desired_status.as_deref().and_then(TaskStatus::parse)
     }
 
     pub fn id(&self) -> &str {

@@ -34,9 +34,12 @@ while :; do
   wait $!
 done"#;
 
-/// The container's command.
-pub fn command() -> [&'static str; 3] {
-    ["/bin/sh", "-c", SCRIPT]
+/// The container's `entryPoint`: the shell, so an image's own ENTRYPOINT never swallows the loop.
+pub const ENTRY_POINT: [&str; 2] = ["/bin/sh", "-c"];
+
+/// The container's `command`: the loop, as the one argument of `sh -c`.
+pub fn command() -> [&'static str; 1] {
+    [SCRIPT]
 }
 
 /// The task id of a heartbeat stream (`debug/debug-toolkit/<task-id>`), for any other stream None.

@@ -27,6 +27,7 @@ pub mod secrets;
 #[cfg(feature = "slack")]
 pub mod slack;
 pub mod slack_ids;
+pub mod stop_record;
 pub mod tags;
 pub mod text;
 pub mod timestamp;

@@ -77,7 +77,10 @@ pub async fn inventory(config: &SdkConfig) -> Vec<String> {
         groups
             .log_groups()
             .iter()
-            .map(|g| format!("log-group {}", g.log_group_name().unwrap_or_default())),
+            .filter_map(|g| g.log_group_name())
+            // The toolkit stack's own claims group is there before any environment, by design.
+            .filter(|name| *name != crate::moto::NOTICE_CLAIMS_LOG_GROUP)
+            .map(|name| format!("log-group {name}")),
     );
     let security_groups = ec2
         .describe_security_groups()

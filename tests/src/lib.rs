@@ -11,6 +11,7 @@ pub mod http;
 pub mod lambda;
 pub mod leaks;
 pub mod moto;
+pub mod network;
 pub mod samples;
 pub mod strict;
 pub mod user_tasks;

@@ -37,6 +37,13 @@ impl Moto {
             _child: child,
         };
         moto.wait_until_ready().await;
+        // What the toolkit stack makes before any function runs: task-events' claims group.
+        aws_sdk_cloudwatchlogs::Client::new(&sdk_config(&moto.endpoint()))
+            .create_log_group()
+            .log_group_name(NOTICE_CLAIMS_LOG_GROUP)
+            .send()
+            .await
+            .expect("CreateLogGroup of the claims group");
         moto.post(
             "/moto-api/state-manager/set-transition",
             r#"{"model_name":"ecs::task","transition":{"progression":"manual","times":1000000}}"#,
@@ -94,9 +101,20 @@ pub fn sdk_config(endpoint: &str) -> SdkConfig {
         .build()
 }
 
-/// The environment variables that point a function at `endpoint`.
+/// The image the toolkit stack publishes to its own ECR repository and gives ecs-environment as
+/// `DEFAULT_DEBUG_TOOLKIT_IMAGE` (docs/image.md).
+pub const DEFAULT_DEBUG_TOOLKIT_IMAGE: &str =
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0";
+
+/// The toolkit stack's log group of stopped-notice claims (`NoticeClaimsLogGroup`).
+pub const NOTICE_CLAIMS_LOG_GROUP: &str = "/ecs-debug-toolkit/tests/notice-claims";
+
+/// The environment variables that point a function at `endpoint` (and name the stack's claims
+/// group, as the template does for task-events).
 pub fn function_env(endpoint: &str) -> Vec<(String, String)> {
     [
+        ("NOTICE_CLAIMS_LOG_GROUP", NOTICE_CLAIMS_LOG_GROUP),
+        ("DEFAULT_DEBUG_TOOLKIT_IMAGE", DEFAULT_DEBUG_TOOLKIT_IMAGE),
         ("AWS_ENDPOINT_URL", endpoint),
         ("AWS_REGION", REGION),
         ("AWS_DEFAULT_REGION", REGION),

@@ -2,9 +2,13 @@
 //! the launcher would have: an application's task definition, and `RunTask` in awsvpc.
 
 use aws_sdk_ecs::types::{
-    AwsVpcConfiguration, Compatibility, ContainerDefinition, LaunchType, NetworkConfiguration,
-    NetworkMode, Tag,
+    AwsVpcConfiguration, Compatibility, ContainerDefinition, ContainerOverride, KeyValuePair,
+    LaunchType, NetworkConfiguration, NetworkMode, Tag, TaskOverride,
 };
+
+/// Where the launcher records a debug task's channel so that it outlives StopTask, which deletes
+/// the task's tags (docs/interface.md, `debug-launcher`): the debug-toolkit container's environment.
+pub const CHANNEL_VARIABLE: &str = "DEBUG_TOOLKIT_CHANNEL";
 
 /// Registers a one-container Fargate task definition (`image` named `container`), in awsvpc unless
 /// `awsvpc` is false, with these tags; returns its ARN.
@@ -50,7 +54,29 @@ pub struct Run<'a> {
     pub tags: Vec<(&'a str, String)>,
 }
 
-/// Runs `count` tasks (at most 10 a call, as ECS allows); their ARNs.
+/// The container override the launcher records a channel tag in, so it outlives StopTask.
+fn channel_override(run: &Run<'_>) -> Option<TaskOverride> {
+    let (_, channel) = run
+        .tags
+        .iter()
+        .find(|(key, _)| *key == "debug-toolkit:channel")?;
+    let variable = KeyValuePair::builder()
+        .name(CHANNEL_VARIABLE)
+        .value(channel)
+        .build();
+    let container = ContainerOverride::builder()
+        .name("debug-toolkit")
+        .environment(variable)
+        .build();
+    Some(
+        TaskOverride::builder()
+            .container_overrides(container)
+            .build(),
+    )
+}
+
+/// Runs `count` tasks (at most 10 a call, as ECS allows); their ARNs. A channel tag is also
+/// recorded in the container's environment, as the launcher records it.
 pub async fn run_tasks(ecs: &aws_sdk_ecs::Client, run: &Run<'_>, count: i32) -> Vec<String> {
     let network = AwsVpcConfiguration::builder()
         .set_subnets(Some(run.subnets.clone()))
@@ -66,6 +92,7 @@ pub async fn run_tasks(ecs: &aws_sdk_ecs::Client, run: &Run<'_>, count: i32) -> 
         .launch_type(LaunchType::Fargate)
         .started_by(run.started_by)
         .set_tags((!tags.is_empty()).then(|| ecs_tags(&tags)))
+        .set_overrides(channel_override(run))
         .network_configuration(
             NetworkConfiguration::builder()
                 .awsvpc_configuration(network)

@@ -3,6 +3,7 @@
 
 use crate::request::ValidRequest;
 use debug_toolkit::cluster::{ClusterSettings, Limits, Refusal};
+use debug_toolkit::stop_record;
 use debug_toolkit::tags::{self, sanitise_value};
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use sha2::{Digest, Sha256};
@@ -19,6 +20,9 @@ pub struct LaunchPlan {
     /// RunTask's `clientToken` (and our `debug-toolkit:request` tag): one task per request.
     pub client_token: String,
     pub tags: Vec<(String, String)>,
+    /// Environment of the debug-toolkit container: what must outlive the tags, which StopTask
+    /// deletes (the channel to tell of the stop; docs/interface.md, `task-events`).
+    pub container_environment: Vec<(String, String)>,
     pub ttl_minutes: u32,
     /// The ttl asked for was more than the cluster's max lifetime.
     pub capped: bool,
@@ -77,8 +81,10 @@ pub fn plan(
     if let Some(environment) = cluster.environment() {
         task_tags.push((tags::ENVIRONMENT.to_string(), sanitise_value(environment)));
     }
+    let mut container_environment = Vec::new();
     if let Some(channel) = &request.channel {
         task_tags.push((tags::CHANNEL.to_string(), channel.clone()));
+        container_environment.push((stop_record::CHANNEL_VARIABLE.to_string(), channel.clone()));
     }
     Ok(LaunchPlan {
         cluster_name: cluster.name.clone(),
@@ -89,6 +95,7 @@ pub fn plan(
         assign_public_ip: false,
         client_token,
         tags: task_tags,
+        container_environment,
         ttl_minutes,
         capped: ttl_minutes < request.ttl_minutes,
         expires_at,
@@ -145,6 +152,11 @@ mod tests {
         assert_eq!(tags["debug-toolkit:request"].len(), 64);
         assert_eq!(plan.subnets, ["subnet-1", "subnet-2"]);
         assert!(!plan.capped);
+        assert_eq!(
+            plan.container_environment,
+            [("DEBUG_TOOLKIT_CHANNEL".to_string(), "C9".to_string())],
+            "the channel outlives the tags"
+        );
     }
 
     #[test]

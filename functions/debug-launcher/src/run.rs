@@ -11,7 +11,10 @@ use crate::plan::LaunchPlan;
 use aws_sdk_ecs::config::retry::RetryConfig;
 use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::operation::run_task::RunTaskError;
-use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, LaunchType, NetworkConfiguration};
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, ContainerOverride, KeyValuePair, LaunchType,
+    NetworkConfiguration, TaskOverride,
+};
 use debug_toolkit::aws::{describe_sdk_error, AwsError};
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::cluster::ClusterSettings;
@@ -54,7 +57,7 @@ pub async fn existing(
 }
 
 enum Attempt {
-    Started(TaskView),
+    Started(Box<TaskView>),
     /// Nothing started; worth trying again.
     Retry(String),
     /// The task may or may not have started.
@@ -79,7 +82,7 @@ pub async fn run(
             }
         }
         let last = match attempt(ecs, plan).await? {
-            Attempt::Started(task) => return Ok(task),
+            Attempt::Started(task) => return Ok(*task),
             Attempt::Unknown(reason) => {
                 maybe_started = true;
                 reason
@@ -128,6 +131,7 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
                 .build(),
         )
         .set_tags(Some(tags(plan.tags.iter().cloned())))
+        .set_overrides(overrides(plan))
         .customize()
         .config_override(aws_sdk_ecs::Config::builder().retry_config(RetryConfig::disabled()))
         .send()
@@ -145,7 +149,7 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
         Err(e) => return Err(RunError::Refused(describe_sdk_error(&e))),
     };
     if let Some(task) = output.tasks().first() {
-        return Ok(Attempt::Started(task_view(task)));
+        return Ok(Attempt::Started(Box::new(task_view(task))));
     }
     let reasons: Vec<String> = output
         .failures()
@@ -162,6 +166,27 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
     } else {
         Err(RunError::Refused(joined))
     }
+}
+
+/// The debug-toolkit container's environment, when there is any to record.
+fn overrides(plan: &LaunchPlan) -> Option<TaskOverride> {
+    if plan.container_environment.is_empty() {
+        return None;
+    }
+    let environment = plan
+        .container_environment
+        .iter()
+        .map(|(name, value)| KeyValuePair::builder().name(name).value(value).build())
+        .collect();
+    let container = ContainerOverride::builder()
+        .name(debug_toolkit::names::CONTAINER)
+        .set_environment(Some(environment))
+        .build();
+    Some(
+        TaskOverride::builder()
+            .container_overrides(container)
+            .build(),
+    )
 }
 
 /// RunTask `failures` that time can fix.

@@ -2,15 +2,16 @@
 //! (when creating or updating) the desired spec and its tags.
 
 use crate::names::ResourceNames;
-use crate::spec::EnvironmentSpec;
+use crate::spec::{Defaults, EnvironmentSpec};
 use crate::stack::StackResource;
 use aws_config::SdkConfig;
 use debug_toolkit::tags;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The AWS clients, built once per cold start.
+/// The AWS clients, built once per cold start, and the stack's defaults for environments.
 #[derive(Clone, Debug)]
 pub struct Clients {
+    pub defaults: Defaults,
     pub ecs: aws_sdk_ecs::Client,
     pub iam: aws_sdk_iam::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
@@ -19,8 +20,9 @@ pub struct Clients {
 }
 
 impl Clients {
-    pub fn new(config: &SdkConfig) -> Self {
+    pub fn new(config: &SdkConfig, defaults: Defaults) -> Self {
         Self {
+            defaults,
             ecs: aws_sdk_ecs::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),

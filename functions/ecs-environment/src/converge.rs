@@ -15,6 +15,7 @@ use crate::resources::preflight;
 use crate::resources::roles::{self, ExistingRole, RoleSpec};
 use crate::resources::security_group::{self, ExistingGroup};
 use crate::resources::service_linked_role;
+use crate::resources::source_groups;
 use crate::resources::task_definition::{self, ExistingTaskDefinition, Roles};
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
@@ -143,11 +144,14 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     let names = desired.names();
     let spec = desired.spec;
 
-    let (network, inventory) = tokio::join!(
+    let (network, inventory, sources) = tokio::join!(
         network::resolve(desired),
-        Inventory::take(scope, &spec.vpc_id)
+        Inventory::take(scope, &spec.vpc_id),
+        source_groups::check(desired)
     );
     let network: Network = network?;
+    sources?;
+    security_group::egress::check_fits(&spec.extra_egress_ports, &network.vpc_cidrs)?;
     let inventory = inventory?;
     combine(inventory.foreign(scope))?;
 
@@ -173,7 +177,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         description: "Task role of the environment's application (ecs-debug-toolkit)",
         trust: policies::ecs_tasks_trust(scope.stack),
         inline_policy_name: policies::APP_INLINE_POLICY,
-        inline_policy: policies::app_task_policy(spec),
+        inline_policy: Some(policies::app_task_policy(scope.stack, names, spec)),
         managed_policy_arn: None,
     };
     let [found_cluster_logs, found_debug_logs, found_exec_logs] = &inventory.log_groups;
@@ -184,7 +188,55 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             Some(_) => Ok(()),
         }
     };
-    let (l0, l1, l2, roles, group_id, linked) = tokio::join!(
+    // Each resource starts as soon as what it names exists: the task definition once the roles
+    // exist (their policies alongside), the cluster once the group exists and the account has
+    // ECS's service-linked role (the group's rules alongside).
+    let roles_then_definition = async {
+        let role_specs = [&execution_role, &task_role, &app_task_role];
+        let found = [found_execution_role, found_task_role, found_app_role];
+        let (e, t, a) = tokio::join!(
+            roles::ensure_exists(desired, role_specs[0], found[0].as_ref()),
+            roles::ensure_exists(desired, role_specs[1], found[1].as_ref()),
+            roles::ensure_exists(desired, role_specs[2], found[2].as_ref()),
+        );
+        let (e, t, a) = match (e, t, a) {
+            (Ok(e), Ok(t), Ok(a)) => (e, t, a),
+            (e, t, a) => return Err(failed([e.err(), t.err(), a.err()])),
+        };
+        let roles = Roles {
+            execution_role_arn: &e,
+            task_role_arn: &t,
+        };
+        let (p0, p1, p2, definition) = tokio::join!(
+            roles::ensure_policies(desired, role_specs[0], found[0].as_ref()),
+            roles::ensure_policies(desired, role_specs[1], found[1].as_ref()),
+            roles::ensure_policies(desired, role_specs[2], found[2].as_ref()),
+            task_definition::ensure(desired, &roles, inventory.task_definition.as_ref()),
+        );
+        match (p0, p1, p2, definition) {
+            (Ok(()), Ok(()), Ok(()), Ok(d)) => Ok((e, t, a, d)),
+            (p0, p1, p2, d) => Err(failed([p0.err(), p1.err(), p2.err(), d.err()])),
+        }
+    };
+    let group_then_cluster = async {
+        let (group, linked) = tokio::join!(
+            security_group::ensure_exists(desired, &network, inventory.security_group.as_ref()),
+            service_linked_role,
+        );
+        let group = match (group, linked) {
+            (Ok(group), Ok(())) => group,
+            (g, l) => return Err(failed([g.err(), l.err()])),
+        };
+        let (rules, cluster) = tokio::join!(
+            security_group::ensure_rules(desired, &network, &group),
+            cluster::ensure(desired, &network, &group.id, inventory.cluster.as_ref()),
+        );
+        match (rules, cluster) {
+            (Ok(()), Ok(cluster)) => Ok((group.id, cluster)),
+            (r, c) => Err(failed([r.err(), c.err()])),
+        }
+    };
+    let (l0, l1, l2, roles, group, exec_preflight) = tokio::join!(
         log_groups::ensure(
             desired,
             cluster_logs,
@@ -203,45 +255,16 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             spec.log_retention_days,
             found_exec_logs.as_ref()
         ),
-        async {
-            tokio::join!(
-                roles::ensure(desired, &execution_role, found_execution_role.as_ref()),
-                roles::ensure(desired, &task_role, found_task_role.as_ref()),
-                roles::ensure(desired, &app_task_role, found_app_role.as_ref()),
-            )
-        },
-        security_group::ensure(desired, &network, inventory.security_group.as_ref()),
-        service_linked_role,
-    );
-    let (execution_role_arn, task_role_arn, app_task_role_arn, group_id) =
-        match (l0, l1, l2, roles, group_id, linked) {
-            (Ok(()), Ok(()), Ok(()), (Ok(e), Ok(t), Ok(a)), Ok(g), Ok(())) => (e, t, a, g),
-            (l0, l1, l2, (e, t, a), g, s) => {
-                return Err(failed([
-                    l0.err(),
-                    l1.err(),
-                    l2.err(),
-                    e.err(),
-                    t.err(),
-                    a.err(),
-                    g.err(),
-                    s.err(),
-                ]))
-            }
-        };
-
-    let roles = Roles {
-        execution_role_arn: &execution_role_arn,
-        task_role_arn: &task_role_arn,
-    };
-    let (cluster_arn, task_definition_arn, exec_preflight) = tokio::join!(
-        cluster::ensure(desired, &network, &group_id, inventory.cluster.as_ref()),
-        task_definition::ensure(desired, &roles, inventory.task_definition.as_ref()),
+        roles_then_definition,
+        group_then_cluster,
         preflight::exec_preflight(desired, &network),
     );
-    let (cluster_arn, task_definition_arn) = match (cluster_arn, task_definition_arn) {
-        (Ok(c), Ok(t)) => (c, t),
-        (c, t) => return Err(failed([c.err(), t.err()])),
+    let (
+        (execution_role_arn, task_role_arn, app_task_role_arn, task_definition_arn),
+        (group_id, cluster_arn),
+    ) = match (l0, l1, l2, roles, group) {
+        (Ok(()), Ok(()), Ok(()), Ok(roles), Ok(group)) => (roles, group),
+        (l0, l1, l2, r, g) => return Err(failed([l0.err(), l1.err(), l2.err(), r.err(), g.err()])),
     };
 
     Ok(Provisioned {

@@ -32,6 +32,14 @@ pub enum ProvisionError {
         its_vpc: String,
         vpc: String,
     },
+    #[error("AppIngressSourceSecurityGroupIds: {} in this account and region (another account's group is written <account-id>/sg-…)", missing(.0))]
+    NoSuchSourceGroups(Vec<String>),
+    #[error("ExtraEgressPorts: {ports} ports to each of the VPC's {cidrs} CIDRs make {rules} egress rules with the HTTPS one; a security group holds 60 in each direction")]
+    TooManyEgressRules {
+        ports: usize,
+        cidrs: usize,
+        rules: usize,
+    },
     #[error("SubnetIds was not given and VpcId {0} has no subnet tagged Tier=private")]
     NoPrivateSubnets(String),
     #[error("cluster {cluster} still runs {count} task(s) not started by debug-toolkit (for example {example}); stop them or their services first")]
@@ -46,9 +54,17 @@ pub enum ProvisionError {
         count: usize,
         example: String,
     },
+    #[error("security group {group} is referenced by rules of other groups, which this stack does not own and has not changed: {}. Remove those rules, then delete again; nothing was removed", by.join("; "))]
+    ReferencedGroup { group: String, by: Vec<String> },
     /// Several steps of one level failed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Several(Vec<ProvisionError>),
+}
+
+/// "sg-a does not exist", "sg-a, sg-b do not exist".
+fn missing(ids: &[String]) -> String {
+    let verb = if ids.len() == 1 { "does" } else { "do" };
+    format!("{} {verb} not exist", ids.join(", "))
 }
 
 /// Wraps an SDK error with the action and the resource it was about.

@@ -5,6 +5,7 @@ use crate::context::{Clients, Desired, Scope};
 use crate::converge::{converge, Provisioned};
 use crate::error::ProvisionError;
 use crate::names::ResourceNames;
+use crate::policies;
 use crate::resources::cluster;
 use crate::spec::{EnvironmentSpec, Properties};
 use crate::stack::StackResource;
@@ -25,6 +26,18 @@ pub fn failed_create_id(request_id: &str) -> String {
     format!("failed-create-{request_id}")
 }
 
+/// The properties parsed, and what they derive checked against AWS's limits, before any AWS call.
+fn checked_spec(
+    clients: &Clients,
+    props: &Properties,
+    stack: &StackResource,
+) -> Result<EnvironmentSpec, String> {
+    let spec = EnvironmentSpec::parse_with(props, &stack.region, &clients.defaults)
+        .map_err(|e| e.to_string())?;
+    policies::size::check(stack, &spec).map_err(|e| e.to_string())?;
+    Ok(spec)
+}
+
 pub async fn create(
     clients: &Clients,
     stack: &StackResource,
@@ -33,9 +46,9 @@ pub async fn create(
     budget: Budget,
 ) -> Outcome {
     let failed_id = failed_create_id(request_id);
-    let spec = match EnvironmentSpec::parse(props, &stack.region) {
+    let spec = match checked_spec(clients, props, stack) {
         Ok(spec) => spec,
-        Err(errors) => return Outcome::failed(failed_id, errors.to_string()),
+        Err(why) => return Outcome::failed(failed_id, why),
     };
     match provision_new(clients, stack, &spec, budget).await {
         Ok(provisioned) => success(&provisioned),
@@ -51,11 +64,11 @@ pub async fn update(
     old_props: &Properties,
     budget: Budget,
 ) -> Outcome {
-    let spec = match EnvironmentSpec::parse(props, &stack.region) {
+    let spec = match checked_spec(clients, props, stack) {
         Ok(spec) => spec,
-        Err(errors) => return Outcome::failed(physical_id, errors.to_string()),
+        Err(why) => return Outcome::failed(physical_id, why),
     };
-    let previous = EnvironmentSpec::parse(old_props, &stack.region).ok();
+    let previous = EnvironmentSpec::parse_with(old_props, &stack.region, &clients.defaults).ok();
     let current_cluster = cluster_name_of(stack, physical_id);
     let same_cluster = current_cluster.as_deref() == Some(spec.cluster_name.as_str());
     let vpc_changed = previous.as_ref().is_some_and(|p| p.vpc_id != spec.vpc_id);
@@ -206,7 +219,7 @@ pub async fn rollback_create(
     props: &Properties,
     until: Deadline,
 ) -> bool {
-    let Ok(spec) = EnvironmentSpec::parse(props, &stack.region) else {
+    let Ok(spec) = EnvironmentSpec::parse_with(props, &stack.region, &clients.defaults) else {
         return true;
     };
     let names = ResourceNames::for_cluster(&spec.cluster_name);

@@ -2,6 +2,7 @@
 
 use ecs_environment::cfn::ResponseSender;
 use ecs_environment::context::Clients;
+use ecs_environment::spec::Defaults;
 use ecs_environment::{handle, Function};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value;
@@ -11,7 +12,7 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = debug_toolkit::aws::load_sdk_config().await;
     let function = Function {
-        clients: Clients::new(&config),
+        clients: Clients::new(&config, Defaults::from_env()?),
         sender: ResponseSender::new(),
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {

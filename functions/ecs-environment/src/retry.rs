@@ -11,9 +11,11 @@ use debug_toolkit::deadline::Deadline;
 use std::future::Future;
 use std::time::Duration;
 
-/// Five attempts, 1, 2, 4 and 8 s apart.
+/// Nine attempts, 0.1 s doubling to 8 s apart (20.7 s of waits in all): AWS's consistency windows
+/// (a new group or role not visible yet) usually close within a second, so the first tries come
+/// soon, and the longer waits still cover a slow propagation.
 pub const PASSING_REFUSALS: Backoff =
-    Backoff::doubling(Duration::from_secs(1), Duration::from_secs(8)).attempts(5);
+    Backoff::doubling(Duration::from_millis(100), Duration::from_secs(8)).attempts(9);
 
 /// Calls `call` until it succeeds, fails for another reason, or the waits run out.
 pub async fn while_transient<T, E, F, Fut>(

@@ -7,9 +7,11 @@ use debug_toolkit::deadline::Deadline;
 
 /// Stops the environment's debug tasks, then removes its cluster, task definitions, roles, log
 /// groups and security group. Missing resources are fine; resources owned by anyone else are
-/// left untouched. Waits for stopping tasks until `until` at the latest.
+/// left untouched. Waits for stopping tasks until `until` at the latest. When other groups'
+/// rules reference the environment's group, nothing is removed: the answer names them.
 pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
     let names = scope.names;
+    security_group::refuse_if_referenced(scope).await?;
     let cluster = cluster::find(scope).await?.filter(|c| scope.owns(&c.tags));
     if let Some(cluster) = &cluster {
         let stopped = debug_tasks::stop_all(scope, &cluster.arn).await?;

@@ -163,9 +163,12 @@ async fn exec_streams(
     .await?
     {
         for stream in page.log_streams() {
+            // `lastEventTimestamp` is eventually consistent (it may lag ingestion by an hour, the
+            // DescribeLogStreams reference says): the later of it and `lastIngestionTime`, so a
+            // session never looks older than it is.
             let last_event = stream
                 .last_event_timestamp()
-                .or(stream.last_ingestion_time())
+                .max(stream.last_ingestion_time())
                 .or(stream.creation_time())
                 .map(|ms| ms.div_euclid(1000));
             if let Some(name) = stream.log_stream_name() {

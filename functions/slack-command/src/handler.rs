@@ -4,7 +4,7 @@ use crate::commands::{self, Caller, CommandError};
 use crate::form::SlashCommand;
 use crate::grammar;
 use crate::http::{BodyError, HttpReply, IncomingRequest};
-use crate::signature;
+use crate::signature::{self, SignatureError};
 use crate::App;
 use debug_toolkit::slack::Message;
 use debug_toolkit::timestamp::EpochSeconds;
@@ -43,13 +43,27 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
             return HttpReply::text(500, "the signing secret is not configured");
         }
     };
-    let verified = signature::verify(
-        &secret,
-        request.header("x-slack-request-timestamp"),
-        request.header("x-slack-signature"),
-        &body,
-        now,
-    );
+    let verify = |secret: &_| {
+        signature::verify(
+            secret,
+            request.header("x-slack-request-timestamp"),
+            request.header("x-slack-signature"),
+            &body,
+            now,
+        )
+    };
+    let mut verified = verify(&secret);
+    if verified == Err(SignatureError::Mismatch) {
+        // Perhaps the secret was rotated since this instance read it: one fresh read decides.
+        if let Some(renewed) = app
+            .signing_secret
+            .renewed(&app.secrets_manager, &secret)
+            .await
+        {
+            tracing::info!("the signing secret changed since it was read; using the new value");
+            verified = verify(&renewed);
+        }
+    }
     if let Err(why) = verified {
         tracing::warn!(reason = %why, source_ip = ?request.request.request_context.http.source_ip, "request refused: not signed by Slack");
         return HttpReply::text(401, "invalid Slack signature");

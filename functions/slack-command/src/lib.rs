@@ -19,11 +19,16 @@ pub use handler::handle;
 
 use debug_toolkit::secrets::SecretCell;
 
+/// The key of the signing secret in a secret stored as a JSON object.
+pub const SIGNING_SECRET_KEY: &str = "signingSecret";
+
 /// Clients and settings built once per cold start.
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
     pub ecs: aws_sdk_ecs::Client,
+    /// `forward` reads the task's security groups (does any let the port out?).
+    pub ec2: aws_sdk_ec2::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub secrets_manager: aws_sdk_secretsmanager::Client,
     pub signing_secret: SecretCell,
@@ -32,9 +37,10 @@ pub struct App {
 impl App {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
         Self {
-            signing_secret: SecretCell::new(config.signing_secret.clone()),
+            signing_secret: SecretCell::new(config.signing_secret.clone(), SIGNING_SECRET_KEY),
             config,
             ecs: aws_sdk_ecs::Client::new(sdk),
+            ec2: aws_sdk_ec2::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
         }

@@ -1,5 +1,6 @@
 //! The two kinds of event this function takes, read from EventBridge's envelope.
 
+use crate::overrides::Overrides;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use serde::Deserialize;
@@ -56,17 +57,34 @@ pub struct Session {
     pub session_id: Option<String>,
 }
 
-/// The `detail` of `ECS Task State Change` (the fields this function needs).
+/// The `detail` of `ECS Task State Change` (the fields this function needs). Events never carry
+/// tags; `overrides` (with the channel the launcher recorded) survives a stop.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskStateChange {
-    pub task_arn: String,
+struct TaskStateChange {
+    task_arn: String,
+    cluster_arn: String,
+    last_status: Option<String>,
+    desired_status: Option<String>,
+    started_by: Option<String>,
+    stopped_reason: Option<String>,
+    task_definition_arn: Option<String>,
+    #[serde(default)]
+    overrides: Overrides,
+}
+
+/// A task's state change, as this function reads it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateChange {
     pub cluster_arn: String,
-    pub last_status: Option<String>,
+    pub task_arn: String,
+    pub last_status: String,
     pub desired_status: Option<String>,
     pub started_by: Option<String>,
     pub stopped_reason: Option<String>,
-    pub stop_code: Option<String>,
+    pub task_definition_arn: Option<String>,
+    /// The channel recorded in the container's overrides (which a stop keeps).
+    pub channel: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,13 +98,7 @@ pub enum Incoming {
         /// Who opened it (`userIdentity.arn`).
         opened_by: Option<String>,
     },
-    StateChange {
-        cluster_arn: String,
-        task_arn: String,
-        last_status: String,
-        started_by: Option<String>,
-        stopped_reason: Option<String>,
-    },
+    StateChange(StateChange),
     Ignored(String),
 }
 
@@ -145,13 +157,16 @@ fn exec_session(detail: Value, event_time: EpochSeconds) -> Incoming {
 
 fn state_change(detail: Value) -> Incoming {
     match serde_json::from_value::<TaskStateChange>(detail) {
-        Ok(change) => Incoming::StateChange {
+        Ok(change) => Incoming::StateChange(StateChange {
+            channel: change.overrides.channel(),
             cluster_arn: change.cluster_arn,
             task_arn: change.task_arn,
             last_status: change.last_status.unwrap_or_default(),
+            desired_status: change.desired_status,
             started_by: change.started_by,
             stopped_reason: change.stopped_reason,
-        },
+            task_definition_arn: change.task_definition_arn,
+        }),
         Err(error) => Incoming::Ignored(format!("not an ECS task state change: {error}")),
     }
 }
@@ -245,23 +260,27 @@ mod tests {
 
     #[test]
     fn task_state_changes() {
-        let Incoming::StateChange {
-            last_status,
-            started_by,
-            ..
-        } = read(sample("running"), NOW)
-        else {
+        let Incoming::StateChange(running) = read(sample("running"), NOW) else {
             panic!("a state change");
         };
-        assert_eq!(last_status, "RUNNING");
-        assert_eq!(started_by.as_deref(), Some("debug-toolkit"));
-        let Incoming::StateChange { stopped_reason, .. } = read(sample("stopped"), NOW) else {
+        assert_eq!(running.last_status, "RUNNING");
+        assert_eq!(running.started_by.as_deref(), Some("debug-toolkit"));
+        let Incoming::StateChange(stopped) = read(sample("stopped"), NOW) else {
             panic!("a state change");
         };
         assert_eq!(
-            stopped_reason.as_deref(),
+            stopped.stopped_reason.as_deref(),
             Some("ecs-debug-toolkit idle-reaper: idle for 31m (idle timeout 30m)")
         );
+        assert_eq!(stopped.desired_status.as_deref(), Some("STOPPED"));
+        assert_eq!(
+            stopped.channel.as_deref(),
+            Some("C0DEBUG"),
+            "read from the container's overrides, which a stop keeps"
+        );
+        assert!(stopped
+            .task_definition_arn
+            .is_some_and(|arn| arn.ends_with("task-definition/payments-dev-debug-toolkit:1")));
     }
 
     #[test]

@@ -30,24 +30,7 @@ pub async fn handle(
             };
             activity::record(app, &cluster, &task, &session).await
         }
-        Incoming::StateChange {
-            cluster_arn,
-            task_arn,
-            last_status,
-            started_by,
-            stopped_reason,
-        } => {
-            notify::state_changed(
-                app,
-                &cluster_arn,
-                &task_arn,
-                &last_status,
-                started_by.as_deref(),
-                stopped_reason.as_deref(),
-                deadline,
-            )
-            .await
-        }
+        Incoming::StateChange(change) => notify::state_changed(app, &change, deadline).await,
         Incoming::Ignored(reason) => {
             tracing::info!(%reason, "event ignored");
             Ok(Outcome::Ignored { reason })

@@ -8,26 +8,34 @@ pub mod events;
 pub mod handler;
 pub mod notify;
 pub mod outcome;
+pub mod overrides;
 pub mod readiness;
+pub mod stopped;
 
 pub use handler::handle;
 pub use outcome::Outcome;
 
 use debug_toolkit::slack::Notifier;
+use debug_toolkit::{config, stop_record};
 
-/// Clients built once per cold start. (Configuration is Slack's only: the bot token,
-/// `SLACK_API_BASE_URL`; see [`Notifier::from_env`].)
+/// Clients built once per cold start. Configuration: Slack's (the bot token,
+/// `SLACK_API_BASE_URL`; see [`Notifier::from_env`]) and the log group of the stop claims
+/// (`NOTICE_CLAIMS_LOG_GROUP`, see [`stopped`]).
 #[derive(Debug)]
 pub struct App {
     pub ecs: aws_sdk_ecs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub slack: Notifier,
+    pub claims_log_group: Option<String>,
 }
 
 impl App {
     pub fn new(sdk: &aws_config::SdkConfig, slack: Notifier) -> Self {
         Self {
             ecs: aws_sdk_ecs::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             slack,
+            claims_log_group: config::var(stop_record::CLAIMS_LOG_GROUP_VARIABLE),
         }
     }
 }

@@ -1,12 +1,15 @@
 //! A debug task became RUNNING or STOPPED: tell its channel (with a bot token), at most once per
 //! state however often the event comes (docs/interface.md, `task-events`: one notice per event).
 //! Every stop, the reaper's included, reaches this function as ECS's STOPPED event, so it alone
-//! tells channels. The notice is claimed with a tag *before* it is posted: a redelivered event, or
-//! a retry after the claim, finds it and posts nothing; a post that fails after the claim is
-//! logged, not retried.
+//! tells channels. A notice is claimed *before* it is posted (the ready one with a tag, the
+//! stopped one with a log stream, since StopTask deletes tags: see [`stopped`]): a redelivered
+//! event, or a retry after the claim, finds it and posts nothing; a post that fails after the
+//! claim is logged, not retried.
 
+use crate::events::StateChange;
 use crate::outcome::Outcome;
 use crate::readiness::{wait_for_exec_agent, ExecAgent};
+use crate::stopped;
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
@@ -16,36 +19,44 @@ use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::slack::{escape, Message};
-use debug_toolkit::tags::{MANAGED_BY, MANAGED_BY_VALUE, NOTIFIED, STARTED_BY};
+use debug_toolkit::tags::NOTIFIED;
 
 pub async fn state_changed(
     app: &App,
-    cluster_arn: &str,
-    task_arn: &str,
-    last_status: &str,
-    started_by: Option<&str>,
-    stopped_reason: Option<&str>,
+    change: &StateChange,
     deadline: Deadline,
 ) -> Result<Outcome, AwsError> {
-    let status = match TaskStatus::parse(last_status) {
-        Some(status @ (TaskStatus::Running | TaskStatus::Stopped)) => status,
-        _ => return Ok(Outcome::ignored(format!("status {last_status}"))),
-    };
-    let found = describe_tasks(&app.ecs, cluster_arn, &[task_arn.to_string()]).await?;
+    match TaskStatus::parse(&change.last_status) {
+        Some(TaskStatus::Running) => ready(app, change, deadline).await,
+        Some(TaskStatus::Stopped) => stopped::told(app, change).await,
+        _ => Ok(Outcome::ignored(format!("status {}", change.last_status))),
+    }
+}
+
+/// The ready notice, claimed with the `notified` tag (a running task still has its tags).
+async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Outcome, AwsError> {
+    if change.desired_status.as_deref() == Some(TaskStatus::Stopped.as_str()) {
+        // ECS's first event of a stop: still RUNNING, already on its way out (tags gone).
+        return Ok(Outcome::ignored("the task is being stopped"));
+    }
+    let found = describe_tasks(
+        &app.ecs,
+        &change.cluster_arn,
+        std::slice::from_ref(&change.task_arn),
+    )
+    .await?;
     let Some(task) = found.into_iter().next() else {
         return Ok(Outcome::ignored("unknown task"));
     };
-    let ours = started_by == Some(STARTED_BY)
-        || task.started_by.as_deref() == Some(STARTED_BY)
-        || task.tags.get(MANAGED_BY).map(String::as_str) == Some(MANAGED_BY_VALUE);
-    if !ours {
+    if !task.is_debug_task() {
         return Ok(Outcome::ignored("not a debug task"));
     }
-    let told = task.tags.get(NOTIFIED).and_then(|t| TaskStatus::parse(t));
-    if told == Some(status) || told == Some(TaskStatus::Stopped) {
+    if task.tags.contains_key(NOTIFIED) {
         return Ok(Outcome::ignored("already told"));
     }
-    if status == TaskStatus::Running && task.status() != Some(TaskStatus::Running) {
+    if task.status() != Some(TaskStatus::Running)
+        || task.desired_status() == Some(TaskStatus::Stopped)
+    {
         // A late RUNNING event of a task that has moved on: no ready notice after the fact.
         return Ok(Outcome::ignored("the task is no longer running"));
     }
@@ -53,67 +64,63 @@ pub async fn state_changed(
         return Ok(Outcome::ignored("no channel tag"));
     };
     if !app.slack.has_token() {
-        tracing::info!(task = %task.arn, last_status, "no bot token: the channel is not told");
+        tracing::info!(task = %task.arn, "no bot token: the channel is not told");
         return Ok(Outcome::ignored("no bot token"));
     }
-    if task.is_debug_task() {
-        // Claimed only on tasks that are fully ours (our role may tag no other).
-        app.ecs
-            .tag_resource()
-            .resource_arn(&task.arn)
-            .set_tags(Some(tags([(NOTIFIED, status.as_str())])))
-            .send()
-            .await
-            .map_err(AwsError::of("TagResource"))?;
-    }
-    let agent = if status == TaskStatus::Running {
-        let known = task.exec_agent_status.as_deref();
-        Some(wait_for_exec_agent(app, cluster_arn, &task.arn, known, deadline).await?)
-    } else {
-        None
-    };
-    let message = message(&task, status, stopped_reason, agent.as_ref());
-    if let Err(error) = app.slack.post(&channel, &message).await {
-        tracing::warn!(%error, task = %task.arn, "the channel could not be told; the notice stays claimed");
+    app.ecs
+        .tag_resource()
+        .resource_arn(&task.arn)
+        .set_tags(Some(tags([(NOTIFIED, TaskStatus::Running.as_str())])))
+        .send()
+        .await
+        .map_err(AwsError::of("TagResource"))?;
+    let known = task.exec_agent_status.as_deref();
+    let agent = wait_for_exec_agent(app, &change.cluster_arn, &task.arn, known, deadline).await?;
+    post(
+        app,
+        &channel,
+        &task.arn,
+        TaskStatus::Running,
+        ready_message(&task, &agent),
+    )
+    .await
+}
+
+/// Posts a claimed notice; a failed post is logged and not retried (the claim stands).
+pub(crate) async fn post(
+    app: &App,
+    channel: &str,
+    task_arn: &str,
+    status: TaskStatus,
+    message: Message,
+) -> Result<Outcome, AwsError> {
+    if let Err(error) = app.slack.post(channel, &message).await {
+        tracing::warn!(%error, task = %task_arn, "the channel could not be told; the notice stays claimed");
         return Ok(Outcome::Failed {
             reason: error.to_string(),
         });
     }
-    tracing::info!(task = %task.arn, channel, last_status, "channel told");
+    tracing::info!(task = %task_arn, channel, last_status = status.as_str(), "channel told");
     Ok(Outcome::Posted {
-        task_arn: task.arn,
+        task_arn: task_arn.to_string(),
         status: status.as_str().to_string(),
     })
 }
 
-fn message(
-    task: &TaskView,
-    status: TaskStatus,
-    stopped_reason: Option<&str>,
-    agent: Option<&ExecAgent>,
-) -> Message {
+fn ready_message(task: &TaskView, agent: &ExecAgent) -> Message {
     let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
-    if status == TaskStatus::Running {
-        let text = match agent {
-            Some(ExecAgent::NotYet(status)) => format!(
-                ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
-                escape(task.id()),
-                escape(cluster),
-                escape(status)
-            ),
-            _ => format!(
-                ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
-                escape(task.id()),
-                escape(cluster)
-            ),
-        };
-        Message::new(text).command(&commands::connect(cluster, &task.arn))
-    } else {
-        Message::new(format!(
-            ":stop_sign: Debug task `{}` on `{}` stopped: {}",
+    let text = match agent {
+        ExecAgent::NotYet(status) => format!(
+            ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
             escape(task.id()),
             escape(cluster),
-            escape(stopped_reason.unwrap_or("no reason given"))
-        ))
-    }
+            escape(status)
+        ),
+        _ => format!(
+            ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
+            escape(task.id()),
+            escape(cluster)
+        ),
+    };
+    Message::new(text).command(&commands::connect(cluster, &task.arn))
 }

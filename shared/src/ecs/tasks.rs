@@ -77,6 +77,7 @@ pub fn task_view(task: &Task) -> TaskView {
         cluster_arn: task.cluster_arn().unwrap_or_default().to_string(),
         started_by: task.started_by().map(str::to_string),
         last_status: task.last_status().map(str::to_string),
+        desired_status: task.desired_status().map(str::to_string),
         started_at: task.started_at().map(|t| t.secs()),
         created_at: task.created_at().map(|t| t.secs()),
         tags: tag_pairs(task.tags()).collect(),
@@ -88,6 +89,14 @@ pub fn task_view(task: &Task) -> TaskView {
             .flat_map(|c| c.managed_agents())
             .find(|a| a.name() == Some(&ManagedAgentName::ExecuteCommandAgent))
             .and_then(|a| a.last_status())
+            .map(str::to_owned),
+        network_interface: task
+            .attachments()
+            .iter()
+            .filter(|a| a.r#type() == Some("ElasticNetworkInterface"))
+            .flat_map(|a| a.details())
+            .find(|d| d.name() == Some("networkInterfaceId"))
+            .and_then(|d| d.value())
             .map(str::to_owned),
     }
 }

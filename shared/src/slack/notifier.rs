@@ -36,7 +36,7 @@ impl Notifier {
     ) -> Self {
         Self {
             slack,
-            bot_token: SecretCell::new(bot_token),
+            bot_token: SecretCell::new(bot_token, "botToken"),
             secrets_manager,
         }
     }

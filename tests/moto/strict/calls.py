@@ -34,8 +34,22 @@ def service_model(service):
     return _MODELS[service]
 
 
+def credential(headers, query=""):
+    """(access key, region, service) of a SigV4-signed request's credential scope (from the
+    `Authorization` header, or a presigned URL's `X-Amz-Credential`), or None when unsigned."""
+    match = _CREDENTIAL.search(headers.get("authorization", ""))
+    if match:
+        return match.groups()
+    scope = parse_qs(query).get("X-Amz-Credential", [""])[0]
+    parts = scope.split("/")
+    if len(parts) == 5 and parts[4] == "aws4_request":
+        return parts[0], parts[2], parts[3]
+    return None
+
+
 def read_call(headers, body):
-    """The call a signed request makes, or None for what is not a signed AWS API call."""
+    """The call a signed request makes, or None for what is not a signed AWS API call, or one
+    read neither from `X-Amz-Target` nor from `Action=` (the REST protocols: S3, Lambda...)."""
     match = _CREDENTIAL.search(headers.get("authorization", ""))
     if not match:
         return None

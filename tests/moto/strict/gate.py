@@ -2,8 +2,9 @@
 would before moto sees it.
 
 A function is known by its access key id, which the test harness sets to the function's name and
-registers here (`POST /_strict/callers`) with the environment it started the function with. For
-each of its requests the gate
+registers here (`POST /_strict/callers`) with the environment it started the function with. A
+request of a function that the gate cannot read (a REST protocol: no `X-Amz-Target`, no
+`Action=`) is refused and recorded as a gate error. For each other request the gate
 1. validates the parameters against the service model and AWS's tag rules (`model_check`),
 2. evaluates every IAM authorisation the call needs (`iam_table`) against the function's policies
    from `infra/template.yaml` (`policies`) with the IAM simulator; any deny is AWS's AccessDenied,
@@ -23,7 +24,7 @@ from http import HTTPStatus
 from xml.sax.saxutils import escape
 
 from . import inside_task, kms_keys, model_check
-from .calls import read_call
+from .calls import Call, credential, read_call, service_model
 from .consistency import Consistency, Refusal
 from .ecs_events import Targets
 from .iam_table import checks_for
@@ -57,12 +58,32 @@ class Gate:
         if environ.get("PATH_INFO") == "/_strict/inside-task":
             return self._inside_task(json.loads(body), start_response)
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        call = read_call(headers, body)
-        caller = self.callers.get(call.access_key) if call else None
+        signed = credential(headers, environ.get("QUERY_STRING", ""))
+        caller = self.callers.get(signed[0]) if signed else None
         if caller is None:
+            try:
+                call = read_call(headers, body)
+            except Exception:  # not ours to judge: the test's own request, as moto reads it
+                call = None
             if call is not None and call.service == "ecs":
                 return self._forward(call, environ, start_response)
             return self.app(environ, start_response)
+        try:
+            call = read_call(headers, body)
+        except Exception as error:
+            call, unread = None, error
+        else:
+            unread = None
+        if call is None:  # a function's request the gate cannot read is a failure, never a pass
+            access_key, region, service = signed
+            what = f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '')}"
+            call = Call(access_key, region, service, what, {}, False)
+            reason = f": {unread!r}" if unread else ": no X-Amz-Target and no Action= (a REST protocol)"
+            refusal = Refusal(
+                "StrictGateError", f"the strict gate cannot judge this {service} request ({what}){reason}"
+            )
+            self._record(caller, call, [], [], refusal, "gate-error")
+            return _answer(call, refusal, start_response)
         try:
             refusal = self._refusal(caller, call)
         except Exception as error:  # a gap in the gate fails the test, loudly
@@ -199,7 +220,15 @@ def _report_file():
 
 
 def _protocol(call):
-    return "json" if call.json_protocol else ("ec2" if call.service == "ec2" else "query")
+    if call.json_protocol:
+        return "json"
+    try:
+        protocol = service_model(call.service).protocol
+    except Exception:
+        return "rest-json"
+    if protocol == "json":  # a JSON service's request that came without X-Amz-Target
+        return "rest-json"
+    return protocol if protocol in ("ec2", "query", "rest-xml", "rest-json") else "query"
 
 
 _DENIED = {"json": ("AccessDeniedException", 400), "query": ("AccessDenied", 403), "ec2": ("UnauthorizedOperation", 403)}
@@ -214,9 +243,17 @@ _THROTTLED = {
 def _answer(call, refusal, start_response):
     request_id = str(uuid.uuid4())
     protocol = _protocol(call)
-    if protocol == "json":
+    extra = []
+    if protocol in ("json", "rest-json"):
         body = json.dumps({"__type": refusal.code, "message": refusal.message})
-        content_type = "application/x-amz-json-1.1"
+        content_type = "application/x-amz-json-1.1" if protocol == "json" else "application/json"
+        extra = [("x-amzn-ErrorType", refusal.code)] if protocol == "rest-json" else []
+    elif protocol == "rest-xml":
+        body = (
+            f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{refusal.code}</Code><Message>"
+            f"{escape(refusal.message)}</Message><RequestId>{request_id}</RequestId></Error>"
+        )
+        content_type = "application/xml"
     elif protocol == "ec2":
         body = (
             f"<Response><Errors><Error><Code>{refusal.code}</Code><Message>{escape(refusal.message)}"
@@ -230,5 +267,5 @@ def _answer(call, refusal, start_response):
         )
         content_type = "text/xml"
     status = f"{refusal.status} {HTTPStatus(refusal.status).phrase}"
-    start_response(status, [("Content-Type", content_type), ("x-amzn-RequestId", request_id)])
+    start_response(status, [("Content-Type", content_type), ("x-amzn-RequestId", request_id), *extra])
     return [body.encode()]

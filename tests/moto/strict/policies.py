@@ -87,7 +87,7 @@ class Resolver:
         raise Unresolved(f"!Ref {name}")
 
     def _Sub(self, text):
-        for key, value in self.pseudo.items():
+        for key, value in (self.pseudo | self.refs).items():
             text = text.replace("${" + key + "}", value)
         if "${" in text:
             raise Unresolved(f"!Sub {text}")

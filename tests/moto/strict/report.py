@@ -1,6 +1,7 @@
 """The strict gate's report over a whole test run: per function, the calls evaluated and how they
 ended, and every action its policy grants that no test exercised (with the reason, when one is
-written below). Exits 1 when any call was denied, invalid or beyond the gate's table.
+written below). Exits 1 when any call was denied, invalid or one the gate could not judge (beyond
+its table, or unreadable: a REST protocol).
 
 Usage: python3 tests/moto/strict/report.py DIR [OUT.md]   (DIR: the run's $STRICT_REPORT_DIR)
 """
@@ -54,13 +55,15 @@ def render(records):
     validated = sum(sum(c.values()) for c in calls.values())
     lines.append(f"Requests validated against the service models: {validated}.")
     lines.append("")
-    lines.append("| function | calls | allowed | denied | invalid | consistency | throttled | KMS key refused |")
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines.append(
+        "| function | calls | allowed | denied | invalid | gate error | consistency | throttled | KMS key refused |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|")
     for function in sorted(set(calls) | set(granted)):
         o = outcomes[function]
         lines.append(
             f"| {function} | {sum(calls[function].values())} | {o['allowed']} | {o['denied']} "
-            f"| {o['invalid']} | {o['consistency']} | {o['throttled']} | {o['kms-key']} |"
+            f"| {o['invalid']} | {o['gate-error']} | {o['consistency']} | {o['throttled']} | {o['kms-key']} |"
         )
     for function in sorted(set(calls) | set(granted)):
         lines += ["", f"## {function}", ""]

@@ -10,9 +10,10 @@
 //!   3. create the cluster (its tags carry the group id) and register the task definition (it
 //!      names both role ARNs); egress rules, role policies and retention alongside.
 //!
-//! The function runs in levels (reads; groups, roles with their policies, log groups with their
-//! retention; cluster and task definition), so its own chain is one call longer: the cluster waits
-//! for the retention and egress rules, the task definition for the role policies.
+//! The function follows the data: the task definition waits only for the roles to exist (not their
+//! policies), the cluster only for the group (not its rules), so its chain is the dependencies'
+//! plus the retries of AWS's consistency windows (the new group's first rule change, the new
+//! roles' first RegisterTaskDefinition), which start at 0.1 s.
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 

@@ -14,22 +14,43 @@ const TABLE: &str = "arn:aws:dynamodb:eu-west-1:123456789012:table/payments";
 
 /// The app role's inline policy, parsed; None when it has none.
 async fn app_policy(world: &World) -> Option<Value> {
+    role_policy(world, "app-env-app-task").await
+}
+
+/// The inline policy of `role`, parsed; None when it has none.
+pub async fn role_policy(world: &World, role: &str) -> Option<Value> {
     let iam = aws_sdk_iam::Client::new(&world.aws);
     let names = iam
         .list_role_policies()
-        .role_name("app-env-app-task")
+        .role_name(role)
         .send()
         .await
         .expect("ListRolePolicies");
     let name = names.policy_names().first()?.clone();
     let policy = iam
         .get_role_policy()
-        .role_name("app-env-app-task")
+        .role_name(role)
         .policy_name(name)
         .send()
         .await
         .expect("GetRolePolicy");
     Some(serde_json::from_str(&policy_text(policy.policy_document())).unwrap())
+}
+
+/// What ECS Exec needs, in every app role.
+const EXEC_SIDS: [&str; 3] = [
+    "EcsExecSessionChannels",
+    "EcsExecFindLogGroup",
+    "EcsExecSessionLogs",
+];
+
+fn sids(policy: &Value) -> Vec<&str> {
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect()
 }
 
 /// The group's ingress as (port, source group) pairs.
@@ -76,7 +97,7 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
 
     let policy = app_policy(&world).await.expect("an inline policy");
     let statements = policy["Statement"].as_array().unwrap();
-    assert_eq!(statements.len(), 3, "{policy:#}");
+    assert_eq!(statements.len(), 6, "{policy:#}");
     assert_eq!(
         statements[0]["Action"],
         json!(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
@@ -107,6 +128,8 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
     assert!(statements
         .iter()
         .all(|s| s["Effect"] == "Allow" && s.get("Condition").is_none()));
+    // ECS Exec works on the application's own service: the same grants as the debug task's.
+    assert_eq!(sids(&policy)[3..], EXEC_SIDS);
     let group = data["SecurityGroupId"].as_str().unwrap().to_string();
     assert_eq!(
         ingress(&world, &group).await,
@@ -139,10 +162,10 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
         BTreeSet::from([(8080, alb.clone())])
     );
 
-    // Update: none of them; the role stays, without a policy; no ingress at all.
+    // Update: none of them; the role keeps only what ECS Exec needs; no ingress at all.
     let none = props(&world, "app-env", json!({}));
     assert_success(&update(&world, "none", &physical_id, &none, &fewer).await);
-    assert_eq!(app_policy(&world).await, None);
+    assert_eq!(sids(&app_policy(&world).await.unwrap()), EXEC_SIDS);
     assert!(ingress(&world, &group).await.is_empty());
 
     assert_success(&delete(&world, "delete", &physical_id, &none).await);

@@ -1,43 +1,54 @@
-//! `Data.ExecPreflight` (docs/interface.md, "Exec preflight"): `ok`, or the sentence naming the
-//! subnets from which ECS Exec cannot reach `ssmmessages`, or the `KmsKeyArn` whose key policy
-//! does not admit CloudWatch Logs; it never fails the Create, and it follows the network and key.
+//! `Data.ExecPreflight` (docs/interface.md, "Exec preflight"): `ok`, or the sentence naming each
+//! subnet and what a debug task cannot reach from it (ssmmessages, logs, kms, the image), or the
+//! `KmsKeyArn` whose key policy does not admit CloudWatch Logs; it never fails the Create, and it
+//! follows the network and the key.
 
 use crate::*;
 use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::leaks;
+use integration_tests::network::{self, DefaultRoute, ECR_ENDPOINTS};
 
-async fn ssmmessages_endpoint(world: &World) {
+/// An image of another registry (Docker Hub): only a NAT gateway reaches it.
+const DOCKER_HUB_IMAGE: &str = "nicolaka/netshoot:v0.13";
+
+fn ec2(world: &World) -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::new(&world.aws)
-        .create_vpc_endpoint()
-        .vpc_id(&world.vpc.id)
-        .vpc_endpoint_type(aws_sdk_ec2::types::VpcEndpointType::Interface)
-        .service_name("com.amazonaws.eu-west-1.ssmmessages")
-        .set_subnet_ids(Some(world.vpc.private_subnets.clone()))
-        .private_dns_enabled(true)
-        .send()
-        .await
-        .expect("CreateVpcEndpoint");
+}
+
+/// A NAT gateway route for the private subnets: every need is met.
+async fn nat(world: &World) {
+    network::default_route(&ec2(world), &world.vpc, DefaultRoute::NatGateway).await;
+}
+
+async fn preflight(world: &World, key: &str, physical_id: &str, props: &Value) -> String {
+    let updated = update(world, key, physical_id, props, props).await;
+    assert_eq!(assert_success(&updated), physical_id);
+    updated["Data"]["ExecPreflight"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
-async fn the_preflight_names_what_blocks_exec_and_turns_ok_with_an_endpoint() {
+async fn the_preflight_names_each_subnet_and_missing_piece_until_the_network_gives_them() {
     let world = world().await;
-    let props = props(&world, "preflight", json!({}));
+    let props = props(
+        &world,
+        "preflight",
+        json!({"DebugToolkitImage": DOCKER_HUB_IMAGE}),
+    );
     let created = create(&world, "create", &props).await;
     let physical_id = assert_success(&created);
-    // The fixture's private subnets have no NAT or internet gateway route, and no endpoint.
-    let verdict = created["Data"]["ExecPreflight"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        verdict.starts_with("ECS Exec cannot reach ssmmessages from "),
-        "{verdict}"
-    );
+    // The fixture's private subnets have no way out at all, and the image is Docker Hub's.
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
     for subnet in &world.vpc.private_subnets {
-        assert!(verdict.contains(subnet.as_str()), "{verdict}");
+        assert!(
+            verdict.contains(&format!(
+                "{subnet} has no way to ssmmessages, logs, the image's registry (only through NAT)"
+            )),
+            "{verdict}"
+        );
     }
-    assert!(verdict.contains(&world.vpc.id), "{verdict}");
     assert!(
         world
             .function
@@ -46,17 +57,71 @@ async fn the_preflight_names_what_blocks_exec_and_turns_ok_with_an_endpoint() {
         "said in the function's log too"
     );
 
-    // An ssmmessages interface endpoint with private DNS: the next Update says ok.
-    ssmmessages_endpoint(&world).await;
-    let updated = update(&world, "update", &physical_id, &props, &props).await;
-    assert_eq!(updated["Data"]["ExecPreflight"], "ok", "{updated:#}");
+    // An ssmmessages endpoint alone (yesterday's "ok") leaves logs and the image unreachable.
+    network::interface_endpoints(&ec2(&world), &world.vpc, &["ssmmessages"]).await;
+    let verdict = preflight(&world, "ssmmessages", &physical_id, &props).await;
+    assert!(
+        verdict.contains("has no way to logs, the image's registry (only through NAT)"),
+        "{verdict}"
+    );
+    // An internet gateway counts for nothing: debug tasks have no public IP.
+    network::default_route(&ec2(&world), &world.vpc, DefaultRoute::InternetGateway).await;
+    let verdict = preflight(&world, "igw", &physical_id, &props).await;
+    assert!(verdict.contains("has no way to logs"), "{verdict}");
     assert_success(&delete(&world, "delete", &physical_id, &props).await);
+}
+
+#[tokio::test]
+async fn a_nat_gateway_gives_every_way_out() {
+    let world = world().await;
+    nat(&world).await;
+    let props = props(&world, "natted", json!({}));
+    let created = create(&world, "create", &props).await;
+    assert_eq!(created["Data"]["ExecPreflight"], "ok", "{created:#}");
+    assert_success(&delete(&world, "delete", &assert_success(&created), &props).await);
+}
+
+#[tokio::test]
+async fn an_ecr_image_needs_both_ecr_endpoints_and_the_s3_gateway_on_the_subnets_table() {
+    let world = world().await;
+    let ec2 = ec2(&world);
+    network::interface_endpoints(&ec2, &world.vpc, &ECR_ENDPOINTS).await;
+    // The stack's own image (its ECR repository), as environments get it by default.
+    let props = props(&world, "ecr", json!({}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
+    assert!(
+        verdict.contains(&format!(
+            "{} has no way to S3 (image layers)",
+            world.vpc.private_subnets[0]
+        )),
+        "{verdict}"
+    );
+    let table = network::main_route_table(&ec2, &world.vpc).await;
+    network::s3_gateway(&ec2, &world.vpc, &[table]).await;
+    assert_eq!(preflight(&world, "s3", &physical_id, &props).await, "ok");
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
+}
+
+#[tokio::test]
+async fn a_transit_gateway_route_is_not_verified() {
+    let world = world().await;
+    network::default_route(&ec2(&world), &world.vpc, DefaultRoute::TransitGateway).await;
+    let props = props(&world, "transit", json!({}));
+    let created = create(&world, "create", &props).await;
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
+    assert!(
+        verdict.contains("only through transit gateway tgw-") && verdict.contains("(not verified)"),
+        "{verdict}"
+    );
+    assert_success(&delete(&world, "delete", &assert_success(&created), &props).await);
 }
 
 #[tokio::test]
 async fn a_key_policy_that_stops_admitting_logs_is_named_at_the_next_update() {
     let world = world().await;
-    ssmmessages_endpoint(&world).await;
+    nat(&world).await;
     let key = LogsKey::create(&world.aws, true).await;
     let props = props(&world, "keyed", json!({"KmsKeyArn": key.arn}));
     let created = create(&world, "create", &props).await;
@@ -100,7 +165,7 @@ async fn a_create_with_a_key_logs_may_not_use_fails_as_on_aws_and_leaves_nothing
 #[tokio::test]
 async fn a_key_policy_that_cannot_be_read_is_said_and_the_create_still_succeeds() {
     let world = world().await;
-    ssmmessages_endpoint(&world).await;
+    nat(&world).await;
     let key = LogsKey::create(&world.aws, true).await;
     // Throttled on every attempt the SDK makes: the check cannot be made.
     world.proxy.inject("GetKeyPolicy", Fault::Throttle, None);

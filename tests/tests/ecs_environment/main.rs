@@ -7,6 +7,7 @@ mod create;
 mod exec_preflight;
 mod faults;
 mod inside_task;
+mod limits_and_references;
 mod ownership;
 mod service_linked_role;
 mod update_delete;

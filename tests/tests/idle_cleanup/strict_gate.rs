@@ -51,3 +51,31 @@ async fn the_list_tasks_statement_scoped_to_cluster_arns_is_denied() {
     assert!(!logs.contains("not authorized"), "{logs}");
     assert!(logs.contains("\"errors\":0"), "{logs}");
 }
+
+#[tokio::test]
+async fn a_request_the_gate_cannot_read_is_refused_not_passed_to_moto() {
+    let moto = integration_tests::moto::Moto::start().await;
+    let key = integration_tests::strict::access_key("idle-reaper");
+    // A caller of the gate's own tests: a template given, so it stays out of the report.
+    let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
+    let env =
+        std::collections::BTreeMap::from([(TEMPLATE_OVERRIDE.to_string(), template.to_string())]);
+    integration_tests::strict::register(&moto.endpoint(), &key, "idle-reaper", &env).await;
+    // S3's ListBuckets speaks a REST protocol (no X-Amz-Target, no Action=): the gate cannot say
+    // what it asks for, so it must not let it through unjudged.
+    let response = reqwest::Client::new()
+        .get(format!("{}/", moto.endpoint()))
+        .header(
+            "authorization",
+            format!("AWS4-HMAC-SHA256 Credential={key}/20261202/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=00"),
+        )
+        .send()
+        .await
+        .expect("the gate answers");
+    assert_eq!(response.status(), 400);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("StrictGateError") && body.contains("cannot judge this s3 request"),
+        "{body}"
+    );
+}

@@ -231,9 +231,12 @@ async fn a_notice_is_claimed_before_it_is_posted_so_a_retry_never_posts_twice() 
     world.ecs_events.wait_for(1, Duration::from_secs(30)).await;
     let told = world.slack.posts().len();
 
-    // The claim of the stopped notice fails: nothing is posted, the invocation fails for a retry.
+    // The claim of the stopped notice (a log stream: a stopped task has no tags) fails: nothing
+    // is posted, the invocation fails for a retry.
     let stopped = state_event(&world, &debug, "STOPPED", "debug-toolkit");
-    world.proxy.inject("TagResource", Fault::ServerError, None);
+    world
+        .proxy
+        .inject("CreateLogStream", Fault::ServerError, None);
     let reply = world
         .task_events
         .invoke(stopped.clone(), Duration::from_secs(30))

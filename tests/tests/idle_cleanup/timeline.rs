@@ -194,10 +194,11 @@ async fn each_run_stops_exactly_the_tasks_whose_rule_fired_as_of_its_time() {
         assert_eq!(tasks[arn].desired_status(), Some("RUNNING"));
     }
 
-    // ECS sent RUNNING for the 9 tasks and STOPPED for the 7 stopped; the rule delivered those of
-    // the 8 started by debug-toolkit (not the one run by hand) to task-events, which alone told
-    // the channel: one notice per task and state, the reaper's reason quoted.
-    let delivered = world.ecs_events.wait_for(15, Duration::from_secs(60)).await;
+    // ECS sent RUNNING for the 9 tasks and, for each of the 7 stopped, a RUNNING event with
+    // desiredStatus STOPPED (tags already gone) and then STOPPED; the rule delivered those of the
+    // 8 started by debug-toolkit (not the one run by hand) to task-events, which alone told the
+    // channel: one notice per task and state, the reaper's reason quoted.
+    let delivered = world.ecs_events.wait_for(22, Duration::from_secs(60)).await;
     let posts = world.slack.posts();
     let mut notices = BTreeMap::new();
     for post in &posts {

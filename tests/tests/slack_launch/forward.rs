@@ -88,3 +88,41 @@ async fn forward_hands_out_the_exact_command_for_debug_tasks_only() {
     }
     assert_no_secrets_logged(&world);
 }
+
+#[tokio::test]
+async fn forward_warns_when_no_group_of_the_task_lets_the_port_out() {
+    let world = LaunchWorld::start().await;
+    let debug = start_debug_task(&world, "start payments-dev 45m").await;
+    let debug_id = task_id(&debug).to_string();
+    // The environment's group lets TCP 443 out anywhere, and no ExtraEgressPorts.
+    let blocked = world
+        .slash(
+            ALLOWED_USER,
+            "C0X",
+            &format!("forward {debug_id} db.internal:5432"),
+        )
+        .await;
+    assert_eq!(blocked.status, 200);
+    let body = blocked.body.to_string();
+    assert!(
+        body.contains("No security group of this task lets TCP 5432 out")
+            && body.contains("ExtraEgressPorts"),
+        "{body}"
+    );
+    assert!(
+        body.contains("AWS-StartPortForwardingSessionToRemoteHost"),
+        "the command is still given"
+    );
+    let open = world
+        .slash(
+            ALLOWED_USER,
+            "C0X",
+            &format!("forward {debug_id} api.internal:443"),
+        )
+        .await;
+    assert!(
+        !open.body.to_string().contains("No security group"),
+        "{}",
+        open.body
+    );
+}

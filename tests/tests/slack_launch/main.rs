@@ -7,6 +7,7 @@ mod forward;
 mod launcher;
 mod like;
 mod refusals;
+mod secrets;
 mod start_to_task;
 mod verification;
 

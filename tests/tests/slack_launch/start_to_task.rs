@@ -75,6 +75,13 @@ async fn signed_start_puts_one_event_and_the_launcher_runs_the_documented_task()
         vpc["securityGroups"],
         serde_json::json!([world.data("SecurityGroupId")])
     );
+    // The channel is also recorded where StopTask (which deletes tags) leaves it.
+    assert_eq!(
+        run["overrides"],
+        serde_json::json!({"containerOverrides": [{"name": "debug-toolkit", "environment": [
+            {"name": integration_tests::user_tasks::CHANNEL_VARIABLE, "value": "C0ELSEWHERE"}
+        ]}]})
+    );
 
     // What runs: one task with every documented tag.
     let all = tasks(&world).await;

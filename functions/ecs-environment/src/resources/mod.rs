@@ -9,5 +9,6 @@ pub mod preflight;
 pub mod roles;
 pub mod security_group;
 pub mod service_linked_role;
+pub mod source_groups;
 pub mod tagging;
 pub mod task_definition;

@@ -10,6 +10,8 @@ pub struct Network {
     pub vpc_id: String,
     /// Every IPv4 CIDR associated with the VPC, the primary one first.
     pub vpc_cidrs: Vec<String>,
+    /// The VPC has an IPv6 CIDR: a new group then also allows all IPv6 egress (`::/0`).
+    pub ipv6: bool,
     pub subnet_ids: Vec<String>,
 }
 
@@ -40,6 +42,9 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
         Err(e) if has_code(&e, "InvalidVpcID.NotFound") => None,
         Err(e) => return Err(aws("DescribeVpcs", vpc_id)(e)),
     };
+    let ipv6 = vpc
+        .as_ref()
+        .is_some_and(|v| !v.ipv6_cidr_block_association_set().is_empty());
     let Some(vpc_cidrs) = vpc.as_ref().map(ipv4_cidrs).filter(|c| !c.is_empty()) else {
         return Err(ProvisionError::NoSuchVpc(vpc_id.to_string()));
     };
@@ -77,6 +82,7 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
     Ok(Network {
         vpc_id: vpc_id.to_string(),
         vpc_cidrs,
+        ipv6,
         subnet_ids,
     })
 }

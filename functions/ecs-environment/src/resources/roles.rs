@@ -47,6 +47,18 @@ pub async fn ensure(
     role: &RoleSpec<'_>,
     existing: Option<&ExistingRole>,
 ) -> Result<String, ProvisionError> {
+    let arn = ensure_exists(desired, role, existing).await?;
+    ensure_policies(desired, role, existing).await?;
+    Ok(arn)
+}
+
+/// The role made, or an owned one's trust and tags brought to the spec: what a task definition
+/// needs to name it. Its policies are [`ensure_policies`]' (which may run alongside).
+pub async fn ensure_exists(
+    desired: &Desired<'_>,
+    role: &RoleSpec<'_>,
+    existing: Option<&ExistingRole>,
+) -> Result<String, ProvisionError> {
     let iam = &desired.clients().iam;
     let name = role.name;
     let arn = match existing {
@@ -84,6 +96,18 @@ pub async fn ensure(
             Err(e) => return Err(aws("CreateRole", name)(e)),
         },
     };
+    Ok(arn)
+}
+
+/// The role's inline policy (put, or deleted when the spec has none) and its managed policy, once
+/// the role exists.
+pub async fn ensure_policies(
+    desired: &Desired<'_>,
+    role: &RoleSpec<'_>,
+    existing: Option<&ExistingRole>,
+) -> Result<(), ProvisionError> {
+    let iam = &desired.clients().iam;
+    let name = role.name;
     let put_inline = async {
         match &role.inline_policy {
             Some(policy) => iam
@@ -129,9 +153,7 @@ pub async fn ensure(
         }
     };
     let (inline, managed) = tokio::join!(put_inline, attach_managed);
-    inline?;
-    managed?;
-    Ok(arn)
+    inline.and(managed)
 }
 
 /// An owned role's trust and tags as desired; its ARN.
@@ -172,13 +194,25 @@ pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError>
         return Ok(());
     }
     let iam = &scope.clients.iam;
+    // IAM may cut a list below its page size (IsTruncated): every page, or DeleteRole would meet
+    // a policy left behind (DeleteConflict).
     let (inline, attached) = tokio::join!(
-        iam.list_role_policies().role_name(name).send(),
-        iam.list_attached_role_policies().role_name(name).send(),
+        iam.list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<String>, _>>(),
+        iam.list_attached_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
     );
     let inline = inline.map_err(aws("ListRolePolicies", name))?;
     let attached = attached.map_err(aws("ListAttachedRolePolicies", name))?;
-    let deletes = inline.policy_names().iter().map(|policy| async move {
+    let deletes = inline.iter().map(|policy| async move {
         iam.delete_role_policy()
             .role_name(name)
             .policy_name(policy)
@@ -188,7 +222,6 @@ pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError>
             .map_err(aws("DeleteRolePolicy", name))
     });
     let detaches = attached
-        .attached_policies()
         .iter()
         .filter_map(|p| p.policy_arn())
         .map(|policy| async move {

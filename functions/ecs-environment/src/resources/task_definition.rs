@@ -68,7 +68,9 @@ fn container(desired: &Desired<'_>) -> ContainerDefinition {
         .name(CONTAINER_NAME)
         .image(&desired.spec.image)
         .essential(true)
-        // The session heartbeat keeps the task alive and tells the reaper a session is open.
+        // The session heartbeat keeps the task alive and tells the reaper a session is open; the
+        // entry point is the shell, so an image's own ENTRYPOINT never swallows it.
+        .set_entry_point(Some(heartbeat::ENTRY_POINT.map(String::from).to_vec()))
         .set_command(Some(heartbeat::command().map(String::from).to_vec()))
         // A reservation equal to the task's memory is valid on Fargate and keeps emulators happy.
         .memory_reservation(desired.spec.memory as i32)
@@ -104,6 +106,7 @@ fn matches(current: &TaskDefinition, desired: &Desired<'_>, roles: &Roles<'_>) -
         && current.network_mode() == Some(&NetworkMode::Awsvpc)
         && actual.name() == wanted.name()
         && actual.image() == wanted.image()
+        && actual.entry_point() == wanted.entry_point()
         && actual.command() == wanted.command()
         && actual.log_configuration() == wanted.log_configuration()
         && actual

@@ -5,9 +5,6 @@ use super::error::PropertyError;
 use super::fields::{list, Properties};
 use super::rules;
 
-/// Buckets and tables each: the app task role's inline policy must stay within IAM's 10,240
-/// characters (each bucket or table takes two ARNs).
-pub const MAX_APP_RESOURCES: usize = 20;
 /// A security group holds 60 inbound rules; each port admits each source group.
 pub const MAX_INGRESS_RULES: usize = 60;
 
@@ -15,12 +12,68 @@ pub const MAX_INGRESS_RULES: usize = 60;
 pub struct AppSpec {
     pub s3_bucket_arns: Vec<String>,
     pub dynamodb_table_arns: Vec<String>,
+    /// Keys the app may use through S3 and DynamoDB (their encryption).
+    pub kms_key_arns: Vec<String>,
     pub ingress_ports: Vec<u16>,
-    pub ingress_source_group_ids: Vec<String>,
+    pub ingress_source_groups: Vec<GroupRef>,
+}
+
+/// A security group an ingress rule admits: `sg-…` of this account, or `<account-id>/sg-…` of
+/// another (EC2's `UserId` and `GroupId`). Compared by id alone: group ids are unique across
+/// accounts, and EC2 reports this account's own groups with its `UserId` too.
+#[derive(Clone, Debug)]
+pub struct GroupRef {
+    pub id: String,
+    /// Another account's id; `None` for this account's groups.
+    pub account: Option<String>,
+}
+
+impl GroupRef {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (account, id) = match text.split_once('/') {
+            Some((account, id)) => (Some(account), id),
+            None => (None, text),
+        };
+        let account_ok =
+            account.is_none_or(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+        (account_ok && rules::is_ec2_id(id, "sg")).then(|| Self {
+            id: id.to_string(),
+            account: account.map(str::to_string),
+        })
+    }
+
+    pub fn in_this_account(&self) -> bool {
+        self.account.is_none()
+    }
+}
+
+impl PartialEq for GroupRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for GroupRef {}
+
+impl PartialOrd for GroupRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for GroupRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.id.cmp(&other.id)
+    }
 }
 
 impl AppSpec {
-    pub fn parse(props: &Properties, errors: &mut super::PropertyErrors) -> Option<Self> {
+    /// `region`: the stack's (the app's keys must be in it, as S3 and DynamoDB use them there).
+    pub fn parse(
+        props: &Properties,
+        region: &str,
+        errors: &mut super::PropertyErrors,
+    ) -> Option<Self> {
         let buckets = errors.take(arns(
             props,
             "AppS3BucketArns",
@@ -33,6 +86,7 @@ impl AppSpec {
             rules::is_dynamodb_table_arn,
             "arn:aws:dynamodb:eu-west-1:123456789012:table/name",
         ));
+        let keys = errors.take(kms_keys(props, region));
         let ports = errors.take(tcp_ports(props, "AppIngressPorts"));
         let sources = errors.take(source_groups(props));
         let (ports, sources) = (ports?, sources?);
@@ -59,8 +113,9 @@ impl AppSpec {
         Some(Self {
             s3_bucket_arns: buckets?,
             dynamodb_table_arns: tables?,
+            kms_key_arns: keys?,
             ingress_ports: ports,
-            ingress_source_group_ids: sources,
+            ingress_source_groups: sources,
         })
     }
 }
@@ -78,25 +133,33 @@ fn arns(
             format!("each must be an ARN like {example} (no wildcards), got {bad:?}"),
         ));
     }
-    if arns.len() > MAX_APP_RESOURCES {
-        return Err(PropertyError::new(
-            name,
-            format!("at most {MAX_APP_RESOURCES} (the app task role's policy must fit IAM's size limit)"),
-        ));
-    }
     Ok(arns)
 }
 
-fn source_groups(props: &Properties) -> Result<Vec<String>, PropertyError> {
+fn kms_keys(props: &Properties, region: &str) -> Result<Vec<String>, PropertyError> {
+    let keys = super::checks::dedup(list(props, "AppKmsKeyArns")?.unwrap_or_default());
+    match keys
+        .iter()
+        .find_map(|key| rules::kms_key_arn_problem(key, region))
+    {
+        Some(problem) => Err(PropertyError::new("AppKmsKeyArns", problem)),
+        None => Ok(keys),
+    }
+}
+
+fn source_groups(props: &Properties) -> Result<Vec<GroupRef>, PropertyError> {
     let ids =
         super::checks::dedup(list(props, "AppIngressSourceSecurityGroupIds")?.unwrap_or_default());
-    if let Some(bad) = ids.iter().find(|id| !rules::is_ec2_id(id, "sg")) {
-        return Err(PropertyError::new(
-            "AppIngressSourceSecurityGroupIds",
-            format!("each must look like sg-0a1b2c3d, got {bad:?}"),
-        ));
-    }
-    Ok(ids)
+    ids.iter()
+        .map(|id| {
+            GroupRef::parse(id).ok_or_else(|| {
+                PropertyError::new(
+                    "AppIngressSourceSecurityGroupIds",
+                    format!("each must look like sg-0a1b2c3d, or 123456789012/sg-0a1b2c3d for another account's group, got {id:?}"),
+                )
+            })
+        })
+        .collect()
 }
 
 /// TCP ports from 1 to 65535, sorted, each once.
@@ -132,7 +195,7 @@ mod tests {
     fn parse(props: Value) -> Result<AppSpec, Vec<String>> {
         let props: Properties = serde_json::from_value(props).unwrap();
         let mut errors = PropertyErrors::default();
-        let spec = AppSpec::parse(&props, &mut errors);
+        let spec = AppSpec::parse(&props, "eu-west-1", &mut errors);
         errors
             .into_result()
             .map(|()| spec.unwrap())
@@ -152,14 +215,22 @@ mod tests {
         assert_eq!(spec.s3_bucket_arns, [BUCKET]);
         assert_eq!(spec.dynamodb_table_arns, [TABLE]);
         assert_eq!(spec.ingress_ports, [80, 8080]);
-        assert_eq!(spec.ingress_source_group_ids, [ALB]);
+        assert_eq!(spec.ingress_source_groups.len(), 1);
+        assert_eq!(spec.ingress_source_groups[0].id, ALB);
+        assert!(spec.ingress_source_groups[0].in_this_account());
+        let shared = parse(json!({
+            "AppIngressPorts": "80",
+            "AppIngressSourceSecurityGroupIds": format!("210987654321/{ALB}"),
+        }))
+        .unwrap();
+        assert_eq!(
+            shared.ingress_source_groups[0].account.as_deref(),
+            Some("210987654321")
+        );
     }
 
     #[test]
     fn each_bad_value_is_named() {
-        let many: Vec<String> = (0..21)
-            .map(|i| format!("arn:aws:s3:::bucket-{i}"))
-            .collect();
         let ports: Vec<String> = (1..=31).map(|p| p.to_string()).collect();
         for (props, named) in [
             (
@@ -171,7 +242,14 @@ mod tests {
                 "AppS3BucketArns",
             ),
             (json!({"AppS3BucketArns": "my-bucket"}), "AppS3BucketArns"),
-            (json!({"AppS3BucketArns": many}), "AppS3BucketArns"),
+            (
+                json!({"AppKmsKeyArns": "arn:aws:kms:us-east-1:123456789012:key/k1"}),
+                "AppKmsKeyArns",
+            ),
+            (
+                json!({"AppIngressPorts": "80", "AppIngressSourceSecurityGroupIds": format!("12345/{ALB}")}),
+                "AppIngressSourceSecurityGroupIds",
+            ),
             (
                 json!({"AppDynamoDbTableArns": format!("{TABLE}/index/by-date")}),
                 "AppDynamoDbTableArns",

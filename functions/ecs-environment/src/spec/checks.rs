@@ -127,9 +127,14 @@ pub(super) fn default_capacity_provider(
     ))
 }
 
-pub(super) fn image(props: &Properties) -> Result<String, PropertyError> {
-    let image =
-        text(props, "DebugToolkitImage")?.unwrap_or_else(|| "nicolaka/netshoot:latest".into());
+/// The property, else the stack's published image; without either, the property is required.
+pub(super) fn image(props: &Properties, default: Option<&str>) -> Result<String, PropertyError> {
+    let Some(image) = text(props, "DebugToolkitImage")?.or(default.map(str::to_string)) else {
+        return Err(PropertyError::new(
+            "DebugToolkitImage",
+            format!("required: this toolkit has no default image ({}, set by the toolkit stack from its ECR repository, is empty; see docs/image.md)", super::IMAGE_VARIABLE),
+        ));
+    };
     if rules::is_image(&image) {
         return Ok(image);
     }

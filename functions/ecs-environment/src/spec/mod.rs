@@ -2,11 +2,13 @@
 
 mod app;
 mod checks;
+mod defaults;
 mod error;
 mod fields;
 mod rules;
 
-pub use app::AppSpec;
+pub use app::{AppSpec, GroupRef};
+pub use defaults::{Defaults, IMAGE_VARIABLE};
 
 pub use rules::{is_cluster_name, MAX_CLUSTER_NAME_LEN};
 
@@ -26,7 +28,7 @@ use std::collections::BTreeMap;
 /// Properties CloudFormation itself adds to every request.
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-const KNOWN_PROPERTIES: [&str; 25] = [
+const KNOWN_PROPERTIES: [&str; 26] = [
     "ClusterName",
     "VpcId",
     "SubnetIds",
@@ -52,6 +54,7 @@ const KNOWN_PROPERTIES: [&str; 25] = [
     "AppDynamoDbTableArns",
     "AppIngressPorts",
     "AppIngressSourceSecurityGroupIds",
+    "AppKmsKeyArns",
 ];
 
 /// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner and the eight
@@ -112,9 +115,23 @@ pub struct EnvironmentSpec {
 }
 
 impl EnvironmentSpec {
-    /// Parses and validates every property, reporting all problems at once. `region` is the
-    /// stack's region (a KMS key must be in it).
+    /// [`Self::parse_with`] the defaults of a stack that published `nicolaka/netshoot:latest`.
+    #[cfg(test)]
     pub fn parse(props: &Properties, region: &str) -> Result<Self, PropertyErrors> {
+        let defaults = Defaults {
+            image: Some("nicolaka/netshoot:latest".into()),
+            ..Defaults::default()
+        };
+        Self::parse_with(props, region, &defaults)
+    }
+
+    /// Parses and validates every property, reporting all problems at once. `region` is the
+    /// stack's region (a KMS key must be in it); `defaults` fill what the properties leave out.
+    pub fn parse_with(
+        props: &Properties,
+        region: &str,
+        defaults: &Defaults,
+    ) -> Result<Self, PropertyErrors> {
         let mut errors = PropertyErrors::default();
         for name in props.keys() {
             let known = KNOWN_PROPERTIES.contains(&name.as_str())
@@ -140,7 +157,7 @@ impl EnvironmentSpec {
         ));
         let base = errors.take(number(props, "CapacityProviderBase", 0, 0..=100_000));
         let weight = errors.take(number(props, "CapacityProviderWeight", 1, 1..=1_000));
-        let image = errors.take(image(props));
+        let image = errors.take(image(props, defaults.image.as_deref()));
         let cpu_memory = errors.take(cpu_and_memory(props));
         let log_retention = errors.take(retention(props, "LogRetentionDays", 30));
         let debug_log_retention = errors.take(retention(props, "DebugLogRetentionDays", 7));
@@ -153,8 +170,18 @@ impl EnvironmentSpec {
             is_channel_id,
             "C, G or D",
         ));
-        let idle = errors.take(number(props, "IdleTimeoutMinutes", 30, 1..=MAX_MINUTES));
-        let max = errors.take(number(props, "MaxLifetimeMinutes", 240, 1..=MAX_MINUTES));
+        let idle = errors.take(number(
+            props,
+            "IdleTimeoutMinutes",
+            defaults.idle_timeout_minutes,
+            1..=MAX_MINUTES,
+        ));
+        let max = errors.take(number(
+            props,
+            "MaxLifetimeMinutes",
+            defaults.max_lifetime_minutes,
+            1..=MAX_MINUTES,
+        ));
         if let (Some(idle), Some(max)) = (idle, max) {
             if idle > max {
                 errors.push(PropertyError::new(
@@ -164,7 +191,7 @@ impl EnvironmentSpec {
             }
         }
         let tags = errors.take(user_tags(props));
-        let app = AppSpec::parse(props, &mut errors);
+        let app = AppSpec::parse(props, region, &mut errors);
         errors.into_result()?;
 
         let (cpu, memory) = cpu_memory.expect("no errors means every field parsed");

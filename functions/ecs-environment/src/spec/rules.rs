@@ -141,7 +141,7 @@ pub fn kms_key_arn_problem(arn: &str, region: &str) -> Option<String> {
     }
     if !region.is_empty() && parts[3] != region {
         return Some(format!(
-            "the key must be in the stack's region {region} (CloudWatch Logs needs that), got {}",
+            "the key must be in the stack's region {region} (CloudWatch Logs, S3 and DynamoDB use it there), got {}",
             parts[3]
         ));
     }

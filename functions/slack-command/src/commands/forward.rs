@@ -2,7 +2,7 @@
 //! authorised as `stop`, only for debug tasks; answers with the Session Manager port-forwarding
 //! command through the task. The session keeps the task alive through the session heartbeat.
 
-use super::{locate, Caller, CommandError};
+use super::{egress, locate, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::commands::{self, Forward};
@@ -25,8 +25,9 @@ pub async fn forward(
     let Some(runtime_id) = found.runtime_id.as_deref() else {
         return Err(CommandError::NotStarted(found.id().to_string()));
     };
-    tracing::info!(task = %found.arn, user = caller.user, host = %to.host, port = to.port, "port-forwarding command handed out");
-    Ok(Message::new(format!(
+    let blocked = egress::warning(app, &found, to.port).await;
+    tracing::info!(task = %found.arn, user = caller.user, host = %to.host, port = to.port, blocked = blocked.is_some(), "port-forwarding command handed out");
+    let message = Message::new(format!(
         ":electric_plug: `localhost:{}` to `{}:{}` through debug task `{}` on `{}` (needs the Session Manager plugin):",
         to.local_port,
         escape(&to.host),
@@ -34,5 +35,9 @@ pub async fn forward(
         escape(found.id()),
         escape(&cluster.name)
     ))
-    .command(&commands::forward(&cluster.name, &found.arn, runtime_id, to)))
+    .command(&commands::forward(&cluster.name, &found.arn, runtime_id, to));
+    Ok(match blocked {
+        Some(warning) => message.section(&warning),
+        None => message,
+    })
 }

@@ -1,5 +1,6 @@
 //! What each command does, given a verified caller. Every outcome is a message for the caller.
 
+mod egress;
 mod extend;
 mod forward;
 mod list;

@@ -126,14 +126,16 @@ pub async fn story(world: &World) -> Result<(), Failure> {
         print_calls(world);
     }
     step("EventBridge: ECS's events of both debug tasks, to task-events (it alone tells channels)");
-    for (event, reply) in ecs_events.wait_for(4, DEADLINE).await {
+    // Per task: RUNNING; then, once stopped, RUNNING with desiredStatus STOPPED and STOPPED.
+    for (event, reply) in ecs_events.wait_for(6, DEADLINE).await {
         let outcome = match reply {
             integration_tests::fakes::runtime_api::Reply::Response(v) => v["outcome"].to_string(),
             other => format!("{other:?}"),
         };
         ok(&format!(
-            "{} {}: {outcome}",
+            "{} (desired {}) {}: {outcome}",
             event["detail"]["lastStatus"],
+            event["detail"]["desiredStatus"],
             event["detail"]["taskArn"]
                 .as_str()
                 .unwrap_or_default()

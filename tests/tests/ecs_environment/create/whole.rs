@@ -242,12 +242,18 @@ pub async fn task_definition(world: &World, data: &Value) {
     );
     let container = &definition.container_definitions()[0];
     assert_eq!(container.name(), Some("debug-toolkit"));
-    assert_eq!(container.image(), Some("nicolaka/netshoot:latest"));
-    // The session heartbeat (docs/interface.md): a sh loop that beats while an SSM session is open.
+    assert_eq!(
+        container.image(),
+        Some(integration_tests::moto::DEFAULT_DEBUG_TOOLKIT_IMAGE),
+        "the image the toolkit stack published"
+    );
+    // The session heartbeat (docs/interface.md): a sh loop that beats while an SSM session is open,
+    // with the shell as entry point so that an image's own ENTRYPOINT never swallows it.
+    assert_eq!(container.entry_point(), ["/bin/sh", "-c"]);
     let command = container.command();
-    assert_eq!(&command[..2], ["/bin/sh", "-c"]);
-    assert!(command[2].contains("/proc/[0-9]*/comm") && command[2].contains("ssm-session-wor"));
-    assert!(command[2].contains("echo 'debug-toolkit: session open'"));
+    assert_eq!(command.len(), 1, "the loop is the one argument of sh -c");
+    assert!(command[0].contains("/proc/[0-9]*/comm") && command[0].contains("ssm-session-wor"));
+    assert!(command[0].contains("echo 'debug-toolkit: session open'"));
     assert_eq!(
         container
             .linux_parameters()

@@ -1,10 +1,12 @@
-//! `Data.ExecPreflight`: `ok`, or one sentence naming what keeps ECS Exec from working in this
-//! environment — no way to `ssmmessages` from the chosen subnets ([`route`]), or a `KmsKeyArn`
-//! whose key policy does not admit CloudWatch Logs ([`key`]). It never fails a Create or an Update:
+//! `Data.ExecPreflight`: `ok`, or one sentence naming what keeps ECS Exec or the debug task from
+//! working in this environment — a subnet with no way to `ssmmessages`, `logs`, `kms` or the
+//! image's registry ([`route`] reads the network, [`reach`] judges it), or a `KmsKeyArn` whose key
+//! policy does not admit CloudWatch Logs ([`key`]). It never fails a Create or an Update:
 //! a check that cannot be made says so instead (docs/interface.md, "Exec preflight").
 
 mod key;
 mod key_policy;
+mod reach;
 mod route;
 
 use crate::context::Desired;

@@ -2,10 +2,28 @@
 //! `ExtraEgressPorts` port to each of the VPC's IPv4 CIDRs; nothing else.
 
 use super::rules::{Peer, RulePlan, WantedRule};
+use crate::error::ProvisionError;
 use aws_sdk_ec2::types::IpPermission;
 use std::collections::BTreeSet;
 
 pub const ANYWHERE: &str = "0.0.0.0/0";
+
+/// EC2's quota of rules a security group holds in one direction (the VPC guide's quotas page).
+pub const MAX_RULES: usize = 60;
+
+/// Refuses, before any change, egress that would not fit the group: each port is one rule per
+/// VPC CIDR, so a VPC with secondary CIDRs fits fewer `ExtraEgressPorts` than the spec allows.
+pub fn check_fits(ports: &[u16], vpc_cidrs: &[String]) -> Result<(), ProvisionError> {
+    let rules = wanted(ports, vpc_cidrs).len();
+    if rules <= MAX_RULES {
+        return Ok(());
+    }
+    Err(ProvisionError::TooManyEgressRules {
+        ports: ports.len(),
+        cidrs: vpc_cidrs.len(),
+        rules,
+    })
+}
 
 /// The egress the group must have.
 pub fn wanted(ports: &[u16], vpc_cidrs: &[String]) -> BTreeSet<WantedRule> {
@@ -32,6 +50,22 @@ pub fn plan(current: &[IpPermission], wanted: &BTreeSet<WantedRule>) -> RulePlan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_port_is_a_rule_per_cidr() {
+        let cidrs =
+            |n: usize| -> Vec<String> { (0..n).map(|i| format!("10.{i}.0.0/16")).collect() };
+        let ports = |n: u16| -> Vec<u16> { (1..=n).collect() };
+        assert!(check_fits(&ports(59), &cidrs(1)).is_ok());
+        assert!(check_fits(&ports(29), &cidrs(2)).is_ok());
+        let too_many = check_fits(&ports(30), &cidrs(2)).unwrap_err().to_string();
+        assert!(
+            too_many.starts_with(
+                "ExtraEgressPorts: 30 ports to each of the VPC's 2 CIDRs make 61 egress rules"
+            ),
+            "{too_many}"
+        );
+    }
     use aws_sdk_ec2::types::{IpRange, Ipv6Range, PrefixListId};
 
     fn tcp(port: i32, cidrs: &[&str]) -> IpPermission {

@@ -6,13 +6,14 @@
 use super::rules::{self, Direction, Peer, RulePlan, WantedRule};
 use crate::context::Desired;
 use crate::error::ProvisionError;
+use crate::spec::GroupRef;
 use aws_sdk_ec2::types::IpPermission;
 use std::collections::BTreeSet;
 
 const DESCRIPTION: &str = "application port from its load balancer (ecs-debug-toolkit)";
 
 /// The wanted (port, source group) pairs.
-pub fn wanted(ports: &[u16], groups: &[String]) -> BTreeSet<WantedRule> {
+pub fn wanted(ports: &[u16], groups: &[GroupRef]) -> BTreeSet<WantedRule> {
     ports
         .iter()
         .flat_map(|port| {
@@ -36,7 +37,7 @@ pub async fn converge(
     current: &[IpPermission],
 ) -> Result<(), ProvisionError> {
     let app = &desired.spec.app;
-    let wanted = wanted(&app.ingress_ports, &app.ingress_source_group_ids);
+    let wanted = wanted(&app.ingress_ports, &app.ingress_source_groups);
     rules::apply(
         desired,
         name,
@@ -63,8 +64,8 @@ mod tests {
 
     #[test]
     fn plans() {
-        let alb = "sg-0aaaaaaaaaaaaaaaa".to_string();
-        let other = "sg-0bbbbbbbbbbbbbbbb".to_string();
+        let alb = GroupRef::parse("sg-0aaaaaaaaaaaaaaaa").unwrap();
+        let other = GroupRef::parse("210987654321/sg-0bbbbbbbbbbbbbbbb").unwrap();
         let ssh = IpPermission::builder()
             .ip_protocol("tcp")
             .from_port(22)
@@ -88,21 +89,21 @@ mod tests {
             ),
             (
                 "a right group needs nothing",
-                vec![rule(80, &alb)],
+                vec![rule(80, &alb.id)],
                 wanted(&[80], std::slice::from_ref(&alb)),
                 0,
                 0,
             ),
             (
                 "a dropped port is revoked",
-                vec![rule(80, &alb), rule(443, &alb)],
+                vec![rule(80, &alb.id), rule(443, &alb.id)],
                 wanted(&[80], std::slice::from_ref(&alb)),
                 1,
                 0,
             ),
             (
                 "a replaced source: revoke one, add one",
-                vec![rule(80, &alb)],
+                vec![rule(80, &alb.id)],
                 wanted(&[80], std::slice::from_ref(&other)),
                 1,
                 1,
@@ -116,7 +117,7 @@ mod tests {
             ),
             (
                 "CIDR ingress is revoked beside wanted pairs",
-                vec![ssh, rule(80, &alb)],
+                vec![ssh, rule(80, &alb.id)],
                 wanted(&[80], std::slice::from_ref(&alb)),
                 1,
                 0,
@@ -129,5 +130,33 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn another_accounts_group_is_named_with_its_account() {
+        let shared = GroupRef::parse("210987654321/sg-0bbbbbbbbbbbbbbbb").unwrap();
+        let plan = plan(&[], &wanted(&[5432], &[shared]));
+        let pair = &plan.add[0].user_id_group_pairs()[0];
+        assert_eq!(pair.group_id(), Some("sg-0bbbbbbbbbbbbbbbb"));
+        assert_eq!(pair.user_id(), Some("210987654321"));
+        // EC2 reports this account's groups with its UserId: still the same rule.
+        let own = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(80)
+            .to_port(80)
+            .user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .group_id("sg-0aaaaaaaaaaaaaaaa")
+                    .user_id("123456789012")
+                    .build(),
+            )
+            .build();
+        let alb = GroupRef::parse("sg-0aaaaaaaaaaaaaaaa").unwrap();
+        assert_eq!(plan_len(&[own], &[alb]), (0, 0));
+    }
+
+    fn plan_len(current: &[IpPermission], groups: &[GroupRef]) -> (usize, usize) {
+        let plan = plan(current, &wanted(&[80], groups));
+        (plan.revoke.len(), plan.add.len())
     }
 }

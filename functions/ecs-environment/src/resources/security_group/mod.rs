@@ -2,8 +2,9 @@
 //! ingress only from the application's load balancer groups (`ingress`); both kept exactly so by
 //! one rule planner (`rules`).
 
-mod egress;
+pub mod egress;
 pub mod ingress;
+mod references;
 pub mod rules;
 
 use super::network::Network;
@@ -13,7 +14,7 @@ use crate::resources::adopt::adopt;
 use crate::resources::tagging::{self, Tagged};
 use crate::retry;
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, ResourceType, SecurityGroup, TagSpecification,
+    Filter, IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, TagSpecification,
 };
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
@@ -71,15 +72,16 @@ pub fn group_description(cluster: &str) -> String {
     format!("{}...", &full[..MAX_DESCRIPTION_LEN - 3])
 }
 
-/// Creates the group, or brings an owned one to the desired rules and tags. Returns its id.
-pub async fn ensure(
+/// The group made (with EC2's default egress), or an owned one found and retagged: its id and
+/// current rules. [`ensure_rules`] brings the rules to the spec (what else needs only the id, the
+/// cluster, may run alongside).
+pub async fn ensure_exists(
     desired: &Desired<'_>,
     network: &Network,
     existing: Option<&ExistingGroup>,
-) -> Result<String, ProvisionError> {
+) -> Result<ExistingGroup, ProvisionError> {
     let ec2 = &desired.clients().ec2;
     let name = desired.names().security_group.as_str();
-    let wanted = egress::wanted(&desired.spec.extra_egress_ports, &network.vpc_cidrs);
     let (id, ingress, egress) = match existing {
         Some(group) => {
             tagging::retag(desired, Tagged::Ec2(&group.id), &group.tags, &desired.tags).await?;
@@ -105,11 +107,20 @@ pub async fn ensure(
         {
             Ok(created) => {
                 let id = created.group_id().unwrap_or_default().to_string();
-                let default_egress = IpPermission::builder()
+                // EC2's default egress of a new group: all IPv4, and all IPv6 in an IPv6 VPC.
+                let mut default_egress = vec![IpPermission::builder()
                     .ip_protocol("-1")
                     .ip_ranges(IpRange::builder().cidr_ip(egress::ANYWHERE).build())
-                    .build();
-                (id, Vec::new(), vec![default_egress])
+                    .build()];
+                if network.ipv6 {
+                    default_egress.push(
+                        IpPermission::builder()
+                            .ip_protocol("-1")
+                            .ipv6_ranges(Ipv6Range::builder().cidr_ipv6("::/0").build())
+                            .build(),
+                    );
+                }
+                (id, Vec::new(), default_egress)
             }
             Err(e) if has_code(&e, "InvalidGroup.Duplicate") => {
                 let found = find(&desired.scope, &network.vpc_id).await?;
@@ -126,22 +137,36 @@ pub async fn ensure(
             Err(e) => return Err(aws("CreateSecurityGroup", name)(e)),
         },
     };
-    let egress = egress::plan(&egress, &wanted);
-    let (egress, ingress) = tokio::join!(
-        rules::apply(desired, name, &id, Direction::Egress, egress),
-        ingress::converge(desired, name, &id, &ingress),
-    );
-    egress.and(ingress)?;
-    Ok(id)
+    Ok(ExistingGroup {
+        id,
+        tags: desired.tags.clone(),
+        ingress,
+        egress,
+    })
 }
 
-/// Deletes the groups of this name that this stack resource owns, in any VPC. Network interfaces
-/// of just-stopped tasks hold a group for a while, so `DependencyViolation` is retried until
-/// `until`.
-pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
-    let ec2 = &scope.clients.ec2;
+/// The group's egress and ingress made exactly the spec's.
+pub async fn ensure_rules(
+    desired: &Desired<'_>,
+    network: &Network,
+    group: &ExistingGroup,
+) -> Result<(), ProvisionError> {
+    let name = desired.names().security_group.as_str();
+    let wanted = egress::wanted(&desired.spec.extra_egress_ports, &network.vpc_cidrs);
+    let egress = egress::plan(&group.egress, &wanted);
+    let (egress, ingress) = tokio::join!(
+        rules::apply(desired, name, &group.id, Direction::Egress, egress),
+        ingress::converge(desired, name, &group.id, &group.ingress),
+    );
+    egress.and(ingress)
+}
+
+/// The groups of this name that this stack resource owns, in any VPC.
+async fn owned(scope: &Scope<'_>) -> Result<Vec<SecurityGroup>, ProvisionError> {
     let name = &scope.names.security_group;
-    let out = ec2
+    let out = scope
+        .clients
+        .ec2
         .describe_security_groups()
         .filters(Filter::builder().name("group-name").values(name).build())
         .filters(
@@ -153,7 +178,31 @@ pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionE
         .send()
         .await
         .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
-    for group in out.security_groups() {
+    Ok(out.security_groups().to_vec())
+}
+
+/// Fails, naming them, when rules of other groups reference a group Delete would remove: EC2
+/// would refuse the delete for as long as they do, and they are not ours to change.
+pub async fn refuse_if_referenced(scope: &Scope<'_>) -> Result<(), ProvisionError> {
+    for group in owned(scope).await? {
+        let id = group.group_id().unwrap_or_default();
+        let by = references::referencing(scope, id).await?;
+        if !by.is_empty() {
+            return Err(ProvisionError::ReferencedGroup {
+                group: format!("{} ({id})", scope.names.security_group),
+                by,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the groups of this name that this stack resource owns, in any VPC. Network interfaces
+/// of just-stopped tasks hold a group for a while, so `DependencyViolation` is retried until
+/// `until`.
+pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
+    let ec2 = &scope.clients.ec2;
+    for group in owned(scope).await? {
         let id = group.group_id().unwrap_or_default();
         let in_use = |e: &_| has_code(e, "DependencyViolation");
         let answer = retry::retried(

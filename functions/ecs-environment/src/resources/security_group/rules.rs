@@ -6,6 +6,7 @@ use crate::context::Desired;
 use crate::error::{has_code, ProvisionError};
 use crate::resources::tagging;
 use crate::retry;
+use crate::spec::GroupRef;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, TagSpecification, UserIdGroupPair};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -18,7 +19,7 @@ pub const GROUP_NOT_FOUND_YET: &str = "InvalidGroup.NotFound";
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Peer {
     Cidr(String),
-    Group(String),
+    Group(GroupRef),
 }
 
 /// A rule we want: TCP `port` with `peer`.
@@ -90,7 +91,12 @@ fn single_source_rules(permissions: &[IpPermission]) -> Vec<(Option<WantedRule>,
             out.push((key, base().ip_ranges(range).build()));
         }
         for pair in p.user_id_group_pairs() {
-            let key = port.zip(pair.group_id().map(|g| Peer::Group(g.to_owned())));
+            let key = port.zip(pair.group_id().map(|g| {
+                Peer::Group(GroupRef {
+                    id: g.to_owned(),
+                    account: pair.user_id().map(str::to_owned),
+                })
+            }));
             out.push((key, base().user_id_group_pairs(pair.clone()).build()));
         }
         for range in p.ipv6_ranges() {
@@ -117,7 +123,8 @@ fn permission(port: u16, peer: &Peer, description: String) -> IpPermission {
         ),
         Peer::Group(group) => rule.user_id_group_pairs(
             UserIdGroupPair::builder()
-                .group_id(group)
+                .group_id(&group.id)
+                .set_user_id(group.account.clone())
                 .description(description)
                 .build(),
         ),
@@ -166,13 +173,23 @@ async fn change(
         (Change::Authorize, Direction::Egress) => "AuthorizeSecurityGroupEgress",
         (Change::Authorize, Direction::Ingress) => "AuthorizeSecurityGroupIngress",
     };
-    // A rule already gone, or already there, is what was wanted.
+    // A rule already gone, or already there, is what was wanted. EC2 changes a batch atomically:
+    // such an answer means none of the batch was changed, so each rule is then sent alone.
     let done = match what.0 {
         Change::Revoke => "InvalidPermission.NotFound",
         Change::Authorize => "InvalidPermission.Duplicate",
     };
     let call = || async {
         match send(desired, id, what, rules).await {
+            Err(e) if has_code(&e, done) && rules.len() > 1 => {
+                for rule in rules {
+                    match send(desired, id, what, std::slice::from_ref(rule)).await {
+                        Err(e) if has_code(&e, done) => {}
+                        other => other?,
+                    }
+                }
+                Ok(())
+            }
             Err(e) if has_code(&e, done) => Ok(()),
             other => other,
         }

@@ -1,4 +1,10 @@
-//! IAM policy documents of an environment's roles.
+//! IAM policy documents of an environment's roles; the application role's in [`app`], and what
+//! IAM allows a role's inline policies to weigh in [`size`].
+
+mod app;
+pub mod size;
+
+pub use app::app_task_policy;
 
 use crate::names::ResourceNames;
 use crate::spec::EnvironmentSpec;
@@ -31,49 +37,44 @@ pub fn ecs_tasks_trust(stack: &StackResource) -> Value {
     })
 }
 
-/// The application task role (docs/interface.md, `ecs-environment`): objects of `AppS3BucketArns`
-/// read and written and the buckets listed; items of `AppDynamoDbTableArns` and their indexes read,
-/// written, queried and scanned. No policy when both are empty.
-pub fn app_task_policy(spec: &EnvironmentSpec) -> Option<Value> {
-    let app = &spec.app;
-    let mut statements = Vec::new();
-    if !app.s3_bucket_arns.is_empty() {
-        let objects: Vec<String> = app
-            .s3_bucket_arns
-            .iter()
-            .map(|b| format!("{b}/*"))
-            .collect();
-        statements.push(json!({
-            "Sid": "AppObjects",
+/// What ECS Exec needs of a task role (what amazon-ecs-exec-checker checks): the session
+/// channels, the exec log group found and written, and the session key when there is one. Both
+/// the debug task role and the app task role (Exec on the application's own service) hold it.
+pub fn exec_statements(
+    stack: &StackResource,
+    names: &ResourceNames,
+    spec: &EnvironmentSpec,
+) -> Vec<Value> {
+    let mut statements = vec![
+        json!({
+            "Sid": "EcsExecSessionChannels",
             "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            "Resource": objects
-        }));
-        statements.push(json!({
-            "Sid": "AppBuckets",
+            "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            "Resource": "*"
+        }),
+        json!({
+            "Sid": "EcsExecFindLogGroup",
             "Effect": "Allow",
-            "Action": "s3:ListBucket",
-            "Resource": app.s3_bucket_arns
-        }));
-    }
-    if !app.dynamodb_table_arns.is_empty() {
-        let tables: Vec<String> = app
-            .dynamodb_table_arns
-            .iter()
-            .flat_map(|t| [t.clone(), format!("{t}/index/*")])
-            .collect();
-        statements.push(json!({
-            "Sid": "AppTables",
+            "Action": "logs:DescribeLogGroups",
+            "Resource": "*"
+        }),
+        json!({
+            "Sid": "EcsExecSessionLogs",
             "Effect": "Allow",
-            "Action": [
-                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"
-            ],
-            "Resource": tables
+            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            "Resource": log_group_arn(stack, &names.exec_log_group)
+        }),
+    ];
+    if let Some(key) = &spec.kms_key_arn {
+        statements.push(json!({
+            "Sid": "EcsExecSessionEncryption",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": key
         }));
     }
-    (!statements.is_empty()).then(|| json!({"Version": "2012-10-17", "Statement": statements}))
+    statements
 }
 
 fn log_group_arn(stack: &StackResource, name: &str) -> String {
@@ -134,34 +135,8 @@ pub fn task_policy(stack: &StackResource, names: &ResourceNames, spec: &Environm
             "Resource": "*",
             "Condition": {"ArnEquals": {"ecs:cluster": stack.arn("ecs", &format!("cluster/{}", names.cluster))}}
         }),
-        json!({
-            "Sid": "EcsExecSessionChannels",
-            "Effect": "Allow",
-            "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-                       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-            "Resource": "*"
-        }),
-        json!({
-            "Sid": "EcsExecFindLogGroup",
-            "Effect": "Allow",
-            "Action": "logs:DescribeLogGroups",
-            "Resource": "*"
-        }),
-        json!({
-            "Sid": "EcsExecSessionLogs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            "Resource": log_group_arn(stack, &names.exec_log_group)
-        }),
     ];
-    if let Some(key) = &spec.kms_key_arn {
-        statements.push(json!({
-            "Sid": "EcsExecSessionEncryption",
-            "Effect": "Allow",
-            "Action": "kms:Decrypt",
-            "Resource": key
-        }));
-    }
+    statements.extend(exec_statements(stack, names, spec));
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 

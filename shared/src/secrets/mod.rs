@@ -1,10 +1,16 @@
-//! Secrets from the environment or from Secrets Manager (feature `secrets`), read once per cold
-//! start and never printed.
+//! Secrets from the environment or from Secrets Manager (feature `secrets`), never printed. A
+//! Secrets Manager secret is read once per cold start and again, at most every ten seconds, when
+//! the value in hand is refused or not set yet ([`cell`]); what a stored value means (the secret
+//! itself, a JSON object holding it, or the stack's placeholder) is [`value`]'s decision.
+
+mod cell;
+pub mod value;
+
+pub use cell::{SecretCell, MIN_REREAD};
 
 use crate::aws::AwsError;
 use std::fmt;
 use std::sync::Arc;
-use tokio::sync::OnceCell;
 
 /// A secret value. Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -71,60 +77,10 @@ pub enum SecretError {
     Unreadable { arn: String, source: AwsError },
     #[error("the secret {0} has no string value")]
     Empty(String),
-}
-
-/// A secret resolved at most once per cold start; a failed read is tried again next time.
-#[derive(Debug)]
-pub struct SecretCell {
-    source: SecretSource,
-    value: OnceCell<Secret>,
-}
-
-impl SecretCell {
-    pub fn new(source: SecretSource) -> Self {
-        Self {
-            source,
-            value: OnceCell::new(),
-        }
-    }
-
-    pub fn source(&self) -> &SecretSource {
-        &self.source
-    }
-
-    pub async fn get(
-        &self,
-        client: &aws_sdk_secretsmanager::Client,
-    ) -> Result<Secret, SecretError> {
-        self.value
-            .get_or_try_init(|| async {
-                match &self.source {
-                    SecretSource::Plain(secret) => Ok(secret.clone()),
-                    SecretSource::Missing { variables } => {
-                        Err(SecretError::Missing(variables.clone()))
-                    }
-                    SecretSource::SecretsManager { arn } => read(client, arn).await,
-                }
-            })
-            .await
-            .cloned()
-    }
-}
-
-async fn read(client: &aws_sdk_secretsmanager::Client, arn: &str) -> Result<Secret, SecretError> {
-    let value = client
-        .get_secret_value()
-        .secret_id(arn)
-        .send()
-        .await
-        .map_err(|e| SecretError::Unreadable {
-            arn: arn.to_string(),
-            source: AwsError::of("GetSecretValue")(e),
-        })?;
-    match value.secret_string().map(str::trim) {
-        Some(text) if !text.is_empty() => Ok(Secret::new(text)),
-        _ => Err(SecretError::Empty(arn.to_string())),
-    }
+    #[error("the secret {0} still holds the placeholder the stack created: it is not configured (put the real value with aws secretsmanager put-secret-value)")]
+    Placeholder(String),
+    #[error("the secret {arn} is a JSON object without a string {key:?}")]
+    NoKey { arn: String, key: &'static str },
 }
 
 #[cfg(test)]

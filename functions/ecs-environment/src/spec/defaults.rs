@@ -1,0 +1,45 @@
+//! What the toolkit stack gives environments that set none (docs/interface.md, "Properties"): the
+//! debug-toolkit image it published to its own ECR repository, and its idle timeout and max
+//! lifetime. Read once per cold start from the function's environment.
+
+use debug_toolkit::config::{self, ConfigError};
+
+/// `DEFAULT_DEBUG_TOOLKIT_IMAGE`: `<repository-uri>:<toolkit version>`.
+pub const IMAGE_VARIABLE: &str = "DEFAULT_DEBUG_TOOLKIT_IMAGE";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defaults {
+    /// `None`: the stack gave no image, so `DebugToolkitImage` is required.
+    pub image: Option<String>,
+    pub idle_timeout_minutes: i64,
+    pub max_lifetime_minutes: i64,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            image: None,
+            idle_timeout_minutes: 30,
+            max_lifetime_minutes: 240,
+        }
+    }
+}
+
+impl Defaults {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let fallback = Self::default();
+        Ok(Self {
+            image: config::var(IMAGE_VARIABLE),
+            idle_timeout_minutes: config::positive_minutes(
+                "DEFAULT_IDLE_TIMEOUT_MINUTES",
+                fallback.idle_timeout_minutes as u32,
+            )?
+            .into(),
+            max_lifetime_minutes: config::positive_minutes(
+                "DEFAULT_MAX_LIFETIME_MINUTES",
+                fallback.max_lifetime_minutes as u32,
+            )?
+            .into(),
+        })
+    }
+}

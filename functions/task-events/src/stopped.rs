@@ -1,0 +1,109 @@
+//! The stopped notice (docs/interface.md, `task-events`: a stopped task has no tags). StopTask
+//! deletes a task's tags, so nothing here reads them: the task is ours when ECS's event says it
+//! was started by this service from its cluster's debug-toolkit family, the channel is the one the
+//! launcher recorded in the container's overrides (a task that stopped by itself still has its
+//! tags, and so does one launched before the channel was recorded: those are read as a fallback),
+//! and the claim is a log stream named for the task, which CloudWatch Logs creates only once.
+
+use crate::events::StateChange;
+use crate::notify::post;
+use crate::outcome::Outcome;
+use crate::App;
+use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
+use debug_toolkit::aws::AwsError;
+use debug_toolkit::cluster::name_of_arn;
+use debug_toolkit::debug_task::task_id;
+use debug_toolkit::ecs::describe_tasks;
+use debug_toolkit::ecs_status::TaskStatus;
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::stop_record::{
+    is_debug_family, stopped_claim_stream, CLAIMS_LOG_GROUP_VARIABLE,
+};
+use debug_toolkit::tags::STARTED_BY;
+
+pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> {
+    let Some(cluster) = name_of_arn(&change.cluster_arn) else {
+        return Ok(Outcome::ignored("no cluster in the event"));
+    };
+    let family = change.task_definition_arn.as_deref().unwrap_or_default();
+    if change.started_by.as_deref() != Some(STARTED_BY) || !is_debug_family(cluster, family) {
+        return Ok(Outcome::ignored("not a debug task"));
+    }
+    let Some(channel) = channel(app, change).await? else {
+        return Ok(Outcome::ignored("no channel recorded"));
+    };
+    if !app.slack.has_token() {
+        tracing::info!(task = %change.task_arn, "no bot token: the channel is not told");
+        return Ok(Outcome::ignored("no bot token"));
+    }
+    let Some(group) = app.claims_log_group.as_deref() else {
+        tracing::error!(
+            task = %change.task_arn,
+            "{CLAIMS_LOG_GROUP_VARIABLE} is not set: a stopped notice cannot be claimed, so it is not posted"
+        );
+        return Ok(Outcome::ignored(format!(
+            "{CLAIMS_LOG_GROUP_VARIABLE} is not set"
+        )));
+    };
+    if !claim(app, group, &stopped_claim_stream(cluster, &change.task_arn)).await? {
+        return Ok(Outcome::ignored("already told"));
+    }
+    let message = Message::new(format!(
+        ":stop_sign: Debug task `{}` on `{}` stopped: {}",
+        escape(task_id(&change.task_arn)),
+        escape(cluster),
+        escape(
+            change
+                .stopped_reason
+                .as_deref()
+                .unwrap_or("no reason given")
+        )
+    ));
+    post(
+        app,
+        &channel,
+        &change.task_arn,
+        TaskStatus::Stopped,
+        message,
+    )
+    .await
+}
+
+/// The recorded channel, else (a task that kept its tags) the channel tag.
+async fn channel(app: &App, change: &StateChange) -> Result<Option<String>, AwsError> {
+    if let Some(channel) = &change.channel {
+        return Ok(Some(channel.clone()));
+    }
+    let found = describe_tasks(
+        &app.ecs,
+        &change.cluster_arn,
+        std::slice::from_ref(&change.task_arn),
+    )
+    .await?;
+    Ok(found
+        .into_iter()
+        .next()
+        .filter(|task| task.is_debug_task())
+        .and_then(|task| task.channel().map(str::to_string)))
+}
+
+/// Creates the claim stream: `true` when this call made it, `false` when it already existed.
+async fn claim(app: &App, group: &str, stream: &str) -> Result<bool, AwsError> {
+    match app
+        .logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(CreateLogStreamError::is_resource_already_exists_exception) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(AwsError::of("CreateLogStream")(e)),
+    }
+}

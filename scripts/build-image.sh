@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Builds the debug-toolkit image without Docker: mmdebstrap makes a Debian root file system from
+# infra/debug-toolkit-image/packages.txt, tar packs it as one reproducible layer, and umoci writes
+# an OCI image layout (oci-layout, index.json, blobs/) to <out-dir>. docs/image.md tells more.
+#
+#   ./scripts/build-image.sh <out-dir>
+#
+# Environment:
+#   IMAGE_CACHE_DIR   the cache (default $HOME/.cache/ecs-debug-toolkit/image): finished layouts,
+#                     keyed by a hash of packages.txt, this script, VERSION and the mirrors, and the
+#                     .deb files of the last build. A second run with the same key copies the cached
+#                     layout instead of building.
+#   IMAGE_REBUILD=1   build even when the cache has the key (and replace the cached layout), for
+#                     example to take the archive's security updates without a new VERSION.
+#   IMAGE_MIRROR, IMAGE_SECURITY_MIRROR
+#                     Debian mirrors (default deb.debian.org); a snapshot mirror pins the archive.
+# Needs root (mmdebstrap's root mode); installs mmdebstrap, umoci and jq with apt-get when missing.
+set -euo pipefail
+
+usage() { echo "usage: $0 <out-dir>" >&2; exit 2; }
+[ $# -eq 1 ] && [ -n "$1" ] || usage
+out=$1
+root_dir=$(cd "$(dirname "$0")/.." && pwd)
+image_dir="$root_dir/infra/debug-toolkit-image"
+script="$root_dir/scripts/build-image.sh"
+
+suite=trixie
+mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
+security_mirror=${IMAGE_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# Every timestamp in the image (file times are clamped to it, the config's `created`): fixed, so the
+# same packages give the same bytes. 2026-01-01T00:00:00Z.
+export SOURCE_DATE_EPOCH=1767225600
+created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+cache_dir=${IMAGE_CACHE_DIR:-$HOME/.cache/ecs-debug-toolkit/image}
+started=$(date +%s)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "build-image.sh: needs root (mmdebstrap --mode=root, chroot)" >&2
+  exit 1
+fi
+
+version=$(tr -d '[:space:]' <"$image_dir/VERSION")
+# The version is the image's tag (and a registry tag's characters).
+if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+([.-][0-9A-Za-z.-]+)?$ ]]; then
+  echo "build-image.sh: VERSION '$version' is not MAJOR.MINOR.PATCH[-suffix]" >&2
+  exit 1
+fi
+
+# packages.txt without comments and blanks, one name a line.
+packages() { sed -e 's/#.*//' -e 's/[[:space:]]//g' "$image_dir/packages.txt" | grep -v '^$' || true; }
+mapfile -t listed < <(packages)
+[ "${#listed[@]}" -gt 0 ] || { echo "build-image.sh: packages.txt lists no package" >&2; exit 1; }
+
+ensure_tools() {
+  local missing=() cmd pkg
+  for pair in mmdebstrap:mmdebstrap umoci:umoci jq:jq flock:util-linux unshare:util-linux tar:tar \
+    gzip:gzip sha256sum:coreutils; do
+    cmd=${pair%%:*} pkg=${pair#*:}
+    command -v "$cmd" >/dev/null || missing+=("$pkg")
+  done
+  # The trixie archive's signing keys.
+  [ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+ensure_tools
+
+# The rest runs in a mount namespace of its own, so that the work folder can be a tmpfs (the
+# root file system and its tar are a gigabyte written and removed: slow on a busy disk) that goes
+# away with the build however it ends.
+if [ "${DEBUG_TOOLKIT_BUILD_NS:-}" != 1 ]; then
+  exec unshare --mount --propagation private env DEBUG_TOOLKIT_BUILD_NS=1 bash "$(readlink -f "$0")" "$@"
+fi
+
+key=$( {
+  sha256sum "$image_dir/packages.txt" "$script" "$image_dir/VERSION" | cut -d' ' -f1
+  echo "$mirror $security_mirror"
+} | sha256sum | cut -c1-16)
+
+# <out-dir> is replaced only when it is empty or already an image layout: checked before building.
+if [ -e "$out" ] && ! { [ -d "$out" ] && { [ -e "$out/oci-layout" ] || [ -z "$(ls -A "$out")" ]; }; }; then
+  echo "build-image.sh: $out exists and is not an OCI image layout; not replacing it" >&2
+  exit 1
+fi
+prepare_out() {
+  rm -rf "$out"
+  mkdir -p "$(dirname "$out")"
+}
+
+# A short SPDX-like licence summary of a Debian copyright file: the header's License, else that of
+# `Files: *`, else the first License field (machine-readable format); for free-form files the
+# common-licenses file it names or the licence its text gives.
+licence_of() {
+  awk '
+    function spdx(l,   n, i, w, out) {
+      n = split(l, w, /[ \t]+/)
+      for (i = 1; i <= n; i++) {
+        if (w[i] == "or") w[i] = "OR"; else if (w[i] == "and") w[i] = "AND"
+        else if (w[i] ~ /^L?GPL-[0-9.]+\+,?$/) { sub(/\+/, "", w[i]); sub(/-[0-9]$/, "&.0", w[i]); w[i] = w[i] "-or-later" }
+        else if (w[i] ~ /^L?GPL-[0-9.]+,?$/) { sub(/-[0-9]$/, "&.0", w[i]); w[i] = w[i] "-only" }
+        else if (w[i] ~ /^BSD-[0-9]-clause$/) sub(/clause/, "Clause", w[i])
+        else if (w[i] == "Expat") w[i] = "MIT"
+        out = out (i > 1 ? " " : "") w[i]
+      }
+      return out
+    }
+    FNR == 1 && /^(Format|Format-Specification):/ { dep5 = 1 }
+    /^Files:/ { seen_files = 1; star = ($2 == "*"); next }
+    /^License:/ {
+      l = $0; sub(/^License:[ \t]*/, "", l); sub(/[ \t]+$/, "", l)
+      if (l == "") next
+      if (!seen_files && header == "") header = l
+      if (star && star_l == "") star_l = l
+      if (first == "") first = l
+      next
+    }
+    /^[ \t]*$/ { star = 0 }
+    cl == "" && match($0, /common-licenses\/[A-Za-z0-9.+-]+/) {
+      cl = substr($0, RSTART + 16, RLENGTH - 16); sub(/[.]$/, "", cl)
+    }
+    /GNU (Lesser|Library) General Public License/ { lgpl = 1 }
+    /GNU General Public License/ { gpl = 1 }
+    /Permission is hereby granted, free of charge/ { mit = 1 }
+    /Redistribution and use in source and binary forms/ { bsd = 1 }
+    /Apache License/ { apache = 1 }
+    END {
+      if (dep5 && header != "") r = spdx(header)
+      else if (dep5 && star_l != "") r = spdx(star_l)
+      else if (dep5 && first != "") r = spdx(first)
+      # Free-form files: the name of the text they point to, as Debian names it (GPL-3 may mean
+      # "or later" there), or the licence their text names.
+      else if (cl != "") r = cl
+      else if (gpl) r = "GPL"
+      else if (lgpl) r = "LGPL"
+      else if (apache) r = "Apache-2.0"
+      else if (mit) r = "MIT"
+      else if (bsd) r = "BSD"
+      else r = "LicenseRef-see-copyright"
+      print r
+    }' "$1"
+}
+
+# Writes <rootfs>/usr/share/ecs-debug-toolkit/packages.tsv (every installed package, its version and
+# licence) and sets the labels' package list and licences.
+package_manifest() {
+  local rootfs=$1 admin="$1/var/lib/dpkg" pkg ver src lic other
+  local -A licence_by_pkg=()
+  local tsv="$rootfs/usr/share/ecs-debug-toolkit/packages.tsv"
+  mkdir -p "$(dirname "$tsv")"
+  printf 'package\tversion\tlicence\n' >"$tsv"
+  while IFS=$'\t' read -r pkg ver src; do
+    if [ -f "$rootfs/usr/share/doc/$pkg/copyright" ]; then
+      lic=$(licence_of "$rootfs/usr/share/doc/$pkg/copyright")
+    else
+      # Its doc folder is a link to another package's of the same source (dropped with the docs).
+      lic="LicenseRef-see-copyright"
+      src=${src%% *}
+      for other in $(dpkg-query --admindir="$admin" -W -f='${Package} ${source:Package}\n' |
+        awk -v s="${src:-$pkg}" '$2 == s { print $1 }'); do
+        if [ -f "$rootfs/usr/share/doc/$other/copyright" ]; then
+          lic=$(licence_of "$rootfs/usr/share/doc/$other/copyright"); break
+        fi
+      done
+    fi
+    licence_by_pkg[$pkg]=$lic
+    printf '%s\t%s\t%s\n' "$pkg" "$ver" "$lic" >>"$tsv"
+  done < <(dpkg-query --admindir="$admin" -W -f='${Package}\t${Version}\t${source:Package}\n' | LC_ALL=C sort)
+
+  packages_label="" licences_label=""
+  local -A seen=()
+  for pkg in "${listed[@]}"; do
+    ver=$(dpkg-query --admindir="$admin" -W -f='${Version}' "$pkg")
+    lic=${licence_by_pkg[$pkg]}
+    packages_label+="${packages_label:+; }$pkg=$ver ($lic)"
+    if [ -z "${seen[$lic]:-}" ]; then
+      seen[$lic]=1
+      case $lic in *" "*) lic="($lic)" ;; esac
+      licences_label+="${licences_label:+ AND }$lic"
+    fi
+  done
+}
+
+build() {
+  local work rootfs layout debs="$cache_dir/debs" include
+  work=$(mktemp -d "${TMPDIR:-/var/tmp}/debug-toolkit-image.XXXXXX")
+  mount -t tmpfs -o size=4g,mode=0755 debug-toolkit-image "$work" # 0755: apt downloads as _apt
+  # shellcheck disable=SC2064
+  trap "umount -l '$work' && rmdir '$work'" EXIT
+  rootfs="$work/rootfs" layout="$work/layout"
+  mkdir -p "$debs"
+  include=$(IFS=,; echo "${listed[*]}")
+
+  echo "mmdebstrap: $suite, variant apt, --include=$include"
+  # The slim Debian images' exclusions (docs but the copyright files, man pages, locales), except
+  # groff's files, which `aws help` renders with. The Dockerfile keeps the same.
+  # The .deb files of the last build are synced in and the new set out again (the cache). The
+  # image's own apt sources say https: the debug task's security group lets out port 443 only.
+  mmdebstrap --mode=root --variant=apt --format=directory --architectures=amd64 \
+    --include="$include" \
+    --aptopt='Acquire::Retries "3"' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/lintian/*' \
+    --dpkgopt='path-exclude=/usr/share/linda/*' \
+    --skip=essential/unlink \
+    --setup-hook='mkdir -p "$1"/var/cache/apt/archives/' \
+    --setup-hook="sync-in '$debs' /var/cache/apt/archives/" \
+    --customize-hook="sync-out /var/cache/apt/archives '$work/debs'" \
+    --customize-hook='rm -f "$1"/etc/resolv.conf "$1"/etc/hostname' \
+    --customize-hook='sed -i "s|http://deb.debian.org/|https://deb.debian.org/|" "$1"/etc/apt/sources.list' \
+    --customize-hook='rm -f "$1"/var/cache/debconf/*-old "$1"/var/lib/dpkg/*-old' \
+    "$suite" "$rootfs" \
+    "deb $mirror $suite main" \
+    "deb $mirror $suite-updates main" \
+    "deb $security_mirror $suite-security main"
+  rm -rf "$debs" && mv "$work/debs" "$debs"
+  rm -f "$debs"/lock && rm -rf "$debs"/partial
+
+  # The runtime brings /dev (and /proc, /sys, /etc/resolv.conf, /etc/hostname).
+  find "$rootfs/dev" -mindepth 1 -delete
+  package_manifest "$rootfs"
+  printf '%s\n' "$version" >"$rootfs/usr/share/ecs-debug-toolkit/VERSION"
+  cp "$image_dir/packages.txt" "$rootfs/usr/share/ecs-debug-toolkit/packages.txt"
+
+  echo "packing the root file system ($(du -sh "$rootfs" | cut -f1)) into one layer"
+  tar --create --file="$work/layer.tar" --directory="$rootfs" \
+    --sort=name --format=pax --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+    --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --numeric-owner \
+    --xattrs --xattrs-include=security.capability --one-file-system .
+  rm -rf "$rootfs"
+
+  local image="$layout:$version"
+  umoci init --layout "$layout"
+  umoci new --image "$image"
+  umoci raw add-layer --image "$image" --history.created="$created" \
+    --history.author=ecs-debug-toolkit \
+    --history.created_by="scripts/build-image.sh: mmdebstrap --variant=apt $suite + packages.txt" \
+    "$work/layer.tar"
+  rm -f "$work/layer.tar"
+  umoci config --image "$image" --no-history \
+    --created="$created" --author=ecs-debug-toolkit --architecture=amd64 --os=linux \
+    --config.user=root --config.cmd=/bin/sh \
+    --config.env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --config.label="org.opencontainers.image.title=ecs-debug-toolkit debug-toolkit" \
+    --config.label="org.opencontainers.image.description=Debug tools for ECS tasks: network, AWS CLI, database clients (Debian $suite)" \
+    --config.label="org.opencontainers.image.version=$version" \
+    --config.label="org.opencontainers.image.created=$created" \
+    --config.label="org.opencontainers.image.licenses=$licences_label" \
+    --config.label="ecs-debug-toolkit.packages=$packages_label" \
+    --config.label="ecs-debug-toolkit.debian-suite=$suite" \
+    --config.label="ecs-debug-toolkit.build=scripts/build-image.sh" \
+    --config.label="ecs-debug-toolkit.session-manager-plugin=absent"
+  umoci gc --layout "$layout"
+  chmod -R a+rX "$layout" # umoci writes 0600 files: let any user read (and push) the image
+
+  # Into the cache first (complete or not at all), then the cache's copy out.
+  mkdir -p "$cache_dir/layouts"
+  rm -rf "$cache_dir/layouts/$key.tmp"
+  cp -a "$layout" "$cache_dir/layouts/$key.tmp"
+  rm -rf "$cache_dir/layouts/$key"
+  mv "$cache_dir/layouts/$key.tmp" "$cache_dir/layouts/$key"
+  # Keep the three newest layouts.
+  ls -1t "$cache_dir/layouts" | tail -n +4 | while read -r old; do rm -rf "${cache_dir:?}/layouts/$old"; done
+}
+
+mkdir -p "$cache_dir"
+exec 9>"$cache_dir/.lock"
+flock 9
+if [ "${IMAGE_REBUILD:-0}" != 1 ] && [ -e "$cache_dir/layouts/$key/index.json" ]; then
+  echo "cache hit: $cache_dir/layouts/$key (packages.txt, build-image.sh, VERSION unchanged): copied the cached layout, no rebuild"
+  touch "$cache_dir/layouts/$key"
+else
+  if [ "${IMAGE_REBUILD:-0}" = 1 ]; then
+    echo "IMAGE_REBUILD=1: building (cache key $key)"
+  else
+    echo "cache miss: building (cache key $key)"
+  fi
+  build
+fi
+prepare_out
+cp -a "$cache_dir/layouts/$key" "$out"
+
+manifest=$(jq -r '.manifests[0].digest' "$out/index.json")
+layer_bytes=$(jq -r '[.layers[].size] | add' "$out/blobs/sha256/${manifest#sha256:}")
+echo "image layout: $out (ref $version)"
+echo "manifest digest: $manifest"
+echo "compressed layer size: $layer_bytes bytes ($(( layer_bytes / 1048576 )) MiB)"
+echo "build-image.sh took $(( $(date +%s) - started )) s"
