@@ -3,7 +3,7 @@
 #![no_main]
 
 use ecs_environment::request;
-use ecs_environment::spec::EnvironmentSpec;
+use ecs_environment::spec::{Defaults, EnvironmentSpec};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -19,7 +19,11 @@ fuzz_target!(|data: &[u8]| {
         },
         _ => return,
     };
-    if let Ok(spec) = EnvironmentSpec::parse(&props, "eu-west-1") {
+    let defaults = Defaults {
+        image: Some("nicolaka/netshoot:latest".into()),
+        ..Defaults::default()
+    };
+    if let Ok(spec) = EnvironmentSpec::parse_with(&props, "eu-west-1", &defaults) {
         assert!(debug_toolkit::cluster::is_valid_name(&spec.cluster_name));
     }
 });
