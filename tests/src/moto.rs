@@ -19,12 +19,26 @@ impl Moto {
     /// compatibility fix) with the managed IAM policies loaded and ECS tasks kept RUNNING (see
     /// the team's moto notes). `$PYTHON` picks the interpreter.
     pub async fn start() -> Self {
+        Self::start_with(Network::Anywhere).await
+    }
+
+    /// moto whose ECS Exec agents follow their task's network (`Network::Modelled`: the agent is
+    /// RUNNING only where the subnet reaches ssmmessages and logs; tests/moto/strict/network.py).
+    pub async fn start_with(network: Network) -> Self {
         let program = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/moto/moto_server.py");
         let port = free_port();
         let child = Command::new(&program)
             .args([script, "-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .env(
+                "STRICT_NETWORK",
+                if network == Network::Modelled {
+                    "1"
+                } else {
+                    "0"
+                },
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -87,6 +101,15 @@ impl Moto {
             response.status()
         );
     }
+}
+
+/// Whether a task's network decides if its ECS Exec agent comes up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Network {
+    /// Every agent is RUNNING a second after its container starts, whatever the subnet.
+    Anywhere,
+    /// Only where the task's subnet reaches ssmmessages and logs (endpoints or NAT).
+    Modelled,
 }
 
 /// SDK configuration for the test's own AWS calls against `endpoint`.

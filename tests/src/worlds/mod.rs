@@ -11,7 +11,7 @@ use crate::fakes::cfn::{CfnRequest, ResponseServer};
 use crate::fakes::fault_proxy::FaultProxy;
 use crate::fixtures::Vpc;
 use crate::lambda::Lambda;
-use crate::moto::{function_env, sdk_config, Moto};
+use crate::moto::{function_env, sdk_config, Moto, Network};
 use aws_config::SdkConfig;
 use serde_json::Value;
 use std::time::Duration;
@@ -28,7 +28,12 @@ pub struct LocalAws {
 impl LocalAws {
     /// Everything started; the VPC gets `cidr` (worlds differ only to tell their logs apart).
     pub async fn start(cidr: &str) -> Self {
-        let moto = Moto::start().await;
+        Self::start_with(cidr, Network::Anywhere).await
+    }
+
+    /// The same, with moto's Exec agents following their task's network when `Network::Modelled`.
+    pub async fn start_with(cidr: &str, network: Network) -> Self {
+        let moto = Moto::start_with(network).await;
         let proxy = FaultProxy::start(&moto.endpoint()).await;
         let aws = sdk_config(&moto.endpoint());
         let ec2 = aws_sdk_ec2::Client::new(&aws);

@@ -7,6 +7,7 @@
 use super::LocalAws;
 use crate::fakes::slack::SlackServer;
 use crate::lambda::Lambda;
+use crate::moto::Network;
 use crate::strict::{deliver_ecs_events, Deliveries};
 use crate::user_tasks::{run_tasks, Run};
 use serde_json::{json, Value};
@@ -46,7 +47,12 @@ impl ReapWorld {
     /// `ecs_events`: whether task-events gets ECS's events (a scale test of the reaper alone
     /// leaves them out: thousands of invocations of another function are not what it measures).
     pub async fn start_with(ecs_events: bool) -> Self {
-        let local = LocalAws::start("10.40.0.0/16").await;
+        Self::start_in(ecs_events, Network::Anywhere).await
+    }
+
+    /// A world whose moto brings a task's Exec agent up only where its network allows.
+    pub async fn start_in(ecs_events: bool, network: Network) -> Self {
+        let local = LocalAws::start_with("10.40.0.0/16", network).await;
         let slack = SlackServer::start().await;
         let base = local.function_env();
         let mut with_slack = base.clone();

@@ -2,7 +2,7 @@
 //! the ECS Exec agent; when it does not come up in time the channel is told the task runs but Exec
 //! is not ready yet, with the agent's status. (In the emulator an image named `no-exec-agent`
 //! stands for one whose agent never starts; any other image's agent is RUNNING a second after
-//! start.)
+//! start; in a world with `Network::Modelled`, only where its subnet reaches ssmmessages and logs.)
 
 use crate::*;
 use integration_tests::fakes::runtime_api::Reply;
@@ -50,4 +50,42 @@ async fn an_exec_agent_that_never_starts_is_said_in_the_notice() {
     // It kept reading the agent's status while it waited, within the invocation's deadline.
     let reads = world.proxy.calls_of("task-events")["DescribeTasks"];
     assert!(reads >= 5, "{reads} DescribeTasks");
+}
+
+#[tokio::test]
+async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_nat_route() {
+    use integration_tests::moto::Network;
+    use integration_tests::network::{default_route, DefaultRoute};
+    let world = ReapWorld::start_in(true, Network::Modelled).await;
+    // The fixture's private subnets reach nothing: the agent never comes up, and the channel is
+    // told so (what the Create's ExecPreflight said too).
+    assert!(world
+        .data("ExecPreflight")
+        .contains("has no way to ssmmessages, logs"));
+    let managed = (
+        "debug-toolkit:managed-by",
+        String::from("ecs-debug-toolkit"),
+    );
+    let channel = ("debug-toolkit:channel", CHANNEL.to_string());
+    world
+        .run_tasks(1, "debug-toolkit", &[managed.clone(), channel.clone()])
+        .await;
+    world.ecs_events.wait_for(1, Duration::from_secs(60)).await;
+    let posts = world.slack.posts();
+    let text = posts[0].body["text"].as_str().unwrap();
+    assert!(
+        text.contains("ECS Exec is not ready yet (ExecuteCommandAgent: PENDING)"),
+        "{text}"
+    );
+
+    // A NAT gateway route gives the subnets their way out: the next task's agent comes up.
+    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
+    default_route(&ec2, &world.vpc, DefaultRoute::NatGateway).await;
+    world
+        .run_tasks(1, "debug-toolkit", &[managed, channel])
+        .await;
+    world.ecs_events.wait_for(2, Duration::from_secs(60)).await;
+    let posts = world.slack.posts();
+    let text = posts[1].body["text"].as_str().unwrap();
+    assert!(text.contains("is running and ECS Exec is ready"), "{text}");
 }
