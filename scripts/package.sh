@@ -5,8 +5,10 @@
 # `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`, checks what is inside (one `bootstrap`, an
 # aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard link: the same
 # file) as `$CARGO_TARGET_DIR/lambda-arm64/<function>`, which CI's end-to-end suites run.
-# Installs what it needs when missing: aws-sam-cli (in a venv under ~/.cache/ecs-debug-toolkit, as
-# .ci/run keeps it), cargo-lambda (zig comes with it) and the aarch64 Rust target.
+# Installs what it needs when missing: aws-sam-cli 1.170.0 and cargo-lambda (zig comes with it) in a
+# venv of their own under ~/.cache/ecs-debug-toolkit (as .ci/run keeps it; a SAM installed
+# elsewhere is not used: this one is pinned, and its Python reads the template below), and the
+# aarch64 Rust target. Needs python3 with venv (Debian: apt-get install python3-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
@@ -14,14 +16,13 @@ export SAM_CLI_TELEMETRY=0
 mkdir -p "$CARGO_TARGET_DIR"
 
 sam_venv="$HOME/.cache/ecs-debug-toolkit/sam-venv"
-if ! command -v sam >/dev/null; then
-  if [ ! -x "$sam_venv/bin/sam" ]; then
-    python3 -m venv "$sam_venv"
-    "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "aws-sam-cli==1.170.0"
-  fi
-  export PATH="$sam_venv/bin:$PATH"
+if [ ! -x "$sam_venv/bin/sam" ]; then
+  python3 -m venv "$sam_venv"
+  "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "aws-sam-cli==1.170.0"
 fi
-command -v cargo-lambda >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "cargo-lambda==1.9.2"
+export PATH="$sam_venv/bin:$PATH"
+command -v cargo-lambda >/dev/null \
+  || "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "cargo-lambda==1.9.2"
 rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu \
   || rustup target add aarch64-unknown-linux-gnu
 
@@ -33,7 +34,7 @@ sam build --beta-features --template infra/template.yaml --build-dir "$build_dir
 echo "sam build: $(( SECONDS - start )) s"
 
 # The template's own parser (SAM's Python, which reads !Ref and friends) maps logical ids to binaries.
-"$(dirname "$(command -v sam)")/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
+"$sam_venv/bin/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
 import os, sys, zipfile
 from samcli.yamlhelper import yaml_parse
 build_dir, target_dir, template = sys.argv[1:]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then the function binaries end to end against moto.
-# Needs cargo, moto ("pip install 'moto[server]'") and Node (the test-only IAM simulator, installed
-# here from tests/iam-simulator/package-lock.json). Each end-to-end test starts its own moto behind
+# Needs cargo, moto ("pip install 'moto[server]'"), Node (the test-only IAM simulator, installed
+# here from tests/iam-simulator/package-lock.json) and nginx (apt-get install nginx-light: the
+# example application's check, tests/templates/). Each end-to-end test starts its own moto behind
 # the strict gate (tests/moto/strict); the gate's report over the run is printed at the end and
 # written to $CARGO_TARGET_DIR/strict-report.md, and any denied or invalid call fails the run.
 # The end-to-end suites run the debug binaries of this build, or those in $DEBUG_TOOLKIT_BIN_DIR
@@ -10,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 ./scripts/install-iam-simulator.sh
+# The templates, samconfig.toml and the Slack manifest as a newcomer meets them (seconds).
+./tests/templates/run.sh
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked
 fi

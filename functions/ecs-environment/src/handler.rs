@@ -4,6 +4,7 @@ use crate::cfn::{Outcome, ResponseBody, ResponseSender};
 use crate::context::Clients;
 use crate::lifecycle::{self, Budget};
 use crate::request::{self, Request};
+use crate::spec;
 use crate::stack::StackResource;
 use debug_toolkit::deadline::Deadline;
 use lambda_runtime::{Error, LambdaEvent};
@@ -167,8 +168,16 @@ async fn dispatch(
             ))
             .await
         }
-        Request::Delete { physical_id } => {
-            Box::pin(lifecycle::delete(&clients, &stack, physical_id, budget)).await
+        Request::Delete { physical_id, props } => {
+            let exec_logs = spec::exec_logs_on_delete(props);
+            Box::pin(lifecycle::delete(
+                &clients,
+                &stack,
+                physical_id,
+                exec_logs,
+                budget,
+            ))
+            .await
         }
     }
 }

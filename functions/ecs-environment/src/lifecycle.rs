@@ -7,7 +7,7 @@ use crate::error::ProvisionError;
 use crate::names::ResourceNames;
 use crate::policies;
 use crate::resources::cluster;
-use crate::spec::{EnvironmentSpec, Properties};
+use crate::spec::{EnvironmentSpec, ExecLogsOnDelete, Properties};
 use crate::stack::StackResource;
 use crate::teardown::remove_environment;
 use debug_toolkit::deadline::Deadline;
@@ -109,6 +109,7 @@ pub async fn delete(
     clients: &Clients,
     stack: &StackResource,
     physical_id: &str,
+    exec_logs: ExecLogsOnDelete,
     budget: Budget,
 ) -> Outcome {
     let done = || Outcome::Success {
@@ -136,7 +137,12 @@ pub async fn delete(
         Ok(_) => {}
         Err(error) => return Outcome::failed(physical_id, format!("delete failed: {error}")),
     }
-    match timeout_at(budget.cleanup.instant(), remove_environment(&scope, budget.cleanup)).await {
+    match timeout_at(
+        budget.cleanup.instant(),
+        remove_environment(&scope, exec_logs, budget.cleanup),
+    )
+    .await
+    {
         Ok(Ok(())) => done(),
         Ok(Err(error)) => Outcome::failed(physical_id, format!("delete failed: {error}")),
         Err(_) => Outcome::failed(physical_id, "delete ran out of time before the Lambda deadline; what remains is still tagged and a retry removes it"),
@@ -168,7 +174,7 @@ async fn provision_new(
     tracing::warn!(error = %cause, cluster = %names.cluster, "provisioning failed; rolling back");
     let rollback = timeout_at(
         budget.cleanup.instant(),
-        remove_environment(&scope, budget.cleanup),
+        remove_environment(&scope, ExecLogsOnDelete::Remove, budget.cleanup),
     )
     .await;
     let owner = stack.owner.clone();
@@ -229,6 +235,7 @@ pub async fn rollback_create(
             stack,
             names: &names,
         },
+        ExecLogsOnDelete::Remove,
         until,
     )
     .await

@@ -18,6 +18,7 @@ pub enum Request {
     },
     Delete {
         physical_id: String,
+        props: Properties,
     },
 }
 
@@ -94,6 +95,8 @@ fn typed(event: &Value) -> Result<Request, Malformed> {
         },
         CloudFormationCustomResourceRequest::Delete(r) => Request::Delete {
             physical_id: r.physical_resource_id,
+            // Read leniently: a Delete must never fail on its properties.
+            props: object(r.resource_properties, "ResourceProperties").unwrap_or_default(),
         },
         _ => return Err(Malformed::UnknownType),
     })
@@ -137,10 +140,15 @@ mod tests {
             panic!()
         };
         assert_eq!(old_props["ClusterName"], "b");
-        let Ok(Request::Delete { physical_id }) = open(&base("Delete")).unwrap().request else {
+        let Ok(Request::Delete { physical_id, props }) = open(&base("Delete")).unwrap().request
+        else {
             panic!()
         };
         assert!(physical_id.ends_with("cluster/c"));
+        assert_eq!(
+            props["ClusterName"], "c",
+            "a Delete carries the properties it deletes"
+        );
     }
 
     #[test]

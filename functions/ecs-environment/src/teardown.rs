@@ -3,13 +3,19 @@
 use crate::context::Scope;
 use crate::error::{combine, ProvisionError};
 use crate::resources::{cluster, debug_tasks, log_groups, roles, security_group, task_definition};
+use crate::spec::ExecLogsOnDelete;
 use debug_toolkit::deadline::Deadline;
 
 /// Stops the environment's debug tasks, then removes its cluster, task definitions, roles, log
 /// groups and security group. Missing resources are fine; resources owned by anyone else are
 /// left untouched. Waits for stopping tasks until `until` at the latest. When other groups'
-/// rules reference the environment's group, nothing is removed: the answer names them.
-pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
+/// rules reference the environment's group, nothing is removed: the answer names them. The exec
+/// log group stays when `exec_logs` says so (`RetainExecLogs`), tags and retention unchanged.
+pub async fn remove_environment(
+    scope: &Scope<'_>,
+    exec_logs: ExecLogsOnDelete,
+    until: Deadline,
+) -> Result<(), ProvisionError> {
     let names = scope.names;
     security_group::refuse_if_referenced(scope).await?;
     let cluster = cluster::find(scope).await?.filter(|c| scope.owns(&c.tags));
@@ -19,7 +25,7 @@ pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<()
             tracing::info!(cluster = %names.cluster, stopped, "stopped running debug tasks");
         }
     }
-    let [cluster_logs, debug_logs, exec_logs] = names.log_groups();
+    let [cluster_logs, debug_logs, exec_log_group] = names.log_groups();
     let remove_cluster = async {
         match &cluster {
             Some(c) => cluster::remove(scope, c, until).await,
@@ -34,7 +40,18 @@ pub async fn remove_environment(scope: &Scope<'_>, until: Deadline) -> Result<()
         roles::remove(scope, &names.app_task_role),
         log_groups::remove(scope, cluster_logs),
         log_groups::remove(scope, debug_logs),
-        log_groups::remove(scope, exec_logs),
+        async {
+            match exec_logs {
+                ExecLogsOnDelete::Remove => log_groups::remove(scope, exec_log_group).await,
+                ExecLogsOnDelete::Retain => {
+                    tracing::info!(
+                        log_group = exec_log_group,
+                        "RetainExecLogs: exec log group kept"
+                    );
+                    Ok(())
+                }
+            }
+        },
         security_group::remove(scope, until),
     );
     combine(

@@ -105,12 +105,29 @@ class Resolver:
         return self.value(then if self._condition(condition) else otherwise)
 
     def _condition(self, name):
-        expression = self.template["Conditions"][name]
-        # The template's only condition: HasBotToken = !Not [!Equals [!Ref X, ""]], true when the
-        # function was given X.
-        (equals,) = expression.value
-        left, right = equals.value
-        return left.value in self.refs and self.refs[left.value] != right
+        return self._holds(self.template["Conditions"][name])
+
+    def _holds(self, expression):
+        """!Equals, !Not and !Condition; a parameter is what the test gave the variable that
+        passes it, else its default."""
+        if expression.name == "Not":
+            (inner,) = expression.value
+            return not self._holds(inner)
+        if expression.name == "Condition":
+            return self._condition(expression.value)
+        if expression.name == "Equals":
+            left, right = (self._parameter(v) for v in expression.value)
+            return left == right
+        raise Unresolved(f"condition !{expression.name}")
+
+    def _parameter(self, node):
+        if not isinstance(node, _Tag):
+            return str(node)
+        if node.name == "Ref" and node.value in self.refs:
+            return self.refs[node.value]
+        if node.name == "Ref" and node.value in self.template.get("Parameters", {}):
+            return str(self.template["Parameters"][node.value].get("Default", ""))
+        raise Unresolved(f"!{node.name} {node.value} in a condition")
 
     def policies(self):
         """The function's policy documents (SAM `Policies` entries that are documents)."""

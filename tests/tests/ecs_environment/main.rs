@@ -9,7 +9,9 @@ mod faults;
 mod inside_task;
 mod limits_and_references;
 mod ownership;
+mod retain_exec_logs;
 mod service_linked_role;
+mod stack_defaults;
 mod update_delete;
 mod update_settings;
 

@@ -5,6 +5,7 @@ mod checks;
 mod defaults;
 mod error;
 mod fields;
+mod retain;
 mod rules;
 
 pub use app::{AppSpec, GroupRef};
@@ -14,6 +15,7 @@ pub use rules::{is_cluster_name, MAX_CLUSTER_NAME_LEN};
 
 pub use error::{PropertyError, PropertyErrors};
 pub use fields::Properties;
+pub use retain::{on_delete as exec_logs_on_delete, ExecLogsOnDelete};
 
 use checks::{
     capacity_providers, check_cluster_name, check_subnets, check_tag_value, check_vpc_id,
@@ -28,7 +30,7 @@ use std::collections::BTreeMap;
 /// Properties CloudFormation itself adds to every request.
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-const KNOWN_PROPERTIES: [&str; 26] = [
+const KNOWN_PROPERTIES: [&str; 27] = [
     "ClusterName",
     "VpcId",
     "SubnetIds",
@@ -55,6 +57,7 @@ const KNOWN_PROPERTIES: [&str; 26] = [
     "AppIngressPorts",
     "AppIngressSourceSecurityGroupIds",
     "AppKmsKeyArns",
+    retain::PROPERTY,
 ];
 
 /// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner and the eight
@@ -184,14 +187,25 @@ impl EnvironmentSpec {
         ));
         if let (Some(idle), Some(max)) = (idle, max) {
             if idle > max {
+                // A value this environment did not set is the toolkit stack's default: say so.
+                let from = |property: &'static str, default: &str| match text(props, property) {
+                    Ok(Some(_)) => String::new(),
+                    _ => format!(" from the toolkit stack's {default}"),
+                };
                 errors.push(PropertyError::new(
                     "IdleTimeoutMinutes",
-                    format!("must not exceed MaxLifetimeMinutes ({max}), got {idle}"),
+                    format!(
+                        "must not exceed MaxLifetimeMinutes ({max}{}), got {idle}{}",
+                        from("MaxLifetimeMinutes", "DefaultMaxLifetimeMinutes"),
+                        from("IdleTimeoutMinutes", "DefaultIdleTimeoutMinutes"),
+                    ),
                 ));
             }
         }
         let tags = errors.take(user_tags(props));
         let app = AppSpec::parse(props, region, &mut errors);
+        // Read by Delete alone (`exec_logs_on_delete`); Create and Update only validate it.
+        errors.take(retain::parse(props));
         errors.into_result()?;
 
         let (cpu, memory) = cpu_memory.expect("no errors means every field parsed");

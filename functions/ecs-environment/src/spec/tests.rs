@@ -180,3 +180,43 @@ fn hostile_values_never_panic() {
         }
     }
 }
+
+#[test]
+fn the_stacks_defaults_apply_and_a_clash_names_where_each_value_came_from() {
+    let defaults = Defaults {
+        image: Some(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0"
+                .into(),
+        ),
+        idle_timeout_minutes: 45,
+        max_lifetime_minutes: 600,
+    };
+    let spec = EnvironmentSpec::parse_with(&props(minimal()), REGION, &defaults).unwrap();
+    assert_eq!(
+        (
+            spec.idle_timeout_minutes,
+            spec.max_lifetime_minutes,
+            spec.image.as_str()
+        ),
+        (45, 600, defaults.image.as_deref().unwrap())
+    );
+    let short = Defaults {
+        max_lifetime_minutes: 20,
+        ..defaults
+    };
+    let message = |extra: Value| {
+        EnvironmentSpec::parse_with(&with(extra), REGION, &short)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        message(json!({})),
+        "invalid properties: IdleTimeoutMinutes: must not exceed MaxLifetimeMinutes (20 from the \
+         toolkit stack's DefaultMaxLifetimeMinutes), got 45 from the toolkit stack's DefaultIdleTimeoutMinutes"
+    );
+    assert_eq!(
+        message(json!({"IdleTimeoutMinutes": "30"})),
+        "invalid properties: IdleTimeoutMinutes: must not exceed MaxLifetimeMinutes (20 from the \
+         toolkit stack's DefaultMaxLifetimeMinutes), got 30"
+    );
+}

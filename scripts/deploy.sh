@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Deploys the toolkit (infra/template.yaml) with samconfig.toml and prints the next steps, each with
+# the exact command or link from the stack's outputs (docs/deploying.md walks through them).
+#
+#   ./scripts/deploy.sh [--dry-run] [<sam deploy option>...]
+#
+#   --dry-run   everything that needs no AWS account: validate the template (sam validate --lint),
+#               check the Slack app manifest against the code (scripts/slack-manifest.py check),
+#               build the five functions for Lambda (scripts/package.sh: sam build, arm64, zips),
+#               render the manifest for a sample Function URL. CI runs it.
+#   otherwise   the same, then `sam deploy` (samconfig.toml: stack ecs-debug-toolkit, every
+#               parameter's default, a change set to confirm), then the next steps. The options
+#               go to sam deploy (a dry run takes none), e.g. --guided, --stack-name, --region,
+#               --profile, --parameter-overrides ReservedConcurrency=5, --no-confirm-changeset
+#               (--stack-name, --region and --profile are also used to read the outputs).
+# Needs: cargo (rustup, Rust 1.84 or later), python3 with venv; installs SAM and cargo-lambda in a
+# venv when missing (scripts/package.sh). A real deploy also needs the AWS CLI v2 and credentials
+# it accepts: both are checked before the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dry_run=false
+if [ "${1:-}" = "--dry-run" ]; then dry_run=true; shift; fi
+if $dry_run && [ $# -gt 0 ]; then echo "deploy: a dry run takes no other option: $*" >&2; exit 2; fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
+export SAM_CLI_TELEMETRY=0
+build_dir="$CARGO_TARGET_DIR/sam-build"
+sam_venv="$HOME/.cache/ecs-debug-toolkit/sam-venv"
+step() { echo; echo "== $*"; }
+fail() { echo "deploy: $*" >&2; exit 1; }
+
+# What the stack is called and where it goes: samconfig.toml, unless the options say otherwise.
+stack=$(sed -n 's/^stack_name = "\(.*\)"$/\1/p' samconfig.toml)
+region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
+aws_options=()
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  next="${args[$((i + 1))]:-}"
+  case "${args[$i]}" in
+    --stack-name) stack="$next" ;;
+    --stack-name=*) stack="${args[$i]#*=}" ;;
+    --region) region="$next" ;;
+    --region=*) region="${args[$i]#*=}" ;;
+    --profile) aws_options+=(--profile "$next") ;;
+    --profile=*) aws_options+=(--profile "${args[$i]#*=}") ;;
+  esac
+done
+
+# Everything a real deploy needs from the machine and the account, before a 10-minute build.
+command -v python3 >/dev/null || fail "needs python3 (with venv)"
+command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
+if ! $dry_run; then
+  command -v aws >/dev/null || fail "needs the AWS CLI v2"
+  [ -n "$region" ] || region=$(aws "${aws_options[@]}" configure get region 2>/dev/null || true)
+  [ -n "$region" ] || fail "no region: export AWS_REGION=<region> (or pass --region)"
+  account=$(aws "${aws_options[@]}" sts get-caller-identity --query Account --output text) \
+    || fail "the AWS CLI has no working credentials (aws configure, or aws sso login)"
+  echo "deploying stack $stack to account $account, region $region"
+fi
+
+step "build: the five functions for Lambda (arm64), as sam deploy will upload them"
+./scripts/package.sh
+# package.sh made the venv: its SAM, and its Python (which has PyYAML) for the manifest.
+export PATH="$sam_venv/bin:$PATH"
+python="$sam_venv/bin/python"
+
+step "validate: the template (sam validate --lint) and the Slack app manifest against the code"
+# Linting needs a region name only; nothing is sent to AWS.
+sam validate --lint --template infra/template.yaml --region "${region:-eu-west-1}"
+"$python" scripts/slack-manifest.py check
+
+step "render: the Slack app manifest for a sample Function URL"
+sample_url="https://0123456789abcdefghijklmnopqrstuv.lambda-url.${region:-eu-west-1}.on.aws/"
+"$python" scripts/slack-manifest.py render "$sample_url" >"$build_dir/slack-app-manifest.json"
+echo "$build_dir/slack-app-manifest.json (the stack's output SlackAppManifest has the real URL)"
+
+if $dry_run; then
+  step "dry run: nothing deployed. Deploy with ./scripts/deploy.sh (docs/deploying.md)"
+  exit 0
+fi
+
+step "deploy: stack $stack in $region"
+# The built template (with the functions' artifacts) and the repository's samconfig.toml.
+sam deploy --template-file "$build_dir/template.yaml" --config-file "$PWD/samconfig.toml" \
+  --stack-name "$stack" --region "$region" "$@"
+
+output() {
+  aws "${aws_options[@]}" cloudformation describe-stacks --region "$region" --stack-name "$stack" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+step "next steps (docs/deploying.md, steps 2 to 7)"
+cat <<NEXT
+2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build):
+     sudo ./scripts/build-image.sh ./image
+     ./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
+3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then
+   "Install to Workspace":
+     $(output SlackAppCreateUrl)
+4. Give the functions the app's secrets (paste each value in place of PASTE-...):
+     $(output SlackSigningSecretCommand)
+     $(output SlackBotTokenCommand)
+5. Let people use what the bot hands out: attach this managed policy to their IAM role, group or
+   user (they also need the AWS CLI v2 and the Session Manager plugin):
+     $(output ExecUserPolicyArn)
+6. Make an environment (infra/example-environment.yaml), e.g.:
+     aws cloudformation deploy --region $region --stack-name payments-dev \\
+       --template-file infra/example-environment.yaml --parameter-overrides \\
+       ToolkitStackName=$stack ClusterName=payments-dev VpcId=vpc-... SubnetIds=subnet-...,subnet-... \\
+       AllowedSlackUsers=U...
+7. In Slack, in a channel the bot is in (/invite @debug-toolkit): /debug start payments-dev 45m
+NEXT

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The example environment's application (infra/example-environment.yaml, AppTaskDefinition) starts
+# with the settings it is given: its exact entry point, command and NGINX_CONF run with nginx on a
+# read-only root file system with only /tmp writable (as on Fargate with ReadonlyRootFilesystem and
+# the tmp volume), listen on AppPort and answer. Needs nginx (Debian's nginx-light; CI installs it)
+# and a private mount namespace (root, or an unprivileged user namespace). The image's own nginx is the same program; its compiled-in
+# paths differ, which is why the configuration names every path it writes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v nginx >/dev/null || { echo "test-app-config: needs nginx (apt-get install nginx-light)" >&2; exit 1; }
+# As root, a mount namespace; otherwise one inside a user namespace where we are root.
+namespace=(unshare -m --propagation private)
+[ "$(id -u)" = 0 ] || namespace=(unshare -r -m --propagation private)
+port=18089
+work=$(mktemp -d -p /var/tmp)
+trap 'rm -rf "$work"' EXIT
+# The container as the template defines it, with AppPort resolved.
+python3 - "$port" "$work" <<'PY'
+import json, sys, yaml
+port, work = sys.argv[1], sys.argv[2]
+class Loader(yaml.SafeLoader):
+    pass
+Loader.add_multi_constructor("!", lambda loader, suffix, node: {suffix: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node)})
+template = yaml.load(open("infra/example-environment.yaml"), Loader=Loader)
+definition = template["Resources"]["AppTaskDefinition"]["Properties"]
+(container,) = definition["ContainerDefinitions"]
+assert container["ReadonlyRootFilesystem"] is True
+assert [m["ContainerPath"] for m in container["MountPoints"]] == ["/tmp"]
+assert [v["Name"] for v in definition["Volumes"]] == [container["MountPoints"][0]["SourceVolume"]]
+(conf,) = [e["Value"]["Sub"] for e in container["Environment"] if e["Name"] == "NGINX_CONF"]
+assert "${AppPort}" in conf
+json.dump({"argv": container["EntryPoint"] + container["Command"], "conf": conf.replace("${AppPort}", port)},
+          open(f"{work}/container.json", "w"))
+PY
+# A read-only root and a fresh /tmp in a mount namespace of their own, as the task has them.
+"${namespace[@]}" env WORK="$work" PORT="$port" bash -c '
+  set -euo pipefail
+  mount --bind "$WORK" "$WORK"   # a mount of its own stays writable for the test'"'"'s files
+  mount -t tmpfs tmpfs /tmp
+  mount -o remount,bind,ro /
+  if touch /probe 2>/dev/null; then echo "the root is writable" >&2; exit 1; fi
+  mapfile -t argv < <(python3 -c "import json,sys; [print(a) for a in json.load(open(sys.argv[1]))[\"argv\"]]" "$WORK/container.json")
+  export NGINX_CONF="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"conf\"])" "$WORK/container.json")"
+  "${argv[@]}" >"$WORK/stdout" 2>"$WORK/stderr" &
+  app=$!
+  answer=""
+  for _ in $(seq 50); do
+    answer=$(curl -fsS "http://127.0.0.1:$PORT/" 2>/dev/null) && break
+    kill -0 "$app" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  if [ "$answer" != "ok" ]; then
+    echo "the application did not answer on $PORT:"; cat "$WORK/stderr"; exit 1
+  fi
+  grep -q "GET / HTTP" "$WORK/stdout" || { echo "no access log on stdout"; exit 1; }
+'
+echo "test-app-config: the example application starts read-only and answers on its port"
