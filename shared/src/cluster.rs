@@ -55,6 +55,8 @@ pub enum Refusal {
     NobodyAllowed(String),
     #[error("you are not allowed to use debug tasks on cluster `{0}` from this channel")]
     NotAllowed(String),
+    #[error("you are not allowed to use debug tasks on cluster `{cluster}` from this channel, and its user groups could not be read ({why})")]
+    GroupsUnread { cluster: String, why: String },
     #[error("cluster `{cluster}` is missing its `{tag}` tag: update its stack")]
     Incomplete { cluster: String, tag: &'static str },
 }
@@ -79,7 +81,7 @@ impl ClusterSettings {
         self.tags.get(key).map(String::as_str)
     }
 
-    fn words(&self, key: &str) -> Vec<&str> {
+    pub(crate) fn words(&self, key: &str) -> Vec<&str> {
         self.tag(key)
             .map(|v| v.split_whitespace().collect())
             .unwrap_or_default()
@@ -89,7 +91,8 @@ impl ClusterSettings {
         self.tag(tags::MANAGED_BY) == Some(tags::MANAGED_BY_VALUE)
     }
 
-    /// May this Slack user, in this channel, use the cluster's debug tasks?
+    /// May this Slack user, in this channel, use the cluster's debug tasks? User groups admit
+    /// nobody here: [`Self::authorise_with`] takes their members.
     pub fn authorise(&self, user_id: &str, channel_id: Option<&str>) -> Result<(), Refusal> {
         if !self.is_managed() {
             return Err(Refusal::Unmanaged(self.name.clone()));

@@ -21,6 +21,7 @@ pub mod ecs_status;
 pub mod heartbeat;
 pub mod http;
 pub mod launch;
+pub mod metrics;
 pub mod names;
 #[cfg(feature = "secrets")]
 pub mod secrets;
@@ -31,3 +32,4 @@ pub mod stop_record;
 pub mod tags;
 pub mod text;
 pub mod timestamp;
+pub mod user_groups;

@@ -6,6 +6,16 @@ pub fn is_user_id(id: &str) -> bool {
     is_id(id, &['U', 'W'])
 }
 
+/// A user group id (`S…`), which `AllowedSlackUsers` may also hold: its members are admitted.
+pub fn is_user_group_id(id: &str) -> bool {
+    is_id(id, &['S'])
+}
+
+/// What `AllowedSlackUsers` accepts: user ids and user group ids.
+pub fn is_user_or_group_id(id: &str) -> bool {
+    is_user_id(id) || is_user_group_id(id)
+}
+
 /// A channel id for `AllowedSlackChannels`: C, G or D, then upper-case letters and digits.
 pub fn is_channel_id(id: &str) -> bool {
     is_id(id, &['C', 'G', 'D'])
@@ -30,6 +40,11 @@ mod tests {
 
     #[test]
     fn ids() {
+        for id in ["S0614TZR7", "S012AB"] {
+            assert!(is_user_group_id(id) && is_user_or_group_id(id) && !is_user_id(id));
+        }
+        assert!(!is_user_group_id("U012ABCDEF") && is_user_or_group_id("U012ABCDEF"));
+        assert!(!is_user_or_group_id("C0123") && !is_user_group_id("s0123"));
         for (id, user, channel, plain) in [
             ("U012ABCDEF", true, false, true),
             ("W0G1", true, false, true),

@@ -4,6 +4,7 @@
 //! local AWS once (`worlds::LocalAws`); each suite's world adds only its functions.
 
 pub mod app_service;
+pub mod emf;
 pub mod fakes;
 pub mod fixtures;
 pub mod function;

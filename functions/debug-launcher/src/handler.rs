@@ -13,6 +13,7 @@ use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::describe_cluster;
+use debug_toolkit::metrics;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use serde_json::Value;
@@ -108,7 +109,8 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
     let cluster = describe_cluster(&app.ecs, &request.cluster)
         .await?
         .ok_or_else(|| Refusal::Unknown(request.cluster.clone()))?;
-    cluster.authorise(&request.requested_by, request.channel.as_deref())?;
+    let groups = app.groups.members(&app.slack, &cluster.user_groups()).await;
+    cluster.authorise_with(&request.requested_by, request.channel.as_deref(), &groups)?;
     let mut plan = plan::plan(request, &cluster, &app.config.limits)?;
     if let Some(service) = &request.like_service {
         crate::like::place_like(&app.ecs, &mut plan, service).await?;
@@ -127,6 +129,8 @@ fn conclude(
     match outcome {
         Ok(Launch::Started(plan, task)) => {
             tracing::info!(task = %task.arn, cluster = %plan.cluster_name, expires_at = %timestamp::format(plan.expires_at), "debug task started");
+            let dimensions = [(metrics::CLUSTER, plan.cluster_name.as_str())];
+            metrics::count(metrics::DEBUG_TASKS_LAUNCHED, 1, &dimensions);
             let capped = if plan.capped {
                 " (capped at the cluster's max lifetime)"
             } else {
@@ -149,6 +153,8 @@ fn conclude(
         Err(error) => {
             let transient = matches!(&error, LaunchError::Run(run) if run.is_transient());
             tracing::error!(%error, cluster = %request.cluster, transient, "no debug task started");
+            let dimensions = [(metrics::CLUSTER, request.cluster.as_str())];
+            metrics::count(metrics::LAUNCH_FAILURES, 1, &dimensions);
             let message = Message::new(format!(
                 ":x: No debug task was started on `{}`: {}",
                 escape(&request.cluster),
@@ -175,4 +181,5 @@ fn ready_message(plan: &LaunchPlan, task: &TaskView, state: &str, capped: &str) 
         format_minutes(plan.ttl_minutes),
     ))
     .command(&commands::connect(&plan.cluster_name, &task.arn))
+    .task_buttons(&plan.cluster_name, task.id())
 }

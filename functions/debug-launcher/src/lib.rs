@@ -19,6 +19,7 @@ pub use config::Config;
 pub use handler::handle;
 pub use outcome::Outcome;
 
+use debug_toolkit::slack::groups::GroupCache;
 use debug_toolkit::slack::Notifier;
 
 /// Clients and settings built once per cold start.
@@ -28,6 +29,8 @@ pub struct App {
     pub ecs: aws_sdk_ecs::Client,
     /// `response_url`s and, with a bot token, channels.
     pub slack: Notifier,
+    /// Members of the user groups in clusters' allowed users (read with the bot token).
+    pub groups: GroupCache,
 }
 
 impl App {
@@ -36,6 +39,7 @@ impl App {
             config,
             ecs: aws_sdk_ecs::Client::new(sdk),
             slack,
+            groups: GroupCache::default(),
         }
     }
 }

@@ -10,13 +10,15 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
+    debug_toolkit::metrics::init();
     let config = Config::from_env()?;
     let sdk = debug_toolkit::aws::load_sdk_config().await;
     let app = App::new(config, &sdk, Notifier::from_env(&sdk));
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = Deadline::from_epoch_millis(event.context.deadline);
-        handle(app, event.payload, deadline, timestamp::now())
+        let work = handle(app, event.payload, deadline, timestamp::now());
+        debug_toolkit::metrics::flushed(work)
             .await
             .map_err(Error::from)
     }))

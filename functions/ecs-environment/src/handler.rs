@@ -7,6 +7,7 @@ use crate::request::{self, Request};
 use crate::spec;
 use crate::stack::StackResource;
 use debug_toolkit::deadline::Deadline;
+use debug_toolkit::metrics;
 use lambda_runtime::{Error, LambdaEvent};
 use serde_json::Value;
 use std::future::Future;
@@ -54,6 +55,11 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         remaining_ms = deadline.remaining().as_millis() as u64,
         "custom-resource request"
     );
+    let cluster = envelope
+        .request
+        .as_ref()
+        .ok()
+        .and_then(Request::cluster_name);
     let fallback_id = envelope
         .physical_id
         .clone()
@@ -103,6 +109,11 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         },
         physical_resource_id: outcome.physical_resource_id().to_string(),
     };
+    let mut dimensions = vec![(metrics::OUTCOME, summary.status)];
+    if let Some(cluster) = &cluster {
+        dimensions.insert(0, (metrics::CLUSTER, cluster.as_str()));
+    }
+    metrics::count(metrics::ENVIRONMENT_OPERATIONS, 1, &dimensions);
     match (&outcome, delivered) {
         (_, Err(error)) => {
             tracing::error!(%error, "CloudFormation could not be answered");

@@ -10,13 +10,14 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
+    debug_toolkit::metrics::init();
     let config = debug_toolkit::aws::load_sdk_config().await;
     let function = Function {
         clients: Clients::new(&config, Defaults::from_env()?),
         sender: ResponseSender::new(),
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
-        handle(&function, event)
+        debug_toolkit::metrics::flushed(handle(&function, event))
     }))
     .await
 }

@@ -23,6 +23,18 @@ pub enum Request {
 }
 
 impl Request {
+    /// The environment's cluster, when the request names a valid one (a metric's dimension).
+    pub fn cluster_name(&self) -> Option<String> {
+        let name = match self {
+            Self::Create { props } | Self::Update { props, .. } => {
+                props.get("ClusterName").and_then(Value::as_str)
+            }
+            Self::Delete { physical_id, .. } => debug_toolkit::cluster::name_of_arn(physical_id),
+        };
+        name.filter(|n| crate::spec::is_cluster_name(n))
+            .map(str::to_string)
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Create { .. } => "Create",

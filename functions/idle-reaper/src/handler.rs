@@ -5,6 +5,7 @@ use crate::scan::scan;
 use crate::App;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use debug_toolkit::ecs::managed_clusters;
+use debug_toolkit::metrics;
 use debug_toolkit::timestamp::{self, EpochSeconds};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -37,7 +38,17 @@ pub fn judged_at(event: &Value, now: EpochSeconds) -> EpochSeconds {
 }
 
 pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Summary {
-    let as_of = judged_at(&event, now);
+    let started = std::time::Instant::now();
+    let summary = run(app, &event, now).await;
+    metrics::milliseconds(
+        metrics::REAPER_DURATION_MS,
+        started.elapsed().as_secs_f64() * 1000.0,
+    );
+    summary
+}
+
+async fn run(app: &App, event: &Value, now: EpochSeconds) -> Summary {
+    let as_of = judged_at(event, now);
     let mut summary = Summary {
         dry_run: app.config.dry_run,
         as_of: timestamp::format(as_of),
@@ -60,6 +71,12 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> Summary {
     for (cluster, report) in reports {
         match report {
             Ok(report) => {
+                let dimensions = [(metrics::CLUSTER, cluster.name.as_str())];
+                metrics::count(
+                    metrics::REAPER_TASKS_SCANNED,
+                    report.scanned as u64,
+                    &dimensions,
+                );
                 summary.scanned += report.scanned;
                 summary.kept += report.kept;
                 summary.stopped.extend(report.stopped);

@@ -4,6 +4,7 @@ use crate::commands::{self, Caller, CommandError};
 use crate::form::SlashCommand;
 use crate::grammar;
 use crate::http::{BodyError, HttpReply, IncomingRequest};
+use crate::interaction::{self, Click};
 use crate::signature::{self, SignatureError};
 use crate::App;
 use debug_toolkit::slack::Message;
@@ -68,6 +69,14 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
         tracing::warn!(reason = %why, source_ip = ?request.request.request_context.http.source_ip, "request refused: not signed by Slack");
         return HttpReply::text(401, "invalid Slack signature");
     }
+    match interaction::parse(&body) {
+        Ok(Some(click)) => return clicked(app, click, now).await,
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(%error, "signed interaction that is not one of our buttons");
+            return HttpReply::empty(200);
+        }
+    }
     let message = match SlashCommand::parse(&body) {
         Ok(form) => answer(app, &request, &form, now).await,
         Err(error) => {
@@ -122,6 +131,43 @@ async fn answer(
             ))
         }
     }
+}
+
+/// A button: the command it stands for, authorised and run as if typed; the outcome replaces the
+/// clicked message, a refusal is shown to the clicker alone. Slack gets an empty 200.
+async fn clicked(app: &App, click: Click, now: EpochSeconds) -> HttpReply {
+    let caller = Caller {
+        user: &click.user,
+        channel: click.channel.as_deref(),
+        response_url: Some(&click.response_url),
+        request_id: &click.request_id,
+    };
+    let verb = verb(&click.command);
+    let work = async {
+        match commands::run(app, &caller, click.command.clone(), now).await {
+            Ok(message) => {
+                tracing::info!(verb, user = caller.user, channel = ?caller.channel, "button acted on");
+                app.slack.slack.replace(&click.response_url, &message).await
+            }
+            Err(error) => {
+                tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "button refused or failed");
+                app.slack
+                    .slack
+                    .respond(&click.response_url, &error.message())
+                    .await
+            }
+        }
+    };
+    match tokio::time::timeout(COMMAND_BUDGET, work).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(verb, %error, "the click's outcome did not reach Slack"),
+        Err(_) => tracing::error!(
+            verb,
+            user = caller.user,
+            "click did not finish within Slack's time limit"
+        ),
+    }
+    HttpReply::empty(200)
 }
 
 fn verb(command: &grammar::Command) -> &'static str {

@@ -29,6 +29,11 @@ impl HttpReply {
         }
     }
 
+    /// An acknowledgement with no body (a click: its outcome goes through `response_url`).
+    pub fn empty(status_code: u16) -> Self {
+        Self::text(status_code, "")
+    }
+
     pub fn text(status_code: u16, text: &str) -> Self {
         Self {
             status_code,

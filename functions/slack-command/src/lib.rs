@@ -11,6 +11,7 @@ pub mod form;
 pub mod grammar;
 pub mod handler;
 pub mod http;
+pub mod interaction;
 pub mod signature;
 pub mod target;
 
@@ -18,6 +19,8 @@ pub use config::Config;
 pub use handler::handle;
 
 use debug_toolkit::secrets::SecretCell;
+use debug_toolkit::slack::groups::GroupCache;
+use debug_toolkit::slack::Notifier;
 
 /// The key of the signing secret in a secret stored as a JSON object.
 pub const SIGNING_SECRET_KEY: &str = "signingSecret";
@@ -32,6 +35,11 @@ pub struct App {
     pub events: aws_sdk_eventbridge::Client,
     pub secrets_manager: aws_sdk_secretsmanager::Client,
     pub signing_secret: SecretCell,
+    /// Where a click's outcome goes (its `response_url`, within `SLACK_RESPONSE_URL_PREFIXES`),
+    /// and the bot token that reads user groups.
+    pub slack: Notifier,
+    /// Members of the user groups in clusters' allowed users, kept at most five minutes.
+    pub groups: GroupCache,
 }
 
 impl App {
@@ -43,6 +51,8 @@ impl App {
             ec2: aws_sdk_ec2::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
+            slack: Notifier::from_env(sdk),
+            groups: GroupCache::default(),
         }
     }
 }

@@ -6,6 +6,7 @@ use slack_command::{handle, App, Config};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
+    debug_toolkit::metrics::init();
     let config = Config::from_env()?;
     let sdk = debug_toolkit::aws::load_sdk_config().await;
     let app = App::new(config, &sdk);
@@ -14,7 +15,8 @@ async fn main() -> Result<(), Error> {
         tracing::error!(%error, "the Slack signing secret is unavailable; requests will be refused until it can be read");
     }
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async {
-        Ok::<_, Error>(handle(&app, event.payload, timestamp::now()).await)
+        let reply = handle(&app, event.payload, timestamp::now());
+        Ok::<_, Error>(debug_toolkit::metrics::flushed(reply).await)
     }))
     .await
 }

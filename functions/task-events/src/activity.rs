@@ -8,6 +8,7 @@ use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
+use debug_toolkit::metrics;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::tags::{LAST_ACTIVITY, LAST_SESSION};
 use debug_toolkit::timestamp::{self, EpochSeconds};
@@ -47,6 +48,12 @@ pub async fn record(
     if session_id.is_some() && task.tags.get(LAST_SESSION).map(String::as_str) == session_id {
         return Ok(Outcome::ignored("this session is already recorded"));
     }
+    let name = name_of_arn(&task.cluster_arn).unwrap_or(cluster);
+    metrics::count(
+        metrics::EXEC_SESSIONS_OPENED,
+        1,
+        &[(metrics::CLUSTER, name)],
+    );
     if recorded.is_some_and(|r| r > at) {
         // Events may arrive out of order: a later session is already recorded.
         tracing::info!(task = %task.arn, "a later exec session is already recorded");

@@ -10,12 +10,14 @@ use task_events::{handle, App};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
+    debug_toolkit::metrics::init();
     let sdk = debug_toolkit::aws::load_sdk_config().await;
     let app = App::new(&sdk, Notifier::from_env(&sdk));
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = Deadline::from_epoch_millis(event.context.deadline);
-        handle(app, event.payload, timestamp::now(), deadline)
+        let work = handle(app, event.payload, timestamp::now(), deadline);
+        debug_toolkit::metrics::flushed(work)
             .await
             .map_err(Error::from)
     }))

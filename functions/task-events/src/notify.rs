@@ -122,5 +122,7 @@ fn ready_message(task: &TaskView, agent: &ExecAgent) -> Message {
             escape(cluster)
         ),
     };
-    Message::new(text).command(&commands::connect(cluster, &task.arn))
+    Message::new(text)
+        .command(&commands::connect(cluster, &task.arn))
+        .task_buttons(cluster, task.id())
 }

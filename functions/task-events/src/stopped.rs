@@ -15,6 +15,7 @@ use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::debug_task::task_id;
 use debug_toolkit::ecs::describe_tasks;
 use debug_toolkit::ecs_status::TaskStatus;
+use debug_toolkit::metrics::{self, StopReason};
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::stop_record::{
     is_debug_family, stopped_claim_stream, CLAIMS_LOG_GROUP_VARIABLE,
@@ -29,6 +30,13 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
     if change.started_by.as_deref() != Some(STARTED_BY) || !is_debug_family(cluster, family) {
         return Ok(Outcome::ignored("not a debug task"));
     }
+    // Counted for every STOPPED event of a debug task (EventBridge may deliver one twice).
+    let reason = StopReason::of(change.stopped_reason.as_deref());
+    let dimensions = [
+        (metrics::CLUSTER, cluster),
+        (metrics::REASON, reason.as_str()),
+    ];
+    metrics::count(metrics::DEBUG_TASKS_STOPPED, 1, &dimensions);
     let Some(channel) = channel(app, change).await? else {
         return Ok(Outcome::ignored("no channel recorded"));
     };

@@ -60,14 +60,25 @@ impl SlackClient {
         self.response_urls.allows(response_url).is_some()
     }
 
-    /// Posts an ephemeral message to a slash command's `response_url`.
+    /// Posts an ephemeral message to a slash command's (or a click's) `response_url`.
     pub async fn respond(&self, response_url: &str, message: &Message) -> Result<(), SlackError> {
+        self.to_response_url(response_url, &message.ephemeral())
+            .await
+    }
+
+    /// Replaces, through a click's `response_url`, the message whose button was clicked.
+    pub async fn replace(&self, response_url: &str, message: &Message) -> Result<(), SlackError> {
+        self.to_response_url(response_url, &message.replacing())
+            .await
+    }
+
+    async fn to_response_url(&self, response_url: &str, body: &Value) -> Result<(), SlackError> {
         let target = redact(response_url);
         let Some(url) = self.response_urls.allows(response_url) else {
             tracing::warn!(response_url = %target, "response_url refused: not in SLACK_RESPONSE_URL_PREFIXES");
             return Err(SlackError::Refused(target));
         };
-        let body = json_body(&message.ephemeral());
+        let body = json_body(body);
         self.with_retries(&target, || post(url.as_str(), None, &body))
             .await
             .map(drop)
@@ -80,24 +91,37 @@ impl SlackClient {
         channel: &str,
         message: &Message,
     ) -> Result<(), SlackError> {
-        let target = "chat.postMessage".to_string();
         let url = format!("{}/chat.postMessage", self.api_base);
         let body = json_body(&message.to_channel(channel));
         let answer = self
-            .with_retries(&target, || post(&url, Some(token), &body))
+            .with_retries("chat.postMessage", || post(&url, Some(token), &body))
             .await?;
-        let reply: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
-        if reply["ok"] == Value::Bool(true) {
-            Ok(())
-        } else {
-            Err(SlackError::Api {
-                target,
-                error: reply["error"]
-                    .as_str()
-                    .unwrap_or("no `ok` in the answer")
-                    .to_string(),
+        web_api_reply("chat.postMessage", &answer).map(drop)
+    }
+
+    /// `usergroups.users.list`: the members of a user group (bot token, scope `usergroups:read`).
+    /// `group` is a user group id (`S…`: letters and digits, nothing to encode).
+    pub async fn usergroup_members(
+        &self,
+        token: &Secret,
+        group: &str,
+    ) -> Result<Vec<String>, SlackError> {
+        let url = format!("{}/usergroups.users.list", self.api_base);
+        let body = format!("usergroup={group}").into_bytes();
+        let answer = self
+            .with_retries("usergroups.users.list", || {
+                let mut request = post(&url, Some(token), &body);
+                request.headers[0].1 = "application/x-www-form-urlencoded".into();
+                request
             })
-        }
+            .await?;
+        let reply = web_api_reply("usergroups.users.list", &answer)?;
+        Ok(reply["users"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u.as_str().map(str::to_string))
+            .collect())
     }
 
     /// Retries network errors, 429 and 5xx; returns the body of the 2xx answer.
@@ -130,6 +154,22 @@ impl SlackClient {
                 return Err(failure);
             }
         }
+    }
+}
+
+/// A Web API answer: `{"ok": true, …}`, else the `error` Slack gave.
+fn web_api_reply(target: &str, answer: &[u8]) -> Result<Value, SlackError> {
+    let reply: Value = serde_json::from_slice(answer).unwrap_or(Value::Null);
+    if reply["ok"] == Value::Bool(true) {
+        Ok(reply)
+    } else {
+        Err(SlackError::Api {
+            target: target.to_string(),
+            error: reply["error"]
+                .as_str()
+                .unwrap_or("no `ok` in the answer")
+                .to_string(),
+        })
     }
 }
 

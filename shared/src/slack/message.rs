@@ -45,6 +45,23 @@ impl Message {
         self.section(&format!("```{}```", escape(command)))
     }
 
+    /// Adds the `Stop` and `Extend 1h` buttons of one debug task.
+    pub fn task_buttons(mut self, cluster: &str, task_id: &str) -> Self {
+        if self.blocks.len() < MAX_BLOCKS {
+            self.blocks.push(super::buttons::actions(cluster, task_id));
+        }
+        self
+    }
+
+    /// The body of a `response_url` post that replaces the message a button was clicked on.
+    pub fn replacing(&self) -> Value {
+        json!({
+            "replace_original": true,
+            "text": self.text,
+            "blocks": self.blocks,
+        })
+    }
+
     /// The body of a slash-command answer or a `response_url` post: only the requester sees it.
     pub fn ephemeral(&self) -> Value {
         json!({

@@ -1,6 +1,8 @@
 //! Talking to Slack: message building, the `response_url` allow-list and the HTTP client.
 
+pub mod buttons;
 pub mod client;
+pub mod groups;
 pub mod message;
 pub mod notifier;
 pub mod response_url;

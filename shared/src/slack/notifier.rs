@@ -2,7 +2,7 @@
 //! `SLACK_BOT_TOKEN_ARN`), for the functions that may: without a token, nothing is posted.
 
 use super::{Message, SlackClient, SlackError};
-use crate::secrets::{SecretCell, SecretError, SecretSource};
+use crate::secrets::{Secret, SecretCell, SecretError, SecretSource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
@@ -47,11 +47,15 @@ impl Notifier {
 
     /// `chat.postMessage` to `channel`.
     pub async fn post(&self, channel: &str, message: &Message) -> Result<(), NotifyError> {
-        let token = self
-            .bot_token
+        let token = self.token().await?;
+        Ok(self.slack.post_message(&token, channel, message).await?)
+    }
+
+    /// The bot token, read once and kept (a placeholder or an unreadable secret is an error).
+    pub async fn token(&self) -> Result<Secret, NotifyError> {
+        self.bot_token
             .get(&self.secrets_manager)
             .await
-            .map_err(NotifyError::NoToken)?;
-        Ok(self.slack.post_message(&token, channel, message).await?)
+            .map_err(NotifyError::NoToken)
     }
 }

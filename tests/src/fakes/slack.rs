@@ -31,19 +31,33 @@ pub struct Posted {
 pub struct SlackServer {
     pub addr: SocketAddr,
     posts: Arc<Mutex<Vec<Posted>>>,
+    answers: Answers,
 }
+
+/// What the Web API answers per method (default `{"ok": true, "ts": "1.000"}`).
+type Answers = Arc<Mutex<std::collections::HashMap<String, Value>>>;
 
 impl SlackServer {
     pub async fn start() -> Self {
         let posts = Arc::new(Mutex::new(Vec::new()));
+        let answers = Answers::default();
         let router = Router::new()
             .route("/hooks/{*rest}", post(hook))
             .route("/api/{method}", post(api))
-            .with_state(posts.clone());
+            .with_state((posts.clone(), answers.clone()));
         Self {
             addr: serve(router).await,
             posts,
+            answers,
         }
+    }
+
+    /// From now on the Web API's `method` answers `answer`.
+    pub fn answer(&self, method: &str, answer: Value) {
+        self.answers
+            .lock()
+            .unwrap()
+            .insert(method.to_string(), answer);
     }
 
     /// What `SLACK_RESPONSE_URL_PREFIXES` admits for this server.
@@ -80,7 +94,7 @@ impl SlackServer {
 }
 
 async fn hook(
-    State(posts): State<Arc<Mutex<Vec<Posted>>>>,
+    State((posts, _)): State<(Arc<Mutex<Vec<Posted>>>, Answers)>,
     Path(rest): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -90,13 +104,14 @@ async fn hook(
 }
 
 async fn api(
-    State(posts): State<Arc<Mutex<Vec<Posted>>>>,
+    State((posts, answers)): State<(Arc<Mutex<Vec<Posted>>>, Answers)>,
     Path(method): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Json<Value> {
     record(&posts, format!("/api/{method}"), &headers, &body);
-    Json(json!({"ok": true, "ts": "1.000"}))
+    let canned = answers.lock().unwrap().get(&method).cloned();
+    Json(canned.unwrap_or_else(|| json!({"ok": true, "ts": "1.000"})))
 }
 
 fn record(posts: &Mutex<Vec<Posted>>, path: String, headers: &HeaderMap, body: &[u8]) {
@@ -106,7 +121,9 @@ fn record(posts: &Mutex<Vec<Posted>>, path: String, headers: &HeaderMap, body: &
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
-        body: serde_json::from_slice(body).unwrap_or(Value::Null),
+        // JSON (messages), else the raw text (a form, as usergroups.users.list gets).
+        body: serde_json::from_slice(body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned())),
     });
 }
 
@@ -146,6 +163,37 @@ pub fn form(user: &str, channel: &str, text: &str, response_url: &str) -> String
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// A button click as Slack posts it to the Interactivity Request URL: a form whose one field
+/// `payload` is the `block_actions` JSON.
+pub fn click(
+    user: &str,
+    channel: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> String {
+    let payload = json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": "someone", "name": "someone", "team_id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "token": "deprecated-verification-token",
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel, "is_ephemeral": true},
+        "trigger_id": format!("{}.{}.abcdef", now(), rand_suffix()),
+        "team": {"id": "T0TEST", "domain": "example"},
+        "channel": {"id": channel, "name": "debugging"},
+        "response_url": response_url,
+        "actions": [{
+            "action_id": action_id,
+            "block_id": "debug-task",
+            "text": {"type": "plain_text", "text": "button", "emoji": true},
+            "value": value,
+            "type": "button",
+            "action_ts": format!("{}.{:06}", now(), rand_suffix() % 1_000_000),
+        }],
+    });
+    format!("payload={}", encode(&payload.to_string()))
 }
 
 fn rand_suffix() -> u128 {

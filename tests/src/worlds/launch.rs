@@ -69,6 +69,8 @@ impl LaunchWorld {
             vec![
                 ("SLACK_SIGNING_SECRET", SIGNING_SECRET.to_string()),
                 ("EVENT_BUS_NAME", BUS.to_string()),
+                ("SLACK_RESPONSE_URL_PREFIXES", slack.hooks_prefix()),
+                ("SLACK_API_BASE_URL", slack.api_base()),
             ],
             command_env,
         );

@@ -3,7 +3,7 @@
 //! naming the property.
 
 use crate::*;
-use integration_tests::leaks;
+use integration_tests::{emf, leaks};
 
 const EXEC_LOGS: &str = "/ecs/audited/ecs-exec";
 
@@ -57,6 +57,15 @@ async fn a_delete_keeps_the_exec_logs_when_asked_and_only_them() {
     assert_success(&delete(&world, "delete-again", &physical_id, &removed).await);
     assert_eq!(leaks::inventory(&world.aws).await, before);
     assert_no_secrets_logged(&world);
+
+    // One EnvironmentOperations record per answer, as CloudWatch's EMF specification admits.
+    let records = emf::records(&world.function.logs());
+    let operations = emf::values(&records, "EnvironmentOperations");
+    let success = (
+        vec!["Cluster=audited".to_string(), "Outcome=SUCCESS".to_string()],
+        json!(1),
+    );
+    assert_eq!(operations, vec![success; 4]);
 }
 
 #[tokio::test]
@@ -69,6 +78,14 @@ async fn a_value_create_cannot_read_fails_naming_it_and_a_delete_then_keeps_the_
     assert_failed(
         &response,
         r#"RetainExecLogs: must be true or false, got "yes""#,
+    );
+    let records = emf::records(&world.function.logs());
+    assert_eq!(
+        emf::values(&records, "EnvironmentOperations"),
+        vec![(
+            vec!["Cluster=audited".to_string(), "Outcome=FAILED".to_string()],
+            json!(1)
+        )]
     );
     assert!(
         world.proxy.calls().is_empty(),

@@ -1,4 +1,5 @@
 use crate::*;
+use integration_tests::emf;
 use integration_tests::worlds::reap::CHANNEL;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -77,6 +78,17 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     )
     .await;
     assert_eq!(recorded["outcome"], "recorded", "{recorded:#}");
+    let opened = emf::values(
+        &emf::records(&world.task_events.logs()),
+        "ExecSessionsOpened",
+    );
+    assert_eq!(
+        opened,
+        vec![(
+            vec![format!("Cluster={}", world.data("ClusterName"))],
+            json!(1)
+        )]
+    );
     let ignored = call(
         &world,
         exec_event(&world, &service, "ecs-execute-command-def456", &at(t0, 3)),

@@ -2,6 +2,7 @@
 //! binaries, launch events through EventBridge (routed to SQS in moto), tasks in moto, and Slack's
 //! `response_url` played by a local server.
 
+mod buttons;
 mod commands;
 mod forward;
 mod launcher;
@@ -9,6 +10,7 @@ mod like;
 mod refusals;
 mod secrets;
 mod start_to_task;
+mod user_groups;
 mod verification;
 
 use aws_sdk_ecs::types::{DesiredStatus, Task, TaskField};

@@ -22,7 +22,7 @@ use checks::{
     container_insights, cpu_and_memory, default_capacity_provider, egress_ports, image, kms_key,
     retention, slack_ids, user_tags,
 };
-use debug_toolkit::slack_ids::{is_channel_id, is_user_id};
+use debug_toolkit::slack_ids::{is_channel_id, is_user_or_group_id};
 use debug_toolkit::tags;
 use fields::{list, number, required_text, text};
 use std::collections::BTreeMap;
@@ -166,7 +166,12 @@ impl EnvironmentSpec {
         let debug_log_retention = errors.take(retention(props, "DebugLogRetentionDays", 7));
         let kms_key_arn = errors.take(kms_key(props, region));
         let extra_egress_ports = errors.take(egress_ports(props));
-        let users = errors.take(slack_ids(props, "AllowedSlackUsers", is_user_id, "U or W"));
+        let users = errors.take(slack_ids(
+            props,
+            "AllowedSlackUsers",
+            is_user_or_group_id,
+            "U or W (a user) or S (a user group)",
+        ));
         let channels = errors.take(slack_ids(
             props,
             "AllowedSlackChannels",

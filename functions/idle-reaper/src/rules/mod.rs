@@ -5,6 +5,7 @@
 use debug_toolkit::cluster::Limits;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::heartbeat;
+use debug_toolkit::metrics::{IDLE_WORDS, REAPER_REASON_PREFIX};
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
 
 /// What is known of the task's exec sessions.
@@ -132,12 +133,12 @@ impl Rule {
                 timeout_minutes,
                 ..
             } => format!(
-                "idle for {} (idle timeout {})",
+                "{IDLE_WORDS}{} (idle timeout {})",
                 describe_span(*idle_seconds),
                 format_minutes(*timeout_minutes)
             ),
         };
-        format!("ecs-debug-toolkit idle-reaper: {text}")
+        format!("{REAPER_REASON_PREFIX}{text}")
     }
 
     pub fn name(&self) -> &'static str {

@@ -85,7 +85,8 @@ pub async fn extend(
         escape(&cluster.name),
         timestamp::format(expiry),
         timestamp::describe_span(expiry - now),
-    )))
+    ))
+    .task_buttons(&cluster.name, found.id()))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `list [<cluster>]`: running debug tasks with requester, age, expiry and connect command.
+//! `list [<cluster>]`: running debug tasks with requester, age, expiry, connect command and
+//! buttons, and the clusters the requester may use.
 
 use super::locate::{self, CONCURRENCY};
 use super::{mention, Caller, CommandError};
@@ -11,8 +12,11 @@ use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-/// Tasks shown in one answer (two blocks each, within Slack's 50).
-pub const MAX_SHOWN: usize = 20;
+/// Tasks shown in one answer: three blocks each (text, command, buttons), within Slack's 50 with
+/// the heading, the "more" line and the clusters line.
+pub const MAX_SHOWN: usize = 15;
+/// Clusters named in the clusters line, then how many more.
+pub const MAX_CLUSTERS_NAMED: usize = 20;
 
 pub async fn list(
     app: &App,
@@ -20,10 +24,19 @@ pub async fn list(
     cluster: Option<&str>,
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
-    let clusters = match cluster {
-        Some(name) => vec![locate::allowed_cluster(app, caller, name).await?],
-        None => locate::allowed_clusters(app, caller).await?,
+    let usable = locate::allowed_clusters(app, caller);
+    let (clusters, usable) = match cluster {
+        Some(name) => {
+            let (named, usable) =
+                futures::try_join!(locate::allowed_cluster(app, caller, name), usable)?;
+            (vec![named], usable)
+        }
+        None => {
+            let usable = usable.await?;
+            (usable.clone(), usable)
+        }
     };
+    let usable = clusters_line(usable.iter().map(|c| c.name.as_str()).collect());
     let scope = match cluster {
         Some(name) => format!("on `{}`", escape(name)),
         None => format!("on the {} cluster(s) you may use", clusters.len()),
@@ -35,19 +48,40 @@ pub async fn list(
         .await?;
     let mut tasks: Vec<(String, TaskView)> = per_cluster.into_iter().flatten().collect();
     if tasks.is_empty() {
-        return Ok(Message::new(format!("No debug tasks are running {scope}.")));
+        return Ok(Message::new(format!("No debug tasks are running {scope}.")).section(&usable));
     }
     tasks.sort_by(|a, b| (&a.0, a.1.start()).cmp(&(&b.0, b.1.start())));
     let mut message = Message::new(format!("*{} debug task(s) running {scope}*", tasks.len()));
     for (cluster, task) in tasks.iter().take(MAX_SHOWN) {
         message = message
             .section(&describe(cluster, task, now))
-            .command(&commands::connect(cluster, &task.arn));
+            .command(&commands::connect(cluster, &task.arn))
+            .task_buttons(cluster, task.id());
     }
     if tasks.len() > MAX_SHOWN {
         message = message.section(&format!("…and {} more.", tasks.len() - MAX_SHOWN));
     }
-    Ok(message)
+    Ok(message.section(&usable))
+}
+
+/// "You may use `a`, `b` …": up to [`MAX_CLUSTERS_NAMED`] names, sorted, then how many more.
+fn clusters_line(mut names: Vec<&str>) -> String {
+    if names.is_empty() {
+        return "You may use no cluster: ask for your Slack id or this channel to be added to an \
+                environment's `AllowedSlackUsers` or `AllowedSlackChannels`."
+            .into();
+    }
+    names.sort_unstable();
+    let shown: Vec<String> = names
+        .iter()
+        .take(MAX_CLUSTERS_NAMED)
+        .map(|n| format!("`{}`", escape(n)))
+        .collect();
+    let more = match names.len().saturating_sub(MAX_CLUSTERS_NAMED) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!("You may use {}{more}.", shown.join(", "))
 }
 
 async fn debug_tasks_of(
@@ -93,4 +127,20 @@ fn describe(cluster: &str, task: &TaskView, now: EpochSeconds) -> String {
         escape(task.id()),
         escape(cluster)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clusters_line_names_twenty_then_counts() {
+        assert!(clusters_line(vec![]).starts_with("You may use no cluster"));
+        assert_eq!(clusters_line(vec!["b", "a"]), "You may use `a`, `b`.");
+        let many: Vec<String> = (0..23).map(|i| format!("c{i:02}")).collect();
+        let line = clusters_line(many.iter().map(String::as_str).collect());
+        assert!(line.starts_with("You may use `c00`, `c01`,"), "{line}");
+        assert!(line.ends_with("`c19` and 3 more."), "{line}");
+        assert!(!line.contains("c20"));
+    }
 }

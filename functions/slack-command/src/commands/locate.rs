@@ -20,7 +20,11 @@ pub async fn allowed_cluster(
     let settings = describe_cluster(&app.ecs, name)
         .await?
         .ok_or_else(|| Refusal::Unknown(name.to_string()))?;
-    settings.authorise(caller.user, caller.channel)?;
+    let groups = app
+        .groups
+        .members(&app.slack, &settings.user_groups())
+        .await;
+    settings.authorise_with(caller.user, caller.channel, &groups)?;
     Ok(settings)
 }
 
@@ -29,10 +33,28 @@ pub async fn allowed_clusters(
     app: &App,
     caller: &Caller<'_>,
 ) -> Result<Vec<ClusterSettings>, CommandError> {
-    Ok(managed_clusters(&app.ecs)
-        .await?
-        .into_iter()
-        .filter(|c| c.authorise(caller.user, caller.channel).is_ok())
+    let clusters = managed_clusters(&app.ecs).await?;
+    // The user groups of clusters that do not admit the caller by id or channel, read once.
+    let mut wanted: Vec<&str> = clusters
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.authorise(caller.user, caller.channel),
+                Err(Refusal::NotAllowed(_))
+            )
+        })
+        .flat_map(|c| c.user_groups())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let groups = app.groups.members(&app.slack, &wanted).await;
+    Ok(clusters
+        .iter()
+        .filter(|c| {
+            c.authorise_with(caller.user, caller.channel, &groups)
+                .is_ok()
+        })
+        .cloned()
         .collect())
 }
 
@@ -44,12 +66,14 @@ pub async fn task(
 ) -> Result<(ClusterSettings, TaskView), CommandError> {
     let not_found = || CommandError::NotFound(task.id().to_string());
     let clusters = match task {
-        TaskRef::Arn { cluster, .. } => vec![allowed_cluster(app, caller, cluster).await?],
+        TaskRef::Arn { cluster, .. } | TaskRef::InCluster { cluster, .. } => {
+            vec![allowed_cluster(app, caller, cluster).await?]
+        }
         TaskRef::Id(_) => allowed_clusters(app, caller).await?,
     };
     let wanted = match task {
         TaskRef::Arn { arn, .. } => arn.clone(),
-        TaskRef::Id(id) => id.clone(),
+        TaskRef::Id(id) | TaskRef::InCluster { id, .. } => id.clone(),
     };
     let found: Vec<(ClusterSettings, TaskView)> = stream::iter(clusters)
         .map(|cluster| {

@@ -4,6 +4,7 @@ use super::{locate, mention, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::ecs::stop_task;
+use debug_toolkit::metrics::SLACK_REASON_PREFIX;
 use debug_toolkit::slack::{escape, Message};
 
 pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Message, CommandError> {
@@ -15,7 +16,7 @@ pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Mess
             cluster: cluster.name,
         });
     }
-    let reason = format!("Stopped from Slack by {}", caller.user);
+    let reason = format!("{SLACK_REASON_PREFIX}{}", caller.user);
     stop_task(&app.ecs, &cluster.arn, &found.arn, &reason).await?;
     tracing::info!(task = %found.arn, user = caller.user, "debug task stopped from Slack");
     Ok(Message::new(format!(

@@ -35,17 +35,19 @@ pub enum Command {
     },
 }
 
-/// A task as typed: its id, or its full ARN (which also names the cluster).
+/// A task as typed: its id, or its full ARN (which also names the cluster); or, from a button,
+/// its cluster and id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskRef {
     Id(String),
     Arn { arn: String, cluster: String },
+    InCluster { cluster: String, id: String },
 }
 
 impl TaskRef {
     pub fn id(&self) -> &str {
         match self {
-            Self::Id(id) => id,
+            Self::Id(id) | Self::InCluster { id, .. } => id,
             Self::Arn { arn, .. } => debug_toolkit::debug_task::task_id(arn),
         }
     }

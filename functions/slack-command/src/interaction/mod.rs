@@ -1,0 +1,101 @@
+//! A click on a debug task's button: Slack's `block_actions` interaction, a form with one field
+//! `payload` (JSON), signed like a slash command (docs/interface.md, "Buttons").
+
+use crate::grammar::{Command, TaskRef};
+use debug_toolkit::slack::buttons::{self, EXTEND, EXTEND_MINUTES, STOP};
+use serde::Deserialize;
+
+/// One click, as the commands need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Click {
+    pub user: String,
+    pub channel: Option<String>,
+    /// Where the outcome goes: it replaces the clicked message, or (a refusal) is shown to the
+    /// clicker alone.
+    pub response_url: String,
+    /// Unique per click (the action's `action_ts`), for the logs.
+    pub request_id: String,
+    pub command: Command,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ClickError {
+    #[error("the interaction payload is not JSON Slack sends: {0}")]
+    Shape(String),
+    #[error("interactions of type `{0}` are not handled (only block_actions)")]
+    NotBlockActions(String),
+    #[error("the click names no action")]
+    NoAction,
+    #[error("`{0}` is not one of our buttons")]
+    UnknownAction(String),
+    #[error("the button's value {0:?} does not name a debug task as <cluster>/<task-id>")]
+    BadValue(String),
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    #[serde(rename = "type")]
+    kind: String,
+    user: Named,
+    channel: Option<Named>,
+    response_url: String,
+    #[serde(default)]
+    actions: Vec<Action>,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct Action {
+    action_id: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    action_ts: String,
+}
+
+/// `Ok(None)` when the form has no `payload` field: a slash command, not a click.
+pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let Some((_, payload)) = fields.into_iter().find(|(name, _)| name == "payload") else {
+        return Ok(None);
+    };
+    let payload: Payload =
+        serde_json::from_str(&payload).map_err(|e| ClickError::Shape(e.to_string()))?;
+    if payload.kind != "block_actions" {
+        return Err(ClickError::NotBlockActions(payload.kind));
+    }
+    // Slack sends the one action that was clicked.
+    let action = payload
+        .actions
+        .into_iter()
+        .next()
+        .ok_or(ClickError::NoAction)?;
+    let (cluster, task) = buttons::parse_value(&action.value)
+        .ok_or_else(|| ClickError::BadValue(action.value.clone()))?;
+    let task = TaskRef::InCluster {
+        cluster: cluster.to_string(),
+        id: task.to_string(),
+    };
+    let command = match action.action_id.as_str() {
+        STOP => Command::Stop { task },
+        EXTEND => Command::Extend {
+            task,
+            minutes: Some(EXTEND_MINUTES),
+        },
+        other => return Err(ClickError::UnknownAction(other.to_string())),
+    };
+    Ok(Some(Click {
+        user: payload.user.id,
+        channel: payload.channel.map(|c| c.id),
+        response_url: payload.response_url,
+        request_id: action.action_ts,
+        command,
+    }))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,95 @@
+use super::*;
+use serde_json::{json, Value};
+
+const TASK: &str = "0123456789abcdef0123456789abcdef";
+
+fn payload(action_id: &str, value: &str) -> Value {
+    json!({
+        "type": "block_actions",
+        "user": {"id": "U0ALLOWED", "username": "alice", "team_id": "T1"},
+        "channel": {"id": "C0DEBUG", "name": "debug"},
+        "team": {"id": "T1"},
+        "response_url": "https://hooks.slack.com/actions/T1/1/abc",
+        "trigger_id": "123.456",
+        "container": {"type": "message", "message_ts": "1.2"},
+        "actions": [{
+            "type": "button", "action_id": action_id, "block_id": "debug-task-x",
+            "value": value, "action_ts": "1700000000.000100",
+            "text": {"type": "plain_text", "text": "Stop"}
+        }]
+    })
+}
+
+fn form(payload: &Value) -> Vec<u8> {
+    serde_urlencoded::to_string([("payload", payload.to_string())])
+        .unwrap()
+        .into_bytes()
+}
+
+#[test]
+fn a_click_becomes_the_command_its_button_stands_for() {
+    let value = format!("payments-dev/{TASK}");
+    let task = TaskRef::InCluster {
+        cluster: "payments-dev".into(),
+        id: TASK.into(),
+    };
+    let stop = parse(&form(&payload(STOP, &value))).unwrap().unwrap();
+    assert_eq!(
+        stop,
+        Click {
+            user: "U0ALLOWED".into(),
+            channel: Some("C0DEBUG".into()),
+            response_url: "https://hooks.slack.com/actions/T1/1/abc".into(),
+            request_id: "1700000000.000100".into(),
+            command: Command::Stop { task: task.clone() },
+        }
+    );
+    let extend = parse(&form(&payload(EXTEND, &value))).unwrap().unwrap();
+    assert_eq!(
+        extend.command,
+        Command::Extend {
+            task,
+            minutes: Some(60)
+        }
+    );
+}
+
+#[test]
+fn a_slash_command_is_no_click() {
+    let body = b"user_id=U1&command=%2Fdebug&text=list&response_url=x";
+    assert_eq!(parse(body), Ok(None));
+}
+
+#[test]
+fn what_is_not_one_of_our_clicks_is_named() {
+    let value = format!("payments-dev/{TASK}");
+    let mut no_actions = payload(STOP, &value);
+    no_actions["actions"] = json!([]);
+    let mut modal = payload(STOP, &value);
+    modal["type"] = json!("view_submission");
+    let mut no_user = payload(STOP, &value);
+    no_user.as_object_mut().unwrap().remove("user");
+    type Expected = fn(&ClickError) -> bool;
+    let cases: [(Vec<u8>, Expected); 6] = [
+        (
+            form(&payload("approve", &value)),
+            |e| matches!(e, ClickError::UnknownAction(a) if a == "approve"),
+        ),
+        (form(&payload(STOP, "payments-dev")), |e| {
+            matches!(e, ClickError::BadValue(_))
+        }),
+        (form(&no_actions), |e| *e == ClickError::NoAction),
+        (
+            form(&modal),
+            |e| matches!(e, ClickError::NotBlockActions(k) if k == "view_submission"),
+        ),
+        (form(&no_user), |e| matches!(e, ClickError::Shape(_))),
+        (b"payload=%7Bnot+json".to_vec(), |e| {
+            matches!(e, ClickError::Shape(_))
+        }),
+    ];
+    for (body, expected) in cases {
+        let error = parse(&body).unwrap_err();
+        assert!(expected(&error), "{error:?}");
+    }
+}
