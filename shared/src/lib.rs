@@ -23,6 +23,8 @@ pub mod http;
 pub mod launch;
 pub mod metrics;
 pub mod names;
+#[cfg(feature = "ec2")]
+pub mod preflight;
 #[cfg(feature = "secrets")]
 pub mod secrets;
 #[cfg(feature = "slack")]

@@ -226,6 +226,21 @@ def check_exec_user_policy(template):
     return len(cases)
 
 
+def check_dashboard(template):
+    """The dashboard's body is JSON once substituted, and shows every metric the code emits."""
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"].value
+    body = body.replace("${AWS::Region}", REGION).replace("${AWS::StackName}", "stack")
+    try:
+        shown = json.dumps(json.loads(body))
+    except ValueError as error:
+        problems.append(f"Dashboard: the body is not JSON: {error}")
+        return
+    code = (ROOT / "shared/src/metrics.rs").read_text()
+    for name in re.findall(r'pub const [A-Z_]+: &str = "([A-Za-z]+)";', code):
+        if name[0].isupper() and name not in ("Cluster", "Reason", "Outcome") and f'\\"{name}\\"' not in shown:
+            problems.append(f"Dashboard: metric {name} (shared/src/metrics.rs) is not shown")
+
+
 def main():
     docs = (ROOT / "docs/deploying.md").read_text()
     toolkit, example = load("template.yaml"), load("example-environment.yaml")
@@ -234,6 +249,7 @@ def main():
     check_samconfig(toolkit)
     check_agreements(toolkit)
     check_functions(toolkit)
+    check_dashboard(toolkit)
     cases = check_exec_user_policy(toolkit)
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)

@@ -178,5 +178,6 @@ fn verb(command: &grammar::Command) -> &'static str {
         grammar::Command::Stop { .. } => "stop",
         grammar::Command::Extend { .. } => "extend",
         grammar::Command::Forward { .. } => "forward",
+        grammar::Command::Doctor { .. } => "doctor",
     }
 }

@@ -29,9 +29,14 @@ pub const SIGNING_SECRET_KEY: &str = "signingSecret";
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
+    /// The function's region (the SDK's), for the network preflight of `doctor`.
+    pub region: String,
     pub ecs: aws_sdk_ecs::Client,
     /// `forward` reads the task's security groups (does any let the port out?).
     pub ec2: aws_sdk_ec2::Client,
+    /// `doctor`: the task role's inline policies and the exec log group.
+    pub iam: aws_sdk_iam::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub events: aws_sdk_eventbridge::Client,
     pub secrets_manager: aws_sdk_secretsmanager::Client,
     pub signing_secret: SecretCell,
@@ -45,10 +50,13 @@ pub struct App {
 impl App {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
         Self {
+            region: sdk.region().map(|r| r.to_string()).unwrap_or_default(),
             signing_secret: SecretCell::new(config.signing_secret.clone(), SIGNING_SECRET_KEY),
             config,
             ecs: aws_sdk_ecs::Client::new(sdk),
             ec2: aws_sdk_ec2::Client::new(sdk),
+            iam: aws_sdk_iam::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             events: aws_sdk_eventbridge::Client::new(sdk),
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
             slack: Notifier::from_env(sdk),

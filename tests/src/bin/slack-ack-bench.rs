@@ -5,6 +5,7 @@
 //! asynchronously, so a routed bus would measure moto rather than the function. Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (the release ones, via
 //! `./scripts/bench.sh`).
 
+use integration_tests::fakes::slack::{click, Delivery};
 use integration_tests::worlds::launch::{LaunchWorld, ALLOWED_USER};
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ async fn main() {
         forward.as_str(),
         "list",
         "list payments-dev",
+        "doctor payments-dev",
         "help",
     ] {
         let mut times = Vec::with_capacity(REQUESTS);
@@ -56,6 +58,31 @@ async fn main() {
             }
             times.push(answer.took);
         }
+        report(&world, text, times, statuses);
+    }
+    // Clicks: Extend 1h on the debug task (the answer is an empty 200 once the message is
+    // replaced through the click's response_url), then capped at the max lifetime, still answered.
+    let value = format!("payments-dev/{debug_task}");
+    let mut times = Vec::with_capacity(REQUESTS);
+    let mut statuses = std::collections::BTreeSet::new();
+    world.proxy.reset_counts();
+    for i in 0..REQUESTS {
+        let url = world.slack.response_url(&format!("click{i}"));
+        let body = click(ALLOWED_USER, "C0X", "debug_extend", &value, &url);
+        let answer = world.deliver(&body, &Delivery::signed(&body)).await;
+        statuses.insert(answer.status);
+        times.push(answer.took);
+    }
+    report(&world, "click: Extend 1h", times, statuses);
+}
+
+fn report(
+    world: &LaunchWorld,
+    text: &str,
+    mut times: Vec<Duration>,
+    statuses: std::collections::BTreeSet<u16>,
+) {
+    {
         let calls = world.proxy.calls();
         times.sort();
         let per_command: Vec<String> = calls

@@ -4,6 +4,7 @@
 
 mod buttons;
 mod commands;
+mod doctor;
 mod forward;
 mod launcher;
 mod like;

@@ -1,5 +1,6 @@
 //! What each command does, given a verified caller. Every outcome is a message for the caller.
 
+mod doctor;
 mod egress;
 mod extend;
 mod forward;
@@ -80,6 +81,7 @@ pub async fn run(
         Command::Stop { task } => stop::stop(app, caller, &task).await,
         Command::Extend { task, minutes } => extend::extend(app, caller, &task, minutes, now).await,
         Command::Forward { task, to } => forward::forward(app, caller, &task, &to).await,
+        Command::Doctor { cluster } => doctor::doctor(app, caller, &cluster).await,
     }
 }
 
@@ -92,6 +94,7 @@ pub fn usage() -> String {
         "• `stop <task-id>`: stop a debug task",
         "• `extend <task-id> [<duration>]`: push its expiry (default 1h, never past the cluster's max lifetime)",
         "• `forward <task-id> <host>:<port> [<local-port>]`: the command that forwards a local port through a debug task",
+        "• `doctor <cluster>`: the ECS Exec checklist of a cluster, each line ok or what to change",
         "• `help`: this message",
     ]
     .join("\n")

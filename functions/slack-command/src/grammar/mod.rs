@@ -1,6 +1,7 @@
 //! The command grammar (docs/interface.md, `slack-command`), as a pure parser:
 //! `start <cluster> [--like <service>] [<ttl>] [reason…]`, `list [<cluster>]`, `stop <task-id>`,
-//! `extend <task-id> [<duration>]`, `forward <task-id> <host>:<port> [<local-port>]`, `help`.
+//! `extend <task-id> [<duration>]`, `forward <task-id> <host>:<port> [<local-port>]`,
+//! `doctor <cluster>`, `help`.
 
 use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::debug_task::cluster_of_task_arn;
@@ -21,6 +22,10 @@ pub enum Command {
     },
     List {
         cluster: Option<String>,
+    },
+    /// The ECS Exec checklist of one cluster.
+    Doctor {
+        cluster: String,
     },
     Stop {
         task: TaskRef,
@@ -88,6 +93,12 @@ pub fn parse(text: &str) -> Result<Command, GrammarError> {
             no_more("list", rest.get(1..))?;
             Ok(Command::List {
                 cluster: rest.first().map(|c| cluster("list", Some(c))).transpose()?,
+            })
+        }
+        "doctor" => {
+            no_more("doctor", rest.get(1..))?;
+            Ok(Command::Doctor {
+                cluster: cluster("doctor", rest.first())?,
             })
         }
         "stop" => {

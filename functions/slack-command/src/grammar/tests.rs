@@ -55,6 +55,12 @@ fn accepted_commands() {
         ("start c héllo 日本 🚀", start("c", None, "héllo 日本 🚀")),
         ("list", List { cluster: None }),
         (
+            "doctor payments-dev",
+            Doctor {
+                cluster: "payments-dev".into(),
+            },
+        ),
+        (
             "list payments-dev",
             List {
                 cluster: Some("payments-dev".into()),
@@ -133,6 +139,15 @@ fn refused_commands() {
                 extra: "b".into(),
             },
         ),
+        ("doctor".into(), MissingCluster("doctor")),
+        (
+            "doctor a b".into(),
+            Extra {
+                verb: "doctor",
+                extra: "b".into(),
+            },
+        ),
+        ("doctor a/b".into(), BadCluster("a/b".into())),
         ("stop".into(), MissingTask("stop")),
         (
             "stop abc def".into(),

@@ -1,12 +1,11 @@
 //! `Data.ExecPreflight`: `ok`, or one sentence naming what keeps ECS Exec or the debug task from
 //! working in this environment — a subnet with no way to `ssmmessages`, `logs`, `kms` or the
-//! image's registry ([`route`] reads the network, [`reach`] judges it), or a `KmsKeyArn` whose key
+//! image's registry ([`route`] with `debug_toolkit::preflight`), or a `KmsKeyArn` whose key
 //! policy does not admit CloudWatch Logs ([`key`]). It never fails a Create or an Update:
 //! a check that cannot be made says so instead (docs/interface.md, "Exec preflight").
 
 mod key;
 mod key_policy;
-mod reach;
 mod route;
 
 use crate::context::Desired;
@@ -36,13 +35,7 @@ fn sentence(findings: impl IntoIterator<Item = Finding>) -> String {
     }
 }
 
-/// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
-fn unchecked(what: &str, action: &str, error: &str) -> String {
-    format!(
-        "{what} could not be checked ({action} failed: {})",
-        debug_toolkit::text::shorten(error, 120)
-    )
-}
+use debug_toolkit::preflight::unchecked;
 
 #[cfg(test)]
 mod tests {

@@ -1,89 +1,18 @@
-//! The network half of the Exec preflight: can a debug task reach, from each chosen subnet, what
-//! ECS Exec, its logs, its key and its image need? The facts are read here (the VPC's endpoints
-//! and route tables); [`super::reach`] judges them (docs/interface.md, "Exec preflight").
+//! The network half of the Exec preflight for one environment: its subnets and image, judged by
+//! `debug_toolkit::preflight` (docs/interface.md, "Exec preflight").
 
-use super::reach::{self, Offer, Registry};
-use super::{unchecked, Finding};
+use super::Finding;
 use crate::context::Desired;
 use crate::resources::network::Network;
-use aws_sdk_ec2::types::{Filter, VpcEndpoint, VpcEndpointType};
-use debug_toolkit::aws::describe_sdk_error;
 
 pub async fn check(desired: &Desired<'_>, network: &Network) -> Finding {
-    let ec2 = &desired.clients().ec2;
-    let region = &desired.scope.stack.region;
-    let vpc = Filter::builder()
-        .name("vpc-id")
-        .values(&network.vpc_id)
-        .build();
-    let (endpoints, tables) = tokio::join!(
-        ec2.describe_vpc_endpoints()
-            .filters(vpc.clone())
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        ec2.describe_route_tables()
-            .filters(vpc)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-    );
-    let endpoints = match endpoints {
-        Ok(endpoints) => endpoints,
-        Err(e) => {
-            return Some(unchecked(
-                "the network",
-                "DescribeVpcEndpoints",
-                &describe_sdk_error(&e),
-            ))
-        }
-    };
-    let tables = match tables {
-        Ok(tables) => tables,
-        Err(e) => {
-            return Some(unchecked(
-                "the network",
-                "DescribeRouteTables",
-                &describe_sdk_error(&e),
-            ))
-        }
-    };
-    reach::judge(
-        &offer(&endpoints, region),
-        &tables,
+    debug_toolkit::preflight::network::check(
+        &desired.clients().ec2,
+        &desired.scope.stack.region,
+        &network.vpc_id,
         &network.subnet_ids,
-        Registry::of(&desired.spec.image, region),
+        &desired.spec.image,
         desired.spec.kms_key_arn.is_some(),
     )
-}
-
-/// What the VPC's available endpoints offer.
-fn offer(endpoints: &[VpcEndpoint], region: &str) -> Offer {
-    let prefix = format!("com.amazonaws.{region}.");
-    let mut offer = Offer::default();
-    for endpoint in endpoints.iter().filter(|e| {
-        e.state()
-            .is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
-    }) {
-        let Some(service) = endpoint
-            .service_name()
-            .and_then(|n| n.strip_prefix(&prefix))
-        else {
-            continue;
-        };
-        match endpoint.vpc_endpoint_type() {
-            Some(VpcEndpointType::Interface) if endpoint.private_dns_enabled() == Some(true) => {
-                offer.interface_endpoints.insert(service.to_string());
-            }
-            Some(VpcEndpointType::Gateway) if service == "s3" => {
-                offer
-                    .s3_gateway_tables
-                    .extend(endpoint.route_table_ids().iter().cloned());
-            }
-            _ => {}
-        }
-    }
-    offer
+    .await
 }

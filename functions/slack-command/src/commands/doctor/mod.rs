@@ -1,0 +1,212 @@
+//! `doctor <cluster>`: the ECS Exec checklist of one cluster as it stands now (docs/interface.md,
+//! `doctor`), authorised as `start`. Everything is read concurrently in two rounds (the cluster
+//! first, then what it names) within the command's 2.4 s; a fact that cannot be read is said on
+//! its line. [`checks`] judges.
+
+mod checks;
+
+use super::{locate, Caller, CommandError};
+use crate::App;
+use aws_sdk_ecs::types::{ClusterField, ExecuteCommandLogging};
+use checks::{checklist, Facts};
+use debug_toolkit::aws::describe_sdk_error;
+use debug_toolkit::cluster::ClusterSettings;
+use debug_toolkit::slack::{escape, Message};
+use serde_json::Value;
+
+pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Message, CommandError> {
+    let cluster = locate::allowed_cluster(app, caller, name).await?;
+    let family = cluster.task_family()?.to_string();
+    let subnets: Vec<String> = cluster.subnets().iter().map(|s| s.to_string()).collect();
+    let (exec, definition, vpc) = tokio::join!(
+        exec_configuration(app, &cluster),
+        debug_definition(app, &family),
+        vpc_of(app, &subnets),
+    );
+    let log_group = exec.as_ref().ok().and_then(|e| e.log_group.clone());
+    let needs_kms = exec.as_ref().is_ok_and(|e| e.kms);
+    let (log_group_exists, task_role_policies, network) = tokio::join!(
+        log_group_exists(app, log_group.as_deref()),
+        role_policies(
+            app,
+            definition
+                .as_ref()
+                .ok()
+                .and_then(|d| d.task_role.as_deref())
+        ),
+        network(app, vpc, &subnets, definition.as_ref().ok(), needs_kms),
+    );
+    let facts = Facts {
+        exec_log_group: exec.map(|e| e.log_group),
+        log_group_exists,
+        init_process: definition
+            .as_ref()
+            .map(|d| d.init_process)
+            .map_err(Clone::clone),
+        task_role_policies: match definition {
+            Ok(_) => task_role_policies,
+            Err(why) => Err(why),
+        },
+        network,
+    };
+    let lines = checklist(&facts);
+    let fine = lines.iter().filter(|l| l.ok).count();
+    let mut message = Message::new(format!(
+        "*ECS Exec checklist for `{}`*: {fine} of {} ok",
+        escape(name),
+        lines.len()
+    ));
+    for line in lines {
+        let mark = if line.ok {
+            ":white_check_mark:"
+        } else {
+            ":warning:"
+        };
+        message = message.section(&format!("{mark} {}", line.text));
+    }
+    Ok(message)
+}
+
+struct ExecConfiguration {
+    log_group: Option<String>,
+    kms: bool,
+}
+
+async fn exec_configuration(
+    app: &App,
+    cluster: &ClusterSettings,
+) -> Result<ExecConfiguration, String> {
+    let described = app
+        .ecs
+        .describe_clusters()
+        .clusters(&cluster.arn)
+        .include(ClusterField::Configurations)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeClusters: {}", describe_sdk_error(&e)))?;
+    let configuration = described
+        .clusters()
+        .first()
+        .and_then(|c| c.configuration())
+        .and_then(|c| c.execute_command_configuration());
+    let logs_to_group = configuration
+        .filter(|c| c.logging() == Some(&ExecuteCommandLogging::Override))
+        .and_then(|c| c.log_configuration())
+        .and_then(|l| l.cloud_watch_log_group_name())
+        .map(str::to_string);
+    Ok(ExecConfiguration {
+        log_group: logs_to_group,
+        kms: configuration.and_then(|c| c.kms_key_id()).is_some(),
+    })
+}
+
+struct DebugDefinition {
+    init_process: bool,
+    task_role: Option<String>,
+    image: String,
+}
+
+async fn debug_definition(app: &App, family: &str) -> Result<DebugDefinition, String> {
+    let described = app
+        .ecs
+        .describe_task_definition()
+        .task_definition(family)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeTaskDefinition: {}", describe_sdk_error(&e)))?;
+    let definition = described
+        .task_definition()
+        .ok_or("DescribeTaskDefinition: no task definition")?;
+    let container = definition
+        .container_definitions()
+        .iter()
+        .find(|c| c.name() == Some(debug_toolkit::names::CONTAINER))
+        .ok_or("the task definition has no `debug-toolkit` container")?;
+    Ok(DebugDefinition {
+        init_process: container
+            .linux_parameters()
+            .and_then(|l| l.init_process_enabled())
+            == Some(true),
+        task_role: definition.task_role_arn().map(str::to_string),
+        image: container.image().unwrap_or_default().to_string(),
+    })
+}
+
+async fn vpc_of(app: &App, subnets: &[String]) -> Result<String, String> {
+    let described = app
+        .ec2
+        .describe_subnets()
+        .set_subnet_ids(Some(subnets.to_vec()))
+        .send()
+        .await
+        .map_err(|e| format!("DescribeSubnets: {}", describe_sdk_error(&e)))?;
+    described
+        .subnets()
+        .first()
+        .and_then(|s| s.vpc_id())
+        .map(str::to_string)
+        .ok_or_else(|| "the cluster's subnets are gone".to_string())
+}
+
+async fn log_group_exists(app: &App, group: Option<&str>) -> Result<bool, String> {
+    let Some(group) = group else {
+        return Ok(false);
+    };
+    let described = app
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(group)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeLogGroups: {}", describe_sdk_error(&e)))?;
+    Ok(described
+        .log_groups()
+        .iter()
+        .any(|g| g.log_group_name() == Some(group)))
+}
+
+/// The role's inline policy documents (IAM returns them URL-encoded).
+async fn role_policies(app: &App, role_arn: Option<&str>) -> Result<Vec<Value>, String> {
+    let role = role_arn
+        .and_then(|arn| arn.rsplit('/').next())
+        .ok_or("the task definition has no task role")?;
+    let names = app
+        .iam
+        .list_role_policies()
+        .role_name(role)
+        .send()
+        .await
+        .map_err(|e| format!("ListRolePolicies: {}", describe_sdk_error(&e)))?;
+    let reads = names.policy_names().iter().map(|name| async move {
+        let policy = app
+            .iam
+            .get_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(|e| format!("GetRolePolicy: {}", describe_sdk_error(&e)))?;
+        let text = percent_encoding::percent_decode_str(policy.policy_document())
+            .decode_utf8_lossy()
+            .into_owned();
+        serde_json::from_str(&text).map_err(|e| format!("policy {name} is not JSON: {e}"))
+    });
+    futures::future::try_join_all(reads).await
+}
+
+async fn network(
+    app: &App,
+    vpc: Result<String, String>,
+    subnets: &[String],
+    definition: Option<&DebugDefinition>,
+    needs_kms: bool,
+) -> Option<String> {
+    let vpc = match vpc {
+        Ok(vpc) => vpc,
+        Err(why) => return Some(format!("the network could not be checked ({why})")),
+    };
+    let region = app.region.as_str();
+    let image = definition.map(|d| d.image.as_str()).unwrap_or_default();
+    debug_toolkit::preflight::network::check(&app.ec2, region, &vpc, subnets, image, needs_kms)
+        .await
+}

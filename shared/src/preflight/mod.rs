@@ -1,0 +1,15 @@
+//! The network half of the Exec preflight (docs/interface.md, "Exec preflight"), shared by
+//! ecs-environment (`Data.ExecPreflight`) and slack-command (`doctor`): can a debug task reach,
+//! from each of its subnets, what ECS Exec, its logs, its key and its image need? [`network`]
+//! reads the VPC's endpoints and route tables; [`reach`] judges them.
+
+pub mod network;
+pub mod reach;
+
+/// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
+pub fn unchecked(what: &str, action: &str, error: &str) -> String {
+    format!(
+        "{what} could not be checked ({action} failed: {})",
+        crate::text::shorten(error, 120)
+    )
+}
