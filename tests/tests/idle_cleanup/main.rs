@@ -3,6 +3,7 @@
 //! events, and Slack's Web API played by a local server.
 
 mod heartbeat;
+mod metrics;
 mod readiness;
 mod scale;
 mod strict_gate;

@@ -1,7 +1,5 @@
 use crate::*;
-use integration_tests::emf;
 use integration_tests::worlds::reap::{CHANNEL, FAMILY};
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 struct Fleet {
@@ -252,46 +250,10 @@ async fn each_run_stops_exactly_the_tasks_whose_rule_fired_as_of_its_time() {
     assert_eq!(reply["outcome"], "ignored", "{reply}");
     assert_eq!(world.slack.posts().len(), posts.len());
 
-    // Metrics, as EMF records CloudWatch's specification admits: each STOPPED event counted by
-    // its reason (4 idle, 3 expired, and the event delivered again once more), the reaper's scans
-    // (9 tasks in the first run) and a duration per run.
-    let cluster = format!("Cluster={}", world.data("ClusterName"));
-    let stops = emf::values(
-        &emf::records(&world.task_events.logs()),
-        "DebugTasksStopped",
-    );
-    let mut by_reason = BTreeMap::new();
-    for (dimensions, value) in &stops {
-        assert_eq!(dimensions[0], cluster);
-        *by_reason.entry(dimensions[1].clone()).or_insert(0) += value.as_u64().unwrap();
-    }
     let again_reason = again["detail"]["stoppedReason"]
         .as_str()
         .unwrap_or_default();
-    let (idle, expired) = if again_reason.contains("idle-reaper: idle for") {
-        (5, 3)
-    } else {
-        (4, 4)
-    };
-    assert_eq!(
-        by_reason,
-        BTreeMap::from([
-            ("Reason=expired".to_string(), expired),
-            ("Reason=idle".to_string(), idle)
-        ])
-    );
-    let reaper = emf::records(&world.reaper.logs());
-    let scanned = emf::values(&reaper, "ReaperTasksScanned");
-    assert_eq!(
-        scanned[0],
-        (vec![cluster], serde_json::json!(9)),
-        "{scanned:?}"
-    );
-    assert_eq!(
-        emf::values(&reaper, "ReaperDurationMs").len(),
-        4,
-        "one per run"
-    );
+    crate::metrics::assert_stops_and_runs_counted(&world, again_reason);
     assert_clean_logs(&world);
 }
 

@@ -164,6 +164,23 @@ async fn clicks_extend_and_stop_a_debug_task_and_replace_the_message() {
         launched,
         vec![(vec![format!("Cluster={CLUSTER}")], serde_json::json!(1))]
     );
+
+    // What Slack showed, in order (run with --nocapture to read it).
+    for (what, key) in [
+        ("launch reply", "cmd"),
+        ("Extend 1h clicked", "extend"),
+        ("a stranger's Stop", "stranger"),
+        ("Stop clicked", "stop"),
+    ] {
+        for post in posted_to(&world, key) {
+            println!(
+                "[{what}] replace_original={} text={:?} buttons={:?}",
+                post.body["replace_original"],
+                post.body["text"].as_str().unwrap_or_default(),
+                buttons(&post.body)
+            );
+        }
+    }
 }
 
 #[tokio::test]
