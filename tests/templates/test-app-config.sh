@@ -16,7 +16,7 @@ work=$(mktemp -d -p /var/tmp)
 trap 'rm -rf "$work"' EXIT
 # The container as the template defines it, with AppPort resolved.
 python3 - "$port" "$work" <<'PY'
-import json, sys, yaml
+import sys, yaml
 port, work = sys.argv[1], sys.argv[2]
 class Loader(yaml.SafeLoader):
     pass
@@ -29,8 +29,9 @@ assert [m["ContainerPath"] for m in container["MountPoints"]] == ["/tmp"]
 assert [v["Name"] for v in definition["Volumes"]] == [container["MountPoints"][0]["SourceVolume"]]
 (conf,) = [e["Value"]["Sub"] for e in container["Environment"] if e["Name"] == "NGINX_CONF"]
 assert "${AppPort}" in conf
-json.dump({"argv": container["EntryPoint"] + container["Command"], "conf": conf.replace("${AppPort}", port)},
-          open(f"{work}/container.json", "w"))
+# Written for the namespace below, which needs no Python and no repository (it may sit in /tmp).
+open(f"{work}/argv", "w").write("\0".join(container["EntryPoint"] + container["Command"]) + "\0")
+open(f"{work}/conf", "w").write(conf.replace("${AppPort}", port))
 PY
 # A read-only root and a fresh /tmp in a mount namespace of their own, as the task has them.
 "${namespace[@]}" env WORK="$work" PORT="$port" bash -c '
@@ -39,8 +40,10 @@ PY
   mount -t tmpfs tmpfs /tmp
   mount -o remount,bind,ro /
   if touch /probe 2>/dev/null; then echo "the root is writable" >&2; exit 1; fi
-  mapfile -t argv < <(python3 -c "import json,sys; [print(a) for a in json.load(open(sys.argv[1]))[\"argv\"]]" "$WORK/container.json")
-  export NGINX_CONF="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"conf\"])" "$WORK/container.json")"
+  cd "$WORK"   # the repository may be under the /tmp just hidden
+  mapfile -d "" -t argv < "$WORK/argv"
+  NGINX_CONF="$(cat "$WORK/conf")"
+  export NGINX_CONF
   "${argv[@]}" >"$WORK/stdout" 2>"$WORK/stderr" &
   app=$!
   answer=""

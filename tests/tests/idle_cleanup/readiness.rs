@@ -88,4 +88,21 @@ async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_nat_r
     let posts = world.slack.posts();
     let text = posts[1].body["text"].as_str().unwrap();
     assert!(text.contains("is running and ECS Exec is ready"), "{text}");
+    // With the Stop and Extend 1h buttons of that task.
+    let blocks = posts[1].body["blocks"].as_array().unwrap();
+    let actions = blocks.last().unwrap();
+    assert_eq!(actions["type"], "actions", "{blocks:?}");
+    let value = actions["elements"][0]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with(&format!("{}/", world.data("ClusterName")))
+            && text.contains(value.split('/').nth(1).unwrap()),
+        "{value} names the task of {text}"
+    );
+    let ids: Vec<&str> = actions["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["debug_stop", "debug_extend"]);
 }
