@@ -20,7 +20,7 @@ import re
 import sys
 import urllib.parse
 
-import yaml
+from cfn_yaml import load
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -39,29 +39,12 @@ METHOD_SCOPES = {
 ALWAYS = ["commands"]
 
 
-class _Tagged(yaml.SafeLoader):
-    """CloudFormation's short forms (!Sub, !Ref...) read as {"Fn::Sub": ...}-like dicts."""
-
-
-def _tag(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    return {suffix: value}
-
-
-_Tagged.add_multi_constructor("!", _tag)
-
-
 def outputs():
-    return yaml.load(TEMPLATE.read_text(), Loader=_Tagged)["Outputs"]
+    return load(TEMPLATE)["Outputs"]
 
 
 def manifest_source():
-    return outputs()["SlackAppManifest"]["Value"]["Sub"]
+    return outputs()["SlackAppManifest"]["Value"].value
 
 
 def encode(source):
@@ -91,7 +74,7 @@ def code_scopes():
 def check(schema=False):
     problems = []
     source = manifest_source()
-    link = outputs()["SlackAppCreateUrl"]["Value"]["Sub"]
+    link = outputs()["SlackAppCreateUrl"]["Value"].value
     if link != LINK_PREFIX + encode(source):
         problems.append("SlackAppCreateUrl is not the manifest URL-encoded: run scripts/slack-manifest.py write")
     url = "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.eu-west-1.on.aws/"
@@ -146,7 +129,7 @@ def main(args):
         if args[0] == "render":
             print(json.dumps(json.loads(expand(manifest_source(), args[1], command)), indent=2))
         else:
-            print(expand(outputs()["SlackAppCreateUrl"]["Value"]["Sub"], args[1], command))
+            print(expand(outputs()["SlackAppCreateUrl"]["Value"].value, args[1], command))
     else:
         sys.exit(__doc__)
 

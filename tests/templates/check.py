@@ -17,34 +17,16 @@ import subprocess
 import sys
 import tomllib
 
-import yaml
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import cfn_yaml  # noqa: E402  (the template loader the template tools share)
+from cfn_yaml import Tag  # noqa: E402
+
 problems = []
 
 
-class Tag:
-    def __init__(self, name, value):
-        self.name, self.value = name, value
-
-
-class Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        return Tag(suffix, loader.construct_scalar(node))
-    if isinstance(node, yaml.SequenceNode):
-        return Tag(suffix, loader.construct_sequence(node, deep=True))
-    return Tag(suffix, loader.construct_mapping(node, deep=True))
-
-
-Loader.add_multi_constructor("!", _construct)
-
-
 def load(name):
-    return yaml.load((ROOT / "infra" / name).read_text(), Loader=Loader)
+    return cfn_yaml.load(ROOT / "infra" / name)
 
 
 def check_parameters(name, template, docs):

@@ -15,19 +15,17 @@ port=18089
 work=$(mktemp -d -p /var/tmp)
 trap 'rm -rf "$work"' EXIT
 # The container as the template defines it, with AppPort resolved.
-python3 - "$port" "$work" <<'PY'
-import sys, yaml
+PYTHONPATH=scripts python3 - "$port" "$work" <<'PY'
+import sys
+from cfn_yaml import load
 port, work = sys.argv[1], sys.argv[2]
-class Loader(yaml.SafeLoader):
-    pass
-Loader.add_multi_constructor("!", lambda loader, suffix, node: {suffix: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node)})
-template = yaml.load(open("infra/example-environment.yaml"), Loader=Loader)
+template = load("infra/example-environment.yaml")
 definition = template["Resources"]["AppTaskDefinition"]["Properties"]
 (container,) = definition["ContainerDefinitions"]
 assert container["ReadonlyRootFilesystem"] is True
 assert [m["ContainerPath"] for m in container["MountPoints"]] == ["/tmp"]
 assert [v["Name"] for v in definition["Volumes"]] == [container["MountPoints"][0]["SourceVolume"]]
-(conf,) = [e["Value"]["Sub"] for e in container["Environment"] if e["Name"] == "NGINX_CONF"]
+(conf,) = [e["Value"].value for e in container["Environment"] if e["Name"] == "NGINX_CONF"]
 assert "${AppPort}" in conf
 # Written for the namespace below, which needs no Python and no repository (it may sit in /tmp).
 open(f"{work}/argv", "w").write("\0".join(container["EntryPoint"] + container["Command"]) + "\0")
