@@ -79,7 +79,7 @@ impl SlackClient {
             return Err(SlackError::Refused(target));
         };
         let body = json_body(body);
-        self.with_retries(&target, || post(url.as_str(), None, &body))
+        self.with_retries(&target, || post(url.as_str(), None, JSON, &body))
             .await
             .map(drop)
     }
@@ -94,7 +94,7 @@ impl SlackClient {
         let url = format!("{}/chat.postMessage", self.api_base);
         let body = json_body(&message.to_channel(channel));
         let answer = self
-            .with_retries("chat.postMessage", || post(&url, Some(token), &body))
+            .with_retries("chat.postMessage", || post(&url, Some(token), JSON, &body))
             .await?;
         web_api_reply("chat.postMessage", &answer).map(drop)
     }
@@ -110,9 +110,7 @@ impl SlackClient {
         let body = format!("usergroup={group}").into_bytes();
         let answer = self
             .with_retries("usergroups.users.list", || {
-                let mut request = post(&url, Some(token), &body);
-                request.headers[0].1 = "application/x-www-form-urlencoded".into();
-                request
+                post(&url, Some(token), FORM, &body)
             })
             .await?;
         let reply = web_api_reply("usergroups.users.list", &answer)?;
@@ -177,12 +175,12 @@ fn json_body(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).expect("a JSON value always serialises")
 }
 
-/// A JSON POST, with the bot token as a bearer token when given.
-fn post<'a>(url: &'a str, token: Option<&Secret>, body: &[u8]) -> Request<'a> {
-    let mut headers = vec![(
-        "content-type",
-        "application/json; charset=utf-8".to_string(),
-    )];
+const JSON: &str = "application/json; charset=utf-8";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A POST of `content_type`, with the bot token as a bearer token when given.
+fn post<'a>(url: &'a str, token: Option<&Secret>, content_type: &str, body: &[u8]) -> Request<'a> {
+    let mut headers = vec![("content-type", content_type.to_string())];
     if let Some(token) = token {
         headers.push(("authorization", format!("Bearer {}", token.expose())));
     }

@@ -34,6 +34,23 @@ async fn list_stop_and_extend_act_on_debug_tasks_only() {
     let list_calls = world.proxy.calls();
     let by_name = world.slash(ALLOWED_USER, "C0X", "list payments-dev").await;
     assert!(by_name.body.to_string().contains(&debug_id));
+    // A named cluster one may not use, or none at all: refused saying which.
+    let not_yours = world.slash("U0STRANGER", "C0X", "list payments-dev").await;
+    assert!(
+        not_yours
+            .text
+            .contains("you are not allowed to use debug tasks on cluster `payments-dev`"),
+        "{not_yours:?}"
+    );
+    let unknown = world
+        .slash(ALLOWED_USER, "C0X", "list no-such-cluster")
+        .await;
+    assert!(
+        unknown
+            .text
+            .contains("there is no cluster named `no-such-cluster`"),
+        "{unknown:?}"
+    );
     let stranger = world.slash("U0STRANGER", "C0X", "list").await;
     assert!(
         stranger

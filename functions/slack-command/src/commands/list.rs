@@ -24,17 +24,15 @@ pub async fn list(
     cluster: Option<&str>,
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
-    let usable = locate::allowed_clusters(app, caller);
-    let (clusters, usable) = match cluster {
-        Some(name) => {
-            let (named, usable) =
-                futures::try_join!(locate::allowed_cluster(app, caller, name), usable)?;
-            (vec![named], usable)
-        }
-        None => {
-            let usable = usable.await?;
-            (usable.clone(), usable)
-        }
+    let usable = locate::allowed_clusters(app, caller).await?;
+    let clusters = match cluster {
+        None => usable.clone(),
+        // A usable cluster is among those just read; any other is described once more, so the
+        // refusal says why (unknown, not managed, nobody allowed, not you).
+        Some(name) => match usable.iter().find(|c| c.name == name) {
+            Some(found) => vec![found.clone()],
+            None => vec![locate::allowed_cluster(app, caller, name).await?],
+        },
     };
     let usable = clusters_line(usable.iter().map(|c| c.name.as_str()).collect());
     let scope = match cluster {
