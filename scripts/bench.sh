@@ -2,7 +2,8 @@
 # Every benchmark, against the release binaries and a local moto, written to docs/figures.md (the
 # file is this script's output: edit the text here, never the file): release binary sizes, cold
 # init (and the Python reference), Create with injected latency, the reaper over 1,000 and 5,000
-# tasks, the Slack ack, peak memory and AWS calls through the local story, the debug-toolkit image
+# tasks, the Slack ack, `list` across 20 spokes, peak memory and AWS calls through the local
+# story, the debug-toolkit image
 # (build cold and warm, size), and the arm64 zips.
 # About 5 minutes once built; the x86_64 release build and package.sh take longer the first time.
 #   ./scripts/bench.sh            # writes docs/figures.md
@@ -71,6 +72,9 @@ section "idle-reaper at scale" \
 section "slack-command ack" \
   "Warm, 100 signed requests per command through the Runtime API emulator; the bus has no rules (moto delivers to targets inside PutEvents, EventBridge does not). [≤ 300 ms worst]" \
   "$bench/slack-ack-bench"
+section "list across 20 spokes" \
+  "A hub whose \`SPOKES\` names 20 accounts (one managed cluster each), every AWS call delayed 100 ms by the fault proxy; cold (each spoke's role assumed first, after a primer instance warmed the test world) and warm (credentials cached). [≤ 1 s]" \
+  "$bench/hub-list-bench"
 section "Peak memory and AWS calls through the local story" \
   "VmHWM of each function process after the whole story (Create, Update, Slack, exec, reaper, Delete). [≤ 25 MB]" \
   story_figures

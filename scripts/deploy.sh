@@ -4,7 +4,7 @@
 #
 #   ./scripts/deploy.sh [--dry-run] [<sam deploy option>...]
 #
-#   --dry-run   everything that needs no AWS account: validate the template (sam validate --lint),
+#   --dry-run   everything that needs no AWS account: validate the templates (sam validate --lint),
 #               check the Slack app manifest against the code (scripts/slack-manifest.py check),
 #               build the five functions for Lambda (scripts/package.sh: sam build, arm64, zips),
 #               render the manifest for a sample Function URL. CI runs it.
@@ -63,9 +63,13 @@ step "build: the five functions for Lambda (arm64), as sam deploy will upload th
 export PATH="$sam_venv/bin:$PATH"
 python="$sam_venv/bin/python"
 
-step "validate: the template (sam validate --lint) and the Slack app manifest against the code"
-# Linting needs a region name only; nothing is sent to AWS.
+step "validate: the templates (sam validate --lint) and the Slack app manifest against the code"
+# Linting needs a region name only; nothing is sent to AWS. The spoke's template (infra/spoke.yaml,
+# docs/deploying.md "Many accounts and regions") is validated too, and must be what
+# scripts/spoke-template.py makes from the toolkit's.
 sam validate --lint --template infra/template.yaml --region "${region:-eu-west-1}"
+sam validate --lint --template infra/spoke.yaml --region "${region:-eu-west-1}"
+"$python" scripts/spoke-template.py check
 "$python" scripts/slack-manifest.py check
 
 step "render: the Slack app manifest for a sample Function URL"

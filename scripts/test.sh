@@ -13,6 +13,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/targ
 ./scripts/install-iam-simulator.sh
 # The templates, samconfig.toml and the Slack manifest as a newcomer meets them (seconds).
 ./tests/templates/run.sh
+# The strict gate's own tests: several accounts, trust and bus policies (each file a moto of its own).
+python3 -m unittest discover -s tests/moto/strict -p 'test_*.py'
 if [ -z "${DEBUG_TOOLKIT_BIN_DIR:-}" ]; then
   cargo build --workspace --bins --locked
 fi

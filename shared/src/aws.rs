@@ -40,14 +40,40 @@ where
             }
         }
         SdkError::TimeoutError(_) => "the call timed out".to_string(),
-        SdkError::DispatchFailure(failure) => {
-            let kind = failure
-                .as_connector_error()
-                .map_or("transport error", crate::http::kind_of);
-            format!("the request could not be sent ({kind})")
-        }
+        SdkError::DispatchFailure(failure) => match failure.as_connector_error() {
+            // Not the network: no credentials (a spoke's role that cannot be assumed, say). The
+            // chain then names the provider's cause, such as STS's AccessDenied.
+            Some(connector) if connector.is_other() => {
+                format!(
+                    "no credentials to send it with ({})",
+                    provider_cause(connector)
+                )
+            }
+            connector => format!(
+                "the request could not be sent ({})",
+                connector.map_or("transport error", crate::http::kind_of)
+            ),
+        },
         other => DisplayErrorContext(other).to_string(),
     }
+}
+
+/// What a credentials provider's failure comes down to: the service error it met (STS's
+/// `AccessDenied`, say) as code and message, else that the provider failed. Never the raw
+/// response, which the full error chain would print.
+fn provider_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = Some(error);
+    while let Some(level) = current {
+        if let Some(meta) = level.downcast_ref::<aws_smithy_types::error::ErrorMetadata>() {
+            return match (meta.code(), meta.message()) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.to_string(),
+                _ => "the credentials provider failed".to_string(),
+            };
+        }
+        current = level.source();
+    }
+    "the credentials provider failed".to_string()
 }
 
 /// Whether an SDK error is the service error with this code.

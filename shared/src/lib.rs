@@ -7,6 +7,7 @@
 //! chain. SDK-specific parts sit behind features (`ecs`, `secrets`) so each function links only the
 //! clients it uses.
 
+pub mod address;
 pub mod aws;
 pub mod backoff;
 pub mod cluster;

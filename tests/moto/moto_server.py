@@ -34,7 +34,9 @@
   exceeded for role <name>". moto accepts any size.
 
 Every request then passes the strict gate (`strict/gate.py`): the functions' requests are
-validated, authorised against their IAM policies and met with AWS's consistency and rates.
+validated, authorised against their IAM policies and met with AWS's consistency and rates, and
+forwarded in the account they act in (`strict/accounts.py`; MOTO_ACCOUNT_ID, which would pin moto
+to one account, is cleared).
 
 Usage: python3 moto_server.py -H 127.0.0.1 -p PORT
 """
@@ -277,6 +279,7 @@ def main(argv):
     parser.add_argument("-p", "--port", type=int, required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("MOTO_PORT", str(args.port))
+    os.environ.pop("MOTO_ACCOUNT_ID", None)  # the account is the request's (strict/accounts.py)
     app = Gate(DomainDispatcherApplication(create_backend_app))
     run_simple(args.host, args.port, app, threaded=True)
 

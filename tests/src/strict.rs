@@ -20,6 +20,13 @@ use std::time::{Duration, Instant};
 /// `infra/template.yaml` (and leave it out of the report). For tests of the gate itself.
 pub const TEMPLATE_OVERRIDE: &str = "STRICT_TEMPLATE";
 
+/// In a function's environment: the account it runs in (default [`crate::moto::ACCOUNT`]); its
+/// calls land in that account of moto and are judged there.
+pub const ACCOUNT_VAR: &str = "STRICT_ACCOUNT";
+/// In a function's environment: `spoke` when it is deployed by `infra/spoke.yaml` (its policies
+/// are read from there), else `toolkit`.
+pub const STACK_VAR: &str = "STRICT_STACK";
+
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A fresh access key id for an instance of function `name`.
@@ -39,7 +46,9 @@ pub async fn register(
         "access_key": access_key,
         "function": name,
         "env": env,
-        "region": crate::moto::REGION,
+        "region": env.get("AWS_REGION").map(String::as_str).unwrap_or(crate::moto::REGION),
+        "account": env.get(ACCOUNT_VAR).map(String::as_str).unwrap_or(crate::moto::ACCOUNT),
+        "stack": env.get(STACK_VAR).map(String::as_str).unwrap_or("toolkit"),
         "template": template,
         "report": template.is_none(),
     });
@@ -52,6 +61,35 @@ pub async fn register(
     assert!(
         response.status().is_success(),
         "the strict gate refused {name}: {}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+/// Tells the gate that a spoke stack (`infra/spoke.yaml`, or `template` for a test of the gate)
+/// is deployed in `account` and `region` with these parameters: its hub role's trust and
+/// policies and its bus policy are then what AWS would evaluate there.
+pub async fn register_spoke(
+    endpoint: &str,
+    account: &str,
+    region: &str,
+    parameters: &Value,
+    template: Option<&str>,
+) {
+    let body = json!({
+        "account": account,
+        "region": region,
+        "parameters": parameters,
+        "template": template,
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{endpoint}/_strict/spokes"))
+        .json(&body)
+        .send()
+        .await
+        .expect("registering a spoke with the strict gate");
+    assert!(
+        response.status().is_success(),
+        "the strict gate refused the spoke {account}/{region}: {}",
         response.text().await.unwrap_or_default()
     );
 }
@@ -91,13 +129,36 @@ pub async fn deliver_ecs_events(
     function: &str,
     runtime: &RuntimeApi,
 ) -> Deliveries {
+    deliver_ecs_events_of(
+        endpoint,
+        function,
+        runtime,
+        crate::moto::ACCOUNT,
+        crate::moto::REGION,
+    )
+    .await
+}
+
+/// [`deliver_ecs_events`] for the tasks of one account and region.
+pub async fn deliver_ecs_events_of(
+    endpoint: &str,
+    function: &str,
+    runtime: &RuntimeApi,
+    account: &str,
+    region: &str,
+) -> Deliveries {
     let deliveries = Deliveries::default();
     let state = (runtime.clone(), deliveries.clone());
     let router = Router::new().route("/", post(invoke)).with_state(state);
     let addr = serve(router).await;
     let response = reqwest::Client::new()
         .post(format!("{endpoint}/_strict/event-targets"))
-        .json(&json!({"function": function, "url": format!("http://{addr}/")}))
+        .json(&json!({
+            "function": function,
+            "url": format!("http://{addr}/"),
+            "account": account,
+            "region": region,
+        }))
         .send()
         .await
         .expect("registering an event target with the strict gate");

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """What a newcomer meets in infra/ and samconfig.toml, checked (tests/templates/run.sh):
-- every parameter of both templates is described, constrained and has a line in docs/deploying.md;
+- every parameter of the three templates is described, constrained and has a line in docs/deploying.md;
 - samconfig.toml names every toolkit parameter with the template's default, in a form SAM parses;
 - the defaults that must agree do (the image tag and the image's VERSION, the secrets'
   placeholders and the functions' list of them);
 - each function logs to a log group of the stack with a retention, and reserves concurrency only
   when ReservedConcurrency asks;
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
-  simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else.
+  simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
+- infra/spoke.yaml admits the hub and nothing more (check_spoke.py).
 Exit 1 naming every problem.
 """
 import json
@@ -21,6 +22,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import cfn_yaml  # noqa: E402  (the template loader the template tools share)
 from cfn_yaml import Tag  # noqa: E402
+import check_spoke  # noqa: E402  (beside this file)
 
 problems = []
 
@@ -101,9 +103,11 @@ PASSED = {
 }
 
 
-def check_functions(template):
+def check_functions(template, without=()):
     resources = template["Resources"]
     for name, variables in PASSED.items():
+        if name in without:
+            continue
         given = resources[name]["Properties"]["Environment"]["Variables"]
         for variable, parameter in variables.items():
             value = given.get(variable)
@@ -208,38 +212,43 @@ def check_exec_user_policy(template):
     return len(cases)
 
 
-def check_dashboard(template):
+def check_dashboard(template, name="template.yaml"):
     """The dashboard's body is JSON once substituted, and shows every metric the code emits."""
     body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"].value
     body = body.replace("${AWS::Region}", REGION).replace("${AWS::StackName}", "stack")
     try:
         shown = json.dumps(json.loads(body))
     except ValueError as error:
-        problems.append(f"Dashboard: the body is not JSON: {error}")
+        problems.append(f"{name} Dashboard: the body is not JSON: {error}")
         return
     code = (ROOT / "shared/src/metrics.rs").read_text()
-    for name in re.findall(r'pub const [A-Z_]+: &str = "([A-Za-z]+)";', code):
-        if name[0].isupper() and name not in ("Cluster", "Reason", "Outcome") and f'\\"{name}\\"' not in shown:
-            problems.append(f"Dashboard: metric {name} (shared/src/metrics.rs) is not shown")
+    for metric in re.findall(r'pub const [A-Z_]+: &str = "([A-Za-z]+)";', code):
+        if metric[0].isupper() and metric not in ("Cluster", "Reason", "Outcome") and f'\\"{metric}\\"' not in shown:
+            problems.append(f"Dashboard: metric {metric} (shared/src/metrics.rs) is not shown in {name}")
 
 
 def main():
     docs = (ROOT / "docs/deploying.md").read_text()
-    toolkit, example = load("template.yaml"), load("example-environment.yaml")
+    toolkit, example, spoke = load("template.yaml"), load("example-environment.yaml"), load("spoke.yaml")
     check_parameters("template.yaml", toolkit, docs)
     check_parameters("example-environment.yaml", example, docs)
+    check_parameters("spoke.yaml", spoke, docs)
     check_samconfig(toolkit)
     check_agreements(toolkit)
     check_functions(toolkit)
+    check_functions(spoke, without=("SlackCommandFunction",))
     check_dashboard(toolkit)
+    check_dashboard(spoke, "spoke.yaml")
+    problems.extend(check_spoke.check(toolkit, spoke))
     cases = check_exec_user_policy(toolkit)
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
     if problems:
         sys.exit(1)
-    count = len(toolkit["Parameters"]) + len(example["Parameters"])
+    count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them)")
+          f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"policy, hub role trust and grants as tight as slack-command's)")
 
 
 if __name__ == "__main__":

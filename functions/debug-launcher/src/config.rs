@@ -8,12 +8,15 @@ pub struct Config {
     /// `MAX_LIFETIME_MINUTES` (and `IDLE_TIMEOUT_MINUTES`), for clusters without their tags.
     /// (Slack's variables are read by [`debug_toolkit::slack::Notifier::from_env`].)
     pub limits: Limits,
+    /// `SPOKE_ALIAS`: in a spoke, messages and buttons name clusters `<alias>/<cluster>`.
+    pub spoke_alias: Option<String>,
 }
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             limits: limits_from_env()?,
+            spoke_alias: debug_toolkit::address::alias_from_env()?,
         })
     }
 }

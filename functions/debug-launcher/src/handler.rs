@@ -7,6 +7,7 @@ use crate::request::{self, RequestError, ValidRequest};
 use crate::run::{self, RunError};
 use crate::App;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
+use debug_toolkit::address;
 use debug_toolkit::cluster::Refusal;
 use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
@@ -73,7 +74,7 @@ pub async fn handle(
     };
     tracing::info!(cluster = %request.cluster, requested_by = %request.requested_by, request_id = %request.request_id, ttl_minutes = request.ttl_minutes, "launch requested");
     let outcome = launch(app, &request, deadline.minus(REPORT_RESERVE)).await;
-    let (message, result) = conclude(&request, outcome);
+    let (message, result) = conclude(app.config.spoke_alias.as_deref(), &request, outcome);
     tell(
         app,
         request.response_url.as_deref(),
@@ -122,7 +123,9 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
     Ok(Launch::Started(plan, task))
 }
 
+/// `alias`: the spoke's, so the messages name the cluster as the hub knows it.
 fn conclude(
+    alias: Option<&str>,
     request: &ValidRequest,
     outcome: Result<Launch, LaunchError>,
 ) -> (Message, Result<Outcome, TransientFailure>) {
@@ -136,7 +139,7 @@ fn conclude(
             } else {
                 ""
             };
-            let message = ready_message(&plan, &task, "is starting", capped);
+            let message = ready_message(alias, &plan, &task, "is starting", capped);
             (
                 message,
                 Ok(Outcome::Launched {
@@ -147,7 +150,13 @@ fn conclude(
         }
         Ok(Launch::AlreadyRunning(plan, task)) => {
             tracing::info!(task = %task.arn, "this request's task is already running; nothing started");
-            let message = ready_message(&plan, &task, "is already running for this request", "");
+            let message = ready_message(
+                alias,
+                &plan,
+                &task,
+                "is already running for this request",
+                "",
+            );
             (message, Ok(Outcome::AlreadyRunning { task_arn: task.arn }))
         }
         Err(error) => {
@@ -172,14 +181,21 @@ fn conclude(
     }
 }
 
-fn ready_message(plan: &LaunchPlan, task: &TaskView, state: &str, capped: &str) -> Message {
+fn ready_message(
+    alias: Option<&str>,
+    plan: &LaunchPlan,
+    task: &TaskView,
+    state: &str,
+    capped: &str,
+) -> Message {
+    let written = address::qualified(alias, &plan.cluster_name);
     Message::new(format!(
         ":toolbox: Debug task `{}` on `{}` {state}. It expires at {} ({} after the request){capped}. Connect with ECS Exec once it is RUNNING:",
         escape(task.id()),
-        escape(&plan.cluster_name),
+        escape(&written),
         timestamp::format(plan.expires_at),
         format_minutes(plan.ttl_minutes),
     ))
     .command(&commands::connect(&plan.cluster_name, &task.arn))
-    .task_buttons(&plan.cluster_name, task.id())
+    .task_buttons(&written, task.id())
 }

@@ -1,5 +1,6 @@
 //! Configuration, read once from the environment.
 
+use crate::spokes::{self, SpokeSpec, SpokesError};
 use debug_toolkit::cluster::Limits;
 use debug_toolkit::config::{limits_from_env, var, ConfigError};
 use debug_toolkit::secrets::SecretSource;
@@ -12,10 +13,20 @@ pub struct Config {
     pub signing_secret: SecretSource,
     /// `MAX_LIFETIME_MINUTES` / `IDLE_TIMEOUT_MINUTES`, for clusters without their tags.
     pub limits: Limits,
+    /// `SPOKES`: the accounts and regions a hub serves; empty in a one-account deploy.
+    pub spokes: Vec<SpokeSpec>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error(transparent)]
+    Env(#[from] ConfigError),
+    #[error("environment variable SPOKES is invalid: {0}")]
+    Spokes(#[from] SpokesError),
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
+    pub fn from_env() -> Result<Self, ConfigProblem> {
         Ok(Self {
             event_bus_name: var("EVENT_BUS_NAME").unwrap_or_else(|| "default".to_string()),
             signing_secret: SecretSource::from_env(
@@ -23,6 +34,7 @@ impl Config {
                 "SLACK_SIGNING_SECRET_ARN",
             ),
             limits: limits_from_env()?,
+            spokes: spokes::parse(&var("SPOKES").unwrap_or_default())?,
         })
     }
 }

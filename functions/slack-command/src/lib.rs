@@ -13,6 +13,8 @@ pub mod handler;
 pub mod http;
 pub mod interaction;
 pub mod signature;
+pub mod sites;
+pub mod spokes;
 pub mod target;
 
 pub use config::Config;
@@ -21,6 +23,7 @@ pub use handler::handle;
 use debug_toolkit::secrets::SecretCell;
 use debug_toolkit::slack::groups::GroupCache;
 use debug_toolkit::slack::Notifier;
+use sites::{Site, Sites};
 
 /// The key of the signing secret in a secret stored as a JSON object.
 pub const SIGNING_SECRET_KEY: &str = "signingSecret";
@@ -29,15 +32,8 @@ pub const SIGNING_SECRET_KEY: &str = "signingSecret";
 #[derive(Debug)]
 pub struct App {
     pub config: Config,
-    /// The function's region (the SDK's), for the network preflight of `doctor`.
-    pub region: String,
-    pub ecs: aws_sdk_ecs::Client,
-    /// `forward` reads the task's security groups (does any let the port out?).
-    pub ec2: aws_sdk_ec2::Client,
-    /// `doctor`: the task role's inline policies and the exec log group.
-    pub iam: aws_sdk_iam::Client,
-    pub logs: aws_sdk_cloudwatchlogs::Client,
-    pub events: aws_sdk_eventbridge::Client,
+    /// Where commands act: this account, or each spoke of a hub.
+    pub sites: Sites,
     pub secrets_manager: aws_sdk_secretsmanager::Client,
     pub signing_secret: SecretCell,
     /// Where a click's outcome goes (its `response_url`, within `SLACK_RESPONSE_URL_PREFIXES`),
@@ -48,16 +44,20 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+    pub async fn new(config: Config, sdk: &aws_config::SdkConfig) -> Self {
+        let sites = if config.spokes.is_empty() {
+            Sites::one(Site::local(sdk, &config.event_bus_name))
+        } else {
+            let mut sites = Vec::with_capacity(config.spokes.len());
+            for spoke in &config.spokes {
+                sites.push(Site::spoke(sdk, spoke).await);
+            }
+            Sites::spokes(sites)
+        };
         Self {
-            region: sdk.region().map(|r| r.to_string()).unwrap_or_default(),
+            sites,
             signing_secret: SecretCell::new(config.signing_secret.clone(), SIGNING_SECRET_KEY),
             config,
-            ecs: aws_sdk_ecs::Client::new(sdk),
-            ec2: aws_sdk_ec2::Client::new(sdk),
-            iam: aws_sdk_iam::Client::new(sdk),
-            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
-            events: aws_sdk_eventbridge::Client::new(sdk),
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
             slack: Notifier::from_env(sdk),
             groups: GroupCache::default(),

@@ -9,7 +9,7 @@ async fn main() -> Result<(), Error> {
     debug_toolkit::metrics::init();
     let config = Config::from_env()?;
     let sdk = debug_toolkit::aws::load_sdk_config().await;
-    let app = App::new(config, &sdk);
+    let app = App::new(config, &sdk).await;
     // Read once per cold start, before any request: a forged request then causes no AWS call.
     if let Err(error) = app.signing_secret.get(&app.secrets_manager).await {
         tracing::error!(%error, "the Slack signing secret is unavailable; requests will be refused until it can be read");

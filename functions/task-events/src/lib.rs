@@ -27,6 +27,8 @@ pub struct App {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub slack: Notifier,
     pub claims_log_group: Option<String>,
+    /// `SPOKE_ALIAS`: in a spoke, notices and buttons name clusters `<alias>/<cluster>`.
+    pub spoke_alias: Option<String>,
 }
 
 impl App {
@@ -36,6 +38,7 @@ impl App {
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             slack,
             claims_log_group: config::var(stop_record::CLAIMS_LOG_GROUP_VARIABLE),
+            spoke_alias: None,
         }
     }
 }

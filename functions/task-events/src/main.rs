@@ -12,7 +12,10 @@ async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     debug_toolkit::metrics::init();
     let sdk = debug_toolkit::aws::load_sdk_config().await;
-    let app = App::new(&sdk, Notifier::from_env(&sdk));
+    let app = App {
+        spoke_alias: debug_toolkit::address::alias_from_env()?,
+        ..App::new(&sdk, Notifier::from_env(&sdk))
+    };
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = Deadline::from_epoch_millis(event.context.deadline);

@@ -81,7 +81,7 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
         &channel,
         &task.arn,
         TaskStatus::Running,
-        ready_message(&task, &agent),
+        ready_message(&task, &agent, app.spoke_alias.as_deref()),
     )
     .await
 }
@@ -107,22 +107,23 @@ pub(crate) async fn post(
     })
 }
 
-fn ready_message(task: &TaskView, agent: &ExecAgent) -> Message {
+fn ready_message(task: &TaskView, agent: &ExecAgent, alias: Option<&str>) -> Message {
     let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
+    let written = debug_toolkit::address::qualified(alias, cluster);
     let text = match agent {
         ExecAgent::NotYet(status) => format!(
             ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
             escape(task.id()),
-            escape(cluster),
+            escape(&written),
             escape(status)
         ),
         _ => format!(
             ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
             escape(task.id()),
-            escape(cluster)
+            escape(&written)
         ),
     };
     Message::new(text)
         .command(&commands::connect(cluster, &task.arn))
-        .task_buttons(cluster, task.id())
+        .task_buttons(&written, task.id())
 }

@@ -59,7 +59,10 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
     let message = Message::new(format!(
         ":stop_sign: Debug task `{}` on `{}` stopped: {}",
         escape(task_id(&change.task_arn)),
-        escape(cluster),
+        escape(&debug_toolkit::address::qualified(
+            app.spoke_alias.as_deref(),
+            cluster
+        )),
         escape(
             change
                 .stopped_reason

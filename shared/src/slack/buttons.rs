@@ -1,5 +1,6 @@
 //! The `Stop` and `Extend 1h` buttons on a debug task's messages (docs/interface.md, "Buttons"):
-//! Block Kit buttons whose `value` names the task as `<cluster>/<task-id>`.
+//! Block Kit buttons whose `value` names the task as `<cluster>/<task-id>` (the cluster as written
+//! in Slack: `<alias>/<cluster>` when it is a spoke's).
 
 use serde_json::{json, Value};
 
@@ -15,11 +16,11 @@ pub fn value(cluster: &str, task_id: &str) -> String {
 
 /// The cluster and task a button's `value` names; `None` for anything else.
 pub fn parse_value(value: &str) -> Option<(&str, &str)> {
-    let (cluster, task) = value.split_once('/')?;
+    let (cluster, task) = value.rsplit_once('/')?;
     let task_ok = !task.is_empty()
         && task.len() <= 64
         && task.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    (crate::cluster::is_valid_name(cluster) && task_ok).then_some((cluster, task))
+    (crate::address::split(cluster).is_some() && task_ok).then_some((cluster, task))
 }
 
 /// The actions block of one task: ids unique per message (a list shows many tasks).
@@ -54,6 +55,10 @@ mod tests {
             parse_value(&value("payments-dev", id)),
             Some(("payments-dev", id))
         );
+        assert_eq!(
+            parse_value(&value("prod/payments", id)),
+            Some(("prod/payments", id))
+        );
         for bad in [
             "",
             "payments-dev",
@@ -61,7 +66,8 @@ mod tests {
             "/0123",
             "pay ments/0123",
             "payments-dev/01 23",
-            "a/b/c",
+            "A/b/c",
+            "a/b/c/d",
             &format!("c/{}", "a".repeat(65)),
         ] {
             assert_eq!(parse_value(bad), None, "{bad:?}");

@@ -47,7 +47,7 @@ class Consistency:
                     self.new_groups.discard(group)
                     return Refusal("InvalidGroup.NotFound", f"The security group '{group}' does not exist")
             if call.service == "ecs" and call.operation in ("RegisterTaskDefinition", "RunTask"):
-                return self._new_role(call)
+                return self._new_role(call, account)
         return None
 
     def after(self, call, account, status, body):
@@ -58,7 +58,7 @@ class Consistency:
             if call.operation == "CreateSecurityGroup":
                 self.new_groups.update(g.decode() for g in _GROUP_ID.findall(body))
             elif call.operation == "CreateRole":
-                self.new_roles.add(call.params["RoleName"])
+                self.new_roles.add((account, call.params["RoleName"]))
             elif call.operation == "CreateServiceLinkedRole":
                 self.linked_role_propagating.add(account)
 
@@ -74,13 +74,13 @@ class Consistency:
             return Refusal("InvalidParameterException", NOT_ASSUMABLE)
         return None
 
-    def _new_role(self, call):
+    def _new_role(self, call, account):
         p = call.params
         passed = [p.get("taskRoleArn"), p.get("executionRoleArn")]
         passed += [p.get("overrides", {}).get(k) for k in ("taskRoleArn", "executionRoleArn")]
-        fresh = [arn for arn in filter(None, passed) if arn.split("/")[-1] in self.new_roles]
+        fresh = [arn for arn in filter(None, passed) if (account, arn.split("/")[-1]) in self.new_roles]
         if fresh:
-            self.new_roles.difference_update(arn.split("/")[-1] for arn in fresh)
+            self.new_roles.difference_update((account, arn.split("/")[-1]) for arn in fresh)
             return Refusal(
                 "AccessDeniedException",
                 f"User is not authorized to perform: iam:PassRole on resource: {fresh[0]}",

@@ -3,9 +3,11 @@ stops and moto never emits (the team's aws-facts, "ECS events").
 
 When RunTask or StopTask succeeds, whoever called it, the gate builds the events from the task as
 ECS answered (the detail is the task's DescribeTasks shape with RFC 3339 times, tags left out as
-in real events) and hands each to every registered target whose function's EventBridge rule in
-`infra/template.yaml` matches it, matched by moto's own EventBridge pattern matcher. Delivery is
-asynchronous and a moment later, as EventBridge's is; the harness invokes the function with it.
+in real events) and hands each to every target registered for the task's account and Region
+whose function's EventBridge rule in its template (`infra/template.yaml`, or `infra/spoke.yaml`
+for a spoke's) matches it, matched by moto's own EventBridge pattern matcher: ECS sends a task's
+events to the default bus of its own account and Region only. Delivery is asynchronous and a
+moment later, as EventBridge's is; the harness invokes the function with it.
 
 - RunTask: one event per task, as RunTask answered it (RUNNING).
 - StopTask of a task not yet stopped: first the stop as ECS reports it at once (`lastStatus` the
@@ -40,8 +42,9 @@ class Targets:
         self.targets = []
         self.versions = {}
 
-    def register(self, template, function, url):
-        """Delivers to `url` what the function's EventBridge rules in `template` match."""
+    def register(self, template, function, url, account, region=None):
+        """Delivers to `url` what the function's EventBridge rules in `template` match of the
+        tasks of `account` in `region` (None: in any Region)."""
         events = template["Resources"][FUNCTIONS[function]]["Properties"].get("Events", {})
         patterns = [
             EventPattern.load(json.dumps(e["Properties"]["Pattern"]))
@@ -49,14 +52,14 @@ class Targets:
             if e["Type"] == "EventBridgeRule" and "EventBusName" not in e["Properties"]
         ]
         with self.lock:
-            self.targets.append((patterns, url))
+            self.targets.append((patterns, url, account, region))
 
     def after(self, call, account, status, body):
         if status >= 300 or call.service != "ecs":
             return
         if call.operation == "RunTask":
             for task in json.loads(body).get("tasks", []):
-                self._publish([(DELIVERY_DELAY_SECONDS, self._event(task, account, call.region))])
+                self._publish([(DELIVERY_DELAY_SECONDS, self._event(task, account, call.region))], account, call.region)
         elif call.operation == "StopTask":
             task = json.loads(body)["task"]
             stopped_from = _stopped_from(account, call.region, task["taskArn"])
@@ -68,7 +71,9 @@ class Targets:
                 [
                     (DELIVERY_DELAY_SECONDS, self._event(stopping, account, call.region)),
                     (DELIVERY_DELAY_SECONDS + STOPPED_AFTER_SECONDS, self._event(stopped, account, call.region)),
-                ]
+                ],
+                account,
+                call.region,
             )
 
     def _event(self, task, account, region):
@@ -77,10 +82,11 @@ class Targets:
             self.versions[task["taskArn"]] = version
         return _event(task, account, region, version)
 
-    def _publish(self, timed_events):
-        """Delivers each (delay, event) to every target whose rules match it, in order."""
+    def _publish(self, timed_events, account, region):
+        """Delivers each (delay, event) to every target of `account` and `region` whose rules match
+        it, in order."""
         with self.lock:
-            targets = list(self.targets)
+            targets = [(p, url) for p, url, a, r in self.targets if a == account and r in (None, region)]
         start = time.monotonic()
         for patterns, url in targets:
             mine = [(d, e) for d, e in timed_events if any(p.matches_event(e) for p in patterns)]

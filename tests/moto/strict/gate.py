@@ -2,29 +2,34 @@
 would before moto sees it.
 
 A function is known by its access key id, which the test harness sets to the function's name and
-registers here (`POST /_strict/callers`) with the environment it started the function with. A
-request of a function that the gate cannot read (a REST protocol: no `X-Amz-Target`, no
-`Action=`) is refused and recorded as a gate error. For each other request the gate
+registers here (`POST /_strict/callers`) with the environment it started the function with, and
+the account and Region it runs in. A request of a function that the gate cannot read (a REST
+protocol: no `X-Amz-Target`, no `Action=`) is refused and recorded as a gate error. For each
+other request the gate
 1. validates the parameters against the service model and AWS's tag rules (`model_check`),
 2. evaluates every IAM authorisation the call needs (`iam_table`) against the function's policies
-   from `infra/template.yaml` (`policies`) with the IAM simulator; any deny is AWS's AccessDenied,
+   from `infra/template.yaml` or `infra/spoke.yaml` (`policies`) with the IAM simulator, and,
+   where AWS evaluates one, the resource's own policy (`trust`: a role's trust policy, a bus
+   policy, across accounts); any deny is AWS's AccessDenied,
 3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`) and what
    CloudWatch Logs asks of a KMS key (`kms_keys`),
-and records what it decided in the report (`$STRICT_REPORT_DIR`). Requests of other callers (the
-tests' own setup and checks) go straight to moto. Whoever starts or stops a task, the ECS Task
-State Change events AWS would send are delivered to the registered targets (`ecs_events`).
+and records what it decided in the report (`$STRICT_REPORT_DIR`), then forwards it to moto in the
+account it acts in (`accounts`). The credentials of a role a function assumed become a caller of
+their own, in the role's account. Requests of other callers (the tests' own setup and checks) go
+straight to moto. Whoever starts or stops a task, the ECS Task State Change events AWS would send
+are delivered to the targets registered for its account and Region (`ecs_events`).
 """
 
 import io
 import json
 import os
+import re
 import threading
-import uuid
-from http import HTTPStatus
-from xml.sax.saxutils import escape
 
-from . import inside_task, kms_keys, model_check
-from .calls import Call, credential, read_call, service_model
+from . import accounts, inside_task, kms_keys, model_check
+from .accounts import DEFAULT_ACCOUNT, GateError
+from .answers import DENIED, INVALID, THROTTLED, answer, protocol
+from .calls import Call, credential, read_call
 from .consistency import Consistency, Refusal
 from .ecs_events import Targets
 from .iam_table import checks_for
@@ -32,9 +37,12 @@ from .inside_task import role_documents
 from .policies import Resolver, granted_actions, load_template
 from .rates import Rates
 from .simulator import Simulator
+from .trust import Trust
 
-ACCOUNT = "123456789012"
-DEFAULT_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "infra", "template.yaml")
+INFRA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "infra")
+STACKS = {"toolkit": os.path.join(INFRA, "template.yaml"), "spoke": os.path.join(INFRA, "spoke.yaml")}
+DEFAULT_TEMPLATE = STACKS["toolkit"]
+_ACCESS_KEY = re.compile(rb"<AccessKeyId>([^<]+)</AccessKeyId>")
 
 
 class Gate:
@@ -46,27 +54,42 @@ class Gate:
         self.consistency = Consistency()
         self.rates = Rates()
         self.targets = Targets()
+        self.trust = Trust()
         self.report = _report_file()
+        self.endpoints = {
+            "/_strict/callers": self._register,
+            "/_strict/event-targets": self._register_target,
+            "/_strict/inside-task": self._inside_task,
+            "/_strict/spokes": self._register_spoke,
+            "/_strict/organizations": self._register_organization,
+        }
 
     def __call__(self, environ, start_response):
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = io.BytesIO(body)
-        if environ.get("PATH_INFO") == "/_strict/callers":
-            return self._register(json.loads(body), start_response)
-        if environ.get("PATH_INFO") == "/_strict/event-targets":
-            return self._register_target(json.loads(body), start_response)
-        if environ.get("PATH_INFO") == "/_strict/inside-task":
-            return self._inside_task(json.loads(body), start_response)
+        endpoint = self.endpoints.get(environ.get("PATH_INFO"))
+        if endpoint is not None:
+            try:
+                answered, status = endpoint(json.loads(body)) or {}, "200 OK"
+            except Exception as error:  # a registration the gate cannot use: say why
+                answered, status = {"error": repr(error)}, "400 Bad Request"
+            start_response(status, [("Content-Type", "application/json")])
+            return [json.dumps(answered).encode()]
         headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         signed = credential(headers, environ.get("QUERY_STRING", ""))
-        caller = self.callers.get(signed[0]) if signed else None
+        with self.lock:
+            caller = self.callers.get(signed[0]) if signed else None
         if caller is None:
+            account = accounts.test_account(signed[0]) if signed else None
+            if account is not None:
+                accounts.act_in(environ, account)
             try:
                 call = read_call(headers, body)
             except Exception:  # not ours to judge: the test's own request, as moto reads it
                 call = None
             if call is not None and call.service == "ecs":
-                return self._forward(call, environ, start_response)
+                account = account or accounts.moto_account(call.access_key)
+                return self._forward(call, environ, start_response, account)
             return self.app(environ, start_response)
         try:
             call = read_call(headers, body)
@@ -83,55 +106,90 @@ class Gate:
                 "StrictGateError", f"the strict gate cannot judge this {service} request ({what}){reason}"
             )
             self._record(caller, call, [], [], refusal, "gate-error")
-            return _answer(call, refusal, start_response)
+            return answer(call, refusal, start_response)
         try:
             refusal = self._refusal(caller, call)
+        except GateError as error:  # a request the world cannot play as AWS would
+            refusal = Refusal("StrictGateError", f"the strict gate cannot play this call: {error}")
+            self._record(caller, call, [], [], refusal, "gate-error")
         except Exception as error:  # a gap in the gate fails the test, loudly
             refusal = Refusal("StrictGateError", f"the strict gate cannot judge this call: {error!r}")
             self._record(caller, call, [], [], refusal, "gate-error")
         if refusal:
-            return _answer(call, refusal, start_response)
-        return self._forward(call, environ, start_response)
+            return answer(call, refusal, start_response)
+        acting = accounts.acting_account(call, caller["account"])
+        accounts.act_in(environ, acting)
+        return self._forward(call, environ, start_response, acting, caller)
 
-    def _register(self, caller, start_response):
-        template = load_template(caller.get("template") or DEFAULT_TEMPLATE)
-        resolver = Resolver(template, caller["function"], caller["env"], ACCOUNT, caller["region"])
-        documents = resolver.policies()
+    def _register(self, caller):
+        account = caller.get("account") or DEFAULT_ACCOUNT
+        stack = caller.get("stack") or "toolkit"
+        template = load_template(caller.get("template") or STACKS[stack])
+        parameters = self.trust.spoke_parameters(account, caller["region"]) if stack == "spoke" else None
+        resolver = Resolver(template, caller["function"], caller["env"], account, caller["region"], parameters)
+        self._add_caller(
+            caller["access_key"], caller["function"], caller["function"], account, resolver.policies(),
+            caller.get("report", True),
+        )
+
+    def _add_caller(self, access_key, role, label, account, documents, report, session=None):
+        """A caller: `role`'s session `session` (the role's name, as a Lambda function's) in
+        `account`, reported as `label`."""
         with self.lock:
-            self.callers[caller["access_key"]] = {
-                "function": caller["function"],
+            self.callers[access_key] = {
+                "function": role,
+                "label": label,
+                "account": account,
                 "policies": documents,
-                "report": caller.get("report", True),
+                "report": report,
+                "role_arn": f"arn:aws:iam::{account}:role/{role}",
+                "session_arn": f"arn:aws:sts::{account}:assumed-role/{role}/{session or role}",
             }
-        if caller.get("report", True):
-            self._write({"function": caller["function"], "granted": sorted(granted_actions(documents))})
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
+        if report:
+            self._write({"function": label, "account": account, "granted": sorted(granted_actions(documents))})
 
-    def _register_target(self, target, start_response):
-        template = load_template(target.get("template") or DEFAULT_TEMPLATE)
-        self.targets.register(template, target["function"], target["url"])
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [b"{}"]
+    def _register_target(self, target):
+        template = load_template(target.get("template") or STACKS[target.get("stack") or "toolkit"])
+        account = target.get("account") or DEFAULT_ACCOUNT
+        self.targets.register(template, target["function"], target["url"], account, target.get("region"))
 
-    def _inside_task(self, request, start_response):
+    def _register_spoke(self, spoke):
+        return self.trust.register_spoke(spoke, STACKS["spoke"])
+
+    def _register_organization(self, organization):
+        self.trust.register_organization(organization["account"], organization["org_id"])
+
+    def _register_session(self, caller, call, body):
+        """The credentials AssumeRole returned act as the role, in its account, from now on."""
+        found = _ACCESS_KEY.search(body)
+        role = self.trust.role(call.params["RoleArn"])
+        if found is None or role is None:
+            return
+        self._add_caller(
+            found.group(1).decode(), role.name, role.label, role.account, role.policies, caller["report"],
+            session=call.params["RoleSessionName"],
+        )
+
+    def _inside_task(self, request):
         """Evaluates what runs inside a debug task against the roles made for it (inside_task)."""
+        account = request.get("account") or DEFAULT_ACCOUNT
         roles = {"task": request["task_role"], "execution": request["execution_role"]}
-        documents = {kind: role_documents(ACCOUNT, name) for kind, name in roles.items()}
+        documents = {kind: role_documents(account, name) for kind, name in roles.items()}
         results = []
         for kind, check in inside_task.checks(
-            request["cluster"], request["region"], ACCOUNT, request.get("kms_key")
+            request["cluster"], request["region"], account, request.get("kms_key")
         ):
             key_policy = None
             if check.action.startswith("kms:"):
-                found = kms_keys.key_policy(ACCOUNT, request["region"], check.resource)
-                key_policy = found[1] if found else inside_task.default_key_policy(ACCOUNT)
-            result = self.simulator.evaluate(documents[kind], check, ACCOUNT, roles[kind], key_policy)
+                found = kms_keys.key_policy(account, request["region"], check.resource)
+                key_policy = found[1] if found else inside_task.default_key_policy(account)
+            result = self.simulator.evaluate(documents[kind], check, account, roles[kind], key_policy)
             results.append({"role": kind, "action": check.action, "resource": check.resource, "result": result})
             if request.get("report", True):
                 self._write(
                     {
                         "function": f"debug task ({kind} role)",
+                        "account": account,
                         "call": check.action,
                         "checks": [{"action": check.action, "resource": check.resource, "result": result}],
                         "invalid": [],
@@ -139,51 +197,58 @@ class Gate:
                         "refused": None,
                     }
                 )
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [json.dumps({"results": results}).encode()]
+        return {"results": results}
 
     def _refusal(self, caller, call):
         invalid = model_check.problems(call)
         if invalid:
-            refusal = Refusal(*_INVALID[_protocol(call)], "; ".join(invalid))
+            refusal = Refusal(*INVALID[protocol(call)], "; ".join(invalid))
             self._record(caller, call, [], invalid, refusal, "invalid")
             return refusal
-        checks = checks_for(call, ACCOUNT)
+        account = caller["account"]
+        accounts.acting_account(call, account)  # a request the world cannot play is a gate error
+        checks = checks_for(call, account)
         if checks is None:
             raise LookupError(f"{call.service}:{call.operation} is not in tests/moto/strict/iam_table.py")
         decided = []
         for check in checks:
-            result = self.simulator.evaluate(caller["policies"], check, ACCOUNT, caller["function"])
+            check, principal = self.trust.attach(check, caller)
+            result = self.simulator.evaluate(caller["policies"], check, account, caller["function"], principal=principal)
             decided.append((check, result))
             if result != "Allowed":
-                code, status = _DENIED[_protocol(call)]
+                code, status = DENIED[protocol(call)]
                 message = (
-                    f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{caller['function']}/{caller['function']} "
-                    f"is not authorized to perform: {check.action} on resource: {check.resource} "
-                    f"({result})"
+                    f"User: {caller['session_arn']} is not authorized to perform: {check.action} on "
+                    f"resource: {check.resource} ({result})"
                 )
                 refusal = Refusal(code, message, status)
                 self._record(caller, call, decided, [], refusal, "denied")
                 return refusal
-        refusal, kind = self.consistency.before(call, ACCOUNT), "consistency"
+        refusal, kind = self.consistency.before(call, account), "consistency"
         if refusal is None:
-            refusal, kind = kms_keys.logs_refusal(call, ACCOUNT, self.simulator), "kms-key"
-        if refusal is None and not self.rates.take(call, ACCOUNT):
-            refusal, kind = Refusal(*_THROTTLED[_protocol(call)]), "throttled"
+            refusal, kind = kms_keys.logs_refusal(call, account, self.simulator), "kms-key"
+        if refusal is None and not self.rates.take(call, account):
+            refusal, kind = Refusal(*THROTTLED[protocol(call)]), "throttled"
         self._record(caller, call, decided, [], refusal, kind if refusal else "allowed")
         return refusal
 
-    def _forward(self, call, environ, start_response):
+    def _forward(self, call, environ, start_response, account, caller=None):
+        """Passes the request to moto (told the account it acts in when it is not the access
+        key's own) and plays what follows its answer in `account`."""
         captured = {}
 
         def capture(status, headers, exc_info=None):
             captured["status"] = int(status.split()[0])
             return start_response(status, headers, exc_info)
 
-        body = b"".join(self.app(environ, capture))
+        sender = caller["account"] if caller and caller["account"] != account else None
+        with accounts.sending_as(sender):
+            body = b"".join(self.app(environ, capture))
         status = captured.get("status", 500)
-        self.consistency.after(call, ACCOUNT, status, body)
-        self.targets.after(call, ACCOUNT, status, body)
+        self.consistency.after(call, account, status, body)
+        self.targets.after(call, account, status, body)
+        if caller and (call.service, call.operation) == ("sts", "AssumeRole") and status < 300:
+            self._register_session(caller, call, body)
         return [body]
 
     def _record(self, caller, call, decided, invalid, refusal, outcome):
@@ -191,7 +256,8 @@ class Gate:
             return
         self._write(
             {
-                "function": caller["function"],
+                "function": caller["label"],
+                "account": caller["account"],
                 "call": f"{call.service}:{call.operation}",
                 "checks": [
                     {"action": c.action, "resource": c.resource, "result": r}
@@ -217,55 +283,3 @@ def _report_file():
         return None
     os.makedirs(directory, exist_ok=True)
     return open(os.path.join(directory, f"{os.getpid()}.jsonl"), "a")
-
-
-def _protocol(call):
-    if call.json_protocol:
-        return "json"
-    try:
-        protocol = service_model(call.service).protocol
-    except Exception:
-        return "rest-json"
-    if protocol == "json":  # a JSON service's request that came without X-Amz-Target
-        return "rest-json"
-    return protocol if protocol in ("ec2", "query", "rest-xml", "rest-json") else "query"
-
-
-_DENIED = {"json": ("AccessDeniedException", 400), "query": ("AccessDenied", 403), "ec2": ("UnauthorizedOperation", 403)}
-_INVALID = {"json": ("ValidationException",), "query": ("ValidationError",), "ec2": ("InvalidParameterValue",)}
-_THROTTLED = {
-    "json": ("ThrottlingException", "Rate exceeded"),
-    "query": ("Throttling", "Rate exceeded"),
-    "ec2": ("RequestLimitExceeded", "Request limit exceeded.", 503),
-}
-
-
-def _answer(call, refusal, start_response):
-    request_id = str(uuid.uuid4())
-    protocol = _protocol(call)
-    extra = []
-    if protocol in ("json", "rest-json"):
-        body = json.dumps({"__type": refusal.code, "message": refusal.message})
-        content_type = "application/x-amz-json-1.1" if protocol == "json" else "application/json"
-        extra = [("x-amzn-ErrorType", refusal.code)] if protocol == "rest-json" else []
-    elif protocol == "rest-xml":
-        body = (
-            f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{refusal.code}</Code><Message>"
-            f"{escape(refusal.message)}</Message><RequestId>{request_id}</RequestId></Error>"
-        )
-        content_type = "application/xml"
-    elif protocol == "ec2":
-        body = (
-            f"<Response><Errors><Error><Code>{refusal.code}</Code><Message>{escape(refusal.message)}"
-            f"</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
-        )
-        content_type = "text/xml"
-    else:
-        body = (
-            f"<ErrorResponse><Error><Type>Sender</Type><Code>{refusal.code}</Code><Message>"
-            f"{escape(refusal.message)}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
-        )
-        content_type = "text/xml"
-    status = f"{refusal.status} {HTTPStatus(refusal.status).phrase}"
-    start_response(status, [("Content-Type", content_type), ("x-amzn-RequestId", request_id), *extra])
-    return [body.encode()]

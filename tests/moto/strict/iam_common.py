@@ -11,8 +11,12 @@ class Check:
     action: str
     resource: str
     context: dict = field(default_factory=dict)
-    # The resource's own policy where AWS evaluates one too (a KMS key policy).
+    # The resource's own policy where AWS evaluates one too (a KMS key policy, a role's trust
+    # policy, a bus policy: trust.py).
     resource_policy: dict | None = None
+    # The account the resource is in, when it may not be the caller's (a role to assume, a bus
+    # named by ARN): the simulator then evaluates a cross-account request.
+    resource_account: str | None = None
 
 
 def request_tags(pairs):

@@ -17,7 +17,12 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
   group and on the new security-group-rule.
 - Secrets Manager: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
 - EventBridge: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
-  PutEvents is evaluated per entry, on its bus, with events:source and events:detail-type.
+  PutEvents is evaluated per entry, on its bus, with events:source and events:detail-type; a bus
+  of another account also by its bus policy (EventBridge guide, "Permissions for event buses").
+- STS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+  AssumeRole is evaluated on the role, with sts:RoleSessionName, against the caller's policies and
+  the role's trust policy (IAM guide, "Cross account resource access": both must allow across
+  accounts; trust.py). GetCallerIdentity needs no permission.
 - KMS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
   GetKeyPolicy is evaluated on the key, against the caller's policies and the key policy (KMS
   developer guide, "Key policies": without the key policy's consent no IAM policy grants access).
@@ -186,14 +191,21 @@ def _kms_get_key_policy(p, account, region):
 
 
 def _put_events(p, account, region):
+    """A bus named by ARN is that bus, in the ARN's account and Region (cross-account: trust.py)."""
     checks = []
     for entry in p["Entries"]:
         bus = entry.get("EventBusName") or "default"
         if not bus.startswith("arn:"):
             bus = f"arn:aws:events:{region}:{account}:event-bus/{bus}"
         context = {"events:source": entry.get("Source"), "events:detail-type": entry.get("DetailType")}
-        checks.append(Check("events:PutEvents", bus, context))
+        checks.append(Check("events:PutEvents", bus, context, resource_account=bus.split(":")[4]))
     return checks
+
+
+def _assume_role(p, account, region):
+    role = p["RoleArn"]
+    context = {"sts:RoleSessionName": p["RoleSessionName"]}
+    return [Check("sts:AssumeRole", role, context, resource_account=role.split(":")[4])]
 
 
 TABLE = {
@@ -267,5 +279,7 @@ TABLE = {
     ("ec2", "DeleteTags"): _ec2_tagging("ec2:DeleteTags"),
     ("secretsmanager", "GetSecretValue"): _get_secret_value,
     ("events", "PutEvents"): _put_events,
+    ("sts", "AssumeRole"): _assume_role,
+    ("sts", "GetCallerIdentity"): lambda p, account, region: [],
     ("kms", "GetKeyPolicy"): _kms_get_key_policy,
 }

@@ -1,10 +1,14 @@
-"""The identity policies each function runs with, read from `infra/template.yaml` as deployed.
+"""The identity policies each function runs with, read from `infra/template.yaml` (or, for a
+spoke, `infra/spoke.yaml`) as deployed.
 
 The template's intrinsic functions are resolved the way CloudFormation would for this test:
-`AWS::Partition`/`Region`/`AccountId` from the request, and every `!Ref X` that a function's
-`Environment` passes to it from the value the test gave that variable. A reference the test did
-not give (a test without Secrets Manager, say) becomes an ARN no resource has, so its statement
-grants nothing; any other intrinsic that cannot be resolved is an error.
+`AWS::Partition`/`Region`/`AccountId` from the caller's account and Region, `!Ref` of a parameter
+from the values a spoke was registered with (`/_strict/spokes`), and every `!Ref X` that a
+function's `Environment` passes to it from the value the test gave that variable. A reference the
+test did not give (a test without Secrets Manager, say) becomes an ARN no resource has, so its
+statement grants nothing; any other intrinsic that cannot be resolved is an error.
+`TemplateResolver` does the same for any resource of a template (the spoke's role and bus,
+`trust.py`), a resource with a fixed name (`Name`, `RoleName`) standing for that name.
 """
 
 import yaml
@@ -50,21 +54,17 @@ class Unresolved(Exception):
     pass
 
 
-class Resolver:
-    """Resolves intrinsics for one function, given the environment the test started it with."""
+class TemplateResolver:
+    """Resolves intrinsics in a template deployed in `account` and `region`, given `refs` (parameter
+    or resource name -> value). With `physical_names`, a `!Ref`/`!GetAtt .Arn` of a resource with
+    a fixed name (an event bus's `Name`, a role's `RoleName`) is that name and its ARN."""
 
-    def __init__(self, template, function, env, account, region):
+    def __init__(self, template, account, region, refs, physical_names=False):
         self.template = template
-        self.resource = template["Resources"][FUNCTIONS[function]]
         self.pseudo = {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": account}
-        self.refs = {}
-        for name, value in self.resource["Properties"].get("Environment", {}).get(
-            "Variables", {}
-        ).items():
-            for ref in _refs_in(value):
-                if name in env:
-                    self.refs[ref] = env[name]
+        self.refs = dict(refs)
         self.region, self.account = region, account
+        self.physical_names = physical_names
 
     def value(self, node):
         if isinstance(node, list):
@@ -82,13 +82,27 @@ class Resolver:
             return self.pseudo[name]
         if name in self.refs:
             return self.refs[name]
+        physical = self._physical_name(name)
+        if physical is not None:
+            return physical
         if name in self.template["Resources"] or name in self.template.get("Parameters", {}):
             return f"arn:aws:cloudformation:{self.region}:{self.account}:not-given/{name}"
         raise Unresolved(f"!Ref {name}")
 
+    def _physical_name(self, name):
+        resource = self.template["Resources"].get(name) if self.physical_names else None
+        key = _NAME_PROPERTIES.get(resource["Type"]) if resource else None
+        if key and key in resource.get("Properties", {}):
+            return self.value(resource["Properties"][key])
+        return None
+
     def _Sub(self, text):
-        for key, value in (self.pseudo | self.refs).items():
-            text = text.replace("${" + key + "}", value)
+        variables = {}
+        if isinstance(text, list):
+            text, given = text
+            variables = {k: str(self.value(v)) for k, v in given.items()}
+        for key, value in (self.pseudo | self.refs | variables).items():
+            text = text.replace("${" + key + "}", str(value))
         if "${" in text:
             raise Unresolved(f"!Sub {text}")
         return text
@@ -98,23 +112,29 @@ class Resolver:
         kind = self.template["Resources"][name]["Type"]
         if (kind, attribute) == ("AWS::Events::EventBus", "Arn"):
             return f"arn:aws:events:{self.region}:{self.account}:event-bus/{self._Ref(name)}"
+        if (kind, attribute) == ("AWS::IAM::Role", "Arn") and self._physical_name(name):
+            return f"arn:aws:iam::{self.account}:role/{self._physical_name(name)}"
         raise Unresolved(f"!GetAtt {name}.{attribute}")
 
     def _If(self, args):
         condition, then, otherwise = args
-        return self.value(then if self._condition(condition) else otherwise)
+        return self.value(then if self.condition(condition) else otherwise)
 
-    def _condition(self, name):
+    def condition(self, name):
         return self._holds(self.template["Conditions"][name])
 
     def _holds(self, expression):
-        """!Equals, !Not and !Condition; a parameter is what the test gave the variable that
-        passes it, else its default."""
+        """!Equals, !Not, !And, !Or and !Condition; a parameter is the value it was given, else
+        its default."""
         if expression.name == "Not":
             (inner,) = expression.value
             return not self._holds(inner)
+        if expression.name == "And":
+            return all(self._holds(inner) for inner in expression.value)
+        if expression.name == "Or":
+            return any(self._holds(inner) for inner in expression.value)
         if expression.name == "Condition":
-            return self._condition(expression.value)
+            return self.condition(expression.value)
         if expression.name == "Equals":
             left, right = (self._parameter(v) for v in expression.value)
             return left == right
@@ -124,10 +144,28 @@ class Resolver:
         if not isinstance(node, _Tag):
             return str(node)
         if node.name == "Ref" and node.value in self.refs:
-            return self.refs[node.value]
+            return str(self.refs[node.value])
+        if node.name == "Ref" and node.value in self.pseudo:
+            return self.pseudo[node.value]
         if node.name == "Ref" and node.value in self.template.get("Parameters", {}):
             return str(self.template["Parameters"][node.value].get("Default", ""))
         raise Unresolved(f"!{node.name} {node.value} in a condition")
+
+
+class Resolver(TemplateResolver):
+    """Resolves intrinsics for one function, given the environment the test started it with (and
+    the stack's parameters, when known: a spoke's)."""
+
+    def __init__(self, template, function, env, account, region, parameters=None):
+        self.resource = template["Resources"][FUNCTIONS[function]]
+        refs = dict(parameters or {})
+        for name, value in self.resource["Properties"].get("Environment", {}).get(
+            "Variables", {}
+        ).items():
+            for ref in _refs_in(value):
+                if name in env:
+                    refs[ref] = env[name]
+        super().__init__(template, account, region, refs)
 
     def policies(self):
         """The function's policy documents (SAM `Policies` entries that are documents)."""
@@ -139,6 +177,7 @@ class Resolver:
         return out
 
 
+_NAME_PROPERTIES = {"AWS::Events::EventBus": "Name", "AWS::IAM::Role": "RoleName"}
 _NO_VALUE = object()
 
 

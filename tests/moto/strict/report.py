@@ -1,7 +1,7 @@
-"""The strict gate's report over a whole test run: per function, the calls evaluated and how they
-ended, and every action its policy grants that no test exercised (with the reason, when one is
-written below). Exits 1 when any call was denied, invalid or one the gate could not judge (beyond
-its table, or unreadable: a REST protocol).
+"""The strict gate's report over a whole test run: per function (and account, when not the default
+one), the calls evaluated and how they ended, and every action its policy grants that no test
+exercised (with the reason, when one is written below). Exits 1 when any call was denied, invalid
+or one the gate could not judge (beyond its table, or unreadable: a REST protocol).
 
 Usage: python3 tests/moto/strict/report.py DIR [OUT.md]   (DIR: the run's $STRICT_REPORT_DIR)
 """
@@ -18,6 +18,7 @@ WHY_UNUSED = {
 }
 
 FAILING = ("denied", "invalid", "gate-error")
+DEFAULT_ACCOUNT = "123456789012"
 
 
 def load(directory):
@@ -35,7 +36,7 @@ def summarise(records):
     exercised = collections.defaultdict(set)
     failures = []
     for record in records:
-        function = record["function"]
+        function = _who(record)
         if "granted" in record:
             granted[function].update(record["granted"])
             continue
@@ -47,6 +48,12 @@ def summarise(records):
         if record["outcome"] in FAILING:
             failures.append(record)
     return granted, calls, outcomes, exercised, failures
+
+
+def _who(record):
+    """The function (or role) as the report names it: with its account when not the default."""
+    account = record.get("account", DEFAULT_ACCOUNT)
+    return record["function"] if account == DEFAULT_ACCOUNT else f"{record['function']} in {account}"
 
 
 def render(records):

@@ -17,13 +17,14 @@ class Simulator:
         self.cache = {}
 
     def evaluate(self, policies, check, account, function, resource_policy=None, principal=None):
-        """`function`'s role asks, unless `principal` (a service principal) is given."""
+        """`function`'s role in `account` asks, unless `principal` (a service principal, or a
+        session's ARN) is given. The resource is in `check.resource_account`, else in `account`."""
         request = {
             "policies": policies,
             "action": check.action,
             "resource": check.resource,
             "context": check.context,
-            "account": account,
+            "account": check.resource_account or account,
             "principal": principal or f"arn:aws:iam::{account}:role/{function}",
         }
         resource_policy = resource_policy or check.resource_policy

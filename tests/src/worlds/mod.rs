@@ -4,8 +4,10 @@
 //! world adds only its functions (and Slack, where it talks to Slack).
 
 pub mod environment;
+pub mod hub;
 pub mod launch;
 pub mod reap;
+pub mod spoke;
 
 use crate::fakes::cfn::{CfnRequest, ResponseServer};
 use crate::fakes::fault_proxy::FaultProxy;

@@ -6,6 +6,7 @@ mod buttons;
 mod commands;
 mod doctor;
 mod forward;
+mod hub_and_spokes;
 mod launcher;
 mod like;
 mod refusals;

@@ -3,7 +3,7 @@
 //! are its network interface's (the environment's group, and a `--like` task's service groups).
 //! Only a certain "no" is said: when EC2 cannot be read, nothing is.
 
-use crate::App;
+use crate::sites::Site;
 use aws_sdk_ec2::types::IpPermission;
 use debug_toolkit::aws::describe_sdk_error;
 use debug_toolkit::debug_task::TaskView;
@@ -22,9 +22,9 @@ pub fn lets_out(rules: &[IpPermission], port: u16) -> bool {
 }
 
 /// The egress rules of the task's groups, or `None` when they cannot be read.
-async fn egress_of(app: &App, task: &TaskView) -> Option<Vec<IpPermission>> {
+async fn egress_of(site: &Site, task: &TaskView) -> Option<Vec<IpPermission>> {
     let interface = task.network_interface.as_deref()?;
-    let interfaces = app
+    let interfaces = site
         .ec2
         .describe_network_interfaces()
         .network_interface_ids(interface)
@@ -43,7 +43,7 @@ async fn egress_of(app: &App, task: &TaskView) -> Option<Vec<IpPermission>> {
     if groups.is_empty() {
         return None;
     }
-    let described = app
+    let described = site
         .ec2
         .describe_security_groups()
         .set_group_ids(Some(groups))
@@ -64,8 +64,8 @@ async fn egress_of(app: &App, task: &TaskView) -> Option<Vec<IpPermission>> {
 }
 
 /// A warning when no group of `task` lets `port` out, naming the property that opens it.
-pub async fn warning(app: &App, task: &TaskView, port: u16) -> Option<String> {
-    let rules = egress_of(app, task).await?;
+pub async fn warning(site: &Site, task: &TaskView, port: u16) -> Option<String> {
+    let rules = egress_of(site, task).await?;
     (!lets_out(&rules, port)).then(|| {
         format!(
             ":warning: No security group of this task lets TCP {port} out, so the session would open and then hang. Add {port} to the environment's `ExtraEgressPorts` (it opens the port inside the VPC), then try again."

@@ -46,11 +46,12 @@ pub async fn extend(
     minutes: Option<u32>,
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
-    let (cluster, found) = locate::task(app, caller, task).await?;
+    let (located, found) = locate::task(app, caller, task).await?;
+    let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         return Err(CommandError::NotDebug {
             task: found.id().to_string(),
-            cluster: cluster.name,
+            cluster: written,
         });
     }
     let extension = minutes.unwrap_or(DEFAULT_EXTENSION_MINUTES);
@@ -66,7 +67,9 @@ pub async fn extend(
             }
         })?;
     let expiry = extended.at;
-    app.ecs
+    located
+        .site
+        .ecs
         .tag_resource()
         .resource_arn(&found.arn)
         .set_tags(Some(tags([(EXPIRES_AT, timestamp::format(expiry))])))
@@ -82,11 +85,11 @@ pub async fn extend(
     Ok(Message::new(format!(
         ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}.",
         escape(found.id()),
-        escape(&cluster.name),
+        escape(&written),
         timestamp::format(expiry),
         timestamp::describe_span(expiry - now),
     ))
-    .task_buttons(&cluster.name, found.id()))
+    .task_buttons(&written, found.id()))
 }
 
 #[cfg(test)]

@@ -14,18 +14,19 @@ pub async fn forward(
     task: &TaskRef,
     to: &Forward,
 ) -> Result<Message, CommandError> {
-    let (cluster, found) = locate::task(app, caller, task).await?;
+    let (located, found) = locate::task(app, caller, task).await?;
+    let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         tracing::warn!(task = %found.arn, user = caller.user, "refused to forward through a task that is not a debug task");
         return Err(CommandError::NotDebug {
             task: found.id().to_string(),
-            cluster: cluster.name,
+            cluster: written,
         });
     }
     let Some(runtime_id) = found.runtime_id.as_deref() else {
         return Err(CommandError::NotStarted(found.id().to_string()));
     };
-    let blocked = egress::warning(app, &found, to.port).await;
+    let blocked = egress::warning(located.site, &found, to.port).await;
     tracing::info!(task = %found.arn, user = caller.user, host = %to.host, port = to.port, blocked = blocked.is_some(), "port-forwarding command handed out");
     let message = Message::new(format!(
         ":electric_plug: `localhost:{}` to `{}:{}` through debug task `{}` on `{}` (needs the Session Manager plugin):",
@@ -33,7 +34,7 @@ pub async fn forward(
         escape(&to.host),
         to.port,
         escape(found.id()),
-        escape(&cluster.name)
+        escape(&written)
     ))
     .command(&commands::forward(&cluster.name, &found.arn, runtime_id, to));
     Ok(match blocked {

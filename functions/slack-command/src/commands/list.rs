@@ -1,16 +1,17 @@
 //! `list [<cluster>]`: running debug tasks with requester, age, expiry, connect command and
 //! buttons, and the clusters the requester may use.
 
-use super::locate::{self, CONCURRENCY};
+use super::locate::{self, Located, CONCURRENCY};
 use super::{mention, Caller, CommandError};
+use crate::sites::Site;
 use crate::App;
-use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::commands;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::running_family_tasks;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, describe_span, EpochSeconds};
 use futures::stream::{self, StreamExt, TryStreamExt};
+use std::time::Duration;
 
 /// Tasks shown in one answer: three blocks each (text, command, buttons), within Slack's 50 with
 /// the heading, the "more" line and the clusters line.
@@ -18,48 +19,133 @@ pub const MAX_SHOWN: usize = 15;
 /// Clusters named in the clusters line, then how many more.
 pub const MAX_CLUSTERS_NAMED: usize = 20;
 
+/// How long `list` waits for each site (a spoke's role, clusters and tasks) before naming it as
+/// one that did not answer: within the command's 2.4 s, with room for the answer.
+pub const SITE_WAIT: Duration = Duration::from_millis(2000);
+
+/// A running debug task: the cluster as written in Slack, its own name, and the task.
+type Listed = (String, String, TaskView);
+
 pub async fn list(
     app: &App,
     caller: &Caller<'_>,
     cluster: Option<&str>,
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
-    let usable = locate::allowed_clusters(app, caller).await?;
-    let clusters = match cluster {
-        None => usable.clone(),
-        // A usable cluster is among those just read; any other is described once more, so the
-        // refusal says why (unknown, not managed, nobody allowed, not you).
-        Some(name) => match usable.iter().find(|c| c.name == name) {
-            Some(found) => vec![found.clone()],
-            None => vec![locate::allowed_cluster(app, caller, name).await?],
-        },
+    let (usable, tasks, silent) = match cluster {
+        Some(written) => {
+            let (site, name) = app.sites.resolve(written)?;
+            let usable = locate::allowed_clusters_in(app, site, caller).await?;
+            // A usable cluster is among those just read; any other is described once more, so
+            // the refusal says why (unknown, not managed, nobody allowed, not you).
+            let located = match usable.iter().find(|c| c.cluster.name == name) {
+                Some(found) => found.clone(),
+                None => locate::allowed_cluster_in(app, site, caller, name).await?,
+            };
+            let tasks = debug_tasks_of(located).await?;
+            (
+                usable.iter().map(Located::written).collect(),
+                tasks,
+                Vec::new(),
+            )
+        }
+        None => everywhere(app, caller).await?,
     };
-    let usable = clusters_line(usable.iter().map(|c| c.name.as_str()).collect());
+    let count = usable.len();
+    let usable = clusters_line(usable.iter().map(String::as_str).collect());
+    let silent = silent_line(&silent);
     let scope = match cluster {
         Some(name) => format!("on `{}`", escape(name)),
-        None => format!("on the {} cluster(s) you may use", clusters.len()),
+        None => format!("on the {count} cluster(s) you may use"),
     };
-    let per_cluster: Vec<Vec<(String, TaskView)>> = stream::iter(clusters)
-        .map(|cluster| debug_tasks_of(app, cluster))
-        .buffer_unordered(CONCURRENCY)
-        .try_collect()
-        .await?;
-    let mut tasks: Vec<(String, TaskView)> = per_cluster.into_iter().flatten().collect();
+    let mut tasks = tasks;
     if tasks.is_empty() {
-        return Ok(Message::new(format!("No debug tasks are running {scope}.")).section(&usable));
+        let message = Message::new(format!("No debug tasks are running {scope}."));
+        return Ok(with_footer(message, &usable, silent.as_deref()));
     }
-    tasks.sort_by(|a, b| (&a.0, a.1.start()).cmp(&(&b.0, b.1.start())));
+    tasks.sort_by(|a, b| (&a.0, a.2.start()).cmp(&(&b.0, b.2.start())));
     let mut message = Message::new(format!("*{} debug task(s) running {scope}*", tasks.len()));
-    for (cluster, task) in tasks.iter().take(MAX_SHOWN) {
+    for (written, name, task) in tasks.iter().take(MAX_SHOWN) {
         message = message
-            .section(&describe(cluster, task, now))
-            .command(&commands::connect(cluster, &task.arn))
-            .task_buttons(cluster, task.id());
+            .section(&describe(written, task, now))
+            .command(&commands::connect(name, &task.arn))
+            .task_buttons(written, task.id());
     }
     if tasks.len() > MAX_SHOWN {
         message = message.section(&format!("…and {} more.", tasks.len() - MAX_SHOWN));
     }
-    Ok(message.section(&usable))
+    Ok(with_footer(message, &usable, silent.as_deref()))
+}
+
+fn with_footer(message: Message, usable: &str, silent: Option<&str>) -> Message {
+    let message = message.section(usable);
+    match silent {
+        Some(line) => message.section(line),
+        None => message,
+    }
+}
+
+/// Every site at once, each given [`SITE_WAIT`]: the usable clusters and debug tasks of those
+/// that answered, and the labels of those that did not (with why). With one site, its failure is
+/// the answer.
+async fn everywhere(
+    app: &App,
+    caller: &Caller<'_>,
+) -> Result<(Vec<String>, Vec<Listed>, Vec<String>), CommandError> {
+    let sites = app.sites.all();
+    let answers = futures::future::join_all(
+        sites
+            .iter()
+            .map(|site| tokio::time::timeout(SITE_WAIT, site_listing(app, site, caller))),
+    )
+    .await;
+    let (mut usable, mut tasks, mut silent) = (Vec::new(), Vec::new(), Vec::new());
+    for (site, answer) in sites.iter().zip(answers) {
+        match answer {
+            Ok(Ok((clusters, found))) => {
+                usable.extend(clusters);
+                tasks.extend(found);
+            }
+            Ok(Err(error)) if sites.len() == 1 => return Err(error),
+            Ok(Err(error)) => {
+                tracing::warn!(site = site.label(), %error, "a site could not be listed");
+                silent.push(format!(
+                    "`{}` ({})",
+                    site.label(),
+                    escape(&error.to_string())
+                ));
+            }
+            Err(_) => {
+                tracing::warn!(site = site.label(), "a site did not answer in time");
+                silent.push(format!(
+                    "`{}` (no answer within {} s)",
+                    site.label(),
+                    SITE_WAIT.as_secs()
+                ));
+            }
+        }
+    }
+    Ok((usable, tasks, silent))
+}
+
+async fn site_listing(
+    app: &App,
+    site: &Site,
+    caller: &Caller<'_>,
+) -> Result<(Vec<String>, Vec<Listed>), CommandError> {
+    let usable = locate::allowed_clusters_in(app, site, caller).await?;
+    let names = usable.iter().map(Located::written).collect();
+    let per_cluster: Vec<Vec<Listed>> = stream::iter(usable)
+        .map(debug_tasks_of)
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok((names, per_cluster.into_iter().flatten().collect()))
+}
+
+/// "Not listed: …" naming the sites that did not answer; `None` when all did.
+fn silent_line(silent: &[String]) -> Option<String> {
+    (!silent.is_empty()).then(|| format!(":warning: Not listed, no answer: {}.", silent.join("; ")))
 }
 
 /// "You may use `a`, `b` …": up to [`MAX_CLUSTERS_NAMED`] names, sorted, then how many more.
@@ -82,18 +168,16 @@ fn clusters_line(mut names: Vec<&str>) -> String {
     format!("You may use {}{more}.", shown.join(", "))
 }
 
-async fn debug_tasks_of(
-    app: &App,
-    cluster: ClusterSettings,
-) -> Result<Vec<(String, TaskView)>, CommandError> {
-    let Ok(family) = cluster.task_family() else {
+async fn debug_tasks_of(located: Located<'_>) -> Result<Vec<Listed>, CommandError> {
+    let Ok(family) = located.cluster.task_family() else {
         return Ok(Vec::new());
     };
-    let tasks = running_family_tasks(&app.ecs, &cluster, family).await?;
+    let tasks = running_family_tasks(&located.site.ecs, &located.cluster, family).await?;
+    let written = located.written();
     Ok(tasks
         .into_iter()
         .filter(TaskView::is_debug_task)
-        .map(|t| (cluster.name.clone(), t))
+        .map(|t| (written.clone(), located.cluster.name.clone(), t))
         .collect())
 }
 

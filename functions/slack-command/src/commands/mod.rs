@@ -42,6 +42,8 @@ pub enum CommandError {
     CannotExtend { task: String, why: String },
     #[error("AWS refused the request ({0}); nothing was changed")]
     Aws(#[from] AwsError),
+    #[error(transparent)]
+    Site(#[from] crate::sites::SiteError),
     #[error("the launch request was not accepted by EventBridge ({0}); nothing was launched")]
     NotQueued(String),
 }

@@ -2,6 +2,7 @@
 //! EventBridge (the launcher reads the service and refuses, naming it, when it cannot be copied).
 
 use super::{locate, mention, Caller, CommandError};
+use crate::sites::Site;
 use crate::App;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use debug_toolkit::aws::AwsError;
@@ -25,7 +26,8 @@ pub async fn start(
     asked_for: &Asked<'_>,
 ) -> Result<Message, CommandError> {
     let (ttl_minutes, reason) = (asked_for.ttl_minutes, asked_for.reason);
-    let settings = locate::allowed_cluster(app, caller, cluster).await?;
+    let located = locate::allowed_cluster(app, caller, cluster).await?;
+    let settings = &located.cluster;
     settings.task_family()?;
     let max = settings.max_lifetime_minutes(&app.config.limits);
     let asked = ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
@@ -40,8 +42,8 @@ pub async fn start(
         request_id: Some(caller.request_id.to_string()),
         like_service: asked_for.like_service.map(str::to_owned),
     };
-    put_launch_request(app, &request).await?;
-    tracing::info!(cluster = %settings.name, user = caller.user, ttl, "launch request queued");
+    put_launch_request(located.site, &request).await?;
+    tracing::info!(cluster = %located.written(), user = caller.user, ttl, "launch request queued");
     let capped = if ttl < asked {
         format!(
             " (capped from {}: the cluster's max lifetime)",
@@ -56,21 +58,23 @@ pub async fn start(
         .unwrap_or_default();
     Ok(Message::new(format!(
         ":hourglass_flowing_sand: Starting a debug task on `{}`{like} for {}{capped}, requested by {}. I will post the connect command here when it is running.",
-        escape(&settings.name),
+        escape(&located.written()),
         format_minutes(ttl),
         mention(caller.user),
     )))
 }
 
-async fn put_launch_request(app: &App, request: &LaunchRequest) -> Result<(), CommandError> {
+/// Puts the request on the site's bus: this account's, or the spoke's (its ARN, the hub's own
+/// credentials, a client in the spoke's region; the spoke's bus policy admits the hub).
+async fn put_launch_request(site: &Site, request: &LaunchRequest) -> Result<(), CommandError> {
     let detail = serde_json::to_string(request).expect("a launch request serialises");
     let entry = PutEventsRequestEntry::builder()
-        .event_bus_name(&app.config.event_bus_name)
+        .event_bus_name(&site.bus)
         .source(SOURCE)
         .detail_type(DETAIL_TYPE)
         .detail(detail)
         .build();
-    let output = app
+    let output = site
         .events
         .put_events()
         .entries(entry)

@@ -8,21 +8,22 @@ use debug_toolkit::metrics::SLACK_REASON_PREFIX;
 use debug_toolkit::slack::{escape, Message};
 
 pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Message, CommandError> {
-    let (cluster, found) = locate::task(app, caller, task).await?;
+    let (located, found) = locate::task(app, caller, task).await?;
+    let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         tracing::warn!(task = %found.arn, user = caller.user, "refused to stop a task that is not a debug task");
         return Err(CommandError::NotDebug {
             task: found.id().to_string(),
-            cluster: cluster.name,
+            cluster: written,
         });
     }
     let reason = format!("{SLACK_REASON_PREFIX}{}", caller.user);
-    stop_task(&app.ecs, &cluster.arn, &found.arn, &reason).await?;
+    stop_task(&located.site.ecs, &cluster.arn, &found.arn, &reason).await?;
     tracing::info!(task = %found.arn, user = caller.user, "debug task stopped from Slack");
     Ok(Message::new(format!(
         ":octagonal_sign: Stopping debug task `{}` on `{}` (asked by {}).",
         escape(found.id()),
-        escape(&cluster.name),
+        escape(&written),
         mention(caller.user)
     )))
 }

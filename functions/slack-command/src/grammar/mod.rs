@@ -64,7 +64,7 @@ pub enum GrammarError {
     UnknownVerb(String),
     #[error("`{0}` needs a cluster name")]
     MissingCluster(&'static str),
-    #[error("`{0}` is not a valid cluster name (letters, digits, - and _, at most 255)")]
+    #[error("`{0}` is not a valid cluster name (letters, digits, - and _, at most 255; `<alias>/<cluster>` for a spoke's)")]
     BadCluster(String),
     #[error("`--like` needs the name of an ECS service of the cluster, not `{0}`")]
     BadService(String),
@@ -168,7 +168,7 @@ fn looks_like_duration(word: &str) -> bool {
 
 fn cluster(verb: &'static str, word: Option<&&str>) -> Result<String, GrammarError> {
     let word = word.ok_or(GrammarError::MissingCluster(verb))?;
-    if is_valid_name(word) {
+    if debug_toolkit::address::split(word).is_some() {
         Ok(word.to_string())
     } else {
         Err(GrammarError::BadCluster(quote(word)))

@@ -32,6 +32,16 @@ fn accepted_commands() {
         ("HELP me", Help),
         ("start payments-dev", start("payments-dev", None, "")),
         (
+            "start prod-eu/payments-dev 45m",
+            start("prod-eu/payments-dev", Some(45), ""),
+        ),
+        (
+            "list prod/payments",
+            List {
+                cluster: Some("prod/payments".into()),
+            },
+        ),
+        (
             "start payments-dev 45m",
             start("payments-dev", Some(45), ""),
         ),
@@ -147,7 +157,8 @@ fn refused_commands() {
                 extra: "b".into(),
             },
         ),
-        ("doctor a/b".into(), BadCluster("a/b".into())),
+        ("doctor A/b".into(), BadCluster("A/b".into())),
+        ("doctor a/b/c".into(), BadCluster("a/b/c".into())),
         ("stop".into(), MissingTask("stop")),
         (
             "stop abc def".into(),

@@ -6,6 +6,7 @@
 mod checks;
 
 use super::{locate, Caller, CommandError};
+use crate::sites::Site;
 use crate::App;
 use aws_sdk_ecs::types::{ClusterField, ExecuteCommandLogging};
 use checks::{checklist, Facts};
@@ -15,26 +16,27 @@ use debug_toolkit::slack::{escape, Message};
 use serde_json::Value;
 
 pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Message, CommandError> {
-    let cluster = locate::allowed_cluster(app, caller, name).await?;
+    let located = locate::allowed_cluster(app, caller, name).await?;
+    let (site, cluster) = (located.site, &located.cluster);
     let family = cluster.task_family()?.to_string();
     let subnets: Vec<String> = cluster.subnets().iter().map(|s| s.to_string()).collect();
     let (exec, definition, vpc) = tokio::join!(
-        exec_configuration(app, &cluster),
-        debug_definition(app, &family),
-        vpc_of(app, &subnets),
+        exec_configuration(site, cluster),
+        debug_definition(site, &family),
+        vpc_of(site, &subnets),
     );
     let log_group = exec.as_ref().ok().and_then(|e| e.log_group.clone());
     let needs_kms = exec.as_ref().is_ok_and(|e| e.kms);
     let (log_group_exists, task_role_policies, network) = tokio::join!(
-        log_group_exists(app, log_group.as_deref()),
+        log_group_exists(site, log_group.as_deref()),
         role_policies(
-            app,
+            site,
             definition
                 .as_ref()
                 .ok()
                 .and_then(|d| d.task_role.as_deref())
         ),
-        network(app, vpc, &subnets, definition.as_ref().ok(), needs_kms),
+        network(site, vpc, &subnets, definition.as_ref().ok(), needs_kms),
     );
     let facts = Facts {
         exec_log_group: exec.map(|e| e.log_group),
@@ -73,10 +75,10 @@ struct ExecConfiguration {
 }
 
 async fn exec_configuration(
-    app: &App,
+    site: &Site,
     cluster: &ClusterSettings,
 ) -> Result<ExecConfiguration, String> {
-    let described = app
+    let described = site
         .ecs
         .describe_clusters()
         .clusters(&cluster.arn)
@@ -106,8 +108,8 @@ struct DebugDefinition {
     image: String,
 }
 
-async fn debug_definition(app: &App, family: &str) -> Result<DebugDefinition, String> {
-    let described = app
+async fn debug_definition(site: &Site, family: &str) -> Result<DebugDefinition, String> {
+    let described = site
         .ecs
         .describe_task_definition()
         .task_definition(family)
@@ -132,8 +134,8 @@ async fn debug_definition(app: &App, family: &str) -> Result<DebugDefinition, St
     })
 }
 
-async fn vpc_of(app: &App, subnets: &[String]) -> Result<String, String> {
-    let described = app
+async fn vpc_of(site: &Site, subnets: &[String]) -> Result<String, String> {
+    let described = site
         .ec2
         .describe_subnets()
         .set_subnet_ids(Some(subnets.to_vec()))
@@ -148,11 +150,11 @@ async fn vpc_of(app: &App, subnets: &[String]) -> Result<String, String> {
         .ok_or_else(|| "the cluster's subnets are gone".to_string())
 }
 
-async fn log_group_exists(app: &App, group: Option<&str>) -> Result<bool, String> {
+async fn log_group_exists(site: &Site, group: Option<&str>) -> Result<bool, String> {
     let Some(group) = group else {
         return Ok(false);
     };
-    let described = app
+    let described = site
         .logs
         .describe_log_groups()
         .log_group_name_prefix(group)
@@ -166,11 +168,11 @@ async fn log_group_exists(app: &App, group: Option<&str>) -> Result<bool, String
 }
 
 /// The role's inline policy documents (IAM returns them URL-encoded).
-async fn role_policies(app: &App, role_arn: Option<&str>) -> Result<Vec<Value>, String> {
+async fn role_policies(site: &Site, role_arn: Option<&str>) -> Result<Vec<Value>, String> {
     let role = role_arn
         .and_then(|arn| arn.rsplit('/').next())
         .ok_or("the task definition has no task role")?;
-    let names = app
+    let names = site
         .iam
         .list_role_policies()
         .role_name(role)
@@ -178,7 +180,7 @@ async fn role_policies(app: &App, role_arn: Option<&str>) -> Result<Vec<Value>, 
         .await
         .map_err(|e| format!("ListRolePolicies: {}", describe_sdk_error(&e)))?;
     let reads = names.policy_names().iter().map(|name| async move {
-        let policy = app
+        let policy = site
             .iam
             .get_role_policy()
             .role_name(role)
@@ -195,7 +197,7 @@ async fn role_policies(app: &App, role_arn: Option<&str>) -> Result<Vec<Value>, 
 }
 
 async fn network(
-    app: &App,
+    site: &Site,
     vpc: Result<String, String>,
     subnets: &[String],
     definition: Option<&DebugDefinition>,
@@ -205,8 +207,8 @@ async fn network(
         Ok(vpc) => vpc,
         Err(why) => return Some(format!("the network could not be checked ({why})")),
     };
-    let region = app.region.as_str();
+    let region = site.region.as_str();
     let image = definition.map(|d| d.image.as_str()).unwrap_or_default();
-    debug_toolkit::preflight::network::check(&app.ec2, region, &vpc, subnets, image, needs_kms)
+    debug_toolkit::preflight::network::check(&site.ec2, region, &vpc, subnets, image, needs_kms)
         .await
 }

@@ -1,0 +1,282 @@
+//! One Slack app, many accounts (docs/interface.md, "Many accounts"): a hub and two spokes in
+//! other accounts and regions. `start` puts the request on the spoke's bus (the spoke's bus policy
+//! admits the hub), the spoke launches it and tells Slack; `list` asks both spokes at once through
+//! their hub roles; `forward` and a `Stop` click act in the spoke the cluster is in; the spoke's
+//! reaper stops what expired. Every task gets one ready and one stopped notice, naming its
+//! cluster as the hub knows it.
+
+use integration_tests::fakes::slack::Posted;
+use integration_tests::worlds::hub::{HubWorld, CHANNEL, CLUSTER};
+use integration_tests::worlds::spoke::Spoke;
+use serde_json::Value;
+use std::time::Duration;
+
+/// A message as Slack shows it: its blocks' text, else its text.
+fn text(answer: &Value) -> String {
+    let blocks: Vec<&str> = answer["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b["text"]["text"].as_str())
+        .collect();
+    if blocks.is_empty() {
+        answer["text"].as_str().unwrap_or_default().to_string()
+    } else {
+        blocks.join("\n    ")
+    }
+}
+
+/// Every button value in a message.
+fn buttons(body: &Value) -> Vec<String> {
+    body["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e["value"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The running debug tasks of a spoke's cluster, straight from its account.
+async fn running(spoke: &Spoke) -> Vec<String> {
+    let listed = spoke
+        .ecs()
+        .list_tasks()
+        .cluster(CLUSTER)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Running)
+        .send()
+        .await
+        .expect("ListTasks in the spoke");
+    listed.task_arns().to_vec()
+}
+
+fn notices(posts: &[Posted]) -> Vec<String> {
+    posts
+        .iter()
+        .filter(|p| p.path == "/api/chat.postMessage" && p.body["channel"] == CHANNEL)
+        .map(|p| p.body["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The `n`th outcome posted to the clicks' `response_url` (the click answers Slack with an empty
+/// 200 and replaces the message there).
+async fn clicked_outcome(world: &HubWorld, n: usize) -> Value {
+    for _ in 0..500 {
+        let outcomes: Vec<Posted> = world
+            .slack
+            .posts()
+            .into_iter()
+            .filter(|p| p.path.contains("/click/"))
+            .collect();
+        if let Some(post) = outcomes.get(n - 1) {
+            return post.body.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no outcome {n} of a click was posted")
+}
+
+async fn start(world: &HubWorld, alias: &str, transcript: &mut Vec<String>) -> String {
+    let command = format!("start {alias}/{CLUSTER} 45m checking the hub");
+    let answer = world.slash(&command).await;
+    transcript.push(format!("/debug {command}\n  → {}", text(&answer)));
+    assert!(
+        text(&answer).contains(&format!("Starting a debug task on `{alias}/{CLUSTER}`")),
+        "{answer:#}"
+    );
+    let spoke = world.spoke(alias);
+    let launched = spoke.launch_queued().await;
+    assert_eq!(
+        launched.len(),
+        1,
+        "one request on {alias}'s bus: {launched:#?}"
+    );
+    let tasks = running(spoke).await;
+    assert_eq!(tasks.len(), 1, "{alias}: {tasks:?}");
+    tasks[0].clone()
+}
+
+#[tokio::test]
+async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accounts() {
+    let world = HubWorld::start().await;
+    let mut transcript = Vec::new();
+
+    let empty = world.slash("list").await;
+    transcript.push(format!("/debug list\n  → {}", text(&empty)));
+    assert!(
+        text(&empty).contains("No debug tasks are running"),
+        "{empty:#}"
+    );
+    assert!(
+        text(&empty).contains("You may use `prod/payments`, `staging/payments`."),
+        "{empty:#}"
+    );
+
+    let staging_task = start(&world, "staging", &mut transcript).await;
+    let prod_task = start(&world, "prod", &mut transcript).await;
+    assert!(
+        staging_task.starts_with("arn:aws:ecs:us-east-1:222222222222:task/"),
+        "{staging_task}"
+    );
+    assert!(
+        prod_task.starts_with("arn:aws:ecs:eu-west-1:111111111111:task/"),
+        "{prod_task}"
+    );
+    let staging_id = staging_task.rsplit('/').next().unwrap().to_string();
+    let prod_id = prod_task.rsplit('/').next().unwrap().to_string();
+
+    // The launchers' replies name the cluster as the hub knows it, buttons included.
+    let replies: Vec<Posted> = world.slack.posts();
+    let launch_buttons: Vec<String> = replies
+        .iter()
+        .filter(|p| p.path.contains("/cmd/"))
+        .flat_map(|p| buttons(&p.body))
+        .collect();
+    assert!(
+        launch_buttons.contains(&format!("staging/{CLUSTER}/{staging_id}")),
+        "{launch_buttons:?}"
+    );
+    assert!(
+        launch_buttons.contains(&format!("prod/{CLUSTER}/{prod_id}")),
+        "{launch_buttons:?}"
+    );
+
+    let listed = world.slash("list").await;
+    transcript.push(format!("/debug list\n  → {}", text(&listed)));
+    let listing = text(&listed);
+    assert!(
+        listing.contains("2 debug task(s) running on the 2 cluster(s) you may use"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(&format!(
+            "--region us-east-1 --cluster {CLUSTER} --task {staging_id}"
+        )),
+        "{listing}"
+    );
+    assert!(
+        listing.contains(&format!(
+            "--region eu-west-1 --cluster {CLUSTER} --task {prod_id}"
+        )),
+        "{listing}"
+    );
+    assert!(!listing.contains("Not listed"), "{listing}");
+
+    let forward = format!("forward {staging_id} db.internal:5432 15432");
+    let forwarded = world.slash(&forward).await;
+    transcript.push(format!("/debug {forward}\n  → {}", text(&forwarded)));
+    assert!(
+        text(&forwarded).contains(&format!(
+            "aws ssm start-session --region us-east-1 --target ecs:{CLUSTER}_{staging_id}_"
+        )),
+        "{forwarded:#}"
+    );
+
+    let doctor = world.slash("doctor staging/payments").await;
+    transcript.push(format!(
+        "/debug doctor staging/payments\n  → {}",
+        text(&doctor)
+    ));
+    assert!(
+        text(&doctor).contains("ECS Exec checklist for `staging/payments`"),
+        "{doctor:#}"
+    );
+
+    // Extend 1h, clicked on the prod task: its expiry tag moves in the prod account.
+    let value = format!("prod/{CLUSTER}/{prod_id}");
+    world.click("debug_extend", &value).await;
+    let outcome = text(&clicked_outcome(&world, 1).await);
+    transcript.push(format!("[Extend 1h] clicked on {value}\n  → {outcome}"));
+    assert!(
+        outcome.contains(&format!("on `prod/{CLUSTER}` now expires at")),
+        "{outcome}"
+    );
+
+    // Stop, clicked on the staging task's button: acts in the staging account.
+    let value = format!("staging/{CLUSTER}/{staging_id}");
+    world.click("debug_stop", &value).await;
+    let outcome = text(&clicked_outcome(&world, 2).await);
+    transcript.push(format!("[Stop] clicked on {value}\n  → {outcome}"));
+    assert!(
+        outcome.contains(&format!("on `staging/{CLUSTER}`")),
+        "{outcome}"
+    );
+    assert!(running(world.spoke("staging")).await.is_empty());
+
+    // The prod spoke's reaper, two hours on: the 45-minute task has expired.
+    let later = (time::OffsetDateTime::now_utc() + time::Duration::hours(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let reaped = world.spoke("prod").reap(&later).await;
+    transcript.push(format!("prod idle-reaper at {later}\n  → {reaped}"));
+    assert_eq!(
+        reaped["stopped"],
+        serde_json::json!([prod_task]),
+        "{reaped:#}"
+    );
+
+    // One ready and one stopped notice per task, from its spoke's task-events.
+    for spoke in &world.spokes {
+        spoke.ecs_events.wait_for(3, Duration::from_secs(30)).await;
+    }
+    let posted = world.slack.wait_for(8, Duration::from_secs(30)).await;
+    let said = notices(&posted);
+    for line in &said {
+        transcript.push(format!("notice in {CHANNEL}: {line}"));
+    }
+    let alias_of = |id: &str| if id == staging_id { "staging" } else { "prod" };
+    for id in [&staging_id, &prod_id] {
+        let of_task: Vec<&String> = said.iter().filter(|t| t.contains(id.as_str())).collect();
+        let ready = of_task.iter().filter(|t| t.contains("is running")).count();
+        let stopped = of_task
+            .iter()
+            .filter(|t| {
+                t.contains("stopped") && t.contains(&format!("on `{}/{CLUSTER}`", alias_of(id)))
+            })
+            .count();
+        assert_eq!((ready, stopped), (1, 1), "{id}: {of_task:#?}");
+    }
+    // Each spoke's role was assumed once: its credentials served every later command.
+    let assumed = world.local.proxy.calls().get("AssumeRole").copied();
+    transcript.push(format!("AssumeRole calls by the hub: {assumed:?}"));
+    assert_eq!(assumed, Some(2), "one AssumeRole per spoke");
+    println!("--- transcript ---\n{}\n---", transcript.join("\n"));
+    let logs = world.all_logs();
+    assert!(!logs.contains("xoxb-hub-test"), "a secret was logged");
+}
+
+/// A spoke whose hub role trusts another role: AWS refuses the hub's AssumeRole there, so `list`
+/// answers with the other spokes and names that one; `start` on it is refused before anything is
+/// put on its bus.
+#[tokio::test]
+async fn a_spoke_that_does_not_trust_the_hub_is_named_and_nothing_is_launched_there() {
+    let other_role = "arn:aws:iam::123456789012:role/debug-launcher";
+    let world = HubWorld::start_with(&[("rogue", "333333333333", "eu-west-1", other_role)]).await;
+    let listed = text(&world.slash("list").await);
+    assert!(
+        listed.contains("You may use `prod/payments`, `staging/payments`."),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("Not listed, no answer: `rogue` ("),
+        "{listed}"
+    );
+    assert!(listed.contains("AccessDenied"), "{listed}");
+    let started = text(&world.slash("start rogue/payments").await);
+    assert!(started.contains("AWS refused the request"), "{started}");
+    assert!(!started.contains("Starting"), "{started}");
+    for spoke in &world.spokes {
+        assert!(spoke.bus.drain().await.is_empty(), "{}", spoke.alias);
+    }
+    let unknown = text(&world.slash("start dev/payments").await);
+    assert!(
+        unknown.contains("no spoke is called `dev`; the aliases are `prod`, `staging`, `rogue`"),
+        "{unknown}"
+    );
+    let bare = text(&world.slash("start payments").await);
+    assert!(
+        bare.contains("write the cluster with its spoke's alias, like `prod/payments`"),
+        "{bare}"
+    );
+    println!("{listed}\n{started}\n{unknown}\n{bare}");
+}
