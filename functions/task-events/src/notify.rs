@@ -67,13 +67,24 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
         tracing::info!(task = %task.arn, "no bot token: the channel is not told");
         return Ok(Outcome::ignored("no bot token"));
     }
-    app.ecs
+    let claimed = app
+        .ecs
         .tag_resource()
         .resource_arn(&task.arn)
         .set_tags(Some(tags([(NOTIFIED, TaskStatus::Running.as_str())])))
         .send()
         .await
-        .map_err(AwsError::of("TagResource"))?;
+        .map_err(AwsError::of("TagResource"));
+    if let Err(error) = claimed {
+        // A stop between the read and the claim deletes the task's tags, and with them the
+        // managed-by tag our grant asks for: AWS then denies the claim. No ready notice is due.
+        if error.code.as_deref() == Some("AccessDeniedException")
+            && stopped_meanwhile(app, change).await
+        {
+            return Ok(Outcome::ignored("the task was stopped while being claimed"));
+        }
+        return Err(error);
+    }
     let known = task.exec_agent_status.as_deref();
     let agent = wait_for_exec_agent(app, &change.cluster_arn, &task.arn, known, deadline).await?;
     post(
@@ -84,6 +95,23 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
         ready_message(&task, &agent, app.spoke_alias.as_deref()),
     )
     .await
+}
+
+/// Whether the task is now on its way out (read again; unreadable counts as no).
+async fn stopped_meanwhile(app: &App, change: &StateChange) -> bool {
+    let again = describe_tasks(
+        &app.ecs,
+        &change.cluster_arn,
+        std::slice::from_ref(&change.task_arn),
+    )
+    .await;
+    again
+        .ok()
+        .and_then(|tasks| tasks.into_iter().next())
+        .is_some_and(|task| {
+            task.desired_status() == Some(TaskStatus::Stopped)
+                || task.status() != Some(TaskStatus::Running)
+        })
 }
 
 /// Posts a claimed notice; a failed post is logged and not retried (the claim stands).

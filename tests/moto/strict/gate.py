@@ -26,7 +26,7 @@ import os
 import re
 import threading
 
-from . import accounts, inside_task, kms_keys, model_check
+from . import accounts, inside_task, kms_keys, model_check, state
 from .accounts import DEFAULT_ACCOUNT, GateError
 from .answers import DENIED, INVALID, THROTTLED, answer, protocol
 from .calls import Call, credential, read_call
@@ -222,7 +222,10 @@ class Gate:
                     f"resource: {check.resource} ({result})"
                 )
                 refusal = Refusal(code, message, status)
-                self._record(caller, call, decided, [], refusal, "denied")
+                # Denied as AWS would, but not for want of a grant: the task was stopped (its tags
+                # deleted) between the caller's read and this call, a race AWS has too.
+                stopping = call.service == "ecs" and state.ecs_task_stopping(account, call.region, check.resource)
+                self._record(caller, call, decided, [], refusal, "denied-stopping-task" if stopping else "denied")
                 return refusal
         refusal, kind = self.consistency.before(call, account), "consistency"
         if refusal is None:

@@ -44,6 +44,19 @@ def ecs_task(account, region, cluster_name, reference):
     return arn, {}
 
 
+def ecs_task_stopping(account, region, arn):
+    """Whether `arn` is a task StopTask was called on (desired STOPPED): its tags are gone, as
+    AWS deletes them, so a tag-conditioned grant no longer matches it."""
+    kind, _, path = arn.split(":", 5)[-1].partition("/")
+    if kind != "task" or "/" not in path:
+        return False
+    cluster, task_id = path.split("/")[0], _name(path)
+    for task in _ecs(account, region).tasks.get(cluster, {}).values():
+        if task.id == task_id:
+            return task.desired_status == "STOPPED"
+    return False
+
+
 def ecs_tags(account, region, arn):
     """Tags of any ECS resource by ARN."""
     kind, _, path = arn.split(":", 5)[-1].partition("/")
