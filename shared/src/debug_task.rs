@@ -36,6 +36,13 @@ impl TaskView {
         self.desired_status.as_deref().and_then(TaskStatus::parse)
     }
 
+    /// Whether the task is not (or no longer) running as wanted: not RUNNING, or StopTask was
+    /// called on it (desired STOPPED), which also deleted its tags.
+    pub fn is_on_its_way_out(&self) -> bool {
+        self.status() != Some(TaskStatus::Running)
+            || self.desired_status() == Some(TaskStatus::Stopped)
+    }
+
     pub fn id(&self) -> &str {
         task_id(&self.arn)
     }

@@ -54,9 +54,7 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
     if task.tags.contains_key(NOTIFIED) {
         return Ok(Outcome::ignored("already told"));
     }
-    if task.status() != Some(TaskStatus::Running)
-        || task.desired_status() == Some(TaskStatus::Stopped)
-    {
+    if task.is_on_its_way_out() {
         // A late RUNNING event of a task that has moved on: no ready notice after the fact.
         return Ok(Outcome::ignored("the task is no longer running"));
     }
@@ -108,10 +106,7 @@ async fn stopped_meanwhile(app: &App, change: &StateChange) -> bool {
     again
         .ok()
         .and_then(|tasks| tasks.into_iter().next())
-        .is_some_and(|task| {
-            task.desired_status() == Some(TaskStatus::Stopped)
-                || task.status() != Some(TaskStatus::Running)
-        })
+        .is_some_and(|task| task.is_on_its_way_out())
 }
 
 /// Posts a claimed notice; a failed post is logged and not retried (the claim stands).

@@ -52,7 +52,11 @@ pub async fn list(
         None => everywhere(app, caller).await?,
     };
     let count = usable.len();
-    let usable = clusters_line(usable.iter().map(String::as_str).collect());
+    // Spokes that did not answer may hold clusters the caller may use: never "no cluster" then.
+    let usable = clusters_line(
+        usable.iter().map(String::as_str).collect(),
+        !silent.is_empty(),
+    );
     let silent = silent_line(&silent);
     let scope = match cluster {
         Some(name) => format!("on `{}`", escape(name)),
@@ -86,27 +90,27 @@ fn with_footer(message: Message, usable: &str, silent: Option<&str>) -> Message 
 }
 
 /// Every site at once, each given [`SITE_WAIT`]: the usable clusters and debug tasks of those
-/// that answered, and the labels of those that did not (with why). With one site, its failure is
-/// the answer.
+/// that answered, and the labels of those that did not (with why). With one site (one account)
+/// there is nothing to wait for apart: its failure, or the command's own time limit, is the answer.
 async fn everywhere(
     app: &App,
     caller: &Caller<'_>,
 ) -> Result<(Vec<String>, Vec<Listed>, Vec<String>), CommandError> {
-    let sites = app.sites.all();
-    let answers = futures::future::join_all(
-        sites
-            .iter()
-            .map(|site| tokio::time::timeout(SITE_WAIT, site_listing(app, site, caller))),
-    )
-    .await;
+    if let [site] = app.sites.all() {
+        let (usable, tasks) = site_listing(app, site, caller).await?;
+        return Ok((usable, tasks, Vec::new()));
+    }
+    let answers = app
+        .sites
+        .each(|site| tokio::time::timeout(SITE_WAIT, site_listing(app, site, caller)))
+        .await;
     let (mut usable, mut tasks, mut silent) = (Vec::new(), Vec::new(), Vec::new());
-    for (site, answer) in sites.iter().zip(answers) {
+    for (site, answer) in answers {
         match answer {
             Ok(Ok((clusters, found))) => {
                 usable.extend(clusters);
                 tasks.extend(found);
             }
-            Ok(Err(error)) if sites.len() == 1 => return Err(error),
             Ok(Err(error)) => {
                 tracing::warn!(site = site.label(), %error, "a site could not be listed");
                 silent.push(format!(
@@ -148,8 +152,12 @@ fn silent_line(silent: &[String]) -> Option<String> {
     (!silent.is_empty()).then(|| format!(":warning: Not listed, no answer: {}.", silent.join("; ")))
 }
 
-/// "You may use `a`, `b` …": up to [`MAX_CLUSTERS_NAMED`] names, sorted, then how many more.
-fn clusters_line(mut names: Vec<&str>) -> String {
+/// "You may use `a`, `b` …": up to [`MAX_CLUSTERS_NAMED`] names, sorted, then how many more;
+/// with none, why (or only that the spokes that answered have none, when `some_unanswered`).
+fn clusters_line(mut names: Vec<&str>, some_unanswered: bool) -> String {
+    if names.is_empty() && some_unanswered {
+        return "You may use no cluster of the spokes that answered.".into();
+    }
     if names.is_empty() {
         return "You may use no cluster: ask for your Slack id or this channel to be added to an \
                 environment's `AllowedSlackUsers` or `AllowedSlackChannels`."
@@ -217,10 +225,18 @@ mod tests {
 
     #[test]
     fn the_clusters_line_names_twenty_then_counts() {
-        assert!(clusters_line(vec![]).starts_with("You may use no cluster"));
-        assert_eq!(clusters_line(vec!["b", "a"]), "You may use `a`, `b`.");
+        assert!(clusters_line(vec![], false).starts_with("You may use no cluster: ask"));
+        assert_eq!(
+            clusters_line(vec![], true),
+            "You may use no cluster of the spokes that answered."
+        );
+        assert_eq!(
+            clusters_line(vec!["b", "a"], false),
+            "You may use `a`, `b`."
+        );
+        assert_eq!(clusters_line(vec!["b", "a"], true), "You may use `a`, `b`.");
         let many: Vec<String> = (0..23).map(|i| format!("c{i:02}")).collect();
-        let line = clusters_line(many.iter().map(String::as_str).collect());
+        let line = clusters_line(many.iter().map(String::as_str).collect(), false);
         assert!(line.starts_with("You may use `c00`, `c01`,"), "{line}");
         assert!(line.ends_with("`c19` and 3 more."), "{line}");
         assert!(!line.contains("c20"));

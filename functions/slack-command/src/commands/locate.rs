@@ -89,15 +89,12 @@ async fn allowed_clusters_anywhere<'a>(
     app: &'a App,
     caller: &Caller<'_>,
 ) -> Result<Vec<Located<'a>>, CommandError> {
-    let per_site = futures::future::join_all(
-        app.sites
-            .all()
-            .iter()
-            .map(|site| allowed_clusters_in(app, site, caller)),
-    )
-    .await;
+    let per_site = app
+        .sites
+        .each(|site| allowed_clusters_in(app, site, caller))
+        .await;
     let (mut found, mut first_error) = (Vec::new(), None);
-    for (site, result) in app.sites.all().iter().zip(per_site) {
+    for (site, result) in per_site {
         match result {
             Ok(clusters) => found.extend(clusters),
             Err(error) => {

@@ -8,6 +8,7 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_ecs::config::SharedCredentialsProvider;
 use debug_toolkit::address;
+use debug_toolkit::commands::region_of_arn;
 
 /// The session name the hub's calls carry in each spoke's CloudTrail.
 pub const SESSION_NAME: &str = "ecs-debug-toolkit-hub";
@@ -86,9 +87,8 @@ impl Site {
 
     /// Whether a task or cluster ARN is of this site's account and region.
     fn holds(&self, arn: &str) -> bool {
-        let mut parts = arn.split(':').skip(3);
-        let (region, account) = (parts.next(), parts.next());
-        region == Some(self.region.as_str())
+        let account = arn.split(':').nth(4);
+        region_of_arn(arn) == Some(self.region.as_str())
             && self.account.as_deref().is_none_or(|a| account == Some(a))
     }
 }
@@ -130,6 +130,15 @@ impl Sites {
 
     pub fn all(&self) -> &[Site] {
         &self.sites
+    }
+
+    /// `work` on every site at once: each site with its outcome, in [`Sites::all`]'s order.
+    pub async fn each<'s, T, Fut>(&'s self, work: impl FnMut(&'s Site) -> Fut) -> Vec<(&'s Site, T)>
+    where
+        Fut: std::future::Future<Output = T>,
+    {
+        let outcomes = futures::future::join_all(self.sites.iter().map(work)).await;
+        self.sites.iter().zip(outcomes).collect()
     }
 
     fn has_spokes(&self) -> bool {
