@@ -8,15 +8,19 @@
 #               check the Slack app manifest against the code (scripts/slack-manifest.py check),
 #               build the five functions for Lambda (scripts/package.sh: sam build, arm64, zips),
 #               render the manifest for a sample Function URL. CI runs it.
-#   otherwise   the same, then `sam deploy` (samconfig.toml: stack ecs-debug-toolkit, every
-#               parameter's default, a change set to confirm), then the next steps. The options
+#   otherwise   the same, then `sam deploy` (samconfig.toml: stack ecs-debug-toolkit, the release's
+#               DebugToolkitImageTag, a change set to confirm; every other parameter keeps the
+#               stack's value, or its default on a new stack), then the next steps. The options
 #               go to sam deploy (a dry run takes none), e.g. --guided, --stack-name, --region,
 #               --profile, --parameter-overrides ReservedConcurrency=5, --no-confirm-changeset
 #               (--stack-name, --region and --profile are also used to read the outputs).
-# Needs: cargo (rustup, Rust 1.84 or later), python3 with venv; installs SAM and cargo-lambda in a
-# venv when missing (scripts/package.sh). A real deploy also needs the AWS CLI v2 and credentials
-# it accepts: both are checked before the build.
+# Needs: cargo (rustup, Rust $rust_version or later: checked first), python3 with venv; installs SAM
+# and cargo-lambda in a venv when missing (scripts/package.sh). A real deploy also needs the AWS CLI
+# v2 and credentials it accepts: both are checked before the build. Runs under macOS's bash 3.2.
 set -euo pipefail
+# What Cargo.lock's crates need (their highest rust-version); tests/templates/check_toolchain.py
+# keeps this, Cargo.toml and the docs the same.
+rust_version="1.94.1"
 cd "$(dirname "$0")/.."
 dry_run=false
 if [ "${1:-}" = "--dry-run" ]; then dry_run=true; shift; fi
@@ -45,16 +49,32 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
+# at_least <version> <minimum>: dotted numbers, compared part by part.
+at_least() {
+  local IFS=. i have need
+  # shellcheck disable=SC2206
+  have=($1) need=($2)
+  for i in 0 1 2; do
+    [ "${have[$i]:-0}" -gt "${need[$i]:-0}" ] && return 0
+    [ "${have[$i]:-0}" -lt "${need[$i]:-0}" ] && return 1
+  done
+  return 0
+}
+
 # Everything a real deploy needs from the machine and the account, before a 10-minute build.
 command -v python3 >/dev/null || fail "needs python3 (with venv)"
 command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
+rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
+at_least "${rustc_version:-0}" "$rust_version" ||
+  fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
 if ! $dry_run; then
   command -v aws >/dev/null || fail "needs the AWS CLI v2"
-  [ -n "$region" ] || region=$(aws "${aws_options[@]}" configure get region 2>/dev/null || true)
+  [ -n "$region" ] || region=$(aws ${aws_options[@]+"${aws_options[@]}"} configure get region 2>/dev/null || true)
   [ -n "$region" ] || fail "no region: export AWS_REGION=<region> (or pass --region)"
-  account=$(aws "${aws_options[@]}" sts get-caller-identity --query Account --output text) \
-    || fail "the AWS CLI has no working credentials (aws configure, or aws sso login)"
-  echo "deploying stack $stack to account $account, region $region"
+  # The AWS CLI's own error, if any, is printed above this script's.
+  account=$(aws ${aws_options[@]+"${aws_options[@]}"} sts get-caller-identity --query Account --output text) ||
+    fail "aws sts get-caller-identity failed (its error is above): credentials with aws configure or aws sso login, or name a profile with --profile <name>"
+  echo "deploying stack $stack to account $account, region $region${aws_options[1]:+ (profile ${aws_options[1]})}"
 fi
 
 step "build: the five functions for Lambda (arm64), as sam deploy will upload them"
@@ -88,12 +108,14 @@ sam deploy --template-file "$build_dir/template.yaml" --config-file "$PWD/samcon
   --stack-name "$stack" --region "$region" "$@"
 
 output() {
-  aws "${aws_options[@]}" cloudformation describe-stacks --region "$region" --stack-name "$stack" \
+  aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
 step "next steps (docs/deploying.md, steps 2 to 7)"
 cat <<NEXT
-2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build):
+2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
+   skopeo and jq publish it, mmdebstrap and umoci build it):
+     sudo apt-get install -y mmdebstrap umoci skopeo jq
      sudo ./scripts/build-image.sh ./image
      ./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
 3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then

@@ -83,14 +83,14 @@ if [ "${PUBLISH_SKIP_LOGIN:-0}" != 1 ]; then
   command -v aws >/dev/null || die "aws (AWS CLI) is needed to log in to ECR (or PUBLISH_SKIP_LOGIN=1 when logged in)"
   echo "logging in to $registry (aws ecr get-login-password --region $region | skopeo login)"
   aws ecr get-login-password --region "$region" |
-    skopeo login "${tls[@]}" --username AWS --password-stdin "$registry"
+    skopeo login ${tls[@]+"${tls[@]}"} --username AWS --password-stdin "$registry"
 fi
 
 digest_file=$(mktemp)
 trap 'rm -f "$digest_file"' EXIT
 dest_tls=()
 if [ "${#tls[@]}" -gt 0 ]; then dest_tls=(--dest-tls-verify=false); fi
-skopeo copy --retry-times 3 --preserve-digests --digestfile "$digest_file" "${dest_tls[@]}" \
+skopeo copy --retry-times 3 --preserve-digests --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
   "oci:$layout${ref:+:$ref}" "docker://$repository_uri:$tag"
 digest=$(cat "$digest_file")
 [ "$digest" = "$manifest" ] || die "the registry holds $digest, not the layout's $manifest"
