@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """What a newcomer meets in infra/ and samconfig.toml, checked (tests/templates/run.sh):
 - every parameter of the three templates is described, constrained and has a line in docs/deploying.md;
-- samconfig.toml names every toolkit parameter with the template's default, in a form SAM parses;
+- samconfig.toml gives no parameter but those a release moves (RELEASE_MOVED), each at the
+  template's default, in a form SAM parses: SAM gives CloudFormation UsePreviousValue for every
+  parameter it is not given, so a value set once with --parameter-overrides stays, while the
+  release's image tag still reaches an upgraded stack (docs/decisions.md);
+- ExecUserPolicy is named ecs-debug-toolkit-exec-<region> in both templates (IAM Identity Center
+  references it by name in every account), which samconfig.toml's capabilities allow;
 - the defaults that must agree do (the image tag and the image's VERSION, the secrets'
   placeholders and the functions' list of them);
 - each function logs to a log group of the stack with a retention, and reserves concurrency only
@@ -59,9 +64,15 @@ def unquote(value):
     return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
 
 
+# The parameters whose default a release moves, and so samconfig.toml gives at every deploy.
+RELEASE_MOVED = {"DebugToolkitImageTag": "the image's VERSION, which each release publishes"}
+EXEC_POLICY_NAME = "ecs-debug-toolkit-exec-${AWS::Region}"
+
+
 def check_samconfig(template):
     config = tomllib.loads((ROOT / "samconfig.toml").read_text())["default"]
-    overrides = config["deploy"]["parameters"]["parameter_overrides"]
+    deploy = config["deploy"]["parameters"]
+    overrides = deploy["parameter_overrides"]
     given = {}
     for item in overrides:
         key, _, value = item.partition("=")
@@ -70,10 +81,26 @@ def check_samconfig(template):
             problems.append(f"samconfig.toml: {item!r} must quote its value for SAM")
         given[key] = unquote(value)
     defaults = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()}
-    if given != defaults:
-        problems.append(f"samconfig.toml parameter_overrides {given} are not the template's defaults {defaults}")
+    for key, value in given.items():
+        if key not in RELEASE_MOVED:
+            problems.append(f"samconfig.toml gives {key}={value!r} at every deploy, resetting a value set with "
+                            f"--parameter-overrides: list only what a release moves ({', '.join(RELEASE_MOVED)})")
+        elif value != defaults.get(key):
+            problems.append(f"samconfig.toml gives {key}={value!r}, not the template's default {defaults.get(key)!r}")
+    for key, why in RELEASE_MOVED.items():
+        if key not in given:
+            problems.append(f"samconfig.toml does not give {key} ({why}): an upgraded stack would keep its old value")
+    if "CAPABILITY_NAMED_IAM" not in str(deploy.get("capabilities", "")).split():
+        problems.append("samconfig.toml capabilities lack CAPABILITY_NAMED_IAM (ExecUserPolicy's fixed name)")
     if config["build"]["parameters"]["template_file"] != "infra/template.yaml":
         problems.append("samconfig.toml does not build infra/template.yaml")
+
+
+def check_exec_policy_name(template, name):
+    policy_name = template["Resources"]["ExecUserPolicy"]["Properties"].get("ManagedPolicyName")
+    if not (isinstance(policy_name, Tag) and (policy_name.name, policy_name.value) == ("Sub", EXEC_POLICY_NAME)):
+        problems.append(f"{name} ExecUserPolicy: ManagedPolicyName is {policy_name!r}, not !Sub {EXEC_POLICY_NAME} "
+                        f"(IAM Identity Center references it by the same name in every account)")
 
 
 def check_agreements(template):
@@ -234,6 +261,8 @@ def main():
     check_parameters("example-environment.yaml", example, docs)
     check_parameters("spoke.yaml", spoke, docs)
     check_samconfig(toolkit)
+    check_exec_policy_name(toolkit, "template.yaml")
+    check_exec_policy_name(spoke, "spoke.yaml")
     check_agreements(toolkit)
     check_functions(toolkit)
     check_functions(spoke, without=("SlackCommandFunction",))
@@ -247,7 +276,7 @@ def main():
         sys.exit(1)
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
           f"policy, hub role trust and grants as tight as slack-command's)")
 
 
