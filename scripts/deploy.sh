@@ -3,6 +3,7 @@
 # the exact command or link from the stack's outputs (docs/deploying.md walks through them).
 #
 #   ./scripts/deploy.sh [--dry-run] [<sam deploy option>...]
+#   ./scripts/deploy.sh --spoke [<sam deploy option>...]
 #
 #   --dry-run   everything that needs no AWS account: validate the templates (sam validate --lint),
 #               check the Slack app manifest against the code (scripts/slack-manifest.py check),
@@ -14,6 +15,10 @@
 #               go to sam deploy (a dry run takes none), e.g. --guided, --stack-name, --region,
 #               --profile, --parameter-overrides ReservedConcurrency=5, --no-confirm-changeset
 #               (--stack-name, --region and --profile are also used to read the outputs).
+#   --spoke     deploys infra/spoke.yaml instead (docs/deploying.md, "Many accounts and regions"):
+#               samconfig.toml's config env `spoke` (stack ecs-debug-toolkit-spoke), the spoke's
+#               next steps. Its first deploy needs --parameter-overrides SpokeAlias=… HubAccountId=…
+#               HubRoleArn=…; later ones keep them.
 # Needs: cargo (rustup, Rust $rust_version or later: checked first), python3 with venv; installs SAM
 # and cargo-lambda in a venv when missing (scripts/package.sh). A real deploy also needs the AWS CLI
 # v2 and credentials it accepts: both are checked before the build. Runs under macOS's bash 3.2.
@@ -22,9 +27,12 @@ set -euo pipefail
 # keeps this, Cargo.toml and the docs the same.
 rust_version="1.94.1"
 cd "$(dirname "$0")/.."
-dry_run=false
+dry_run=false spoke=false
 if [ "${1:-}" = "--dry-run" ]; then dry_run=true; shift; fi
 if $dry_run && [ $# -gt 0 ]; then echo "deploy: a dry run takes no other option: $*" >&2; exit 2; fi
+if [ "${1:-}" = "--spoke" ]; then spoke=true; shift; fi
+config_env=default
+if $spoke; then config_env=spoke; fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 export SAM_CLI_TELEMETRY=0
 build_dir="$CARGO_TARGET_DIR/sam-build"
@@ -33,7 +41,9 @@ step() { echo; echo "== $*"; }
 fail() { echo "deploy: $*" >&2; exit 1; }
 
 # What the stack is called and where it goes: samconfig.toml, unless the options say otherwise.
-stack=$(sed -n 's/^stack_name = "\(.*\)"$/\1/p' samconfig.toml)
+# (Each config env's first stack_name: [default.global.parameters] or [spoke.deploy.parameters].)
+stack=$(awk -v env="[$config_env." 'index($0, "[") == 1 { section = $0 }
+  index(section, env) == 1 && /^stack_name = / { sub(/^stack_name = "/, ""); sub(/"$/, ""); print; exit }' samconfig.toml)
 region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 aws_options=()
 args=("$@")
@@ -102,15 +112,42 @@ if $dry_run; then
   exit 0
 fi
 
-step "deploy: stack $stack in $region"
+template="$build_dir/template.yaml"
+if $spoke; then
+  step "build: the spoke's template (infra/spoke.yaml: the same functions but slack-command)"
+  template="$CARGO_TARGET_DIR/sam-build-spoke/template.yaml"
+  sam build --beta-features --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
+    --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build-spoke.log" 2>&1 ||
+    { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
+fi
+
+step "deploy: stack $stack in account $account, region $region"
 # The built template (with the functions' artifacts) and the repository's samconfig.toml.
-sam deploy --template-file "$build_dir/template.yaml" --config-file "$PWD/samconfig.toml" \
+sam deploy --template-file "$template" --config-file "$PWD/samconfig.toml" --config-env "$config_env" \
   --stack-name "$stack" --region "$region" "$@"
 
 output() {
   aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
     --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
 }
+profile_note="${aws_options[1]:-${AWS_PROFILE:-}}"
+if $spoke; then
+  step "next steps for this spoke (docs/deploying.md, \"Many accounts and regions\", step 2)"
+  cat <<NEXT
+With this spoke's credentials${profile_note:+ (profile $profile_note)}: account $account, region $region.
+- Publish the debug-toolkit image to the spoke's repository (as step 2 of the path):
+     ./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
+- Put the Slack app's bot token (xoxb-...) into the spoke's secret:
+     $(output SlackBotTokenCommand)
+- Attach the people's policy (IAM Identity Center: the name ecs-debug-toolkit-exec-$region, path /):
+     $(output ExecUserPolicyArn)
+- Make environments here, with ToolkitStackName=$stack and --region $region.
+- All of this stack's outputs:
+     aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack --query Stacks[0].Outputs
+Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
+NEXT
+  exit 0
+fi
 step "next steps (docs/deploying.md, steps 2 to 7)"
 cat <<NEXT
 2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
@@ -125,7 +162,8 @@ cat <<NEXT
      $(output SlackSigningSecretCommand)
      $(output SlackBotTokenCommand)
 5. Let people use what the bot hands out: attach this managed policy to their IAM role, group or
-   user (they also need the AWS CLI v2 and the Session Manager plugin):
+   user (IAM Identity Center: a customer managed policy reference, name ecs-debug-toolkit-exec-$region,
+   path /); they also need the AWS CLI v2 and the Session Manager plugin:
      $(output ExecUserPolicyArn)
 6. Make an environment (infra/example-environment.yaml), e.g.:
      aws cloudformation deploy --region $region --stack-name payments-dev \\

@@ -69,31 +69,36 @@ RELEASE_MOVED = {"DebugToolkitImageTag": "the image's VERSION, which each releas
 EXEC_POLICY_NAME = "ecs-debug-toolkit-exec-${AWS::Region}"
 
 
-def check_samconfig(template):
-    config = tomllib.loads((ROOT / "samconfig.toml").read_text())["default"]
-    deploy = config["deploy"]["parameters"]
-    overrides = deploy["parameter_overrides"]
-    given = {}
-    for item in overrides:
-        key, _, value = item.partition("=")
-        # SAM's parser reads an unquoted value up to a space and refuses an empty one.
-        if value == "" or (" " in value and not value.startswith('"')):
-            problems.append(f"samconfig.toml: {item!r} must quote its value for SAM")
-        given[key] = unquote(value)
-    defaults = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()}
-    for key, value in given.items():
-        if key not in RELEASE_MOVED:
-            problems.append(f"samconfig.toml gives {key}={value!r} at every deploy, resetting a value set with "
-                            f"--parameter-overrides: list only what a release moves ({', '.join(RELEASE_MOVED)})")
-        elif value != defaults.get(key):
-            problems.append(f"samconfig.toml gives {key}={value!r}, not the template's default {defaults.get(key)!r}")
-    for key, why in RELEASE_MOVED.items():
-        if key not in given:
-            problems.append(f"samconfig.toml does not give {key} ({why}): an upgraded stack would keep its old value")
-    if "CAPABILITY_NAMED_IAM" not in str(deploy.get("capabilities", "")).split():
-        problems.append("samconfig.toml capabilities lack CAPABILITY_NAMED_IAM (ExecUserPolicy's fixed name)")
-    if config["build"]["parameters"]["template_file"] != "infra/template.yaml":
+def check_samconfig(template, spoke):
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    if config["default"]["build"]["parameters"]["template_file"] != "infra/template.yaml":
         problems.append("samconfig.toml does not build infra/template.yaml")
+    # The toolkit's env, and the spoke's (./scripts/deploy.sh --spoke: --config-env spoke).
+    for env, template in (("default", template), ("spoke", spoke)):
+        where = f"samconfig.toml [{env}.deploy.parameters]"
+        deploy = config.get(env, {}).get("deploy", {}).get("parameters")
+        if deploy is None:
+            problems.append(f"{where} is missing")
+            continue
+        given = {}
+        for item in deploy.get("parameter_overrides", []):
+            key, _, value = item.partition("=")
+            # SAM's parser reads an unquoted value up to a space and refuses an empty one.
+            if value == "" or (" " in value and not value.startswith('"')):
+                problems.append(f"{where}: {item!r} must quote its value for SAM")
+            given[key] = unquote(value)
+        defaults = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()}
+        for key, value in given.items():
+            if key not in RELEASE_MOVED:
+                problems.append(f"{where} gives {key}={value!r} at every deploy, resetting a value set with "
+                                f"--parameter-overrides: list only what a release moves ({', '.join(RELEASE_MOVED)})")
+            elif value != defaults.get(key):
+                problems.append(f"{where} gives {key}={value!r}, not the template's default {defaults.get(key)!r}")
+        for key, why in RELEASE_MOVED.items():
+            if key not in given:
+                problems.append(f"{where} does not give {key} ({why}): an upgraded stack would keep its old value")
+        if "CAPABILITY_NAMED_IAM" not in str(deploy.get("capabilities", "")).split():
+            problems.append(f"{where}: capabilities lack CAPABILITY_NAMED_IAM (ExecUserPolicy's fixed name)")
 
 
 def check_exec_policy_name(template, name):
@@ -260,7 +265,7 @@ def main():
     check_parameters("template.yaml", toolkit, docs)
     check_parameters("example-environment.yaml", example, docs)
     check_parameters("spoke.yaml", spoke, docs)
-    check_samconfig(toolkit)
+    check_samconfig(toolkit, spoke)
     check_exec_policy_name(toolkit, "template.yaml")
     check_exec_policy_name(spoke, "spoke.yaml")
     check_agreements(toolkit)
