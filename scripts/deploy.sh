@@ -41,9 +41,7 @@ step() { echo; echo "== $*"; }
 fail() { echo "deploy: $*" >&2; exit 1; }
 
 # What the stack is called and where it goes: samconfig.toml, unless the options say otherwise.
-# (Each config env's first stack_name: [default.global.parameters] or [spoke.deploy.parameters].)
-stack=$(awk -v env="[$config_env." 'index($0, "[") == 1 { section = $0 }
-  index(section, env) == 1 && /^stack_name = / { sub(/^stack_name = "/, ""); sub(/"$/, ""); print; exit }' samconfig.toml)
+stack=""
 region="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 aws_options=()
 args=("$@")
@@ -54,10 +52,16 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --stack-name=*) stack="${args[$i]#*=}" ;;
     --region) region="$next" ;;
     --region=*) region="${args[$i]#*=}" ;;
+    --config-env) config_env="$next" ;;
+    --config-env=*) config_env="${args[$i]#*=}" ;;
     --profile) aws_options+=(--profile "$next") ;;
     --profile=*) aws_options+=(--profile "${args[$i]#*=}") ;;
   esac
 done
+# The config env's first stack_name ([default.global.parameters], [spoke.deploy.parameters]…).
+[ -n "$stack" ] || stack=$(awk -v env="[$config_env." 'index($0, "[") == 1 { section = $0 }
+  index(section, env) == 1 && /^stack_name = / { sub(/^stack_name = "/, ""); sub(/"$/, ""); print; exit }' samconfig.toml)
+[ -n "$stack" ] || fail "samconfig.toml has no stack_name for config env $config_env (or pass --stack-name)"
 
 # at_least <version> <minimum>: dotted numbers, compared part by part.
 at_least() {
@@ -143,7 +147,7 @@ With this spoke's credentials${profile_note:+ (profile $profile_note)}: account 
      $(output ExecUserPolicyArn)
 - Make environments here, with ToolkitStackName=$stack and --region $region.
 - All of this stack's outputs:
-     aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack --query Stacks[0].Outputs
+     aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
 Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
 NEXT
   exit 0
