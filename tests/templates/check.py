@@ -259,6 +259,30 @@ def check_dashboard(template, name="template.yaml"):
             problems.append(f"Dashboard: metric {metric} (shared/src/metrics.rs) is not shown in {name}")
 
 
+def check_metric_sources():
+    """Each metric's doc comment in shared/src/metrics.rs names the file that emits it, truly."""
+    code = (ROOT / "shared/src/metrics.rs").read_text()
+    for doc, const, metric in re.findall(r'((?:///[^\n]*\n)+)pub const ([A-Z_]+): &str = "([A-Z][A-Za-z]+)";', code):
+        if metric in ("Cluster", "Reason", "Outcome"):
+            continue
+        files = re.findall(r"functions/[\w-]+/src/[\w/]+\.rs", doc)
+        if not files:
+            problems.append(f"shared/src/metrics.rs {const}: its doc comment names no functions/…/*.rs that emits it")
+        for file in files:
+            path = ROOT / file
+            if not path.exists() or f"metrics::{const}" not in path.read_text():
+                problems.append(f"shared/src/metrics.rs {const}: {file} does not emit it (no metrics::{const})")
+
+
+def check_readme_modules():
+    """README's `shared/` row names every module of shared/src/lib.rs."""
+    modules = re.findall(r"^pub mod (\w+);", (ROOT / "shared/src/lib.rs").read_text(), re.M)
+    row = next((line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `shared/` |")), "")
+    for module in modules:
+        if f"`{module}`" not in row:
+            problems.append(f"README.md: the shared/ row does not name the module `{module}` (shared/src/lib.rs)")
+
+
 def main():
     docs = (ROOT / "docs/deploying.md").read_text()
     toolkit, example, spoke = load("template.yaml"), load("example-environment.yaml"), load("spoke.yaml")
@@ -272,6 +296,8 @@ def main():
     check_functions(toolkit)
     check_functions(spoke, without=("SlackCommandFunction",))
     check_dashboard(toolkit)
+    check_metric_sources()
+    check_readme_modules()
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
     cases = check_exec_user_policy(toolkit)
