@@ -4,7 +4,8 @@
 # no looser than it should be: check.py), parameters, samconfig.toml and docs in step, the
 # ExecUserPolicy judged by the IAM simulator, the example application started the way its task
 # definition says; the Rust version the docs state is what Cargo.lock needs (check_toolchain.py),
-# and the scripts run under macOS's bash 3.2 (check_bash32.py).
+# the scripts run under macOS's bash 3.2 (check_bash32.py), and docs/migrating.md maps every
+# variable of the Terraform module and names every property (check_migrating.py).
 # Needs python3 with PyYAML, cargo (reads the lock's manifests), Node (the simulator) and, for the
 # application, root and nginx.
 set -euo pipefail
@@ -15,4 +16,5 @@ python3 scripts/spoke-template.py check
 python3 tests/templates/check.py
 python3 tests/templates/check_toolchain.py
 python3 tests/templates/check_bash32.py
+python3 tests/templates/check_migrating.py
 ./tests/templates/test-app-config.sh
