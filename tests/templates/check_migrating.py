@@ -7,6 +7,10 @@
   KNOWN_PROPERTIES in functions/ecs-environment/src/spec/mod.rs, the list the function checks each
   request against (it refuses any other property, and its unit tests walk the list), so it cannot
   drift from what is deployed; docs/interface.md's table is prose kept by hand.
+- Every `var.<name>` the page's HCL uses is declared there (`variable "<name>"`), so the snippets
+  run as they are.
+- The move without downtime opens the new environment to the load balancer (AppIngressPorts and
+  AppIngressSourceSecurityGroupIds), or its health checks fail.
 Exit 1 naming what is missing.
 """
 import pathlib
@@ -58,6 +62,15 @@ def main():
     for prop in properties:
         if f"`{prop}`" not in page:
             problems.append(f"the property `{prop}` (KNOWN_PROPERTIES) is not named")
+    hcl = "\n".join(re.findall(r"```hcl\n(.*?)```", page, re.S))
+    declared = set(re.findall(r'^variable "(\w+)"', hcl, re.M))
+    for name in sorted(set(re.findall(r"\bvar\.(\w+)", hcl)) - declared):
+        problems.append(f"the HCL uses var.{name} but declares no variable \"{name}\"")
+    move = page[page.index("**Without downtime"):page.index("**Keeping the cluster's name")] if "**Without downtime" in page else ""
+    for prop in ("AppIngressPorts", "AppIngressSourceSecurityGroupIds"):
+        if f"`{prop}`" not in move:
+            problems.append(f"the move without downtime does not set `{prop}` (the load balancer's health checks "
+                            f"reach the new environment's tasks only through it)")
     for problem in problems:
         print(f"migrating: docs/migrating.md: {problem}", file=sys.stderr)
     if problems:
