@@ -32,6 +32,8 @@ die() { echo "publish-image.sh: $*" >&2; exit 1; }
 missing=()
 for pair in skopeo:skopeo jq:jq; do command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}"); done
 if [ "${#missing[@]}" -gt 0 ] && [ "${PUBLISH_DRY_RUN:-0}" != 1 ]; then
+  # A Mac (or any system without apt-get): say what to install, and stop.
+  command -v apt-get >/dev/null || die "needs ${missing[*]}: brew install ${missing[*]} (macOS), or your system's packages"
   echo "installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -6,7 +6,13 @@
   parameter it is not given, so a value set once with --parameter-overrides stays, while the
   release's image tag still reaches an upgraded stack (docs/decisions.md);
 - ExecUserPolicy is named ecs-debug-toolkit-exec-<region> in both templates (IAM Identity Center
-  references it by name in every account), which samconfig.toml's capabilities allow;
+  references it by name in every account), which samconfig.toml's capabilities allow, and keeps
+  the Description and Path it has: a change to either replaces a managed policy, and
+  CloudFormation cannot replace a resource with a custom name (EXEC_POLICY_FROZEN);
+- docs/deploying.md: the "enough to create" list names every action a first deploy and an update
+  need (DEPLOY_ACTIONS); its IAM Identity Center commands name a profile and region and provision
+  to given accounts, never ALL_PROVISIONED_ACCOUNTS; Troubleshooting names each fixed name of the
+  templates (a second toolkit or spoke in one account and region fails on it);
 - the defaults that must agree do (the image tag and the image's VERSION, the secrets'
   placeholders and the functions' list of them);
 - each function logs to a log group of the stack with a retention, and reserves concurrency only
@@ -106,6 +112,74 @@ def check_exec_policy_name(template, name):
     if not (isinstance(policy_name, Tag) and (policy_name.name, policy_name.value) == ("Sub", EXEC_POLICY_NAME)):
         problems.append(f"{name} ExecUserPolicy: ManagedPolicyName is {policy_name!r}, not !Sub {EXEC_POLICY_NAME} "
                         f"(IAM Identity Center references it by the same name in every account)")
+
+
+# A change to either property replaces an AWS::IAM::ManagedPolicy ("Update requires: Replacement"),
+# and CloudFormation refuses to replace a resource with a custom name: the update would fail
+# ("cannot update a stack when a custom-named resource requires replacing"). Path is absent (/).
+EXEC_POLICY_FROZEN = {
+    "Description": "ecs-debug-toolkit users - ECS Exec and port forwarding into debug tasks of managed clusters",
+    "Path": None,
+}
+
+
+def check_exec_policy_frozen(template, name):
+    properties = template["Resources"]["ExecUserPolicy"]["Properties"]
+    for key, value in EXEC_POLICY_FROZEN.items():
+        if properties.get(key) != value:
+            problems.append(f"{name} ExecUserPolicy: {key} is {properties.get(key)!r}, not {value!r}: a change to "
+                            f"{key} replaces a managed policy, and CloudFormation cannot replace one with a custom "
+                            f"name (ManagedPolicyName), so every stack's update would fail. Keep it (the comment at "
+                            f"the resource says how to change it)")
+
+
+# What a first deploy and later updates call, beyond administrator's reach, that the "enough to
+# create" list of docs/deploying.md must name (SAM tags the roles and functions it generates with
+# lambda:createdBy=SAM, calls GetTemplateSummary on every update; a policy update is a new version).
+DEPLOY_ACTIONS = [
+    "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:DescribeStacks",
+    "cloudformation:GetTemplateSummary",
+    "iam:CreateRole", "iam:TagRole", "iam:PutRolePolicy", "iam:PassRole",
+    "iam:CreatePolicy", "iam:GetPolicy", "iam:ListPolicyVersions", "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion", "iam:DeletePolicy",
+    "lambda:CreateFunction", "lambda:TagResource", "lambda:PutFunctionConcurrency",
+    "lambda:CreateFunctionUrlConfig", "lambda:AddPermission",
+    "logs:CreateLogGroup", "events:CreateEventBus", "cloudwatch:PutMetricAlarm", "cloudwatch:PutDashboard",
+    "s3:CreateBucket",
+]
+
+
+def check_deploy_docs(docs, templates):
+    need = docs[docs.index("**What you need:**"):docs.index("## The path")]
+    for action in DEPLOY_ACTIONS:
+        service, name = action.split(":")
+        # Written in full, or as a bare name after its service's first (`lambda:CreateFunction`, `AddPermission`).
+        if f"`{action}`" not in need and f"`{name}`" not in need:
+            problems.append(f"docs/deploying.md, What you need: the 'enough to create' list lacks `{action}`")
+    # IAM Identity Center: sso-admin is regional (the instance's home region), and a permission set's
+    # customer managed policy reference must exist in every account the set is provisioned to.
+    commands = re.sub(r"\\\n\s*", " ", docs)
+    for command in re.findall(r"aws sso-admin [^\n`]*", commands):
+        for option in ("--profile", "--region"):
+            if option not in command:
+                problems.append(f"docs/deploying.md: `{command[:60]}…` has no {option} (sso-admin is regional)")
+    if "ALL_PROVISIONED_ACCOUNTS" in docs:
+        problems.append("docs/deploying.md: ALL_PROVISIONED_ACCOUNTS provisions a permission set to accounts that may "
+                        "lack the policy it references: provision to the accounts with a toolkit or spoke")
+    trouble = docs[docs.index("## Troubleshooting"):docs.index("## What the stack creates")]
+    rows = [row for row in trouble.splitlines() if "already exists" in row]
+    for name, template in templates:
+        for logical_id, resource in template["Resources"].items():
+            props = resource.get("Properties", {})
+            fixed = props.get({"AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::ECR::Repository": "RepositoryName",
+                               "AWS::IAM::Role": "RoleName", "AWS::Events::EventBus": "Name"}.get(resource["Type"], ""))
+            text = fixed.value if isinstance(fixed, Tag) and fixed.name == "Sub" else fixed
+            if not isinstance(text, str) or "${AWS::StackName}" in text:
+                continue
+            shown = text.replace("${AWS::Region}", "<region>")
+            if not any(f"`{shown} already exists" in row or f"`{shown}` already exists" in row for row in rows):
+                problems.append(f"docs/deploying.md, Troubleshooting: no row for {name} {logical_id}'s fixed name "
+                                f"`{shown} already exists` (a second stack in the account and region fails on it)")
 
 
 def check_agreements(template):
@@ -292,6 +366,9 @@ def main():
     check_samconfig(toolkit, spoke)
     check_exec_policy_name(toolkit, "template.yaml")
     check_exec_policy_name(spoke, "spoke.yaml")
+    check_exec_policy_frozen(toolkit, "template.yaml")
+    check_exec_policy_frozen(spoke, "spoke.yaml")
+    check_deploy_docs(docs, [("template.yaml", toolkit), ("spoke.yaml", spoke)])
     check_agreements(toolkit)
     check_functions(toolkit)
     check_functions(spoke, without=("SlackCommandFunction",))

@@ -5,13 +5,16 @@ Bash before 4.4 stops with "unbound variable" when a script under `set -u` expan
 (`"${args[@]}"`); bash 4.4 and later expand it to nothing, so Linux never shows it. Over
 scripts/*.sh, .ci/* and tests/**/*.sh, this finds:
 - each array that can be empty (assigned `x=()`, `local x=()`, or only expansions such as
-  `x=("$@")` or `x=($(…))`) and expanded as `${x[@]}` / `${x[*]}` in a script under `set -u`,
+  `x=("$@")` or `x=($(…))`, also over several lines; built only with `x+=(…)`; read with
+  `read -a x`; declared `local -a x` / `declare -a x` without a value) and expanded as `${x[@]}` / `${x[*]}` in a script under `set -u`,
   unless the expansion is guarded: `${x[@]+"${x[@]}"}`, or inside `if [ "${#x[@]}" -gt 0 ]; then
   … fi` (or after `[ "${#x[@]}" -gt 0 ] &&` on the same line);
 - bash 4 features (associative arrays, `mapfile`/`readarray`, `${x,,}`/`${x^^}`, `&>>`, `|&`,
-  negative array indices, `declare -n`, `${x@Q}`, `;&`/`;;&`, `[[ -v`, `wait -n`, `coproc`),
+  negative array indices, `declare -n`, `${x@Q}`, `;&`/`;;&`, `[[ -v`, `[ -v`/`test -v`,
+  `wait -n`, `coproc`, `exec {fd}>`, `declare -g`/`-l`/`-u`, `printf '%(…)T'`, `local -`,
+  `shopt -s inherit_errexit`),
   except in the scripts listed in LINUX_ONLY, which cannot run on a Mac at all.
-Exit 1 naming file and line of each.
+Exit 1 naming file and line of each. tests/templates/test_check_bash32.py tries it on small samples.
 """
 import pathlib
 import re
@@ -31,6 +34,12 @@ LINUX_ONLY = {
 BASH4 = [
     (r"\b(?:declare|local|typeset|readonly)\s+-[a-zA-Z]*A", "an associative array (bash 4)"),
     (r"\b(?:declare|local|typeset)\s+-[a-zA-Z]*n\b", "a name reference (bash 4.3)"),
+    (r"\b(?:declare|local|typeset|readonly)\s+-[a-zA-Z]*g", "declare -g (bash 4.2)"),
+    (r"\b(?:declare|local|typeset|readonly)\s+-[a-zA-Z]*[lu]", "declare -l / -u, case conversion (bash 4)"),
+    (r"(?<![$\w])\{[A-Za-z_]\w*\}(?:[<>]|&>)", "a file descriptor in a variable, exec {fd}> (bash 4.1)"),
+    (r"(?<!\[)\[\s+-v\s|\btest\s+-v\s", "[ -v / test -v (bash 4.2)"),
+    (r"%(?:-?\d*)\([^)]*\)T", "printf '%(…)T' (bash 4.2)"),
+    (r"\blocal\s+-\s*(?:$|[;&|])", "local - (bash 4.4)"),
     (r"(?:^|[;&|(\s])(?:mapfile|readarray)\b", "mapfile/readarray (bash 4)"),
     (r"\$\{[#!]?[A-Za-z_]\w*(?:\[[^]]*\])?(?:,,?|\^\^?)[^}]*\}", "case conversion ${x,,} / ${x^^} (bash 4)"),
     (r"&>>", "&>> (bash 4)"),
@@ -41,7 +50,8 @@ BASH4 = [
     (r"\[\[\s+-v\s", "[[ -v (bash 4.2)"),
     (r"\bwait\s+-n\b", "wait -n (bash 4.3)"),
     (r"\bcoproc\b", "coproc (bash 4)"),
-    (r"\bshopt\s+-s\s+(?:globstar|lastpipe|autocd)", "a bash 4 shopt"),
+    (r"\bshopt\s+-s\s+(?:[\w\s]*\s)?(?:globstar|lastpipe|autocd|inherit_errexit|direxpand|checkjobs|"
+     r"dirspell|globasciiranges|localvar_inherit|localvar_unset|assoc_expand_once|compat\d+)\b", "a bash 4/5 shopt"),
     (r"\$\{?(?:EPOCHSECONDS|EPOCHREALTIME|BASHPID)\b", "a bash 4/5 variable"),
 ]
 
@@ -74,16 +84,46 @@ def may_be_empty(contents):
     return not words or all(w.lstrip('"').startswith("$") for w in words)
 
 
+APPEND = re.compile(r"(?:^|[\s;(])([A-Za-z_]\w*)\+=\(")
+OPEN = re.compile(r"(?:^|[\s;(])(?:(?:local|declare|typeset)(?:\s+-[a-zA-Z]+)*\s+)?([A-Za-z_]\w*)=\(([^)]*)$")
+READ_A = re.compile(r"\bread\b(?:\s+-[a-zA-Z]+(?:\s+(?!-)\S+)?)*?\s+-[a-zA-Z]*a\s*([A-Za-z_]\w*)")
+DECLARE_A = re.compile(r"\b(?:local|declare|typeset)((?:\s+-[a-zA-Z]+)*\s+-[a-zA-Z]*a[a-zA-Z]*)((?:\s+[A-Za-z_]\w*(?:=\S*)?)+)")
+
+
+def arrays_that_may_be_empty(lines):
+    """The names of arrays that can be empty (or unset) where they are expanded."""
+    empty, filled, appended = set(), set(), set()
+    for number, line in enumerate(lines):
+        for name, contents in ASSIGN.findall(line):
+            (empty if may_be_empty(contents) else filled).add(name)
+        opened = OPEN.search(line)
+        if opened:  # x=( on one line, its words on the next ones up to the )
+            contents = [opened.group(2)]
+            for following in lines[number + 1:]:
+                contents.append(following.split(")", 1)[0])
+                if ")" in following:
+                    break
+            (empty if may_be_empty(" ".join(contents)) else filled).add(opened.group(1))
+        appended.update(APPEND.findall(line))
+        empty.update(READ_A.findall(line))
+        for flags, names in DECLARE_A.findall(line):
+            if "A" not in flags:
+                empty.update(word for word in names.split() if "=" not in word)
+    # Built only with += (in a loop or an if): unset until the first append.
+    empty.update(appended - filled)
+    return empty
+
+
 def check(path, problems):
     rel = str(path.relative_to(ROOT))
-    lines = [code(line) for line in path.read_text().splitlines()]
+    check_text(rel, path.read_text(), problems)
+
+
+def check_text(rel, source, problems):
+    lines = [code(line) for line in source.splitlines()]
     text = "\n".join(lines)
     nounset = re.search(r"^\s*set\s+(?:-[a-zA-Z]*u|.*-o\s+nounset)", text, re.M)
-    empty = set()
-    for line in lines:
-        for name, contents in ASSIGN.findall(line):
-            if may_be_empty(contents):
-                empty.add(name)
+    empty = arrays_that_may_be_empty(lines)
     guarded_blocks = {}  # name -> indentation of the open `if` that tests its length
     for number, line in enumerate(lines, 1):
         indent = len(line) - len(line.lstrip())

@@ -7,6 +7,9 @@ The statements, each of which must say exactly that version:
 - Cargo.toml: `[workspace.package] rust-version` (the members inherit it);
 - scripts/deploy.sh: `rust_version="…"`, the version its check asks of `rustc` before the build;
 - docs/deploying.md and README.md: every `Rust <version>` they write.
+And the Python the AWS SAM CLI needs (aws-sam-cli 1.170.0: 3.10 or later), stated as
+`python_version="…"` in scripts/deploy.sh (checked before anything slow) and scripts/package.sh
+(which installs SAM), and as `Python <version> or later` in docs/deploying.md: all the same.
 Exit 1 naming each statement that differs.
 """
 import json
@@ -52,17 +55,37 @@ def statements():
     return found
 
 
+def python_statements():
+    """(where, version) for every statement of the Python version, deploy.sh's first."""
+    found = []
+    for script in ("scripts/deploy.sh", "scripts/package.sh"):
+        checks = re.findall(r'^python_version="([^"]*)"', (ROOT / script).read_text(), re.M)
+        if len(checks) != 1:
+            found.append((f"{script} has {len(checks)} lines python_version=\"…\" (one expected)", None))
+        found += [(f"{script} python_version", v) for v in checks]
+    for doc in ("docs/deploying.md", "README.md"):
+        for line, text in enumerate((ROOT / doc).read_text().splitlines(), 1):
+            found += [(f"{doc}:{line} 'Python {v}'", v) for v in re.findall(r"\bPython (\d+\.\d+)", text)]
+    if not any(where.startswith("docs/deploying.md") for where, _ in found):
+        found.append(("docs/deploying.md states no 'Python <version> or later'", None))
+    return found
+
+
 def main():
     version, crates = needed()
     problems = [f"{where}{'' if stated is None else f' says {stated}'}, but Cargo.lock needs Rust {version} ({', '.join(crates[:3])}"
                 f"{' …' if len(crates) > 3 else ''} declare rust-version = \"{version}\")"
                 for where, stated in statements() if stated != version]
+    python = python_statements()
+    stated = python[0][1] if python and python[0][0] == "scripts/deploy.sh python_version" else None
+    problems += [f"{where}{'' if v is None else f' says {v}'}, but scripts/deploy.sh's python_version is {stated}"
+                 for where, v in python if v is None or v != stated]
     for problem in problems:
         print(f"toolchain: {problem}", file=sys.stderr)
     if problems:
         sys.exit(1)
     print(f"toolchain: ok (Rust {version}, what Cargo.lock's crates need, stated in Cargo.toml, "
-          f"scripts/deploy.sh and the docs)")
+          f"scripts/deploy.sh and the docs; Python {stated} in deploy.sh, package.sh and the docs)")
 
 
 if __name__ == "__main__":
