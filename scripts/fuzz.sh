@@ -27,10 +27,17 @@ run_target() {
   echo "$done_runs" >"$results/$target.count"
 }
 
+# Two at a time: each new target waits for the oldest still running (bash 3.2 has no `wait -n`);
+# `wait <pid>` returns the target's status, so a crash stops the script (set -e).
+running=()
 for target in "${targets[@]}"; do
   run_target "$target" &
-  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+  running+=($!)
+  if [ "${#running[@]}" -ge 2 ]; then
+    wait "${running[0]}"
+    running=("${running[@]:1}")
+  fi
 done
-while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
+for pid in ${running[@]+"${running[@]}"}; do wait "$pid"; done
 echo "total: $(awk '{s += $1} END {print s}' "$results"/*.count) executions"
 rm -rf "$results"

@@ -8,17 +8,28 @@
 # Installs what it needs when missing: aws-sam-cli 1.170.0 and cargo-lambda (zig comes with it) in a
 # venv of their own under ~/.cache/ecs-debug-toolkit (as .ci/run keeps it; a SAM installed
 # elsewhere is not used: this one is pinned, and its Python reads the template below), and the
-# aarch64 Rust target. Needs python3 with venv (Debian: apt-get install python3-venv).
+# aarch64 Rust target. Needs python3 3.10 or later with venv (Debian: apt-get install python3-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
 export SAM_CLI_TELEMETRY=0
 mkdir -p "$CARGO_TARGET_DIR"
 
+# What aws-sam-cli 1.170.0 needs (macOS's /usr/bin/python3 is 3.9); scripts/deploy.sh states the
+# same, and tests/templates/check_toolchain.py keeps the two and the docs equal.
+python_version="3.10"
+sam_version="1.170.0"
+python3 -c "import sys; sys.exit(sys.version_info < tuple(int(p) for p in '$python_version'.split('.')))" || {
+  echo "package.sh: needs Python $python_version or later (the AWS SAM CLI $sam_version does); python3 is" \
+    "$(python3 --version 2>&1). On a Mac: brew install python@3.12, then" \
+    "export PATH=\"\$(brew --prefix python@3.12)/libexec/bin:\$PATH\" (its python3)" >&2
+  exit 1
+}
 sam_venv="$HOME/.cache/ecs-debug-toolkit/sam-venv"
-if [ ! -x "$sam_venv/bin/sam" ]; then
-  python3 -m venv "$sam_venv"
-  "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "aws-sam-cli==1.170.0"
+# A venv of an older release (another SAM, or made by an older Python) is made again.
+if [ "$("$sam_venv/bin/sam" --version 2>/dev/null || true)" != "SAM CLI, version $sam_version" ]; then
+  python3 -m venv --clear "$sam_venv"
+  "$sam_venv/bin/pip" install --quiet --disable-pip-version-check "aws-sam-cli==$sam_version"
 fi
 export PATH="$sam_venv/bin:$PATH"
 command -v cargo-lambda >/dev/null \

@@ -32,6 +32,8 @@ die() { echo "publish-image.sh: $*" >&2; exit 1; }
 missing=()
 for pair in skopeo:skopeo jq:jq; do command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}"); done
 if [ "${#missing[@]}" -gt 0 ] && [ "${PUBLISH_DRY_RUN:-0}" != 1 ]; then
+  # A Mac (or any system without apt-get): say what to install, and stop.
+  command -v apt-get >/dev/null || die "needs ${missing[*]}: brew install ${missing[*]} (macOS), or your system's packages"
   echo "installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -83,14 +85,14 @@ if [ "${PUBLISH_SKIP_LOGIN:-0}" != 1 ]; then
   command -v aws >/dev/null || die "aws (AWS CLI) is needed to log in to ECR (or PUBLISH_SKIP_LOGIN=1 when logged in)"
   echo "logging in to $registry (aws ecr get-login-password --region $region | skopeo login)"
   aws ecr get-login-password --region "$region" |
-    skopeo login "${tls[@]}" --username AWS --password-stdin "$registry"
+    skopeo login ${tls[@]+"${tls[@]}"} --username AWS --password-stdin "$registry"
 fi
 
 digest_file=$(mktemp)
 trap 'rm -f "$digest_file"' EXIT
 dest_tls=()
 if [ "${#tls[@]}" -gt 0 ]; then dest_tls=(--dest-tls-verify=false); fi
-skopeo copy --retry-times 3 --preserve-digests --digestfile "$digest_file" "${dest_tls[@]}" \
+skopeo copy --retry-times 3 --preserve-digests --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
   "oci:$layout${ref:+:$ref}" "docker://$repository_uri:$tag"
 digest=$(cat "$digest_file")
 [ "$digest" = "$manifest" ] || die "the registry holds $digest, not the layout's $manifest"

@@ -10,19 +10,26 @@ use std::sync::OnceLock;
 
 pub const NAMESPACE: &str = "ecs-debug-toolkit";
 
-/// debug-launcher: a debug task was run (dimension `Cluster`).
+/// A debug task was run (dimension `Cluster`). Emitted by debug-launcher, `conclude` in
+/// functions/debug-launcher/src/handler.rs.
 pub const DEBUG_TASKS_LAUNCHED: &str = "DebugTasksLaunched";
-/// debug-launcher: a launch request ended without a task (dimension `Cluster`).
+/// A launch request ended without a task (dimension `Cluster`). Emitted by debug-launcher,
+/// `conclude` in functions/debug-launcher/src/handler.rs.
 pub const LAUNCH_FAILURES: &str = "LaunchFailures";
-/// task-events: a debug task stopped (dimensions `Cluster`, `Reason`: [`StopReason`]).
+/// A debug task stopped (dimensions `Cluster`, `Reason`: [`StopReason`]). Emitted by task-events,
+/// `told` in functions/task-events/src/stopped.rs.
 pub const DEBUG_TASKS_STOPPED: &str = "DebugTasksStopped";
-/// task-events: an ECS Exec session was opened on a debug task (dimension `Cluster`).
+/// An ECS Exec session was opened on a debug task (dimension `Cluster`). Emitted by task-events,
+/// `record` in functions/task-events/src/activity.rs (from CloudTrail's `ExecuteCommand`).
 pub const EXEC_SESSIONS_OPENED: &str = "ExecSessionsOpened";
-/// ecs-environment: a custom-resource request answered (dimensions `Cluster`, `Outcome`).
+/// A custom-resource request answered (dimensions `Cluster`, when the properties name one, and
+/// `Outcome`). Emitted by ecs-environment, `handle` in functions/ecs-environment/src/handler.rs.
 pub const ENVIRONMENT_OPERATIONS: &str = "EnvironmentOperations";
-/// idle-reaper: debug tasks looked at in one run (dimension `Cluster`).
+/// Debug tasks looked at in one run (dimension `Cluster`). Emitted by idle-reaper, `run` in
+/// functions/idle-reaper/src/handler.rs.
 pub const REAPER_TASKS_SCANNED: &str = "ReaperTasksScanned";
-/// idle-reaper: one run's duration, milliseconds.
+/// One run's duration, milliseconds. Emitted by idle-reaper, `handle` in
+/// functions/idle-reaper/src/handler.rs.
 pub const REAPER_DURATION_MS: &str = "ReaperDurationMs";
 
 pub const CLUSTER: &str = "Cluster";

@@ -243,7 +243,7 @@ fi
 echo
 printf '%-24s | %s\n' tool version
 printf '%-24s-|-%s\n' ------------------------ -------
-for row in "${table[@]}"; do printf '%-24s | %s\n' "${row%%|*}" "${row#*|}"; done
+for row in ${table[@]+"${table[@]}"}; do printf '%-24s | %s\n' "${row%%|*}" "${row#*|}"; done
 echo
 
 echo "== heartbeat (the session line)"

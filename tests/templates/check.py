@@ -1,7 +1,18 @@
 #!/usr/bin/env python3
 """What a newcomer meets in infra/ and samconfig.toml, checked (tests/templates/run.sh):
 - every parameter of the three templates is described, constrained and has a line in docs/deploying.md;
-- samconfig.toml names every toolkit parameter with the template's default, in a form SAM parses;
+- samconfig.toml gives no parameter but those a release moves (RELEASE_MOVED), each at the
+  template's default, in a form SAM parses: SAM gives CloudFormation UsePreviousValue for every
+  parameter it is not given, so a value set once with --parameter-overrides stays, while the
+  release's image tag still reaches an upgraded stack (docs/decisions.md);
+- ExecUserPolicy is named ecs-debug-toolkit-exec-<region> in both templates (IAM Identity Center
+  references it by name in every account), which samconfig.toml's capabilities allow, and keeps
+  the Description and Path it has: a change to either replaces a managed policy, and
+  CloudFormation cannot replace a resource with a custom name (EXEC_POLICY_FROZEN);
+- docs/deploying.md: the "enough to create" list names every action a first deploy and an update
+  need (DEPLOY_ACTIONS); its IAM Identity Center commands name a profile and region and provision
+  to given accounts, never ALL_PROVISIONED_ACCOUNTS; Troubleshooting names each fixed name of the
+  templates (a second toolkit or spoke in one account and region fails on it);
 - the defaults that must agree do (the image tag and the image's VERSION, the secrets'
   placeholders and the functions' list of them);
 - each function logs to a log group of the stack with a retention, and reserves concurrency only
@@ -59,21 +70,116 @@ def unquote(value):
     return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
 
 
-def check_samconfig(template):
-    config = tomllib.loads((ROOT / "samconfig.toml").read_text())["default"]
-    overrides = config["deploy"]["parameters"]["parameter_overrides"]
-    given = {}
-    for item in overrides:
-        key, _, value = item.partition("=")
-        # SAM's parser reads an unquoted value up to a space and refuses an empty one.
-        if value == "" or (" " in value and not value.startswith('"')):
-            problems.append(f"samconfig.toml: {item!r} must quote its value for SAM")
-        given[key] = unquote(value)
-    defaults = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()}
-    if given != defaults:
-        problems.append(f"samconfig.toml parameter_overrides {given} are not the template's defaults {defaults}")
-    if config["build"]["parameters"]["template_file"] != "infra/template.yaml":
+# The parameters whose default a release moves, and so samconfig.toml gives at every deploy.
+RELEASE_MOVED = {"DebugToolkitImageTag": "the image's VERSION, which each release publishes"}
+EXEC_POLICY_NAME = "ecs-debug-toolkit-exec-${AWS::Region}"
+
+
+def check_samconfig(template, spoke):
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    if config["default"]["build"]["parameters"]["template_file"] != "infra/template.yaml":
         problems.append("samconfig.toml does not build infra/template.yaml")
+    # The toolkit's env, and the spoke's (./scripts/deploy.sh --spoke: --config-env spoke).
+    for env, template in (("default", template), ("spoke", spoke)):
+        where = f"samconfig.toml [{env}.deploy.parameters]"
+        deploy = config.get(env, {}).get("deploy", {}).get("parameters")
+        if deploy is None:
+            problems.append(f"{where} is missing")
+            continue
+        given = {}
+        for item in deploy.get("parameter_overrides", []):
+            key, _, value = item.partition("=")
+            # SAM's parser reads an unquoted value up to a space and refuses an empty one.
+            if value == "" or (" " in value and not value.startswith('"')):
+                problems.append(f"{where}: {item!r} must quote its value for SAM")
+            given[key] = unquote(value)
+        defaults = {k: str(v.get("Default", "")) for k, v in template["Parameters"].items()}
+        for key, value in given.items():
+            if key not in RELEASE_MOVED:
+                problems.append(f"{where} gives {key}={value!r} at every deploy, resetting a value set with "
+                                f"--parameter-overrides: list only what a release moves ({', '.join(RELEASE_MOVED)})")
+            elif value != defaults.get(key):
+                problems.append(f"{where} gives {key}={value!r}, not the template's default {defaults.get(key)!r}")
+        for key, why in RELEASE_MOVED.items():
+            if key not in given:
+                problems.append(f"{where} does not give {key} ({why}): an upgraded stack would keep its old value")
+        if "CAPABILITY_NAMED_IAM" not in str(deploy.get("capabilities", "")).split():
+            problems.append(f"{where}: capabilities lack CAPABILITY_NAMED_IAM (ExecUserPolicy's fixed name)")
+
+
+def check_exec_policy_name(template, name):
+    policy_name = template["Resources"]["ExecUserPolicy"]["Properties"].get("ManagedPolicyName")
+    if not (isinstance(policy_name, Tag) and (policy_name.name, policy_name.value) == ("Sub", EXEC_POLICY_NAME)):
+        problems.append(f"{name} ExecUserPolicy: ManagedPolicyName is {policy_name!r}, not !Sub {EXEC_POLICY_NAME} "
+                        f"(IAM Identity Center references it by the same name in every account)")
+
+
+# A change to either property replaces an AWS::IAM::ManagedPolicy ("Update requires: Replacement"),
+# and CloudFormation refuses to replace a resource with a custom name: the update would fail
+# ("cannot update a stack when a custom-named resource requires replacing"). Path is absent (/).
+EXEC_POLICY_FROZEN = {
+    "Description": "ecs-debug-toolkit users - ECS Exec and port forwarding into debug tasks of managed clusters",
+    "Path": None,
+}
+
+
+def check_exec_policy_frozen(template, name):
+    properties = template["Resources"]["ExecUserPolicy"]["Properties"]
+    for key, value in EXEC_POLICY_FROZEN.items():
+        if properties.get(key) != value:
+            problems.append(f"{name} ExecUserPolicy: {key} is {properties.get(key)!r}, not {value!r}: a change to "
+                            f"{key} replaces a managed policy, and CloudFormation cannot replace one with a custom "
+                            f"name (ManagedPolicyName), so every stack's update would fail. Keep it (the comment at "
+                            f"the resource says how to change it)")
+
+
+# What a first deploy and later updates call, beyond administrator's reach, that the "enough to
+# create" list of docs/deploying.md must name (SAM tags the roles and functions it generates with
+# lambda:createdBy=SAM, calls GetTemplateSummary on every update; a policy update is a new version).
+DEPLOY_ACTIONS = [
+    "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:DescribeStacks",
+    "cloudformation:GetTemplateSummary",
+    "iam:CreateRole", "iam:TagRole", "iam:PutRolePolicy", "iam:PassRole",
+    "iam:CreatePolicy", "iam:GetPolicy", "iam:ListPolicyVersions", "iam:CreatePolicyVersion",
+    "iam:DeletePolicyVersion", "iam:DeletePolicy",
+    "lambda:CreateFunction", "lambda:TagResource", "lambda:PutFunctionConcurrency",
+    "lambda:CreateFunctionUrlConfig", "lambda:AddPermission",
+    "logs:CreateLogGroup", "events:CreateEventBus", "cloudwatch:PutMetricAlarm", "cloudwatch:PutDashboard",
+    "s3:CreateBucket",
+]
+
+
+def check_deploy_docs(docs, templates):
+    need = docs[docs.index("**What you need:**"):docs.index("## The path")]
+    for action in DEPLOY_ACTIONS:
+        service, name = action.split(":")
+        # Written in full, or as a bare name after its service's first (`lambda:CreateFunction`, `AddPermission`).
+        if f"`{action}`" not in need and f"`{name}`" not in need:
+            problems.append(f"docs/deploying.md, What you need: the 'enough to create' list lacks `{action}`")
+    # IAM Identity Center: sso-admin is regional (the instance's home region), and a permission set's
+    # customer managed policy reference must exist in every account the set is provisioned to.
+    commands = re.sub(r"\\\n\s*", " ", docs)
+    for command in re.findall(r"aws sso-admin [^\n`]*", commands):
+        for option in ("--profile", "--region"):
+            if option not in command:
+                problems.append(f"docs/deploying.md: `{command[:60]}…` has no {option} (sso-admin is regional)")
+    if "ALL_PROVISIONED_ACCOUNTS" in docs:
+        problems.append("docs/deploying.md: ALL_PROVISIONED_ACCOUNTS provisions a permission set to accounts that may "
+                        "lack the policy it references: provision to the accounts with a toolkit or spoke")
+    trouble = docs[docs.index("## Troubleshooting"):docs.index("## What the stack creates")]
+    rows = [row for row in trouble.splitlines() if "already exists" in row]
+    for name, template in templates:
+        for logical_id, resource in template["Resources"].items():
+            props = resource.get("Properties", {})
+            fixed = props.get({"AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::ECR::Repository": "RepositoryName",
+                               "AWS::IAM::Role": "RoleName", "AWS::Events::EventBus": "Name"}.get(resource["Type"], ""))
+            text = fixed.value if isinstance(fixed, Tag) and fixed.name == "Sub" else fixed
+            if not isinstance(text, str) or "${AWS::StackName}" in text:
+                continue
+            shown = text.replace("${AWS::Region}", "<region>")
+            if not any(f"`{shown} already exists" in row or f"`{shown}` already exists" in row for row in rows):
+                problems.append(f"docs/deploying.md, Troubleshooting: no row for {name} {logical_id}'s fixed name "
+                                f"`{shown} already exists` (a second stack in the account and region fails on it)")
 
 
 def check_agreements(template):
@@ -227,17 +333,48 @@ def check_dashboard(template, name="template.yaml"):
             problems.append(f"Dashboard: metric {metric} (shared/src/metrics.rs) is not shown in {name}")
 
 
+def check_metric_sources():
+    """Each metric's doc comment in shared/src/metrics.rs names the file that emits it, truly."""
+    code = (ROOT / "shared/src/metrics.rs").read_text()
+    for doc, const, metric in re.findall(r'((?:///[^\n]*\n)+)pub const ([A-Z_]+): &str = "([A-Z][A-Za-z]+)";', code):
+        if metric in ("Cluster", "Reason", "Outcome"):
+            continue
+        files = re.findall(r"functions/[\w-]+/src/[\w/]+\.rs", doc)
+        if not files:
+            problems.append(f"shared/src/metrics.rs {const}: its doc comment names no functions/…/*.rs that emits it")
+        for file in files:
+            path = ROOT / file
+            if not path.exists() or f"metrics::{const}" not in path.read_text():
+                problems.append(f"shared/src/metrics.rs {const}: {file} does not emit it (no metrics::{const})")
+
+
+def check_readme_modules():
+    """README's `shared/` row names every module of shared/src/lib.rs."""
+    modules = re.findall(r"^pub mod (\w+);", (ROOT / "shared/src/lib.rs").read_text(), re.M)
+    row = next((line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `shared/` |")), "")
+    for module in modules:
+        if f"`{module}`" not in row:
+            problems.append(f"README.md: the shared/ row does not name the module `{module}` (shared/src/lib.rs)")
+
+
 def main():
     docs = (ROOT / "docs/deploying.md").read_text()
     toolkit, example, spoke = load("template.yaml"), load("example-environment.yaml"), load("spoke.yaml")
     check_parameters("template.yaml", toolkit, docs)
     check_parameters("example-environment.yaml", example, docs)
     check_parameters("spoke.yaml", spoke, docs)
-    check_samconfig(toolkit)
+    check_samconfig(toolkit, spoke)
+    check_exec_policy_name(toolkit, "template.yaml")
+    check_exec_policy_name(spoke, "spoke.yaml")
+    check_exec_policy_frozen(toolkit, "template.yaml")
+    check_exec_policy_frozen(spoke, "spoke.yaml")
+    check_deploy_docs(docs, [("template.yaml", toolkit), ("spoke.yaml", spoke)])
     check_agreements(toolkit)
     check_functions(toolkit)
     check_functions(spoke, without=("SlackCommandFunction",))
     check_dashboard(toolkit)
+    check_metric_sources()
+    check_readme_modules()
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
     cases = check_exec_user_policy(toolkit)
@@ -247,7 +384,7 @@ def main():
         sys.exit(1)
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
           f"policy, hub role trust and grants as tight as slack-command's)")
 
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# scripts/deploy.sh's options as a newcomer writes them (tests/templates/run.sh), in its plan mode
+# (DEPLOY_PLAN=1: the sam deploy command and the next steps, nothing run), with cargo, aws and sam
+# that fail at once should the plan mode ever go further:
+# - --spoke and --dry-run count wherever they are, and never reach sam deploy;
+# - --guided gives sam deploy a temporary copy of samconfig.toml (SAM's "Save arguments to
+#   configuration file" defaults to Y and would write every parameter into it);
+# - with --profile, every printed command runs with that profile (AWS_PROFILE= for
+#   publish-image.sh, --profile for the AWS CLI's).
+# Exit 1 naming each case that fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+script="${DEPLOY_SH:-scripts/deploy.sh}"
+stubs=$(mktemp -d)
+trap 'rm -rf "$stubs"' EXIT
+for tool in cargo rustc aws sam; do
+  printf '#!/bin/sh\necho "check_deploy: %s must not run" >&2\nexit 97\n' "$tool" >"$stubs/$tool"
+  chmod +x "$stubs/$tool"
+done
+failures=0
+# plan <args...>: the plan's output (and its exit status in $status).
+plan() {
+  status=0
+  out=$(env -u AWS_PROFILE PATH="$stubs:$PATH" DEPLOY_PLAN=1 AWS_REGION=eu-west-1 "$script" "$@" 2>&1) || status=$?
+}
+expect() { # expect <what> <fixed string> : the last plan's output has it
+  if ! grep -qF -- "$2" <<<"$out"; then
+    echo "check_deploy: $1: the plan lacks '$2'" >&2; echo "$out" | sed 's/^/  | /' >&2; failures=$((failures + 1))
+  fi
+}
+refuse() { # refuse <what> <extended regex> : the last plan's output does not have it
+  if grep -qE -- "$2" <<<"$out"; then
+    echo "check_deploy: $1: the plan has '$2'" >&2; echo "$out" | sed 's/^/  | /' >&2; failures=$((failures + 1))
+  fi
+}
+
+plan --profile prod --spoke --region eu-west-1
+expect "--spoke after --profile" "--config-env spoke --stack-name ecs-debug-toolkit-spoke"
+refuse "--spoke after --profile" "^plan: .* --spoke"
+expect "the spoke's publish command" "AWS_PROFILE=prod ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
+expect "the spoke's secret command" "<SlackBotTokenCommand> --profile prod"
+expect "the spoke's outputs command" "aws cloudformation describe-stacks --profile prod --region eu-west-1"
+
+plan --profile hub
+expect "the hub's stack" "--config-env default --stack-name ecs-debug-toolkit --region eu-west-1 --profile hub"
+expect "the publish command" "AWS_PROFILE=hub ./scripts/publish-image.sh"
+expect "the signing secret's command" "<SlackSigningSecretCommand> --profile hub"
+expect "the bot token's command" "<SlackBotTokenCommand> --profile hub"
+expect "the environment's command" "aws cloudformation deploy --profile hub --region eu-west-1"
+
+plan
+expect "no profile" "./scripts/publish-image.sh ./image"
+refuse "no profile" "AWS_PROFILE=|--profile"
+
+plan --guided
+expect "--guided" "--guided"
+refuse "--guided writes samconfig.toml" "--config-file $PWD/samconfig.toml"
+expect "--guided's copy" "/samconfig.toml --config-env default"
+
+plan --profile prod --dry-run
+[ "$status" = 2 ] || { echo "check_deploy: --dry-run after --profile: not refused as a dry run with options (exit $status)" >&2; failures=$((failures + 1)); }
+
+if [ "$failures" -gt 0 ]; then exit 1; fi
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command)"
