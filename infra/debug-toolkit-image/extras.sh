@@ -65,6 +65,9 @@ install_extras() {
   mkdir -p "$(dirname "$record")"
   : >"$record"
   if [ -f "$dir/session-manager-plugin.deb" ]; then
+    # Its maintainer scripts start a service when PID 1 is init or systemd: neither in a Docker
+    # build, and build-image.sh's chroot has no /proc. Its postinst links the binary into
+    # /usr/local/bin.
     dpkg -i "$dir/session-manager-plugin.deb" >/dev/null
     # The package's binary, wherever it puts it, on PATH: this must run.
     version=$(session-manager-plugin --version)

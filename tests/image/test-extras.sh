@@ -75,8 +75,11 @@ fi
   fail "no (or another) /etc/mysql/mariadb.conf.d/90-debug-toolkit-client.cnf"
 
 echo "== stand-ins for the downloads"
+# Laid out as AWS's package is: the binary under /usr/local/sessionmanagerplugin, linked into
+# /usr/local/bin by its postinst, which also looks at PID 1 to start a service (none here: the
+# build's chroot has no /proc).
 pkg="$work/pkg"
-mkdir -p "$pkg/DEBIAN" "$pkg/usr/local/bin"
+mkdir -p "$pkg/DEBIAN" "$pkg/usr/local/sessionmanagerplugin/bin"
 cat >"$pkg/DEBIAN/control" <<'EOF'
 Package: session-manager-plugin
 Version: 0.0.1-test
@@ -84,8 +87,15 @@ Architecture: amd64
 Maintainer: ecs-debug-toolkit tests <tests@invalid>
 Description: stand-in for AWS's session-manager-plugin package (tests/image/test-extras.sh)
 EOF
-printf '#!/bin/sh\necho 0.0.1-test\n' >"$pkg/usr/local/bin/session-manager-plugin"
-chmod 755 "$pkg/usr/local/bin/session-manager-plugin"
+cat >"$pkg/DEBIAN/postinst" <<'EOF'
+#!/bin/sh
+case $(cat /proc/1/comm 2>/dev/null) in
+  init | systemd) echo "stand-in postinst: would start a service under $(cat /proc/1/comm)" >&2; exit 1 ;;
+esac
+ln -sf /usr/local/sessionmanagerplugin/bin/session-manager-plugin /usr/local/bin/session-manager-plugin
+EOF
+printf '#!/bin/sh\necho 0.0.1-test\n' >"$pkg/usr/local/sessionmanagerplugin/bin/session-manager-plugin"
+chmod 755 "$pkg/DEBIAN/postinst" "$pkg/usr/local/sessionmanagerplugin/bin/session-manager-plugin"
 dpkg-deb --root-owner-group --build "$pkg" "$work/stand-in.deb" >/dev/null ||
   { fail "dpkg-deb could not make the stand-in package"; finish; }
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=stand-in RDS CA" \
