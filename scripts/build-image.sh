@@ -7,13 +7,18 @@
 #
 # Environment:
 #   IMAGE_CACHE_DIR   the cache (default $HOME/.cache/ecs-debug-toolkit/image): finished layouts,
-#                     keyed by a hash of packages.txt, this script, VERSION and the mirrors, and the
-#                     .deb files of the last build. A second run with the same key copies the cached
+#                     keyed by a hash of the image's inputs (packages.txt, this script, VERSION, the
+#                     mirrors, the client configuration, extras.sh and its pins, and which of its
+#                     downloads were had), and the .deb files of the last build. A second run with the same key copies the cached
 #                     layout instead of building.
 #   IMAGE_REBUILD=1   build even when the cache has the key (and replace the cached layout), for
-#                     example to take the archive's security updates without a new VERSION.
+#                     example to try the archive's latest packages; publish such an image only under
+#                     a new VERSION (the registry's tags are immutable).
 #   IMAGE_MIRROR, IMAGE_SECURITY_MIRROR
 #                     Debian mirrors (default deb.debian.org); a snapshot mirror pins the archive.
+# Also AWS's session-manager-plugin package and Amazon RDS's CA bundle, downloaded and checked
+# against the SHA-256 pinned in infra/debug-toolkit-image/extras.sh; when a download fails (no
+# internet) the image is built without it and its labels say so.
 # Needs root (mmdebstrap's root mode); installs mmdebstrap, umoci and jq with apt-get when missing.
 set -euo pipefail
 
@@ -23,6 +28,8 @@ out=$1
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 image_dir="$root_dir/infra/debug-toolkit-image"
 script="$root_dir/scripts/build-image.sh"
+extras="$image_dir/extras.sh"
+client_cnf="$image_dir/mariadb-client.cnf"
 
 suite=trixie
 mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
@@ -54,7 +61,7 @@ mapfile -t listed < <(packages)
 ensure_tools() {
   local missing=() cmd pkg
   for pair in mmdebstrap:mmdebstrap umoci:umoci jq:jq flock:util-linux unshare:util-linux tar:tar \
-    gzip:gzip sha256sum:coreutils; do
+    gzip:gzip sha256sum:coreutils curl:curl; do
     cmd=${pair%%:*} pkg=${pair#*:}
     command -v "$cmd" >/dev/null || missing+=("$pkg")
   done
@@ -75,9 +82,21 @@ if [ "${DEBUG_TOOLKIT_BUILD_NS:-}" != 1 ]; then
   exec unshare --mount --propagation private env DEBUG_TOOLKIT_BUILD_NS=1 bash "$(readlink -f "$0")" "$@"
 fi
 
+# The extras (extras.sh), into the cache's downloads folder: each there only if its download
+# worked and matched its pin. A wrong SHA-256 stops the build.
+downloads="$cache_dir/downloads"
+mkdir -p "$cache_dir"
+exec 9>"$cache_dir/.lock" # one build at a time per cache
+flock 9
+rm -rf "$downloads.new"
+sh "$extras" fetch "$downloads.new" || { echo "build-image.sh: extras.sh fetch failed" >&2; exit 1; }
+rm -rf "$downloads" && mv "$downloads.new" "$downloads"
+
 key=$( {
-  sha256sum "$image_dir/packages.txt" "$script" "$image_dir/VERSION" | cut -d' ' -f1
+  sha256sum "$image_dir/packages.txt" "$script" "$image_dir/VERSION" "$extras" "$client_cnf" | cut -d' ' -f1
   echo "$mirror $security_mirror"
+  sh "$extras" pins
+  (cd "$downloads" && ls -1)
 } | sha256sum | cut -c1-16)
 
 # <out-dir> is replaced only when it is empty or already an image layout: checked before building.
@@ -171,7 +190,15 @@ package_manifest() {
 
   packages_label="" licences_label=""
   local -A seen=()
-  for pkg in "${listed[@]}"; do
+  local labelled=("${listed[@]}")
+  # AWS's plugin when installed: Apache-2.0 (github.com/aws/session-manager-plugin), whether or not
+  # its package carries a copyright file.
+  if [ -n "${licence_by_pkg[session-manager-plugin]:-}" ]; then
+    labelled+=(session-manager-plugin)
+    [ "${licence_by_pkg[session-manager-plugin]}" != LicenseRef-see-copyright ] ||
+      licence_by_pkg[session-manager-plugin]=Apache-2.0
+  fi
+  for pkg in "${labelled[@]}"; do
     ver=$(dpkg-query --admindir="$admin" -W -f='${Version}' "$pkg")
     lic=${licence_by_pkg[$pkg]}
     packages_label+="${packages_label:+; }$pkg=$ver ($lic)"
@@ -181,6 +208,14 @@ package_manifest() {
       licences_label+="${licences_label:+ AND }$lic"
     fi
   done
+}
+
+# A label's value for an extra: what it is, or that it is absent and where the docs say how to add it.
+how_to_add() {
+  case $1 in
+    absent) echo 'absent: the build could not download it (docs/image.md, "What an offline build lacks", says how to add it)' ;;
+    *) echo "$1" ;;
+  esac
 }
 
 build() {
@@ -222,6 +257,20 @@ build() {
   rm -rf "$debs" && mv "$work/debs" "$debs"
   rm -f "$debs"/lock && rm -rf "$debs"/partial
 
+  # MariaDB's client: TLS without verification by default, as MySQL's client (PREFERRED).
+  install -m 644 "$client_cnf" "$rootfs/etc/mysql/mariadb.conf.d/90-debug-toolkit-client.cnf"
+  # What extras.sh could download: installed chrooted, recorded in .../extras.txt.
+  mkdir -p "$rootfs/tmp/extras"
+  cp "$extras" "$rootfs/tmp/extras.sh"
+  cp -a "$downloads/." "$rootfs/tmp/extras/"
+  chroot "$rootfs" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    sh /tmp/extras.sh install /tmp/extras
+  rm -rf "$rootfs/tmp/extras" "$rootfs/tmp/extras.sh"
+  extra_state() { awk -v n="$1" '$1 == n { print $2 }' "$rootfs/usr/share/ecs-debug-toolkit/extras.txt"; }
+  smp_label=absent
+  [ "$(extra_state session-manager-plugin)" != installed ] || smp_label=installed
+  rds_ca_label=absent
+  [ "$(extra_state rds-ca-bundle)" != installed ] || rds_ca_label=/etc/ssl/certs/rds-global-bundle.pem
   # The runtime brings /dev (and /proc, /sys, /etc/resolv.conf, /etc/hostname).
   find "$rootfs/dev" -mindepth 1 -delete
   package_manifest "$rootfs"
@@ -255,7 +304,8 @@ build() {
     --config.label="ecs-debug-toolkit.packages=$packages_label" \
     --config.label="ecs-debug-toolkit.debian-suite=$suite" \
     --config.label="ecs-debug-toolkit.build=scripts/build-image.sh" \
-    --config.label="ecs-debug-toolkit.session-manager-plugin=absent"
+    --config.label="ecs-debug-toolkit.session-manager-plugin=$(how_to_add "$smp_label")" \
+    --config.label="ecs-debug-toolkit.rds-ca-bundle=$(how_to_add "$rds_ca_label")"
   umoci gc --layout "$layout"
   chmod -R a+rX "$layout" # umoci writes 0600 files: let any user read (and push) the image
 
@@ -269,11 +319,8 @@ build() {
   ls -1t "$cache_dir/layouts" | tail -n +4 | while read -r old; do rm -rf "${cache_dir:?}/layouts/$old"; done
 }
 
-mkdir -p "$cache_dir"
-exec 9>"$cache_dir/.lock"
-flock 9
 if [ "${IMAGE_REBUILD:-0}" != 1 ] && [ -e "$cache_dir/layouts/$key/index.json" ]; then
-  echo "cache hit: $cache_dir/layouts/$key (packages.txt, build-image.sh, VERSION unchanged): copied the cached layout, no rebuild"
+  echo "cache hit: $cache_dir/layouts/$key (the image's inputs unchanged): copied the cached layout, no rebuild"
   touch "$cache_dir/layouts/$key"
 else
   if [ "${IMAGE_REBUILD:-0}" = 1 ]; then

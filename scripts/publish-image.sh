@@ -11,6 +11,11 @@
 # stack's parameter. The registry password only ever goes through a pipe: it is never printed,
 # nor passed as an argument.
 #
+# skopeo from Ubuntu 22.04 (1.4) through today's: `--preserve-digests` (skopeo 1.6+) when skopeo
+# has it; otherwise `--format oci`, so that skopeo cannot convert the manifest (the only change to
+# the digest it would make here: it recompresses nothing unless asked) and fails instead. Either
+# way the pushed digest is checked against the layout's.
+#
 # Environment:
 #   PUBLISH_SKIP_LOGIN=1               no `aws ecr get-login-password | skopeo login` (a local test
 #                                      registry, or skopeo already logged in)
@@ -92,10 +97,21 @@ digest_file=$(mktemp)
 trap 'rm -f "$digest_file"' EXIT
 dest_tls=()
 if [ "${#tls[@]}" -gt 0 ]; then dest_tls=(--dest-tls-verify=false); fi
-skopeo copy --retry-times 3 --preserve-digests --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
+# skopeo 1.6 added --preserve-digests (fail rather than change the image); 1.4 (Ubuntu 22.04)
+# rejects it as an unknown flag. Without it, --format oci: the layout's own manifest type, so
+# skopeo has no conversion to fall back to (a registry refusing OCI fails the push, no new digest).
+copy_help=$(skopeo copy --help 2>&1 || true)
+if [[ $copy_help == *--preserve-digests* ]]; then
+  keep_digest=(--preserve-digests)
+else
+  keep_digest=(--format oci)
+fi
+echo "skopeo: $(skopeo --version 2>&1 | head -1); copying with ${keep_digest[*]}"
+skopeo copy --retry-times 3 "${keep_digest[@]}" --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
   "oci:$layout${ref:+:$ref}" "docker://$repository_uri:$tag"
 digest=$(cat "$digest_file")
-[ "$digest" = "$manifest" ] || die "the registry holds $digest, not the layout's $manifest"
+[ "$digest" = "$manifest" ] ||
+  die "the registry holds $digest, not the layout's $manifest; tags are immutable: build and publish a new VERSION"
 echo "pushed: $repository_uri:$tag"
 echo "digest: $digest"
 echo "reference: $repository_uri@$digest"

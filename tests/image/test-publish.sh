@@ -2,7 +2,8 @@
 # Tests scripts/publish-image.sh against a local registry: Debian's docker-registry (the CNCF
 # distribution registry) on 127.0.0.1 at a free port, storage in a temporary folder, stopped at
 # exit. Publishes the layout (no login, plain HTTP), pulls it back by digest and compares; also the
-# login path with a stand-in `aws` (the password never printed), and how URIs are read.
+# login path with a stand-in `aws` (the password never printed), how URIs are read, and a publish
+# through a stand-in for Ubuntu 22.04's skopeo 1.4 (which lacks --preserve-digests).
 # Ends with `N passed, M failed` (exit 1 on any failure).
 #
 #   tests/image/test-publish.sh <out-dir>
@@ -135,6 +136,9 @@ digest=$(printf '%s\n' "$out" | sed -n 's/^digest: //p')
   fail "pushed digest '$digest', layout's $manifest"
 printf '%s\n' "$out" | grep -qxF "reference: $repo@$manifest" && pass "printed reference $repo@$manifest" ||
   fail "no 'reference: $repo@$manifest' line"
+[[ $out == *"copying with --preserve-digests"* ]] &&
+  pass "skopeo $(skopeo --version | awk '{print $3}') has --preserve-digests: used" ||
+  fail "skopeo $(skopeo --version | awk '{print $3}'): publish did not copy with --preserve-digests"
 
 echo "== pull back by digest"
 if skopeo copy --quiet --src-tls-verify=false "docker://$repo@$digest" "oci:$work/pulled:pulled" >"$work/pull.log" 2>&1; then
@@ -180,5 +184,50 @@ jq -e --arg r "$registry" '.auths[$r]' "$REGISTRY_AUTH_FILE" >/dev/null 2>&1 &&
   fail "no credentials stored for $registry"
 [ "$(printf '%s\n' "$out" | sed -n 's/^digest: //p')" = "$manifest" ] &&
   pass "same digest under the tag login-test" || fail "login-test digest differs: $out"
+
+echo "== publish with Ubuntu 22.04's skopeo 1.4 (a stand-in: this skopeo, refusing what 1.4 lacks)"
+# skopeo 1.4.1 answers a flag it does not know with "unknown flag" and exit 1; these are copy flags
+# added after 1.4 (--preserve-digests in 1.6). The rest goes to the real skopeo.
+real_skopeo=$(command -v skopeo)
+mkdir -p "$work/skopeo-1.4"
+cat >"$work/skopeo-1.4/skopeo" <<EOF
+#!/bin/sh
+echo "\$*" >>"$work/skopeo-1.4.args"
+newer='--preserve-digests --dest-precompute-digests --image-parallel-copies --retry-delay --sign-by-sigstore --sign-by-sq-fingerprint --sign-passphrase-file --sign-identity --dest-compress-level --force-compression'
+if [ "\$1" = --version ]; then echo "skopeo version 1.4.1"; exit 0; fi
+if [ "\$1" = copy ]; then
+  for arg in "\$@"; do
+    for flag in \$newer; do
+      case \$arg in "\$flag" | "\$flag="*) echo "FATA[0000] unknown flag: \$flag" >&2; exit 1 ;; esac
+    done
+  done
+  if [ "\$2" = --help ]; then
+    "$real_skopeo" copy --help | grep -v -F -e "\$(printf '%s\n' \$newer)"
+    exit 0
+  fi
+fi
+exec "$real_skopeo" "\$@"
+EOF
+chmod +x "$work/skopeo-1.4/skopeo"
+stand_in() { PATH="$work/skopeo-1.4:$PATH" "$@"; }
+if ! stand_in skopeo copy --preserve-digests --help >/dev/null 2>&1 &&
+  ! stand_in skopeo copy --help | grep -q -- --preserve-digests; then
+  pass "the stand-in refuses --preserve-digests and does not list it, as skopeo 1.4 does"
+else
+  fail "the stand-in for skopeo 1.4 takes or lists --preserve-digests"
+fi
+: >"$work/skopeo-1.4.args"
+if out=$(stand_in env PUBLISH_SKIP_LOGIN=1 PUBLISH_REGISTRY_TLS_VERIFY=false \
+  "$publish" "$layout" "$repo:skopeo-1.4" 2>&1); then
+  pass "publish-image.sh $repo:skopeo-1.4 with skopeo 1.4"
+else
+  fail "publish-image.sh with skopeo 1.4 exited non-zero: $out"
+fi
+copy_args=$(grep '^copy .*docker://' "$work/skopeo-1.4.args")
+[[ $copy_args == *"--format oci"* ]] && [[ $copy_args != *--preserve-digests* ]] &&
+  pass "skopeo 1.4: copied with --format oci, no --preserve-digests ($copy_args)" ||
+  fail "skopeo 1.4 was called as: ${copy_args:-nothing}"
+[ "$(printf '%s\n' "$out" | sed -n 's/^digest: //p')" = "$manifest" ] &&
+  pass "skopeo 1.4: the same digest, $manifest" || fail "skopeo 1.4: digest differs or none: $out"
 
 finish
