@@ -198,7 +198,7 @@ package_manifest() {
     [ "${licence_by_pkg[session-manager-plugin]}" != LicenseRef-see-copyright ] ||
       licence_by_pkg[session-manager-plugin]=Apache-2.0
   fi
-  for pkg in "${labelled[@]}"; do
+  for pkg in ${labelled[@]+"${labelled[@]}"}; do
     ver=$(dpkg-query --admindir="$admin" -W -f='${Version}' "$pkg")
     lic=${licence_by_pkg[$pkg]}
     packages_label+="${packages_label:+; }$pkg=$ver ($lic)"
