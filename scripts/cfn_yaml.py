@@ -3,7 +3,16 @@
 (scripts/slack-manifest.py, scripts/spoke-template.py, tests/templates/), and `dump`, which writes
 such a template back with its short forms (what `load` reads again). Needs PyYAML."""
 
-import yaml
+import sys
+
+try:
+    import yaml
+except ModuleNotFoundError:
+    sys.exit(
+        f"{sys.argv[0]}: needs PyYAML, which {sys.executable} lacks: `python3 -m pip install PyYAML` (or your "
+        "system's python3-yaml), or run it with the python of the SAM venv deploy.sh made, which has it: "
+        "~/.cache/ecs-debug-toolkit/sam-venv/bin/python"
+    )
 
 
 class Tag:

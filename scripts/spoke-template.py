@@ -8,9 +8,10 @@ the toolkit minus its Slack front, for one account and region a hub's slack-comm
 What the spoke drops: slack-command and what only it uses (its secret, log group, alarm, outputs,
 parameters, conditions, its line on the dashboard). What it adds: the bus `ecs-debug-toolkit`
 with a policy admitting launch requests from the hub's account only, the launcher's rule matching
-that account, SPOKE_ALIAS for the functions that name clusters in Slack, and the role the hub's
-slack-command assumes, whose policy is slack-command's own ECS, EC2, IAM and Logs statements,
-copied here, never re-typed. Anything else that still names slack-command fails the generation.
+that account, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
+ClusterNamesInSlack, `<alias>/*` in place of the toolkit's `*`, which the example environment's
+TryIt reads), and the role the hub's slack-command assumes, whose policy is slack-command's own
+ECS, EC2, IAM and Logs statements, copied here, never re-typed. Anything else that still names slack-command fails the generation.
 Needs PyYAML.
 """
 
@@ -127,6 +128,11 @@ Resources:
             Version: "2012-10-17"
             Statement: []
 Outputs:
+  ClusterNamesInSlack:
+    Description: How Slack names this account and region's clusters through the hub, * standing for a cluster's name; the example environment's TryIt reads it.
+    Value: !Sub "${SpokeAlias}/*"
+    Export:
+      Name: !Sub "${AWS::StackName}-ClusterNamesInSlack"
   SpokeRoleArn:
     Description: The role the hub's slack-command assumes here (ecs-debug-toolkit-hub-<region>)
     Value: !GetAtt HubRole.Arn

@@ -20,6 +20,14 @@
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
   simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
 - infra/spoke.yaml admits the hub and nothing more (check_spoke.py).
+- the example environment: its DebugToolkitImage parameter reaches the custom resource (empty: left
+  out, the toolkit's default), and docs/deploying.md's Upgrading moves an environment with it; its
+  TryIt output, evaluated against each template's ClusterNamesInSlack export, names the cluster as
+  Slack wants it (<alias>/<cluster> through a spoke);
+- docs/deploying.md: every delete-stack and wait stack-delete-complete names --profile, --region
+  and --stack-name, Teardown deletes the environment, toolkit and spoke stacks and checks each
+  with describe-stacks, and each ExecKmsKeyArns fix gives the spoke's command too;
+- scripts/spoke-template.py without PyYAML says how to get it (no traceback).
 Exit 1 naming every problem.
 """
 import json
@@ -357,6 +365,152 @@ def check_readme_modules():
             problems.append(f"README.md: the shared/ row does not name the module `{module}` (shared/src/lib.rs)")
 
 
+# How a cluster is written in Slack, per template: the toolkit's own name, or <alias>/<name> in a spoke.
+CLUSTER_IN_SLACK = {"template.yaml": "payments-dev", "spoke.yaml": "prod/payments-dev"}
+
+
+def evaluate(node, parameters, exports):
+    """A value as CloudFormation makes it: Ref to parameters, Sub, Join, Split, Select, ImportValue."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, list):
+        return [evaluate(x, parameters, exports) for x in node]
+    if isinstance(node, dict) and len(node) == 1:
+        ((key, value),) = node.items()
+        node = Tag(key.removeprefix("Fn::"), value)
+    if not isinstance(node, Tag):
+        raise ValueError(f"cannot evaluate {node!r}")
+    if node.name == "Ref":
+        return parameters[node.value]
+    if node.name == "Sub":
+        text, variables = (node.value, {}) if isinstance(node.value, str) else node.value
+        values = parameters | {k: evaluate(v, parameters, exports) for k, v in variables.items()}
+        return re.sub(r"\$\{([A-Za-z0-9:.]+)\}", lambda m: values[m.group(1)], text)
+    if node.name == "Join":
+        separator, items = node.value
+        return separator.join(evaluate(items, parameters, exports))
+    if node.name == "Split":
+        separator, value = node.value
+        return evaluate(value, parameters, exports).split(separator)
+    if node.name == "Select":
+        index, items = node.value
+        return evaluate(items, parameters, exports)[int(index)]
+    if node.name == "ImportValue":
+        name = evaluate(node.value, parameters, exports)
+        if name not in exports:
+            raise KeyError(f"No export named {name} found")
+        return exports[name]
+    raise ValueError(f"cannot evaluate !{node.name}")
+
+
+def exports_of(template, stack, parameters):
+    """The exports a stack of `template` named `stack` makes, with their values."""
+    values = {}
+    for output in template["Outputs"].values():
+        if "Export" in output:
+            given = parameters | {"AWS::StackName": stack}
+            try:
+                values[evaluate(output["Export"]["Name"], given, {})] = evaluate(output["Value"], given, {})
+            except (KeyError, ValueError):
+                continue  # GetAtt and the like: not what TryIt reads
+    return values
+
+
+def check_example(example, templates, docs):
+    """The example environment: its image can be moved by a parameter (DebugToolkitImage, empty =
+    the toolkit's default), and TryIt names the cluster as Slack wants it, in a toolkit's account
+    and in a spoke's (<alias>/<cluster>), whichever stack ToolkitStackName names."""
+    parameter = example["Parameters"].get("DebugToolkitImage")
+    properties = example["Resources"]["DebugEnvironment"]["Properties"]
+    if parameter is None:
+        problems.append("example-environment.yaml: no parameter DebugToolkitImage (an environment could not be "
+                        "moved to a new image by a command: an unchanged template makes no Update)")
+    else:
+        if parameter.get("Default") != "":
+            problems.append("example-environment.yaml DebugToolkitImage: its Default must be empty (the toolkit's image)")
+        given = properties.get("DebugToolkitImage")
+        ok = (isinstance(given, Tag) and given.name == "If" and given.value[1] == Tag("Ref", "DebugToolkitImage")
+              and given.value[2] == Tag("Ref", "AWS::NoValue"))
+        if ok:
+            condition = example["Conditions"].get(given.value[0])
+            ok = condition == Tag("Not", [Tag("Equals", [Tag("Ref", "DebugToolkitImage"), ""])])
+        if not ok:
+            problems.append(f"example-environment.yaml DebugEnvironment: DebugToolkitImage is {given!r}, not !If "
+                            f"[<DebugToolkitImage not empty>, !Ref DebugToolkitImage, !Ref AWS::NoValue]")
+        pattern = parameter.get("AllowedPattern", "")
+        # ecs-environment's rules::is_image: 1 to 255 of letters, digits, - _ . : / @ #, a letter or digit first.
+        for image, accepted in (("", True), ("123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.1.1", True),
+                                ("public.ecr.aws/x/tools@sha256:" + "a" * 64, True), ("-x", False), ("a b", False),
+                                ("a" * 256, False)):
+            if bool(re.fullmatch(pattern, image)) != accepted:
+                problems.append(f"example-environment.yaml DebugToolkitImage: its AllowedPattern "
+                                f"{'refuses' if accepted else 'admits'} {image[:60]!r}, which ecs-environment "
+                                f"{'accepts' if accepted else 'refuses'}")
+    upgrading = docs[docs.index("## Upgrading"):docs.index("### Your own values")]
+    commands = re.sub(r"\\\n\s*", " ", upgrading)
+    moving = [c for c in re.findall(r"aws cloudformation deploy [^\n`]*", commands) if "DebugToolkitImage=" in c]
+    if not moving or not all("--no-fail-on-empty-changeset" in c for c in moving):
+        problems.append("docs/deploying.md, Upgrading: no `aws cloudformation deploy … DebugToolkitImage=… "
+                        "--no-fail-on-empty-changeset` that moves an existing environment to the new image")
+    try_it = example["Outputs"]["TryIt"]["Value"]
+    for name, template in templates:
+        stack = {"template.yaml": "ecs-debug-toolkit", "spoke.yaml": "ecs-debug-toolkit-spoke"}[name]
+        exports = exports_of(template, stack, {"SpokeAlias": "prod"})
+        parameters = {"ToolkitStackName": stack, "ClusterName": "payments-dev"}
+        try:
+            shown = evaluate(try_it, parameters, exports)
+        except (KeyError, ValueError) as error:
+            problems.append(f"example-environment.yaml TryIt with ToolkitStackName={stack} ({name}): {error}")
+            continue
+        expected = f"/debug start {CLUSTER_IN_SLACK[name]} 45m"
+        if shown != expected:
+            problems.append(f"example-environment.yaml TryIt with ToolkitStackName={stack} ({name}, SpokeAlias=prod) "
+                            f"is {shown!r}, not {expected!r}")
+
+
+def blocks(docs):
+    """The paragraphs of a page, each table row on its own."""
+    for paragraph in re.split(r"\n\s*\n", docs):
+        rows = [line for line in paragraph.splitlines() if line.startswith("|")]
+        yield from rows or [paragraph]
+
+
+def check_teardown_docs(docs):
+    """Every delete names its account and region (a delete-stack of a stack that is not there, in
+    another account, region or under another name, succeeds and deletes nothing), Teardown checks
+    each delete with describe-stacks, and spokes are torn down with their own commands; the fix for
+    a KMS key (ExecKmsKeyArns) is given for a spoke's stack too, whose policy people use there."""
+    commands = re.sub(r"\\\n\s*", " ", docs)
+    for command in re.findall(r"aws cloudformation (?:delete-stack|wait stack-delete-complete)[^\n`]*", commands):
+        for option in ("--profile", "--region", "--stack-name"):
+            if option not in command:
+                problems.append(f"docs/deploying.md: `{command[:70]}…` has no {option} (a delete of a stack that is "
+                                f"not there succeeds silently)")
+    teardown = commands[commands.index("## Teardown"):commands.index("## Troubleshooting")]
+    deleted = re.findall(r"aws cloudformation delete-stack [^\n`]*?--stack-name ([\w<>-]+)", teardown)
+    for stack in ("payments-dev", "ecs-debug-toolkit", "ecs-debug-toolkit-spoke"):
+        if stack not in deleted:
+            problems.append(f"docs/deploying.md, Teardown: no delete-stack of {stack}")
+    for stack in set(deleted):
+        if not re.search(r"aws cloudformation describe-stacks [^\n`]*--stack-name " + re.escape(stack) + r"\b", teardown):
+            problems.append(f"docs/deploying.md, Teardown: {stack} is deleted but never checked with describe-stacks")
+    for block in blocks(docs):
+        if "deploy.sh" in block and "ExecKmsKeyArns=" in block:
+            if not re.search(r"deploy\.sh --spoke [^`]*ExecKmsKeyArns=", block):
+                problems.append(f"docs/deploying.md: the ExecKmsKeyArns fix is given for the toolkit only, not as "
+                                f"`./scripts/deploy.sh --spoke --profile … --region … --parameter-overrides "
+                                f"ExecKmsKeyArns=…` for a spoke: {block.strip()[:80]!r}…")
+
+
+def check_pyyaml_message():
+    """Without PyYAML (python3 -S leaves out site-packages), the generator says how to get it."""
+    run = subprocess.run([sys.executable, "-S", str(ROOT / "scripts/spoke-template.py"), "check"],
+                         capture_output=True, text=True)
+    if run.returncode == 0 or "Traceback" in run.stderr or "pip install PyYAML" not in run.stderr:
+        problems.append(f"scripts/spoke-template.py without PyYAML: {run.stderr.strip()[-200:]!r} does not say "
+                        f"`python3 -m pip install PyYAML` (or the SAM venv's python)")
+
+
 def main():
     docs = (ROOT / "docs/deploying.md").read_text()
     toolkit, example, spoke = load("template.yaml"), load("example-environment.yaml"), load("spoke.yaml")
@@ -377,6 +531,9 @@ def main():
     check_readme_modules()
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
+    check_example(example, [("template.yaml", toolkit), ("spoke.yaml", spoke)], docs)
+    check_teardown_docs(docs)
+    check_pyyaml_message()
     cases = check_exec_user_policy(toolkit)
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
