@@ -7,10 +7,15 @@
 #
 # Environment:
 #   IMAGE_CACHE_DIR   the cache (default $HOME/.cache/ecs-debug-toolkit/image): finished layouts,
-#                     keyed by a hash of the image's inputs (packages.txt, this script, VERSION, the
-#                     mirrors, the client configuration, extras.sh and its pins, and which of its
-#                     downloads were had), and the .deb files of the last build. A second run with the same key copies the cached
-#                     layout instead of building.
+#                     keyed by a hash of the image's inputs (packages.txt, this script and
+#                     scripts/lib/image-manifest.sh, VERSION, the mirrors, the client configuration,
+#                     extras.sh and its pins, and which of its downloads were had), and the .deb
+#                     files of the last build. A second run with the same key copies the cached
+#                     layout instead of building; when the cached layout for these inputs has every
+#                     extra, nothing is downloaded at all.
+#   IMAGE_OFFLINE=1   download no extra (where outbound traffic is dropped silently: each download
+#                     would wait for its timeouts); the image is built (or taken from the cache)
+#                     without them, unless the cache has a layout with every extra for the inputs.
 #   IMAGE_REBUILD=1   build even when the cache has the key (and replace the cached layout), for
 #                     example to try the archive's latest packages; publish such an image only under
 #                     a new VERSION (the registry's tags are immutable).
@@ -18,7 +23,7 @@
 #                     Debian mirrors (default deb.debian.org); a snapshot mirror pins the archive.
 # Also AWS's session-manager-plugin package and Amazon RDS's CA bundle, downloaded and checked
 # against the SHA-256 pinned in infra/debug-toolkit-image/extras.sh; when a download fails (no
-# internet) the image is built without it and its labels say so.
+# internet) the image is built without it, its labels say so, and the build ends with a warning.
 # Needs root (mmdebstrap's root mode); installs mmdebstrap, umoci and jq with apt-get when missing.
 set -euo pipefail
 
@@ -30,6 +35,9 @@ image_dir="$root_dir/infra/debug-toolkit-image"
 script="$root_dir/scripts/build-image.sh"
 extras="$image_dir/extras.sh"
 client_cnf="$image_dir/mariadb-client.cnf"
+manifest_lib="$root_dir/scripts/lib/image-manifest.sh"
+# shellcheck source=scripts/lib/image-manifest.sh
+. "$manifest_lib"
 
 suite=trixie
 mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
@@ -82,22 +90,44 @@ if [ "${DEBUG_TOOLKIT_BUILD_NS:-}" != 1 ]; then
   exec unshare --mount --propagation private env DEBUG_TOOLKIT_BUILD_NS=1 bash "$(readlink -f "$0")" "$@"
 fi
 
-# The extras (extras.sh), into the cache's downloads folder: each there only if its download
-# worked and matched its pin. A wrong SHA-256 stops the build.
-downloads="$cache_dir/downloads"
+# The image's inputs but the downloads: every file of the build (this script, what it sources),
+# the mirrors, extras.sh's pins.
 mkdir -p "$cache_dir"
 exec 9>"$cache_dir/.lock" # one build at a time per cache
 flock 9
-rm -rf "$downloads.new"
-sh "$extras" fetch "$downloads.new" || { echo "build-image.sh: extras.sh fetch failed" >&2; exit 1; }
-rm -rf "$downloads" && mv "$downloads.new" "$downloads"
-
-key=$( {
-  sha256sum "$image_dir/packages.txt" "$script" "$image_dir/VERSION" "$extras" "$client_cnf" | cut -d' ' -f1
+inputs=$( {
+  sha256sum "$image_dir/packages.txt" "$script" "$manifest_lib" "$image_dir/VERSION" "$extras" "$client_cnf" | cut -d' ' -f1
   echo "$mirror $security_mirror"
   sh "$extras" pins
-  (cd "$downloads" && ls -1)
 } | sha256sum | cut -c1-16)
+# A layout built from these inputs with every extra installed needs no download: its extras are the
+# pinned files (the pins are in $inputs). Then no fetch (where outbound traffic is dropped silently,
+# each download waits for its timeouts). Otherwise the extras (extras.sh), into the cache's
+# downloads folder: each there only if its download worked and matched its pin; a wrong SHA-256
+# stops the build (the RDS bundle's: left out, recorded as changed upstream). IMAGE_OFFLINE=1: no
+# download (the layout as an offline build).
+downloads="$cache_dir/downloads"
+complete=""
+if [ "${IMAGE_REBUILD:-0}" != 1 ] && [ -f "$cache_dir/complete/$inputs" ]; then
+  complete=$(cat "$cache_dir/complete/$inputs")
+  [ -e "$cache_dir/layouts/$complete/index.json" ] || complete=""
+fi
+if [ -n "$complete" ]; then
+  key=$complete
+  echo "cached layout $key has every extra for these inputs: no download"
+else
+  rm -rf "$downloads.new"
+  if [ "${IMAGE_OFFLINE:-0}" = 1 ]; then
+    echo "IMAGE_OFFLINE=1: no download of the extras (the image is built without them)"
+    mkdir -p "$downloads.new"
+  else
+    sh "$extras" fetch "$downloads.new" || { echo "build-image.sh: extras.sh fetch failed" >&2; exit 1; }
+  fi
+  rm -rf "$downloads" && mv "$downloads.new" "$downloads"
+  # The inputs, and which downloads were had (and the new SHA-256 of a bundle changed upstream).
+  key=$( { echo "$inputs"; (cd "$downloads" && ls -1 && cat ./*.changed 2>/dev/null || true); } |
+    sha256sum | cut -c1-16)
+fi
 
 # <out-dir> is replaced only when it is empty or already an image layout: checked before building.
 if [ -e "$out" ] && ! { [ -d "$out" ] && { [ -e "$out/oci-layout" ] || [ -z "$(ls -A "$out")" ]; }; }; then
@@ -109,111 +139,11 @@ prepare_out() {
   mkdir -p "$(dirname "$out")"
 }
 
-# A short SPDX-like licence summary of a Debian copyright file: the header's License, else that of
-# `Files: *`, else the first License field (machine-readable format); for free-form files the
-# common-licenses file it names or the licence its text gives.
-licence_of() {
-  awk '
-    function spdx(l,   n, i, w, out) {
-      n = split(l, w, /[ \t]+/)
-      for (i = 1; i <= n; i++) {
-        if (w[i] == "or") w[i] = "OR"; else if (w[i] == "and") w[i] = "AND"
-        else if (w[i] ~ /^L?GPL-[0-9.]+\+,?$/) { sub(/\+/, "", w[i]); sub(/-[0-9]$/, "&.0", w[i]); w[i] = w[i] "-or-later" }
-        else if (w[i] ~ /^L?GPL-[0-9.]+,?$/) { sub(/-[0-9]$/, "&.0", w[i]); w[i] = w[i] "-only" }
-        else if (w[i] ~ /^BSD-[0-9]-clause$/) sub(/clause/, "Clause", w[i])
-        else if (w[i] == "Expat") w[i] = "MIT"
-        out = out (i > 1 ? " " : "") w[i]
-      }
-      return out
-    }
-    FNR == 1 && /^(Format|Format-Specification):/ { dep5 = 1 }
-    /^Files:/ { seen_files = 1; star = ($2 == "*"); next }
-    /^License:/ {
-      l = $0; sub(/^License:[ \t]*/, "", l); sub(/[ \t]+$/, "", l)
-      if (l == "") next
-      if (!seen_files && header == "") header = l
-      if (star && star_l == "") star_l = l
-      if (first == "") first = l
-      next
-    }
-    /^[ \t]*$/ { star = 0 }
-    cl == "" && match($0, /common-licenses\/[A-Za-z0-9.+-]+/) {
-      cl = substr($0, RSTART + 16, RLENGTH - 16); sub(/[.]$/, "", cl)
-    }
-    /GNU (Lesser|Library) General Public License/ { lgpl = 1 }
-    /GNU General Public License/ { gpl = 1 }
-    /Permission is hereby granted, free of charge/ { mit = 1 }
-    /Redistribution and use in source and binary forms/ { bsd = 1 }
-    /Apache License/ { apache = 1 }
-    END {
-      if (dep5 && header != "") r = spdx(header)
-      else if (dep5 && star_l != "") r = spdx(star_l)
-      else if (dep5 && first != "") r = spdx(first)
-      # Free-form files: the name of the text they point to, as Debian names it (GPL-3 may mean
-      # "or later" there), or the licence their text names.
-      else if (cl != "") r = cl
-      else if (gpl) r = "GPL"
-      else if (lgpl) r = "LGPL"
-      else if (apache) r = "Apache-2.0"
-      else if (mit) r = "MIT"
-      else if (bsd) r = "BSD"
-      else r = "LicenseRef-see-copyright"
-      print r
-    }' "$1"
-}
-
-# Writes <rootfs>/usr/share/ecs-debug-toolkit/packages.tsv (every installed package, its version and
-# licence) and sets the labels' package list and licences.
-package_manifest() {
-  local rootfs=$1 admin="$1/var/lib/dpkg" pkg ver src lic other
-  local -A licence_by_pkg=()
-  local tsv="$rootfs/usr/share/ecs-debug-toolkit/packages.tsv"
-  mkdir -p "$(dirname "$tsv")"
-  printf 'package\tversion\tlicence\n' >"$tsv"
-  while IFS=$'\t' read -r pkg ver src; do
-    if [ -f "$rootfs/usr/share/doc/$pkg/copyright" ]; then
-      lic=$(licence_of "$rootfs/usr/share/doc/$pkg/copyright")
-    else
-      # Its doc folder is a link to another package's of the same source (dropped with the docs).
-      lic="LicenseRef-see-copyright"
-      src=${src%% *}
-      for other in $(dpkg-query --admindir="$admin" -W -f='${Package} ${source:Package}\n' |
-        awk -v s="${src:-$pkg}" '$2 == s { print $1 }'); do
-        if [ -f "$rootfs/usr/share/doc/$other/copyright" ]; then
-          lic=$(licence_of "$rootfs/usr/share/doc/$other/copyright"); break
-        fi
-      done
-    fi
-    licence_by_pkg[$pkg]=$lic
-    printf '%s\t%s\t%s\n' "$pkg" "$ver" "$lic" >>"$tsv"
-  done < <(dpkg-query --admindir="$admin" -W -f='${Package}\t${Version}\t${source:Package}\n' | LC_ALL=C sort)
-
-  packages_label="" licences_label=""
-  local -A seen=()
-  local labelled=("${listed[@]}")
-  # AWS's plugin when installed: Apache-2.0 (github.com/aws/session-manager-plugin), whether or not
-  # its package carries a copyright file.
-  if [ -n "${licence_by_pkg[session-manager-plugin]:-}" ]; then
-    labelled+=(session-manager-plugin)
-    [ "${licence_by_pkg[session-manager-plugin]}" != LicenseRef-see-copyright ] ||
-      licence_by_pkg[session-manager-plugin]=Apache-2.0
-  fi
-  for pkg in ${labelled[@]+"${labelled[@]}"}; do
-    ver=$(dpkg-query --admindir="$admin" -W -f='${Version}' "$pkg")
-    lic=${licence_by_pkg[$pkg]}
-    packages_label+="${packages_label:+; }$pkg=$ver ($lic)"
-    if [ -z "${seen[$lic]:-}" ]; then
-      seen[$lic]=1
-      case $lic in *" "*) lic="($lic)" ;; esac
-      licences_label+="${licences_label:+ AND }$lic"
-    fi
-  done
-}
-
 # A label's value for an extra: what it is, or that it is absent and where the docs say how to add it.
 how_to_add() {
   case $1 in
     absent) echo 'absent: the build could not download it (docs/image.md, "What an offline build lacks", says how to add it)' ;;
+    changed:*) echo "absent: upstream changed (sha256 ${1#changed:}); the pin in extras.sh must move (docs/image.md, \"What an offline build lacks\")" ;;
     *) echo "$1" ;;
   esac
 }
@@ -271,6 +201,8 @@ build() {
   [ "$(extra_state session-manager-plugin)" != installed ] || smp_label=installed
   rds_ca_label=absent
   [ "$(extra_state rds-ca-bundle)" != installed ] || rds_ca_label=/etc/ssl/certs/rds-global-bundle.pem
+  [ "$(extra_state rds-ca-bundle)" != absent-changed ] ||
+    rds_ca_label="changed:$(awk '$1 == "rds-ca-bundle" { print $3 }' "$rootfs/usr/share/ecs-debug-toolkit/extras.txt")"
   # The runtime brings /dev (and /proc, /sys, /etc/resolv.conf, /etc/hostname).
   find "$rootfs/dev" -mindepth 1 -delete
   package_manifest "$rootfs"
@@ -315,6 +247,9 @@ build() {
   cp -a "$layout" "$cache_dir/layouts/$key.tmp"
   rm -rf "$cache_dir/layouts/$key"
   mv "$cache_dir/layouts/$key.tmp" "$cache_dir/layouts/$key"
+  if [ "$smp_label" = installed ] && [ "$rds_ca_label" = /etc/ssl/certs/rds-global-bundle.pem ]; then
+    mkdir -p "$cache_dir/complete" && echo "$key" >"$cache_dir/complete/$inputs"
+  fi
   # Keep the three newest layouts.
   ls -1t "$cache_dir/layouts" | tail -n +4 | while read -r old; do rm -rf "${cache_dir:?}/layouts/$old"; done
 }
@@ -338,4 +273,16 @@ layer_bytes=$(jq -r '[.layers[].size] | add' "$out/blobs/sha256/${manifest#sha25
 echo "image layout: $out (ref $version)"
 echo "manifest digest: $manifest"
 echo "compressed layer size: $layer_bytes bytes ($(( layer_bytes / 1048576 )) MiB)"
+# Loud when an extra is absent: such an image lacks what docs/image.md promises, and
+# publish-image.sh refuses it unless PUBLISH_ALLOW_ABSENT=1.
+config="$out/blobs/sha256/$(jq -r '.config.digest' "$out/blobs/sha256/${manifest#sha256:}" | cut -d: -f2)"
+absent=$(jq -r '.config.Labels | to_entries[] | select(.key == "ecs-debug-toolkit.session-manager-plugin"
+  or .key == "ecs-debug-toolkit.rds-ca-bundle") | select(.value | startswith("absent")) | "  \(.key)=\(.value)"' "$config")
+if [ -n "$absent" ]; then
+  echo "**********************************************************************"
+  echo "WARNING: this image lacks what it takes from outside Debian:"
+  echo "$absent"
+  echo "publish-image.sh refuses it unless PUBLISH_ALLOW_ABSENT=1; docs/image.md says how to add them."
+  echo "**********************************************************************"
+fi
 echo "build-image.sh took $(( $(date +%s) - started )) s"

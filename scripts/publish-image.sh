@@ -14,7 +14,7 @@
 # skopeo from Ubuntu 22.04 (1.4) through today's: `--preserve-digests` (skopeo 1.6+) when skopeo
 # has it; otherwise `--format oci`, so that skopeo cannot convert the manifest (the only change to
 # the digest it would make here: it recompresses nothing unless asked) and fails instead. Either
-# way the pushed digest is checked against the layout's.
+# way the push goes to the layout's digest first (no manifest change possible), then the tag.
 #
 # Environment:
 #   PUBLISH_SKIP_LOGIN=1               no `aws ecr get-login-password | skopeo login` (a local test
@@ -23,6 +23,8 @@
 #   PUBLISH_AWS_REGION                 the region to log in to when the URI is not ECR's
 #                                      (<account>.dkr.ecr.<region>.amazonaws.com); else AWS_REGION
 #   PUBLISH_DRY_RUN=1                  print what would be pushed where, and push nothing
+#   PUBLISH_ALLOW_ABSENT=1             publish even when the layout's labels say the plugin or the
+#                                      RDS CA bundle is absent (refused otherwise)
 #   REGISTRY_AUTH_FILE                 where skopeo keeps the login (skopeo's own variable)
 set -euo pipefail
 
@@ -75,6 +77,14 @@ config="$layout/blobs/sha256/$(jq -r '.config.digest' "$layout/blobs/sha256/${ma
 built=$(jq -r '.config.Labels["org.opencontainers.image.version"] // empty' "$config")
 [ "$built" = "$version" ] ||
   die "the layout was built as version '$built' but VERSION says '$version': rebuild it (scripts/build-image.sh)"
+# An image without the plugin or the RDS CA bundle (a build that could not download them) is not
+# what docs/image.md promises; under an immutable tag it would stay so.
+absent=$(jq -r '.config.Labels // {} | to_entries[] | select(.key == "ecs-debug-toolkit.session-manager-plugin"
+  or .key == "ecs-debug-toolkit.rds-ca-bundle") | select(.value | startswith("absent")) | "\(.key)=\(.value)"' "$config")
+if [ -n "$absent" ] && [ "${PUBLISH_ALLOW_ABSENT:-0}" != 1 ]; then
+  die "the layout lacks what it takes from outside Debian ($(printf '%s' "$absent" | tr '\n' ';')); rebuild where the downloads work, or set PUBLISH_ALLOW_ABSENT=1 to publish it anyway (tags are immutable)"
+fi
+[ -z "$absent" ] || echo "PUBLISH_ALLOW_ABSENT=1: publishing an image without: $(printf '%s' "$absent" | tr '\n' ';')"
 
 tls=()
 if [ "${PUBLISH_REGISTRY_TLS_VERIFY:-true}" = false ]; then tls=(--tls-verify=false); fi
@@ -107,11 +117,20 @@ else
   keep_digest=(--format oci)
 fi
 echo "skopeo: $(skopeo --version 2>&1 | head -1); copying with ${keep_digest[*]}"
+# First to the layout's digest: a digested destination makes skopeo (containers/image) refuse any
+# change to the manifest (a conversion, a blob swapped from its blob-info cache), before any tag
+# exists. Then the tag, copied from that digest in the registry (its blobs already there).
 skopeo copy --retry-times 3 "${keep_digest[@]}" --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
-  "oci:$layout${ref:+:$ref}" "docker://$repository_uri:$tag"
+  "oci:$layout${ref:+:$ref}" "docker://$repository_uri@$manifest"
+digest=$(cat "$digest_file")
+[ "$digest" = "$manifest" ] || die "the registry holds $digest, not the layout's $manifest; no tag written"
+src_tls=()
+if [ "${#tls[@]}" -gt 0 ]; then src_tls=(--src-tls-verify=false); fi
+skopeo copy --retry-times 3 "${keep_digest[@]}" --digestfile "$digest_file" ${dest_tls[@]+"${dest_tls[@]}"} \
+  ${src_tls[@]+"${src_tls[@]}"} "docker://$repository_uri@$manifest" "docker://$repository_uri:$tag"
 digest=$(cat "$digest_file")
 [ "$digest" = "$manifest" ] ||
-  die "the registry holds $digest, not the layout's $manifest; tags are immutable: build and publish a new VERSION"
+  die "the tag $tag holds $digest, not the layout's $manifest; tags are immutable: build and publish a new VERSION"
 echo "pushed: $repository_uri:$tag"
 echo "digest: $digest"
 echo "reference: $repository_uri@$digest"

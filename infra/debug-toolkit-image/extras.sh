@@ -8,7 +8,11 @@
 #
 #   sh extras.sh fetch <download-dir>    downloads each into <download-dir>/<name> and checks it:
 #                                        a download that fails leaves it out (status 0; the build
-#                                        goes on without it), a wrong SHA-256 stops (status 1).
+#                                        goes on without it), a wrong SHA-256 stops (status 1) for
+#                                        the plugin (its URL is versioned); for the RDS bundle (a
+#                                        mutable URL: AWS replaces the file when RDS adds a CA) it
+#                                        leaves the bundle out with a loud warning and records the
+#                                        new SHA-256 in <download-dir>/rds-global-bundle.pem.changed.
 #                                        With --required (the Dockerfile), a failed download stops too.
 #   sh extras.sh install <download-dir>  installs what <download-dir> holds into this system (run
 #                                        chrooted in the image's root file system, or in the
@@ -26,14 +30,15 @@ set -eu
 smp_version=1.2.835.0
 smp_url=${DEBUG_TOOLKIT_SMP_URL:-https://s3.amazonaws.com/session-manager-downloads/plugin/$smp_version/ubuntu_64bit/session-manager-plugin.deb}
 smp_sha256=${DEBUG_TOOLKIT_SMP_SHA256:-7c6dcad12518571cc7959a713e6a8ae1bdf6ed66fd9bee37dc189e39ca58ae03}
-# AWS replaces this file when RDS adds a CA: then the pin stops matching, and the build says so.
+# AWS replaces this file when RDS adds a CA: then the pin stops matching, and the build goes on
+# without it, loudly (label `absent: upstream changed (sha256 ...)`), until the pin is moved.
 rds_ca_url=${DEBUG_TOOLKIT_RDS_CA_URL:-https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem}
 rds_ca_sha256=${DEBUG_TOOLKIT_RDS_CA_SHA256:-e5bb2084ccf45087bda1c9bffdea0eb15ee67f0b91646106e466714f9de3c7e3}
 rds_ca_path=/etc/ssl/certs/rds-global-bundle.pem
 
 say() { echo "extras.sh: $*" >&2; }
 
-# fetch_one <name> <url> <sha256> <dir> <required>
+# fetch_one <name> <url> <sha256> <dir> <required> [mutable]
 fetch_one() {
   if ! curl -fsSL --connect-timeout 10 --max-time 300 --retry 2 -o "$4/$1.part" "$2" 2>"$4/$1.err"; then
     say "$1: could not download $2: $(tail -n 1 "$4/$1.err")"
@@ -44,6 +49,13 @@ fetch_one() {
   fi
   rm -f "$4/$1.err"
   got=$(sha256sum "$4/$1.part" | cut -d' ' -f1)
+  if [ "$got" != "$3" ] && [ "${6:-}" = mutable ]; then
+    rm -f "$4/$1.part"
+    echo "$got" >"$4/$1.changed"
+    say "WARNING: ***** $1: $2 has SHA-256 $got, not the pinned $3 (AWS changed the file upstream):"
+    say "WARNING: ***** going on WITHOUT it (label: absent: upstream changed); check the new file and pin it"
+    return 0
+  fi
   if [ "$got" != "$3" ]; then
     say "$1: $2 has SHA-256 $got, not the pinned $3: refusing it (a new file upstream? check it, then pin it)"
     rm -f "$4/$1.part"
@@ -57,7 +69,7 @@ fetch() {
   dir=$1 required=$2
   mkdir -p "$dir"
   fetch_one session-manager-plugin.deb "$smp_url" "$smp_sha256" "$dir" "$required"
-  fetch_one rds-global-bundle.pem "$rds_ca_url" "$rds_ca_sha256" "$dir" "$required"
+  fetch_one rds-global-bundle.pem "$rds_ca_url" "$rds_ca_sha256" "$dir" "$required" mutable
 }
 
 install_extras() {
@@ -80,6 +92,8 @@ install_extras() {
     install -m 644 "$dir/rds-global-bundle.pem" "$rds_ca_path"
     echo "rds-ca-bundle installed $rds_ca_path" >>"$record"
     say "Amazon RDS CA bundle installed as $rds_ca_path"
+  elif [ -f "$dir/rds-global-bundle.pem.changed" ]; then
+    echo "rds-ca-bundle absent-changed $(cat "$dir/rds-global-bundle.pem.changed")" >>"$record"
   else
     echo "rds-ca-bundle absent" >>"$record"
   fi

@@ -9,7 +9,9 @@
 #    through extras.sh's test overrides: fetched, then installed chrooted in a copy of the image's
 #    root file system as build-image.sh does (dpkg knows the package, the binary runs, the bundle
 #    is where the docs say);
-#  - a download whose SHA-256 is not the pinned one is refused and stops the build.
+#  - a download whose SHA-256 is not the pinned one is refused and stops the build (the plugin);
+#    the RDS bundle's (a mutable URL) is left out with a loud warning, the build goes on, and
+#    extras.txt records `rds-ca-bundle absent-changed <its SHA-256>`.
 # Needs root (chroot). Ends with `N passed, M failed`.
 #
 #   tests/image/test-extras.sh <out-dir>
@@ -66,7 +68,7 @@ if [ -f "$rootfs/etc/ssl/certs/rds-global-bundle.pem" ]; then
   [ "$rds_label" = /etc/ssl/certs/rds-global-bundle.pem ] && pass "RDS CA bundle installed, label $rds_label" ||
     fail "RDS CA bundle installed, label '$rds_label'"
 else
-  [[ $rds_label == "absent: "*docs/image.md* ]] && pass "RDS CA bundle absent, label says so and points to the docs: $rds_label" ||
+  [[ $rds_label == "absent: "*docs/image.md* ]] && { [[ $record != *absent-changed* ]] || [[ $rds_label == "absent: upstream changed (sha256 "* ]]; } && pass "RDS CA bundle absent, label says so and points to the docs: $rds_label" ||
     fail "RDS CA bundle absent, label '$rds_label'"
 fi
 [ -f "$rootfs/etc/mysql/mariadb.conf.d/90-debug-toolkit-client.cnf" ] &&
@@ -130,6 +132,18 @@ else
     fail "extras.sh fetch with a wrong SHA-256: $out"
 fi
 
+echo "== the RDS bundle's SHA-256 changed upstream (a mutable URL): the build goes on without it"
+wrong=$(printf 'y' | sha256sum | cut -d' ' -f1)
+if out=$(DEBUG_TOOLKIT_RDS_CA_SHA256=$wrong sh "$extras" fetch "$work/dl-changed" --required 2>&1); then
+  [ -f "$work/dl-changed/session-manager-plugin.deb" ] && [ ! -e "$work/dl-changed/rds-global-bundle.pem" ] &&
+    [ "$(cat "$work/dl-changed/rds-global-bundle.pem.changed" 2>/dev/null)" = "$DEBUG_TOOLKIT_RDS_CA_SHA256" ] &&
+    [[ $out == *"WARNING"*"WITHOUT it"* ]] &&
+    pass "extras.sh fetch (even --required): status 0, plugin kept, bundle left out, new SHA-256 recorded, a loud warning" ||
+    fail "extras.sh fetch with the bundle changed upstream: $out"
+else
+  fail "extras.sh fetch stopped on the RDS bundle's new SHA-256 (every online build would): $out"
+fi
+
 echo "== the download works: fetched, checked, installed into the image's root file system"
 if out=$(sh "$extras" fetch "$work/dl" 2>&1) && [ -f "$work/dl/session-manager-plugin.deb" ] &&
   [ -f "$work/dl/rds-global-bundle.pem" ]; then
@@ -155,5 +169,14 @@ cmp -s "$rootfs/etc/ssl/certs/rds-global-bundle.pem" "$work/stand-in-bundle.pem"
 out=$(cat "$rootfs/usr/share/ecs-debug-toolkit/extras.txt")
 [ "$out" = $'session-manager-plugin installed 0.0.1-test\nrds-ca-bundle installed /etc/ssl/certs/rds-global-bundle.pem' ] &&
   pass "extras.txt records both installed (what the labels are made from)" || fail "extras.txt: $out"
+# The bundle changed upstream: extras.txt says so with its new SHA-256 (build-image.sh's label:
+# "absent: upstream changed (sha256 ...)").
+rm -f "$rootfs/etc/ssl/certs/rds-global-bundle.pem"
+mkdir -p "$rootfs/tmp/extras-changed"
+cp -a "$work/dl-changed/." "$rootfs/tmp/extras-changed/"
+out=$(in_root sh /tmp/extras.sh install /tmp/extras-changed 2>&1 && cat "$rootfs/usr/share/ecs-debug-toolkit/extras.txt")
+[[ $out == *"rds-ca-bundle absent-changed $DEBUG_TOOLKIT_RDS_CA_SHA256"* ]] && [ ! -e "$rootfs/etc/ssl/certs/rds-global-bundle.pem" ] &&
+  pass "extras.sh install, the bundle changed upstream: extras.txt 'rds-ca-bundle absent-changed <its SHA-256>', no bundle" ||
+  fail "extras.sh install with the bundle changed upstream: $out"
 
 finish

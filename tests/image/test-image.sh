@@ -227,6 +227,12 @@ for entry in "${tools[@]}"; do
     table+=("$tool|FAILED")
   fi
 done
+# caching_sha2_password (RDS MySQL 8.4's default authentication): the client's plugin is there
+# (Debian's MariaDB server cannot create such a user, so no login test holds it).
+sha2=/usr/lib/x86_64-linux-gnu/libmariadb3/plugin/caching_sha2_password.so
+[ -f "$rootfs$sha2" ] && pass "mysql's caching_sha2_password plugin: $sha2" ||
+  fail "no $sha2 (mysql could not log in to RDS MySQL 8.4's default authentication)"
+
 # session-manager-plugin: both builds install AWS's package when they can download it; an offline
 # build has none and says so in its label (tests/image/test-extras.sh tests both branches). Either way binary and label agree.
 smp_label=$(label ecs-debug-toolkit.session-manager-plugin)

@@ -3,7 +3,9 @@
 # distribution registry) on 127.0.0.1 at a free port, storage in a temporary folder, stopped at
 # exit. Publishes the layout (no login, plain HTTP), pulls it back by digest and compares; also the
 # login path with a stand-in `aws` (the password never printed), how URIs are read, and a publish
-# through a stand-in for Ubuntu 22.04's skopeo 1.4 (which lacks --preserve-digests).
+# through a stand-in for Ubuntu 22.04's skopeo 1.4 (which lacks --preserve-digests), pushed to the
+# digest before the tag; a layout whose labels say an extra is absent is refused without
+# PUBLISH_ALLOW_ABSENT=1 (this machine's offline build is then published with it).
 # Ends with `N passed, M failed` (exit 1 on any failure).
 #
 #   tests/image/test-publish.sh <out-dir>
@@ -68,6 +70,23 @@ export REGISTRY_AUTH_FILE="$work/auth.json"
 
 manifest=$(jq -r '.manifests[0].digest' "$layout/index.json")
 echo "image: $layout, manifest $manifest"
+
+echo "== a layout whose labels say an extra is absent: refused unless PUBLISH_ALLOW_ABSENT=1"
+config="$layout/blobs/sha256/$(jq -r '.config.digest' "$layout/blobs/sha256/${manifest#sha256:}" | cut -d: -f2)"
+absent=$(jq -r '.config.Labels | to_entries[] | select(.key | test("session-manager-plugin|rds-ca-bundle")) |
+  select(.value | startswith("absent")) | .key' "$config")
+if [ -n "$absent" ]; then
+  if out=$(env -u PUBLISH_ALLOW_ABSENT PUBLISH_DRY_RUN=1 "$publish" "$layout" localhost:5000/a/b 2>&1); then
+    fail "a layout without $(echo $absent) was accepted: $out"
+  else
+    [[ $out == *"PUBLISH_ALLOW_ABSENT=1"* ]] && pass "refused (absent: $(echo $absent)), the refusal names PUBLISH_ALLOW_ABSENT=1" ||
+      fail "refused, but without naming PUBLISH_ALLOW_ABSENT=1: $out"
+  fi
+else
+  pass "this layout has every extra: nothing to refuse"
+fi
+# The rest publishes this (offline) build on purpose.
+export PUBLISH_ALLOW_ABSENT=1
 
 echo "== how publish-image.sh reads URIs (dry run)"
 dry() { PUBLISH_DRY_RUN=1 "$publish" "$layout" "$1" 2>&1; }
@@ -229,5 +248,9 @@ copy_args=$(grep '^copy .*docker://' "$work/skopeo-1.4.args")
   fail "skopeo 1.4 was called as: ${copy_args:-nothing}"
 [ "$(printf '%s\n' "$out" | sed -n 's/^digest: //p')" = "$manifest" ] &&
   pass "skopeo 1.4: the same digest, $manifest" || fail "skopeo 1.4: digest differs or none: $out"
+first=$(printf '%s\n' "$copy_args" | head -1)
+[[ $first == *" docker://$repo@$manifest" ]] && [[ $(printf '%s\n' "$copy_args" | sed -n 2p) == *" docker://$repo:skopeo-1.4" ]] &&
+  pass "skopeo 1.4: pushed to @$manifest first (no manifest change possible), then the tag" ||
+  fail "skopeo 1.4: not pushed by digest first: $copy_args"
 
 finish

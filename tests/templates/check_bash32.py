@@ -3,7 +3,7 @@
 
 Bash before 4.4 stops with "unbound variable" when a script under `set -u` expands an empty array
 (`"${args[@]}"`); bash 4.4 and later expand it to nothing, so Linux never shows it. Over
-scripts/*.sh, .ci/* and tests/**/*.sh, this finds:
+scripts/*.sh, scripts/lib/*.sh, .ci/* and tests/**/*.sh, this finds:
 - each array that can be empty (assigned `x=()`, `local x=()`, or only expansions such as
   `x=("$@")` or `x=($(…))`, also over several lines; built only with `x+=(…)`; read with
   `read -a x`; declared `local -a x` / `declare -a x` without a value) and expanded as `${x[@]}` / `${x[*]}` in a script under `set -u`,
@@ -26,6 +26,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # They are still checked for unguarded empty arrays.
 LINUX_ONLY = {
     "scripts/build-image.sh": "root, mmdebstrap and apt-get (Debian or Ubuntu; Docker on a Mac)",
+    "scripts/lib/image-manifest.sh": "sourced by build-image.sh only",
     ".ci/image": "CI on Debian: build-image.sh and the image tests",
     "tests/image/test-image.sh": "root, chroot and namespaces into the image",
     "tests/templates/test-app-config.sh": "a Linux mount namespace (unshare) and nginx",
@@ -60,7 +61,7 @@ ASSIGN = re.compile(r"(?:^|[\s;(])(?:(?:local|declare|typeset)(?:\s+-[a-zA-Z]+)*
 
 
 def scripts():
-    paths = sorted(ROOT.glob("scripts/*.sh")) + sorted(p for p in (ROOT / ".ci").iterdir() if p.is_file())
+    paths = sorted(ROOT.glob("scripts/*.sh")) + sorted(ROOT.glob("scripts/lib/*.sh")) + sorted(p for p in (ROOT / ".ci").iterdir() if p.is_file())
     paths += sorted(p for p in ROOT.glob("tests/**/*.sh") if "node_modules" not in p.parts)
     return [p for p in paths if p.read_text(errors="replace").startswith("#!") and "bash" in p.read_text().split("\n", 1)[0]]
 
