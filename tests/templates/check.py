@@ -8,7 +8,7 @@
   when ReservedConcurrency asks;
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
   simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
-- infra/spoke.yaml admits the hub and nothing more (check_spoke.py).
+- infra/spoke.yaml admits the hub's role and nothing more, no other account on its bus (check_spoke.py).
 Exit 1 naming every problem.
 """
 import json
@@ -248,7 +248,7 @@ def main():
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
           f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
-          f"policy, hub role trust and grants as tight as slack-command's)")
+          f"without a policy, its hub role's trust and grants as tight as slack-command's)")
 
 
 if __name__ == "__main__":
