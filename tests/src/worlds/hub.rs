@@ -53,8 +53,7 @@ impl HubWorld {
             .map(|(alias, account, region, _)| format!("{alias}={account}/{region}"))
             .collect();
         for (alias, account, region, trusted) in others {
-            let parameters =
-                json!({"SpokeAlias": alias, "HubRoleArn": trusted});
+            let parameters = json!({"SpokeAlias": alias, "HubRoleArn": trusted});
             register_spoke(&local.moto.endpoint(), account, region, &parameters, None).await;
             entries.push(format!("{alias}={account}/{region}"));
         }

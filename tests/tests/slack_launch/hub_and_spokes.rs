@@ -251,7 +251,12 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     assert_eq!(assumed, Some(2), "one AssumeRole per spoke");
     // Both launch requests were put with the spokes' role sessions, none with the hub's own keys.
     let proxy = &world.local.proxy;
-    assert_eq!(proxy.calls().get("PutEvents"), Some(&2), "{:?}", proxy.calls());
+    assert_eq!(
+        proxy.calls().get("PutEvents"),
+        Some(&2),
+        "{:?}",
+        proxy.calls()
+    );
     assert_eq!(
         proxy.calls_of("slack-command").get("PutEvents"),
         None,
