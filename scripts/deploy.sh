@@ -20,7 +20,7 @@
 #               temporary copy of samconfig.toml, removed at the end: never to samconfig.toml.
 #   --spoke     deploys infra/spoke.yaml instead (docs/deploying.md, "Many accounts and regions"):
 #               samconfig.toml's config env `spoke` (stack ecs-debug-toolkit-spoke), the spoke's
-#               next steps. Its first deploy needs --parameter-overrides SpokeAlias=… HubAccountId=…
+#               next steps. Its first deploy needs --parameter-overrides SpokeAlias=…
 #               HubRoleArn=…; later ones keep them.
 #   --dry-run and --spoke may come anywhere among the options; sam deploy never sees them.
 # Needs: cargo (rustup, Rust $rust_version or later), python3 $python_version or later with venv

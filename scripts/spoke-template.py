@@ -6,12 +6,14 @@ the toolkit minus its Slack front, for one account and region a hub's slack-comm
   spoke-template.py check   exit 1, with a diff, when infra/spoke.yaml is not what `write` writes
 
 What the spoke drops: slack-command and what only it uses (its secret, log group, alarm, outputs,
-parameters, conditions, its line on the dashboard). What it adds: the bus `ecs-debug-toolkit`
-with a policy admitting launch requests from the hub's account only, the launcher's rule matching
-that account, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
+parameters, conditions, its line on the dashboard). What it adds: the bus `ecs-debug-toolkit`,
+without a policy (it admits no other account), the launcher's rule matching this account's own
+events, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
 ClusterNamesInSlack, `<alias>/*` in place of the toolkit's `*`, which the example environment's
 TryIt reads), and the role the hub's slack-command assumes, whose policy is slack-command's own
-ECS, EC2, IAM and Logs statements, copied here, never re-typed. Anything else that still names slack-command fails the generation.
+ECS, EC2, IAM, Logs and PutEvents statements, copied here, never re-typed: the hub puts a launch
+request here as that role, a same-account PutEvents on this bus (contract section 9). Anything
+else that still names slack-command fails the generation.
 Needs PyYAML.
 """
 
@@ -41,18 +43,19 @@ DROPPED = {
     "Parameters": ["SlackCommandName", "Spokes"],
 }
 # The services of slack-command's statements the hub needs in a spoke (list, stop, extend,
-# forward, doctor and the authorisation read); its secrets, bus and spoke statements stay home.
-HUB_SERVICES = {"ecs", "ec2", "iam", "logs"}
+# forward, doctor, the authorisation read, and start: PutEvents on the stack's own bus, which in a
+# spoke is the spoke's bus); its secrets and the AssumeRole of spoke roles stay home.
+HUB_SERVICES = {"ecs", "ec2", "iam", "logs", "events"}
 # The functions whose Slack messages name clusters: `<alias>/<cluster>` in a spoke.
 NAMING_CLUSTERS = ["DebugLauncherFunction", "TaskEventsFunction", "IdleReaperFunction"]
 
 DESCRIPTION = """\
 ecs-debug-toolkit spoke: one account and region served by a hub's Slack command (a stack of
 infra/template.yaml with Spokes). The Custom::EcsEnvironment provider (ecs-environment), the
-launcher of debug tasks (debug-launcher) on the bus ecs-debug-toolkit, which admits launch requests
-from the hub's account only, exec activity and state changes (task-events), the scheduled clean-up
-(idle-reaper), and the role the hub's slack-command assumes to list, stop, extend, forward and
-diagnose here.
+launcher of debug tasks (debug-launcher) on the bus ecs-debug-toolkit (no bus policy: it admits
+no other account), exec activity and state changes (task-events), the scheduled clean-up
+(idle-reaper), and the role the hub's slack-command assumes to list, stop, extend, forward,
+diagnose and start here (a start is a launch request the hub puts on this bus as that role).
 """
 
 ADDED = cfn_yaml.loads("""
@@ -62,11 +65,6 @@ Parameters:
     AllowedPattern: "^[a-z0-9-]{1,32}$"
     ConstraintDescription: at most 32 lower-case letters, digits and -
     Description: This account and region's alias in the hub's Spokes parameter (alias=account-id/region); Slack messages from here name clusters <alias>/<cluster>.
-  HubAccountId:
-    Type: String
-    AllowedPattern: "^[0-9]{12}$"
-    ConstraintDescription: a 12-digit AWS account id
-    Description: The account of the hub stack (infra/template.yaml with Spokes), the only account whose launch requests this spoke's bus admits.
   HubRoleArn:
     Type: String
     AllowedPattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"
@@ -77,37 +75,15 @@ Parameters:
     Default: ""
     AllowedPattern: "^$|^o-[a-z0-9]{10,32}$"
     ConstraintDescription: empty, or an AWS Organizations id (o-...)
-    Description: Optional. The organization the hub's account must belong to (aws:PrincipalOrgID), in the hub role's trust policy and the bus policy as well.
+    Description: Optional. The organization the hub's account must belong to (aws:PrincipalOrgID), in the hub role's trust policy.
 Conditions:
   HasOrganization: !Not [!Equals [!Ref OrganizationId, ""]]
 Resources:
-  HubMayPutLaunchRequests:
-    Type: AWS::Events::EventBusPolicy
-    Properties:
-      EventBusName: !Ref DebugRequestsBus
-      StatementId: HubMayPutLaunchRequests
-      # events:source and events:detail-type: every entry of a PutEvents must be a launch request
-      # (AWS's example of a cross-account custom bus policy uses ForAllValues:StringEquals).
-      Statement:
-        Effect: Allow
-        Principal:
-          AWS: !Sub "arn:${AWS::Partition}:iam::${HubAccountId}:root"
-        Action: events:PutEvents
-        Resource: !GetAtt DebugRequestsBus.Arn
-        Condition:
-          ForAllValues:StringEquals:
-            events:source: ecs-debug-toolkit
-            events:detail-type: Debug Task Requested
-          StringEquals: !If
-            - HasOrganization
-            - aws:PrincipalArn: !Ref HubRoleArn
-              aws:PrincipalOrgID: !Ref OrganizationId
-            - aws:PrincipalArn: !Ref HubRoleArn
   HubRole:
     Type: AWS::IAM::Role
     Properties:
       RoleName: !Sub "ecs-debug-toolkit-hub-${AWS::Region}"
-      Description: The hub's slack-command in this account and region - list, stop, extend, forward, doctor and the authorisation read, on managed clusters only
+      Description: The hub's slack-command in this account and region - list, stop, extend, forward, doctor and the authorisation read on managed clusters only, and start (launch requests on this stack's bus)
       MaxSessionDuration: 3600
       AssumeRolePolicyDocument:
         Version: "2012-10-17"
@@ -137,7 +113,7 @@ Outputs:
     Description: The role the hub's slack-command assumes here (ecs-debug-toolkit-hub-<region>)
     Value: !GetAtt HubRole.Arn
   SpokeBusArn:
-    Description: The bus the hub puts launch requests on (event-bus/ecs-debug-toolkit)
+    Description: The bus the hub puts launch requests on as SpokeRoleArn (event-bus/ecs-debug-toolkit)
     Value: !GetAtt DebugRequestsBus.Arn
 """)
 
@@ -239,7 +215,8 @@ def spoke(template):
     template["Conditions"] |= ADDED["Conditions"]
     resources["DebugRequestsBus"]["Properties"]["Name"] = "ecs-debug-toolkit"
     launch = resources["DebugLauncherFunction"]["Properties"]["Events"]["LaunchRequested"]["Properties"]
-    launch["Pattern"]["account"] = [Tag("Ref", "HubAccountId")]
+    # The hub puts as this account's own role: the rule takes this account's events only.
+    launch["Pattern"]["account"] = [Tag("Ref", "AWS::AccountId")]
     for name in NAMING_CLUSTERS:
         resources[name]["Properties"]["Environment"]["Variables"]["SPOKE_ALIAS"] = Tag("Ref", "SpokeAlias")
     added = copy.deepcopy(ADDED["Resources"])

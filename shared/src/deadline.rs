@@ -1,5 +1,6 @@
 //! The invocation deadline, and the budgets carved out of it.
 
+use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
@@ -41,6 +42,25 @@ impl Deadline {
         let earlier = self.0.checked_sub(reserve).unwrap_or(now);
         Self(earlier.max(now))
     }
+
+    /// Runs `work` as the invocation with this deadline: what [`Deadline::of_invocation`] answers
+    /// inside it. Each main sets it once, so code deep down (Slack's `Retry-After`) can keep
+    /// within the invocation without every caller passing it on.
+    pub async fn scope<F: Future>(self, work: F) -> F::Output {
+        INVOCATION.scope(self, work).await
+    }
+
+    /// The deadline of the invocation being handled ([`Deadline::scope`]), else
+    /// [`DEFAULT_BUDGET`] from now (a handler called from a test).
+    pub fn of_invocation() -> Self {
+        INVOCATION
+            .try_with(|deadline| *deadline)
+            .unwrap_or_else(|_| Self::after(DEFAULT_BUDGET))
+    }
+}
+
+tokio::task_local! {
+    static INVOCATION: Deadline;
 }
 
 #[cfg(test)]
@@ -64,6 +84,14 @@ mod tests {
             deadline.minus(Duration::from_secs(1)).remaining(),
             Duration::from_secs(1)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_invocation_deadline_is_the_scopes_else_the_default_budget() {
+        assert_eq!(Deadline::of_invocation().remaining(), DEFAULT_BUDGET);
+        let deadline = Deadline::after(Duration::from_secs(7));
+        let inside = deadline.scope(async { Deadline::of_invocation() }).await;
+        assert_eq!(inside, deadline);
     }
 
     #[tokio::test]

@@ -26,6 +26,8 @@ pub struct Request<'a> {
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
+    /// `Retry-After` in seconds, when the answer has one (HTTP 429 and 503 may).
+    pub retry_after: Option<Duration>,
     pub body: Vec<u8>,
 }
 
@@ -75,6 +77,11 @@ impl HttpSender {
         let exchange = async {
             let response = self.connector.call(http).await.map_err(transport)?;
             let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
             let body = ByteStream::new(response.into_body())
                 .collect()
                 .await
@@ -84,6 +91,7 @@ impl HttpSender {
                 })?;
             Ok(Reply {
                 status,
+                retry_after,
                 body: body.to_vec(),
             })
         };
@@ -185,6 +193,25 @@ mod tests {
             "{received}"
         );
         assert!(received.ends_with("{\"a\":1}"), "{received}");
+    }
+
+    #[tokio::test]
+    async fn retry_after_in_seconds_is_read() {
+        for (header, expected) in [
+            ("retry-after: 7\r\n", Some(Duration::from_secs(7))),
+            ("retry-after: Wed, 21 Oct 2015 07:28:00 GMT\r\n", None),
+            ("", None),
+        ] {
+            let reply: &'static str =
+                format!("HTTP/1.1 429 Too Many Requests\r\n{header}content-length: 0\r\n\r\n")
+                    .leak();
+            let (url, server) = one_shot(reply).await;
+            let answer = sender()
+                .send(bare("POST", &url), Duration::from_secs(5))
+                .await;
+            assert_eq!(answer.unwrap().retry_after, expected, "{header}");
+            server.await.unwrap();
+        }
     }
 
     #[tokio::test]

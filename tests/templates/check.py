@@ -19,7 +19,7 @@
   when ReservedConcurrency asks;
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
   simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
-- infra/spoke.yaml admits the hub and nothing more (check_spoke.py).
+- infra/spoke.yaml admits the hub's role and nothing more, no other account on its bus (check_spoke.py).
 - the example environment: its DebugToolkitImage parameter reaches the custom resource (empty: left
   out, the toolkit's default), and docs/deploying.md's Upgrading moves an environment with it; its
   TryIt output, evaluated against each template's ClusterNamesInSlack export, names the cluster as
@@ -542,7 +542,7 @@ def main():
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
           f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
-          f"policy, hub role trust and grants as tight as slack-command's)")
+          f"without a policy, its hub role's trust and grants as tight as slack-command's)")
 
 
 if __name__ == "__main__":

@@ -1,77 +1,82 @@
 """What infra/spoke.yaml must never loosen (tests/templates/check.py runs these; that the file is what
 scripts/spoke-template.py makes is checked by `spoke-template.py check`):
-- the bus admits PutEvents from the hub account's root only, only for launch requests, and only
-  through the one policy; the launcher's rule matches the hub's account;
-- the hub role trusts the hub's slack-command role (parameter HubRoleArn) and nothing else, and
-  the bus admits that role alone of the hub account;
-- the hub role grants exactly slack-command's ECS, EC2, IAM and Logs statements, and never
-  events, iam:Pass*, or a wildcard action.
+- no bus policy: no other account may put on the spoke's bus (the hub puts launch requests as the
+  spoke's own hub role, a same-account PutEvents); the launcher's rule matches this account only;
+- the hub role trusts the hub's slack-command role (parameter HubRoleArn) and nothing else;
+- the hub role grants exactly slack-command's ECS, EC2, IAM and Logs statements and one PutEvents
+  on its own bus for launch requests only (ForAllValues on source and detail-type), and never
+  another events action, iam:Pass*, or a wildcard action;
+- and the hub's own identity policy (template.yaml) puts launch requests on its own bus only,
+  with ForAllValues on source and detail-type (contract section 12).
 Each function returns the problems it found.
 """
 
 from cfn_yaml import Tag
 
 HUB_SERVICES = {"ecs", "ec2", "iam", "logs"}
-BUS, BUS_POLICY, ROLE = "DebugRequestsBus", "HubMayPutLaunchRequests", "HubRole"
+BUS, ROLE = "DebugRequestsBus", "HubRole"
 LAUNCH_REQUESTS = {"events:source": "ecs-debug-toolkit", "events:detail-type": "Debug Task Requested"}
-HUB_ROOT = Tag("Sub", "arn:${AWS::Partition}:iam::${HubAccountId}:root")
 
 
 def listed(value):
     return value if isinstance(value, list) else [value]
 
 
+def statements_of(function):
+    """A function's policy statements (its !If entries as they are, unresolved)."""
+    return [s for document in function["Policies"] for s in document.get("Statement", [])]
+
+
 def slack_command_hub_statements(toolkit):
     """slack-command's statements whose every action is in HUB_SERVICES (its !If entries are the
-    hub's own spoke statements)."""
-    function = toolkit["Resources"]["SlackCommandFunction"]["Properties"]
+    hub's own AssumeRole of spoke roles)."""
     return [
         statement
-        for document in function["Policies"]
-        for statement in document.get("Statement", [])
+        for statement in statements_of(toolkit["Resources"]["SlackCommandFunction"]["Properties"])
         if isinstance(statement, dict)
         and all(action.split(":")[0] in HUB_SERVICES for action in listed(statement["Action"]))
     ]
 
 
-def check_bus_policy(spoke):
+def put_events_problems(statement, where):
+    """A PutEvents grant that is not: Allow events:PutEvents on this stack's bus, for launch
+    requests only (every entry: ForAllValues)."""
+    problems = []
+    if statement.get("Effect") != "Allow" or listed(statement.get("Action")) != ["events:PutEvents"]:
+        problems.append(f"{where}: must allow events:PutEvents and nothing else")
+    if statement.get("Resource") != Tag("GetAtt", f"{BUS}.Arn"):
+        problems.append(f"{where}: PutEvents on {statement.get('Resource')!r}, not on the stack's own bus")
+    if {"NotAction", "NotResource"} & set(statement):
+        problems.append(f"{where}: NotAction or NotResource")
+    if statement.get("Condition") != {"ForAllValues:StringEquals": LAUNCH_REQUESTS}:
+        problems.append(f"{where}: not conditioned on every entry's source and detail-type, ForAllValues "
+                        f"{LAUNCH_REQUESTS}: {statement.get('Condition')!r}")
+    return problems
+
+
+def check_hub_put_events(toolkit):
+    """slack-command (the hub) puts on its own bus only: no grant on other accounts' buses."""
+    statements = statements_of(toolkit["Resources"]["SlackCommandFunction"]["Properties"])
+    putting = [s for s in statements if "events:PutEvents" in str(s)]
+    if len(putting) != 1 or not isinstance(putting[0], dict):
+        return [f"template.yaml slack-command: {len(putting)} PutEvents grants (an !If included), not one "
+                "on its own bus: a hub puts in a spoke as the spoke's role"]
+    return put_events_problems(putting[0], "template.yaml slack-command")
+
+
+def check_bus(spoke):
     problems = []
     resources = spoke["Resources"]
     if resources[BUS]["Properties"].get("Name") != "ecs-debug-toolkit":
         problems.append(f"{BUS} is not named ecs-debug-toolkit (contract section 9)")
     if "Policy" in resources[BUS]["Properties"]:
-        problems.append(f"{BUS} has a Policy property of its own: the bus's one policy is {BUS_POLICY}")
+        problems.append(f"{BUS} has a Policy: no bus policy may admit another account")
     policies = [name for name, r in resources.items() if r["Type"] == "AWS::Events::EventBusPolicy"]
-    if policies != [BUS_POLICY]:
-        return problems + [f"the spoke's bus policies are {policies}, not [{BUS_POLICY}]"]
-    props = resources[BUS_POLICY]["Properties"]
-    statement = props.get("Statement")
-    if set(props) != {"EventBusName", "StatementId", "Statement"} or props["EventBusName"] != Tag("Ref", BUS):
-        problems.append(f"{BUS_POLICY} must be one Statement on !Ref {BUS}: {props}")
-    if not isinstance(statement, dict):
-        return problems + [f"{BUS_POLICY}: its Statement is not one statement: {statement!r}"]
-    where = f"{BUS_POLICY}"
-    if statement.get("Principal") != {"AWS": HUB_ROOT}:
-        problems.append(f"{where}: the principal must be the hub account's root only: {statement.get('Principal')!r}")
-    if statement.get("Effect") != "Allow" or listed(statement.get("Action")) != ["events:PutEvents"]:
-        problems.append(f"{where}: must allow events:PutEvents and nothing else")
-    if statement.get("Resource") != Tag("GetAtt", f"{BUS}.Arn"):
-        problems.append(f"{where}: the resource must be the bus itself")
-    if {"NotPrincipal", "NotAction", "NotResource"} & set(statement):
-        problems.append(f"{where}: NotPrincipal, NotAction or NotResource")
-    condition = statement.get("Condition") or {}
-    if condition.get("ForAllValues:StringEquals") != LAUNCH_REQUESTS:
-        problems.append(f"{where}: not conditioned on every entry's source and detail-type {LAUNCH_REQUESTS}")
-    # Within the hub account, only the hub's slack-command role (with or without the organization).
-    principal_arn = condition.get("StringEquals")
-    branches = principal_arn.value[1:] if isinstance(principal_arn, Tag) else [principal_arn]
-    if not branches or any(
-        not isinstance(b, dict) or b.get("aws:PrincipalArn") != Tag("Ref", "HubRoleArn") for b in branches
-    ):
-        problems.append(f"{where}: not conditioned on aws:PrincipalArn = !Ref HubRoleArn in every case")
+    if policies:
+        problems.append(f"bus policies {policies}: no bus policy may admit another account")
     launch = resources["DebugLauncherFunction"]["Properties"]["Events"]["LaunchRequested"]["Properties"]
-    if launch["Pattern"].get("account") != [Tag("Ref", "HubAccountId")]:
-        problems.append("the launcher's rule does not match account [!Ref HubAccountId] only")
+    if launch["Pattern"].get("account") != [Tag("Ref", "AWS::AccountId")]:
+        problems.append("the launcher's rule does not match account [!Ref AWS::AccountId] only")
     return problems
 
 
@@ -103,6 +108,12 @@ def check_hub_actions(toolkit, spoke):
     problems = []
     if role.get("ManagedPolicyArns") or role.get("PermissionsBoundary"):
         problems.append(f"{ROLE}: managed policies or a boundary beside its inline policy")
+    putting = [s for s in granted if "events:" in str(s.get("Action", "")) + str(s.get("NotAction", ""))]
+    if len(putting) != 1:
+        problems.append(f"{ROLE}: {len(putting)} statements with events actions, not one PutEvents")
+    for statement in putting:
+        problems.extend(put_events_problems(statement, f"{ROLE} {statement.get('Sid')}"))
+    granted = [s for s in granted if s not in putting]
     expected = slack_command_hub_statements(toolkit)
     actions = {a for s in granted if isinstance(s, dict) for a in listed(s.get("Action", []))}
     wanted = {a for s in expected for a in listed(s["Action"])}
@@ -113,7 +124,7 @@ def check_hub_actions(toolkit, spoke):
         problems.append(f"{ROLE}: its statements are not slack-command's (resources or conditions differ)")
     for statement in granted:
         for action in listed(statement.get("Action", [])) + listed(statement.get("NotAction", [])):
-            if "*" in action or action.startswith(("events:", "iam:Pass", "sts:")):
+            if "*" in action or action.startswith(("iam:Pass", "sts:")):
                 problems.append(f"{ROLE}: grants {action}")
         if "NotAction" in statement or "NotResource" in statement or statement.get("Effect") != "Allow":
             problems.append(f"{ROLE}: a statement that is not a plain Allow: {statement.get('Sid')}")
@@ -127,5 +138,5 @@ def check(toolkit, spoke):
         != Tag("Ref", "SpokeAlias")
     ]
     problems = [f"spoke.yaml {name}: SPOKE_ALIAS is not !Ref SpokeAlias" for name in aliases]
-    found = check_bus_policy(spoke) + check_hub_trust(spoke) + check_hub_actions(toolkit, spoke)
-    return problems + [f"spoke.yaml {problem}" for problem in found]
+    found = check_bus(spoke) + check_hub_trust(spoke) + check_hub_actions(toolkit, spoke)
+    return problems + [f"spoke.yaml {problem}" for problem in found] + check_hub_put_events(toolkit)

@@ -17,7 +17,7 @@ async fn main() -> Result<(), Error> {
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = Deadline::from_epoch_millis(event.context.deadline);
-        let work = handle(app, event.payload, deadline, timestamp::now());
+        let work = deadline.scope(handle(app, event.payload, deadline, timestamp::now()));
         debug_toolkit::metrics::flushed(work)
             .await
             .map_err(Error::from)

@@ -1,3 +1,4 @@
+use debug_toolkit::deadline::Deadline;
 use debug_toolkit::timestamp;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value;
@@ -14,8 +15,11 @@ async fn main() -> Result<(), Error> {
     if let Err(error) = app.signing_secret.get(&app.secrets_manager).await {
         tracing::error!(%error, "the Slack signing secret is unavailable; requests will be refused until it can be read");
     }
-    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async {
-        let reply = handle(&app, event.payload, timestamp::now());
+    let app = &app;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        // Slack's Retry-After is waited within it (debug_toolkit::slack::decide).
+        let deadline = Deadline::from_epoch_millis(event.context.deadline);
+        let reply = deadline.scope(handle(app, event.payload, timestamp::now()));
         Ok::<_, Error>(debug_toolkit::metrics::flushed(reply).await)
     }))
     .await

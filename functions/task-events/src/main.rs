@@ -19,7 +19,7 @@ async fn main() -> Result<(), Error> {
     let app = &app;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline = Deadline::from_epoch_millis(event.context.deadline);
-        let work = handle(app, event.payload, timestamp::now(), deadline);
+        let work = deadline.scope(handle(app, event.payload, timestamp::now(), deadline));
         debug_toolkit::metrics::flushed(work)
             .await
             .map_err(Error::from)

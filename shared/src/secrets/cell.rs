@@ -90,6 +90,35 @@ impl SecretCell {
         }
     }
 
+    /// After `refused` was refused by the service it is for (Slack's `invalid_auth` for a bot
+    /// token): the value another caller already read in its place, else the stored value read
+    /// now, whenever the last read was (the refusal came from our own call, not from a request
+    /// anyone may send, so this cannot be used to make us read without end); `None` when the
+    /// stored value is still `refused` or cannot be read.
+    pub async fn read_again(
+        &self,
+        client: &aws_sdk_secretsmanager::Client,
+        refused: &Secret,
+    ) -> Option<Secret> {
+        let SecretSource::SecretsManager { arn } = &self.source else {
+            return None;
+        };
+        let mut state = self.state.lock().await;
+        if let Some(Ok(held)) = &state.last {
+            if held != refused {
+                return Some(held.clone());
+            }
+        }
+        match self.read_into(&mut state, client, arn).await {
+            Ok(secret) if &secret != refused => Some(secret),
+            Ok(_) => None,
+            Err(error) => {
+                tracing::warn!(%error, "the secret could not be read again");
+                None
+            }
+        }
+    }
+
     async fn read_into(
         &self,
         state: &mut State,
@@ -214,6 +243,28 @@ mod tests {
         tokio::time::advance(MIN_REREAD).await;
         assert_eq!(cell.get(&client).await.unwrap().expose(), "real");
         assert_eq!(reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_value_is_read_again_at_once_and_only_once() {
+        let (client, reads) = stored(&["old", "new"]);
+        let cell = cell();
+        let old = cell.get(&client).await.unwrap();
+        // Refused at once after the first read: read again regardless of MIN_REREAD.
+        let new = cell
+            .read_again(&client, &old)
+            .await
+            .expect("the rotated value");
+        assert_eq!(new.expose(), "new");
+        assert_eq!(reads.load(Ordering::SeqCst), 2);
+        // A concurrent post refused with the old value gets the new one without a read.
+        assert_eq!(cell.read_again(&client, &old).await, Some(new.clone()));
+        assert_eq!(cell.get(&client).await.unwrap(), new);
+        // The new value refused too: the store still holds it, nothing newer to try.
+        assert_eq!(cell.read_again(&client, &new).await, None);
+        assert_eq!(reads.load(Ordering::SeqCst), 3);
+        let plain = SecretCell::new(SecretSource::Plain(Secret::new("p")), "botToken");
+        assert_eq!(plain.read_again(&client, &Secret::new("p")).await, None);
     }
 
     #[tokio::test]

@@ -1,16 +1,18 @@
 //! Posting to Slack: a `response_url` (only when the allow-list admits it) or `chat.postMessage`
 //! with the bot token. Redirects are never followed, so an admitted URL cannot bounce us elsewhere.
 
+use super::decide::{next, Answer, Next};
 use super::response_url::{redact, ResponseUrlPolicy};
 use super::Message;
 use crate::backoff::Backoff;
+use crate::deadline::Deadline;
 use crate::http::{HttpSender, Request};
 use crate::secrets::Secret;
 use serde_json::Value;
 use std::time::Duration;
 
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
-/// Three attempts, 200 and 400 ms apart.
+/// Three attempts, 200 and 400 ms apart (or as long apart as a `ratelimited` answer asks).
 const ATTEMPTS: Backoff =
     Backoff::doubling(Duration::from_millis(200), Duration::from_secs(1)).attempts(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -27,6 +29,12 @@ pub enum SlackError {
     Api { target: String, error: String },
     #[error("Slack could not be reached at {target}: {error}")]
     Unreachable { target: String, error: String },
+    #[error("Slack rate-limited {target} and asked to wait {wait:?}, more than this invocation has left ({left:?}); not retried")]
+    RateLimited {
+        target: String,
+        wait: Duration,
+        left: Duration,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -122,33 +130,61 @@ impl SlackClient {
             .collect())
     }
 
-    /// Retries network errors, 429 and 5xx; returns the body of the 2xx answer.
+    /// Retries network errors and 5xx with backoff, and 429 after its `Retry-After` when that
+    /// fits in the invocation ([`Deadline::of_invocation`]); returns the body of the 2xx answer.
     async fn with_retries<'a>(
         &self,
         target: &str,
         request: impl Fn() -> Request<'a>,
     ) -> Result<Vec<u8>, SlackError> {
+        let until = Deadline::of_invocation();
         let mut waits = ATTEMPTS.start();
         loop {
-            let failure = match self.http.send(request(), ATTEMPT_TIMEOUT).await {
-                Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply.body),
-                Ok(reply) => {
-                    let error = SlackError::Status {
-                        target: target.to_string(),
-                        status: reply.status,
-                    };
-                    if reply.status != 429 && reply.status < 500 {
-                        return Err(error);
-                    }
-                    error
-                }
-                Err(error) => SlackError::Unreachable {
+            let sent = self.http.send(request(), ATTEMPT_TIMEOUT).await;
+            let answer = match &sent {
+                Ok(reply) if (200..300).contains(&reply.status) => Answer::Ok,
+                Ok(reply) => Answer::Status {
+                    status: reply.status,
+                    retry_after: reply.retry_after,
+                },
+                Err(_) => Answer::Unreachable,
+            };
+            let left = until.remaining().saturating_sub(ATTEMPT_TIMEOUT);
+            let failure = match (sent, next(answer, true, left)) {
+                (Ok(reply), Next::Done) => return Ok(reply.body),
+                (Err(error), _) => SlackError::Unreachable {
                     target: target.to_string(),
                     error: error.to_string(),
                 },
+                (Ok(reply), decided) => {
+                    let status = SlackError::Status {
+                        target: target.to_string(),
+                        status: reply.status,
+                    };
+                    match decided {
+                        Next::WaitThenRetry(wait) => {
+                            tracing::warn!(%status, ?wait, attempt = waits.attempt(), "Slack rate-limited the post: waiting as asked");
+                            // It takes an attempt, not the backoff's wait.
+                            if waits.next_within(None).is_none() {
+                                return Err(status);
+                            }
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        Next::TooLongToWait(wait) => {
+                            return Err(SlackError::RateLimited {
+                                target: target.to_string(),
+                                wait,
+                                left,
+                            })
+                        }
+                        Next::Backoff => status,
+                        _ => return Err(status),
+                    }
+                }
             };
             tracing::warn!(%failure, attempt = waits.attempt(), "Slack post failed");
-            if !waits.wait_within(None).await {
+            if !waits.wait_within(Some(until)).await {
                 return Err(failure);
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod buttons;
 pub mod client;
+pub mod decide;
 pub mod groups;
 pub mod message;
 pub mod notifier;

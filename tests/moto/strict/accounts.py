@@ -14,23 +14,20 @@ before the access key; `MOTO_ACCOUNT_ID` in the environment would override both,
   unjudged; any other unregistered key is left to moto (`testing`: `DEFAULT_ACCOUNT`; credentials
   moto issued for a role: the role's account).
 
-An event put on another account's bus keeps the sender's account in `account`, as EventBridge's do
-(a rule whose pattern names `account` matches the events that account sent: PutPermission API
-reference); moto writes the bus's own account there, so `sending_as` makes its rules see the
-sender's.
+A PutEvents on another account's bus is refused (AccessDenied) unless the bus's policy admits it
+(trust.py); one that a policy admits is a gate error (`cross_account_put`): what AWS writes in the
+`account` of an event another account puts directly is not documented, so the world does not
+pretend to know it. The hub puts a launch request as the spoke's own role, in the spoke's
+account, and the event's `account` is the spoke's (contract section 9).
 """
 
 import re
-import threading
-from contextlib import contextmanager
 
-from moto.events import models as events_models
 from moto.iam.models import get_account_id_from
 
 DEFAULT_ACCOUNT = "123456789012"
 HEADER = "HTTP_X_MOTO_ACCOUNT_ID"
 _TEST_KEY = re.compile(r"acct-(\d{12})")
-_SENDER = threading.local()
 
 
 class GateError(Exception):
@@ -79,24 +76,12 @@ def act_in(environ, account):
     environ[HEADER] = account
 
 
-@contextmanager
-def sending_as(account):
-    """Events put during this block were sent by `account` (None: by the bus's own account)."""
-    _SENDER.account = account
-    try:
-        yield
-    finally:
-        _SENDER.account = None
-
-
-_original_send_to_targets = events_models.Rule.send_to_targets
-
-
-def _send_to_targets(self, original_event, *args, **kwargs):
-    sender = getattr(_SENDER, "account", None)
-    if sender is not None and original_event.get("account") != sender:
-        original_event = dict(original_event, account=sender)
-    return _original_send_to_targets(self, original_event, *args, **kwargs)
-
-
-events_models.Rule.send_to_targets = _send_to_targets
+def cross_account_put(call, caller_account, acting):
+    """GateError for a PutEvents a bus policy admitted from another account: the `account` AWS
+    writes in such an event is not documented (the product puts as the bus's own account)."""
+    if (call.service, call.operation) == ("events", "PutEvents") and acting != caller_account:
+        raise GateError(
+            f"PutEvents from account {caller_account} on a bus of account {acting}, admitted by its bus "
+            "policy: the `account` AWS writes in such an event is not documented (put as a role of the "
+            "bus's own account instead)"
+        )

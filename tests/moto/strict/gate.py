@@ -206,7 +206,7 @@ class Gate:
             self._record(caller, call, [], invalid, refusal, "invalid")
             return refusal
         account = caller["account"]
-        accounts.acting_account(call, account)  # a request the world cannot play is a gate error
+        acting = accounts.acting_account(call, account)  # a request the world cannot play is a gate error
         checks = checks_for(call, account)
         if checks is None:
             raise LookupError(f"{call.service}:{call.operation} is not in tests/moto/strict/iam_table.py")
@@ -227,6 +227,7 @@ class Gate:
                 stopping = call.service == "ecs" and state.ecs_task_stopping(account, call.region, check.resource)
                 self._record(caller, call, decided, [], refusal, "denied-stopping-task" if stopping else "denied")
                 return refusal
+        accounts.cross_account_put(call, account, acting)  # admitted by a bus policy: not playable
         refusal, kind = self.consistency.before(call, account), "consistency"
         if refusal is None:
             refusal, kind = kms_keys.logs_refusal(call, account, self.simulator), "kms-key"
@@ -244,9 +245,7 @@ class Gate:
             captured["status"] = int(status.split()[0])
             return start_response(status, headers, exc_info)
 
-        sender = caller["account"] if caller and caller["account"] != account else None
-        with accounts.sending_as(sender):
-            body = b"".join(self.app(environ, capture))
+        body = b"".join(self.app(environ, capture))
         status = captured.get("status", 500)
         self.consistency.after(call, account, status, body)
         self.targets.after(call, account, status, body)

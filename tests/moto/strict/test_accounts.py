@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""The strict gate across accounts (issue 24), against a moto server of its own: a hub's
+"""The strict gate across accounts (issues 24 and 30), against a moto server of its own: a hub's
 slack-command assumes the role a spoke stack (infra/spoke.yaml) gives it and acts in the spoke's
-account, and puts launch requests on the spoke's bus; the trust policy and the bus policy are
-evaluated as AWS evaluates them, so a role that trusts the wrong principal, a caller the trust
-does not name, a hub without the permission, and a bus that would admit everyone are all caught.
+account, launch requests on the spoke's bus included (a same-account PutEvents as that role); the
+trust policy is evaluated as AWS evaluates it, and a bus without a policy admits no other account,
+so a role that trusts the wrong principal, a caller the trust does not name, a hub without the
+permission, the hub's own credentials on a spoke's bus, and a bus policy admitting everyone are all
+caught.
 
 Run: python3 tests/moto/strict/test_accounts.py   (or python3 -m pytest tests/moto/strict -q)
 """
@@ -95,65 +97,93 @@ class AssumingTheSpokeRole(unittest.TestCase):
 
     def test_an_organisation_condition_needs_the_callers_organisation(self):
         hub, spoke = "555555555555", "565656565656"
-        world.spoke(spoke, SPOKE_REGION, "org", hub_account=hub, hub_role_arn=f"arn:aws:iam::{hub}:role/slack-command", org="o-spokes1234")
+        world.spoke(spoke, SPOKE_REGION, "org", hub_role_arn=f"arn:aws:iam::{hub}:role/slack-command", org="o-spokes1234")
         world.hub("slack-command-o", account=hub)
-        received = world.spoke_bus_with_queue(spoke, SPOKE_REGION, "launch-requests-o", hub_account=hub)
-        events = world.client("events", "slack-command-o", SPOKE_REGION)
+        received = world.spoke_bus_with_queue(spoke, SPOKE_REGION, "launch-requests-o")
         for org in (None, "o-other12345"):
             if org:
                 world.post("/_strict/organizations", {"account": hub, "org_id": org})
             self.denied("slack-command-o", spoke)
-            with self.assertRaises(ClientError):  # the bus policy asks for the organisation too
-                events.put_events(Entries=[launch_request(spoke_bus_arn(spoke, SPOKE_REGION))])
         world.post("/_strict/organizations", {"account": hub, "org_id": "o-spokes1234"})
-        world.assume("slack-command-o", spoke, SPOKE_REGION)
+        credentials = world.assume("slack-command-o", spoke, SPOKE_REGION)
+        events = world.session_client("events", credentials, SPOKE_REGION)
         events.put_events(Entries=[launch_request(spoke_bus_arn(spoke, SPOKE_REGION))])
-        self.assertEqual([m["account"] for m in received()], [hub])
+        self.assertEqual([m["account"] for m in received()], [spoke])
 
 
 class PuttingOnTheSpokeBus(unittest.TestCase):
-    def test_d_the_hub_puts_a_launch_request_on_the_spoke_bus(self):
+    def put_as_the_spoke_role(self, key, entries):
+        """PutEvents in the spoke as its hub role, assumed by the hub's slack-command `key`."""
+        world.hub(key)
+        credentials = world.assume(key, SPOKE, SPOKE_REGION)
+        return world.session_client("events", credentials, SPOKE_REGION).put_events(Entries=entries)
+
+    def denied(self, put):
+        with self.assertRaises(ClientError) as raised:
+            put()
+        self.assertEqual(raised.exception.response["Error"]["Code"], "AccessDeniedException")
+        return raised.exception.response["Error"]["Message"]
+
+    def test_d_the_hub_puts_a_launch_request_as_the_spoke_role_on_the_spoke_bus(self):
         received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-d")
-        world.hub("slack-command-d")
-        events = world.client("events", "slack-command-d", SPOKE_REGION)
-        answer = events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))])
+        answer = self.put_as_the_spoke_role("slack-command-d", [launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))])
         self.assertEqual(answer["FailedEntryCount"], 0)
         messages = received()
         self.assertEqual([(m["detail-type"], m["region"]) for m in messages], [("Debug Task Requested", SPOKE_REGION)])
-        self.assertEqual(messages[0]["account"], HUB)  # the sender's account, as EventBridge gives it
+        self.assertEqual(messages[0]["account"], SPOKE)  # a same-account PutEvents: the spoke's own
+        puts = [r for r in world.records() if r.get("call") == "events:PutEvents" and r["outcome"] == "allowed"]
+        self.assertIn(("hub role (dev)", SPOKE), [(r["function"], r["account"]) for r in puts])
 
-    def test_another_role_of_the_hub_account_is_not_admitted_by_the_spoke_bus_policy(self):
-        """The bus admits the hub's slack-command role, not every principal of the hub account."""
-        received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-other")
+    def test_the_spoke_role_puts_launch_requests_only_and_on_its_own_bus_only(self):
+        """ForAllValues on source and detail-type: one other entry in the batch denies it all."""
+        received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-only", {"source": [{"prefix": ""}]})
+        bus = spoke_bus_arn(SPOKE, SPOKE_REGION)
+        other = launch_request(bus) | {"DetailType": "Something Else"}
+        for entries in ([other], [launch_request(bus), other], [launch_request(bus) | {"Source": "not-us"}]):
+            self.denied(lambda: self.put_as_the_spoke_role("slack-command-only", entries))
+        default = launch_request(f"arn:aws:events:{SPOKE_REGION}:{SPOKE}:event-bus/default")
+        self.denied(lambda: self.put_as_the_spoke_role("slack-command-only", [default]))
+        self.assertEqual(received(), [])
+
+    def test_the_hubs_own_credentials_are_refused_on_the_spoke_bus(self):
+        """The spoke's bus has no policy: the hub's slack-command (or any role of its account with
+        events:PutEvents anywhere) cannot put on it from its own account."""
+        received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-hub")
+        world.hub("slack-command-own")
+        events = world.client("events", "slack-command-own", SPOKE_REGION)
+        self.denied(lambda: events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))]))
         with tempfile.TemporaryDirectory() as directory:
             template = _granting(directory, "events:PutEvents")
             world.register("debug-launcher-put", "debug-launcher", template=template, report=False)
         events = world.client("events", "debug-launcher-put", SPOKE_REGION)
-        with self.assertRaises(ClientError) as raised:
-            events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))])
-        self.assertEqual(raised.exception.response["Error"]["Code"], "AccessDeniedException")
+        message = self.denied(lambda: events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))]))
+        self.assertIn(f"events:PutEvents on resource: {spoke_bus_arn(SPOKE, SPOKE_REGION)}", message)
         self.assertEqual(received(), [])
 
-    def test_e_a_third_account_is_not_admitted_by_the_spoke_bus_policy(self):
-        """The test that fails if someone loosens the bus policy of infra/spoke.yaml."""
-        # A rule that would take the third account's requests: none arrive.
-        received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-e", hub_account=THIRD)
-        world.hub("slack-command-e", account=THIRD)
-        events = world.client("events", "slack-command-e", SPOKE_REGION)
-        with self.assertRaises(ClientError) as raised:
-            events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))])
-        self.assertEqual(raised.exception.response["Error"]["Code"], "AccessDeniedException")
+    def test_e_a_third_account_is_not_admitted_on_the_spoke_bus(self):
+        """The test that fails if someone gives infra/spoke.yaml's bus a policy admitting others."""
+        received = world.spoke_bus_with_queue(SPOKE, SPOKE_REGION, "launch-requests-e", {"source": [{"prefix": ""}]})
+        with tempfile.TemporaryDirectory() as directory:  # its own policy allows PutEvents anywhere
+            template = _granting(directory, "events:PutEvents")
+            world.register("debug-launcher-e", "debug-launcher", THIRD, template=template, report=False)
+        events = world.client("events", "debug-launcher-e", SPOKE_REGION)
+        self.denied(lambda: events.put_events(Entries=[launch_request(spoke_bus_arn(SPOKE, SPOKE_REGION))]))
         self.assertEqual(received(), [])
 
-    def test_f_a_bus_policy_admitting_everyone_lets_a_third_account_in(self):
+    def test_f_a_bus_policy_admitting_everyone_is_not_denied_and_cannot_be_played(self):
+        """What test_e would meet on a loosened spoke: not AccessDenied. The gate refuses to play it
+        (the `account` of an event another account puts is not documented)."""
         spoke = "666666666666"
         with tempfile.TemporaryDirectory() as directory:
             world.spoke(spoke, SPOKE_REGION, "loose", template=loosened_spoke(directory))
-        received = world.spoke_bus_with_queue(spoke, SPOKE_REGION, "launch-requests-f", hub_account=THIRD)
-        world.hub("slack-command-f", account=THIRD)
-        events = world.client("events", "slack-command-f", SPOKE_REGION)
-        events.put_events(Entries=[launch_request(spoke_bus_arn(spoke, SPOKE_REGION))])
-        self.assertEqual([m["account"] for m in received()], [THIRD])
+            # A caller whose own policy allows PutEvents anywhere: the bus policy decides.
+            template = _granting(directory, "events:PutEvents")
+            world.register("debug-launcher-f", "debug-launcher", THIRD, template=template, report=False)
+        events = world.client("events", "debug-launcher-f", SPOKE_REGION)
+        with self.assertRaises(ClientError) as raised:
+            events.put_events(Entries=[launch_request(spoke_bus_arn(spoke, SPOKE_REGION))])
+        self.assertEqual(raised.exception.response["Error"]["Code"], "StrictGateError")
+        self.assertIn("not documented", raised.exception.response["Error"]["Message"])
 
     def test_g_a_hub_without_spokes_may_not_put_on_a_spoke_bus(self):
         world.hub("slack-command-gp", spokes=None)

@@ -10,7 +10,6 @@ use integration_tests::fakes::slack::{
     form, function_url_event, Delivery, SlackServer, SIGNING_SECRET,
 };
 use integration_tests::lambda::Lambda;
-use integration_tests::moto::ACCOUNT;
 use integration_tests::strict::register_spoke;
 use integration_tests::worlds::hub::{CHANNEL, HUB_ROLE_ARN, USER};
 use integration_tests::worlds::spoke::view_of;
@@ -34,8 +33,7 @@ async fn main() {
             format!("{:012}", 300_000_000_000u64 + n as u64),
         );
         let region = if n % 2 == 0 { "eu-west-1" } else { "us-east-1" };
-        let parameters =
-            json!({"SpokeAlias": alias, "HubAccountId": ACCOUNT, "HubRoleArn": HUB_ROLE_ARN});
+        let parameters = json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN});
         register_spoke(&endpoint, &account, region, &parameters, None).await;
         managed_cluster(&view_of(&endpoint, &account, region), &alias).await;
         spokes.push(format!("{alias}={account}/{region}"));

@@ -4,13 +4,15 @@
 use crate::http::serve;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -30,34 +32,59 @@ pub struct Posted {
 #[derive(Clone)]
 pub struct SlackServer {
     pub addr: SocketAddr,
-    posts: Arc<Mutex<Vec<Posted>>>,
-    answers: Answers,
+    shared: Arc<Shared>,
 }
 
-/// What the Web API answers per method (default `{"ok": true, "ts": "1.000"}`).
-type Answers = Arc<Mutex<std::collections::HashMap<String, Value>>>;
+#[derive(Default)]
+struct Shared {
+    posts: Mutex<Vec<Posted>>,
+    /// What the Web API answers per method (default `{"ok": true, "ts": "1.000"}`).
+    answers: Mutex<HashMap<String, Value>>,
+    /// Bot tokens Slack no longer takes: `{"ok": false, "error": "invalid_auth"}`.
+    revoked: Mutex<HashSet<String>>,
+    /// Per method: how many more calls get HTTP 429 `ratelimited`, and their `Retry-After`.
+    limited: Mutex<HashMap<String, (usize, u64)>>,
+}
 
 impl SlackServer {
     pub async fn start() -> Self {
-        let posts = Arc::new(Mutex::new(Vec::new()));
-        let answers = Answers::default();
+        let shared = Arc::new(Shared::default());
         let router = Router::new()
             .route("/hooks/{*rest}", post(hook))
             .route("/api/{method}", post(api))
-            .with_state((posts.clone(), answers.clone()));
+            .with_state(shared.clone());
         Self {
             addr: serve(router).await,
-            posts,
-            answers,
+            shared,
         }
     }
 
     /// From now on the Web API's `method` answers `answer`.
     pub fn answer(&self, method: &str, answer: Value) {
-        self.answers
+        self.shared
+            .answers
             .lock()
             .unwrap()
             .insert(method.to_string(), answer);
+    }
+
+    /// From now on a Web API call with `token` is answered `invalid_auth` (a rotated token).
+    pub fn revoke(&self, token: &str) {
+        self.shared
+            .revoked
+            .lock()
+            .unwrap()
+            .insert(format!("Bearer {token}"));
+    }
+
+    /// The next `times` calls of `method` are answered HTTP 429 `ratelimited` with
+    /// `Retry-After: <seconds>`, as Slack rate-limits a method.
+    pub fn rate_limit(&self, method: &str, times: usize, seconds: u64) {
+        self.shared
+            .limited
+            .lock()
+            .unwrap()
+            .insert(method.to_string(), (times, seconds));
     }
 
     /// What `SLACK_RESPONSE_URL_PREFIXES` admits for this server.
@@ -77,7 +104,7 @@ impl SlackServer {
     }
 
     pub fn posts(&self) -> Vec<Posted> {
-        self.posts.lock().unwrap().clone()
+        self.shared.posts.lock().unwrap().clone()
     }
 
     /// Waits for the `n`th POST (1-based) and returns all of them.
@@ -94,24 +121,36 @@ impl SlackServer {
 }
 
 async fn hook(
-    State((posts, _)): State<(Arc<Mutex<Vec<Posted>>>, Answers)>,
+    State(shared): State<Arc<Shared>>,
     Path(rest): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> &'static str {
-    record(&posts, format!("/hooks/{rest}"), &headers, &body);
+    record(&shared.posts, format!("/hooks/{rest}"), &headers, &body);
     "ok"
 }
 
 async fn api(
-    State((posts, answers)): State<(Arc<Mutex<Vec<Posted>>>, Answers)>,
+    State(shared): State<Arc<Shared>>,
     Path(method): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Json<Value> {
-    record(&posts, format!("/api/{method}"), &headers, &body);
-    let canned = answers.lock().unwrap().get(&method).cloned();
-    Json(canned.unwrap_or_else(|| json!({"ok": true, "ts": "1.000"})))
+) -> Response {
+    record(&shared.posts, format!("/api/{method}"), &headers, &body);
+    if let Some((left, seconds)) = shared.limited.lock().unwrap().get_mut(&method) {
+        if *left > 0 {
+            *left -= 1;
+            let refusal = Json(json!({"ok": false, "error": "ratelimited"}));
+            let retry_after = [("retry-after", seconds.to_string())];
+            return (StatusCode::TOO_MANY_REQUESTS, retry_after, refusal).into_response();
+        }
+    }
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok());
+    if token.is_some_and(|t| shared.revoked.lock().unwrap().contains(t)) {
+        return Json(json!({"ok": false, "error": "invalid_auth"})).into_response();
+    }
+    let canned = shared.answers.lock().unwrap().get(&method).cloned();
+    Json(canned.unwrap_or_else(|| json!({"ok": true, "ts": "1.000"}))).into_response()
 }
 
 fn record(posts: &Mutex<Vec<Posted>>, path: String, headers: &HeaderMap, body: &[u8]) {

@@ -3,13 +3,13 @@
 //! and two spokes in other accounts and regions, each deployed as `infra/spoke.yaml` would:
 //! `ecs-environment`, `debug-launcher`, `task-events` (given its own account's ECS events) and
 //! `idle-reaper`, its bus `ecs-debug-toolkit` (routed to a queue the test drains) and its hub
-//! role, whose trust and the bus policy the gate evaluates as AWS would.
+//! role, whose trust and policies the gate evaluates as AWS would (the bus has no policy: the hub
+//! puts launch requests as that role, in the spoke's account).
 
 use super::spoke::Spoke;
 use super::LocalAws;
 use crate::fakes::slack::{click, form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use crate::lambda::Lambda;
-use crate::moto::ACCOUNT;
 use crate::strict::register_spoke;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -53,8 +53,7 @@ impl HubWorld {
             .map(|(alias, account, region, _)| format!("{alias}={account}/{region}"))
             .collect();
         for (alias, account, region, trusted) in others {
-            let parameters =
-                json!({"SpokeAlias": alias, "HubAccountId": ACCOUNT, "HubRoleArn": trusted});
+            let parameters = json!({"SpokeAlias": alias, "HubRoleArn": trusted});
             register_spoke(&local.moto.endpoint(), account, region, &parameters, None).await;
             entries.push(format!("{alias}={account}/{region}"));
         }

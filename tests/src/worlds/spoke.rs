@@ -1,6 +1,6 @@
 //! A spoke of the many-accounts world (`infra/spoke.yaml` in another account and region): the
 //! tests' own view of its account, its four functions, its bus routed to a queue the test drains,
-//! and the gate told of its hub role and bus policy.
+//! and the gate told of its hub role (the bus has no policy).
 
 use super::LocalAws;
 use crate::fakes::bus::Bus;
@@ -52,15 +52,6 @@ impl Spoke {
         aws_sdk_ecs::Client::new(&self.aws)
     }
 
-    /// Every launch request the hub put on this spoke's bus, run through its launcher.
-    pub async fn launch_queued(&self) -> Vec<Value> {
-        let mut answers = Vec::new();
-        for event in self.bus.drain().await {
-            answers.push(self.launcher.call(event, Duration::from_secs(60)).await);
-        }
-        answers
-    }
-
     pub async fn reap(&self, time: &str) -> Value {
         let mut event: Value = crate::samples::sample("idle-reaper/scheduled");
         event["time"] = json!(time);
@@ -84,7 +75,7 @@ impl Spoke {
             &endpoint,
             account,
             region,
-            &json!({"SpokeAlias": alias, "HubAccountId": ACCOUNT, "HubRoleArn": HUB_ROLE_ARN}),
+            &json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN}),
             None,
         )
         .await;

@@ -2,6 +2,7 @@
 //! real binaries judging them as of scheduled events' times, exec activity recorded from CloudTrail
 //! events, and Slack's Web API played by a local server.
 
+mod bot_token;
 mod heartbeat;
 mod metrics;
 mod readiness;

@@ -1,6 +1,6 @@
 //! One Slack app, many accounts (docs/interface.md, "Many accounts"): a hub and two spokes in
-//! other accounts and regions. `start` puts the request on the spoke's bus (the spoke's bus policy
-//! admits the hub), the spoke launches it and tells Slack; `list` asks both spokes at once through
+//! other accounts and regions. `start` puts the request on the spoke's bus as the spoke's hub role
+//! (a same-account PutEvents: the bus has no policy), the spoke launches it and tells Slack; `list` asks both spokes at once through
 //! their hub roles; `forward` and a `Stop` click act in the spoke the cluster is in; the spoke's
 //! reaper stops what expired. Every task gets one ready and one stopped notice, naming its
 //! cluster as the hub knows it.
@@ -85,12 +85,21 @@ async fn start(world: &HubWorld, alias: &str, transcript: &mut Vec<String>) -> S
         "{answer:#}"
     );
     let spoke = world.spoke(alias);
-    let launched = spoke.launch_queued().await;
+    let requests = spoke.bus.drain().await;
     assert_eq!(
-        launched.len(),
+        requests.len(),
         1,
-        "one request on {alias}'s bus: {launched:#?}"
+        "one request on {alias}'s bus: {requests:#?}"
     );
+    // Put as the spoke's own role: the event is the spoke account's, which its rule matches.
+    assert_eq!(
+        requests[0]["account"], spoke.account,
+        "the launch request's account"
+    );
+    spoke
+        .launcher
+        .call(requests[0].clone(), Duration::from_secs(60))
+        .await;
     let tasks = running(spoke).await;
     assert_eq!(tasks.len(), 1, "{alias}: {tasks:?}");
     tasks[0].clone()
@@ -240,6 +249,19 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     let assumed = world.local.proxy.calls().get("AssumeRole").copied();
     transcript.push(format!("AssumeRole calls by the hub: {assumed:?}"));
     assert_eq!(assumed, Some(2), "one AssumeRole per spoke");
+    // Both launch requests were put with the spokes' role sessions, none with the hub's own keys.
+    let proxy = &world.local.proxy;
+    assert_eq!(
+        proxy.calls().get("PutEvents"),
+        Some(&2),
+        "{:?}",
+        proxy.calls()
+    );
+    assert_eq!(
+        proxy.calls_of("slack-command").get("PutEvents"),
+        None,
+        "PutEvents signed with the hub's own credentials"
+    );
     println!("--- transcript ---\n{}\n---", transcript.join("\n"));
     let logs = world.all_logs();
     assert!(!logs.contains("xoxb-hub-test"), "a secret was logged");

@@ -1,7 +1,10 @@
 //! Where commands act. A one-account deploy has one site: this function's own account and region.
-//! A hub has one site per spoke (`SPOKES`): ECS, EC2, IAM and Logs through the spoke's role
-//! `ecs-debug-toolkit-hub-<region>`, assumed with STS and cached by the SDK until shortly before
-//! the credentials expire; launch requests go on the spoke's bus with the hub's own credentials.
+//! A hub has one site per spoke (`SPOKES`): ECS, EC2, IAM, Logs and EventBridge through the
+//! spoke's role `ecs-debug-toolkit-hub-<region>`, assumed with STS and cached by the SDK until
+//! shortly before the credentials expire (one session for the five clients). Launch requests go on
+//! the spoke's bus as that role, in the spoke's region: a same-account PutEvents, so the event's
+//! `account` is the spoke's, which its launcher's rule matches (contract section 9; the `account`
+//! of an event another account puts directly is not documented).
 
 use crate::spokes::SpokeSpec;
 use aws_config::sts::AssumeRoleProvider;
@@ -27,7 +30,8 @@ pub struct Site {
     /// `doctor`: the task role's inline policies and the exec log group.
     pub iam: aws_sdk_iam::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
-    /// Where `start` puts launch requests, and the bus (name or ARN) it puts them on.
+    /// Where `start` puts launch requests, and the bus (name or ARN) it puts them on; in a spoke,
+    /// as the spoke's role, on the spoke's own bus.
     pub events: aws_sdk_eventbridge::Client,
     pub bus: String,
 }
@@ -58,10 +62,9 @@ impl Site {
         let region = Region::new(spec.region.clone());
         let in_spoke = hub
             .to_builder()
-            .region(region.clone())
+            .region(region)
             .credentials_provider(SharedCredentialsProvider::new(role))
             .build();
-        let hub_in_spoke_region = hub.to_builder().region(region).build();
         Self {
             alias: Some(spec.alias.clone()),
             account: Some(spec.account.clone()),
@@ -70,7 +73,7 @@ impl Site {
             ec2: aws_sdk_ec2::Client::new(&in_spoke),
             iam: aws_sdk_iam::Client::new(&in_spoke),
             logs: aws_sdk_cloudwatchlogs::Client::new(&in_spoke),
-            events: aws_sdk_eventbridge::Client::new(&hub_in_spoke_region),
+            events: aws_sdk_eventbridge::Client::new(&in_spoke),
             bus: spec.bus_arn(),
         }
     }
