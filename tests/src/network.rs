@@ -6,9 +6,7 @@
 
 use crate::fixtures::Vpc;
 use crate::moto::REGION;
-use aws_sdk_ec2::types::{
-    ConnectivityType, Filter, IpPermission, IpRange, VpcEndpointType,
-};
+use aws_sdk_ec2::types::{ConnectivityType, Filter, IpPermission, IpRange, VpcEndpointType};
 use aws_sdk_ec2::Client;
 
 /// Everything a debug task with an ECR image needs, without NAT.
@@ -44,7 +42,11 @@ pub async fn interface_endpoints_with(
 ) -> Endpoints {
     let name = format!("endpoints-{group:?}-{}", services.join("-"));
     let group_id = vpc.security_group(ec2, &name, "interface endpoints").await;
-    let port = if group == EndpointGroup::HttpsFromVpc { 443 } else { 22 };
+    let port = if group == EndpointGroup::HttpsFromVpc {
+        443
+    } else {
+        22
+    };
     ec2.authorize_security_group_ingress()
         .group_id(&group_id)
         .ip_permissions(

@@ -22,10 +22,20 @@ pub struct NatGateway {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NatProblem {
     /// Not among the VPC's NAT gateways (gone).
-    Unknown { id: String },
-    Private { id: String },
-    NotAvailable { id: String, state: String },
-    NoInternetRoute { id: String, subnet: String },
+    Unknown {
+        id: String,
+    },
+    Private {
+        id: String,
+    },
+    NotAvailable {
+        id: String,
+        state: String,
+    },
+    NoInternetRoute {
+        id: String,
+        subnet: String,
+    },
 }
 
 impl fmt::Display for NatProblem {

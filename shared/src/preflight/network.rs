@@ -57,7 +57,10 @@ type Read = (
 );
 
 async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, String> {
-    let vpc = Filter::builder().name("vpc-id").values(place.vpc_id).build();
+    let vpc = Filter::builder()
+        .name("vpc-id")
+        .values(place.vpc_id)
+        .build();
     let (endpoints, tables, nats, subnets) = tokio::join!(
         ec2.describe_vpc_endpoints()
             .filters(vpc.clone())
@@ -134,7 +137,11 @@ async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, Stri
             // CreateNatGateway's default; a gateway made before private ones existed has no field.
             public: n.connectivity_type().unwrap_or(&ConnectivityType::Public)
                 == &ConnectivityType::Public,
-            state: n.state().map(|s| s.as_str()).unwrap_or_default().to_string(),
+            state: n
+                .state()
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
             subnet_id: n.subnet_id().unwrap_or_default().to_string(),
         })
         .collect();
@@ -224,15 +231,35 @@ mod tests {
     #[test]
     fn service_names() {
         for (name, region, expected) in [
-            ("com.amazonaws.eu-west-1.ssmmessages", "eu-west-1", Some("ssmmessages")),
-            ("com.amazonaws.eu-west-1.ecr.dkr", "eu-west-1", Some("ecr.dkr")),
-            ("cn.com.amazonaws.cn-north-1.ecr.api", "cn-north-1", Some("ecr.api")),
+            (
+                "com.amazonaws.eu-west-1.ssmmessages",
+                "eu-west-1",
+                Some("ssmmessages"),
+            ),
+            (
+                "com.amazonaws.eu-west-1.ecr.dkr",
+                "eu-west-1",
+                Some("ecr.dkr"),
+            ),
+            (
+                "cn.com.amazonaws.cn-north-1.ecr.api",
+                "cn-north-1",
+                Some("ecr.api"),
+            ),
             ("com.amazonaws.cn-north-1.s3", "cn-north-1", Some("s3")),
-            ("cn.com.amazonaws.cn-northwest-1.logs", "cn-northwest-1", Some("logs")),
+            (
+                "cn.com.amazonaws.cn-northwest-1.logs",
+                "cn-northwest-1",
+                Some("logs"),
+            ),
             ("com.amazonaws.eu-west-2.logs", "eu-west-1", None),
             ("com.amazonaws.eu-west-1", "eu-west-1", None),
             ("com.amazonaws.eu-west-10.logs", "eu-west-1", None),
-            ("com.amazonaws.vpce.eu-west-1.vpce-svc-0123", "eu-west-1", None),
+            (
+                "com.amazonaws.vpce.eu-west-1.vpce-svc-0123",
+                "eu-west-1",
+                None,
+            ),
             ("aws.sagemaker.eu-west-1.notebook", "eu-west-1", None),
         ] {
             assert_eq!(service_of(name, region), expected, "{name} in {region}");

@@ -181,7 +181,12 @@ fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
 
 /// One of the service's endpoints admits HTTPS from the subnet's tasks; each that does not is
 /// named in `causes`.
-fn endpoint_serves(seen: &Seen<'_>, subnet: &Subnet, service: &str, causes: &mut Vec<String>) -> bool {
+fn endpoint_serves(
+    seen: &Seen<'_>,
+    subnet: &Subnet,
+    service: &str,
+    causes: &mut Vec<String>,
+) -> bool {
     let endpoints = seen
         .offer
         .interface_endpoints
@@ -192,11 +197,12 @@ fn endpoint_serves(seen: &Seen<'_>, subnet: &Subnet, service: &str, causes: &mut
     if endpoints.iter().any(|e| serves(&e)) {
         return true;
     }
-    causes.extend(
-        endpoints
-            .iter()
-            .map(|e| format!("the endpoint {} ({service}) admits no HTTPS from the tasks", e.id)),
-    );
+    causes.extend(endpoints.iter().map(|e| {
+        format!(
+            "the endpoint {} ({service}) admits no HTTPS from the tasks",
+            e.id
+        )
+    }));
     false
 }
 

@@ -4,8 +4,8 @@
 //! follows the network and the key.
 
 use crate::*;
-use integration_tests::fakes::fault_proxy::Fault;
 use aws_sdk_ec2::types::{ConnectivityType, IpPermission, UserIdGroupPair};
+use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::leaks;
 use integration_tests::network::{self, DefaultRoute, EndpointGroup, ECR_ENDPOINTS};
 
@@ -100,7 +100,10 @@ async fn a_private_nat_gateway_gives_no_way_out_until_a_public_one_takes_the_rou
     );
     let public = network::nat_gateway(&ec2, &world.vpc, ConnectivityType::Public).await;
     network::reroute_to_nat(&ec2, &world.vpc, &public).await;
-    assert_eq!(preflight(&world, "public", &physical_id, &props).await, "ok");
+    assert_eq!(
+        preflight(&world, "public", &physical_id, &props).await,
+        "ok"
+    );
     assert_success(&delete(&world, "delete", &physical_id, &props).await);
 }
 
@@ -110,7 +113,11 @@ async fn a_public_nat_gateway_whose_subnet_has_no_internet_route_gives_no_way_ou
     let ec2 = ec2(&world);
     let nat =
         network::default_route(&ec2, &world.vpc, DefaultRoute::NatGatewayWithoutInternet).await;
-    let props = props(&world, "nonat", json!({"DebugToolkitImage": DOCKER_HUB_IMAGE}));
+    let props = props(
+        &world,
+        "nonat",
+        json!({"DebugToolkitImage": DOCKER_HUB_IMAGE}),
+    );
     let created = create(&world, "create", &props).await;
     let physical_id = assert_success(&created);
     let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
@@ -123,7 +130,10 @@ async fn a_public_nat_gateway_whose_subnet_has_no_internet_route_gives_no_way_ou
     );
     // The NAT gateway's subnet gets a table routing to an internet gateway: the way is open.
     network::public_subnet_to_internet(&ec2, &world.vpc).await;
-    assert_eq!(preflight(&world, "routed", &physical_id, &props).await, "ok");
+    assert_eq!(
+        preflight(&world, "routed", &physical_id, &props).await,
+        "ok"
+    );
     assert_success(&delete(&world, "delete", &physical_id, &props).await);
 }
 

@@ -54,8 +54,8 @@ async fn an_exec_agent_that_never_starts_is_said_in_the_notice() {
 
 #[tokio::test]
 async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_public_nat_route() {
-    use integration_tests::moto::Network;
     use aws_sdk_ec2::types::ConnectivityType;
+    use integration_tests::moto::Network;
     use integration_tests::network::{default_route, nat_gateway, reroute_to_nat, DefaultRoute};
     let world = ReapWorld::start_in(true, Network::Modelled).await;
     // The fixture's private subnets reach nothing: the agent never comes up, and the channel is

@@ -49,9 +49,21 @@ fn verdicts() {
         ("one good rule among others", vec![from_cidr(tcp(22, 22), "10.0.0.0/16"), from_group(tcp(443, 443), "sg-tasks")], true),
     ];
     for (name, permissions, expected) in cases {
-        assert_eq!(admits_https(&permissions, &tasks, subnet), expected, "{name}");
+        assert_eq!(
+            admits_https(&permissions, &tasks, subnet),
+            expected,
+            "{name}"
+        );
     }
     // A subnet whose CIDR could not be read: only a group reference counts.
-    assert!(!admits_https(&[from_cidr(tcp(443, 443), "0.0.0.0/0")], &tasks, None));
-    assert!(admits_https(&[from_group(tcp(443, 443), "sg-tasks")], &tasks, None));
+    assert!(!admits_https(
+        &[from_cidr(tcp(443, 443), "0.0.0.0/0")],
+        &tasks,
+        None
+    ));
+    assert!(admits_https(
+        &[from_group(tcp(443, 443), "sg-tasks")],
+        &tasks,
+        None
+    ));
 }

@@ -1,7 +1,7 @@
 use super::*;
-use aws_sdk_ec2::types::{Route, RouteTableAssociation};
 use crate::preflight::ingress::Permission;
 use crate::preflight::nat::NatGateway;
+use aws_sdk_ec2::types::{Route, RouteTableAssociation};
 
 const ECR_IMAGE: &str =
     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0";
@@ -45,7 +45,10 @@ fn offer_with(endpoints: &[&str], s3_tables: &[&str], ingress: Vec<Permission>) 
             .iter()
             .map(|s| {
                 let id = format!("vpce-{}", s.replace('.', ""));
-                let endpoint = Endpoint { id, ingress: ingress.clone() };
+                let endpoint = Endpoint {
+                    id,
+                    ingress: ingress.clone(),
+                };
                 (s.to_string(), vec![endpoint])
             })
             .collect(),
@@ -118,7 +121,12 @@ fn run(cases: Vec<Case>, nats: &[NatGateway]) {
     let task_groups = vec!["sg-tasks".to_string()];
     for (name, offer, tables, registry, kms, expected) in cases {
         let tables = with_public_subnet(tables);
-        let seen = Seen { offer: &offer, tables: &tables, nats, task_groups: &task_groups };
+        let seen = Seen {
+            offer: &offer,
+            tables: &tables,
+            nats,
+            task_groups: &task_groups,
+        };
         let finding = judge(&seen, &subnets(true), registry, kms);
         match (expected, &finding) {
             (None, None) => {}
@@ -180,12 +188,27 @@ fn nat_gateways_and_endpoint_groups() {
         ]
     };
     let nat = || Some(default_route().nat_gateway_id("nat-1").build());
-    let https = |cidr: &str| vec![Permission {
-        protocol: "tcp".into(), from_port: Some(443), to_port: Some(443), cidrs: vec![cidr.into()],
+    let https = |cidr: &str| {
+        vec![Permission {
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            cidrs: vec![cidr.into()],
+            ..Permission::default()
+        }]
+    };
+    let everything = vec![Permission {
+        protocol: "-1".into(),
+        groups: vec!["sg-tasks".into()],
         ..Permission::default()
     }];
-    let everything = vec![Permission { protocol: "-1".into(), groups: vec!["sg-tasks".into()], ..Permission::default() }];
-    let ssh = vec![Permission { protocol: "tcp".into(), from_port: Some(22), to_port: Some(22), cidrs: vec!["10.0.0.0/16".into()], ..Permission::default() }];
+    let ssh = vec![Permission {
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        cidrs: vec!["10.0.0.0/16".into()],
+        ..Permission::default()
+    }];
     use Registry::{Ecr, Other};
     let s3 = ["rtb-a", "rtb-b"];
     #[rustfmt::skip]
@@ -212,9 +235,22 @@ fn nat_gateways_and_endpoint_groups() {
         run(vec![("a NAT gateway that leads nowhere", offer(&[], &[]), private(nat()), Other, false, Some(said))], &nats);
     }
     // Endpoints still give what they give when the NAT gateway does not.
-    run(vec![("private NAT, every endpoint", offer(&ALL_ECR, &s3), private(nat()), Ecr, false, None)], &public_nat(false, "available"));
+    run(
+        vec![(
+            "private NAT, every endpoint",
+            offer(&ALL_ECR, &s3),
+            private(nat()),
+            Ecr,
+            false,
+            None,
+        )],
+        &public_nat(false, "available"),
+    );
     // A public NAT gateway in a subnet whose table (the main one) routes to the NAT gateway itself.
-    let nat_in_main = NatGateway { subnet_id: "subnet-nat".into(), ..public_nat(true, "available")[0].clone() };
+    let nat_in_main = NatGateway {
+        subnet_id: "subnet-nat".into(),
+        ..public_nat(true, "available")[0].clone()
+    };
     run(vec![("a NAT gateway in a subnet served by the main table", offer(&[], &[]),
         vec![table("rtb-main", None, true, nat())], Other, false,
         Some("subnet-a has no way to ssmmessages, logs, the image's registry (only through NAT) (the NAT gateway nat-1 is public but its subnet subnet-nat has no route to an internet gateway)"))],
