@@ -10,6 +10,7 @@
 pub mod address;
 pub mod aws;
 pub mod backoff;
+pub mod cidr;
 pub mod cluster;
 pub mod commands;
 pub mod config;

@@ -22,7 +22,8 @@
   (moto: HTTP 500). TagResource on a stopped task is refused with InvalidParameterException, as
   AWS refuses tags on stopped tasks (moto stores them).
 - ECS Exec's agent becomes RUNNING only when the task's network reaches `ssmmessages` and `logs`
-  (`strict/network.py`), when the server is started with STRICT_NETWORK=1.
+  (`strict/network.py`), when the server is started with STRICT_NETWORK=1. EC2's defaults it reads
+  (a NAT gateway's connectivity, an endpoint's default group) are AWS's (`ec2_defaults.py`).
 - DeleteSecurityGroup of a group that another group's rule references fails on AWS with
   DependencyViolation "resource sg-... has a dependent object"; moto deletes it.
 - AuthorizeSecurityGroupIngress/Egress naming a group of another account (`UserId` other than the
@@ -263,6 +264,7 @@ def _add_source_group(self, source_groups, vpc_id):
 
 ec2_groups.SecurityGroupBackend._add_source_group = _add_source_group
 
+import ec2_defaults  # noqa: E402,F401  (AWS's EC2 defaults)
 from moto.moto_server.werkzeug_app import (  # noqa: E402  (after the patches, on purpose)
     DomainDispatcherApplication,
     create_backend_app,

@@ -227,16 +227,18 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             (Ok(group), Ok(())) => group,
             (g, l) => return Err(failed([g.err(), l.err()])),
         };
-        let (rules, cluster) = tokio::join!(
+        // The preflight asks whether the VPC's endpoints admit this group.
+        let (rules, cluster, exec_preflight) = tokio::join!(
             security_group::ensure_rules(desired, &network, &group),
             cluster::ensure(desired, &network, &group.id, inventory.cluster.as_ref()),
+            preflight::exec_preflight(desired, &network, &group.id),
         );
         match (rules, cluster) {
-            (Ok(()), Ok(cluster)) => Ok((group.id, cluster)),
+            (Ok(()), Ok(cluster)) => Ok((group.id, cluster, exec_preflight)),
             (r, c) => Err(failed([r.err(), c.err()])),
         }
     };
-    let (l0, l1, l2, roles, group, exec_preflight) = tokio::join!(
+    let (l0, l1, l2, roles, group) = tokio::join!(
         log_groups::ensure(
             desired,
             cluster_logs,
@@ -257,11 +259,10 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         ),
         roles_then_definition,
         group_then_cluster,
-        preflight::exec_preflight(desired, &network),
     );
     let (
         (execution_role_arn, task_role_arn, app_task_role_arn, task_definition_arn),
-        (group_id, cluster_arn),
+        (group_id, cluster_arn, exec_preflight),
     ) = match (l0, l1, l2, roles, group) {
         (Ok(()), Ok(()), Ok(()), Ok(roles), Ok(group)) => (roles, group),
         (l0, l1, l2, r, g) => return Err(failed([l0.err(), l1.err(), l2.err(), r.err(), g.err()])),

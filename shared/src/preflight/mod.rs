@@ -1,10 +1,15 @@
 //! The network half of the Exec preflight (docs/interface.md, "Exec preflight"), shared by
 //! ecs-environment (`Data.ExecPreflight`) and slack-command (`doctor`): can a debug task reach,
 //! from each of its subnets, what ECS Exec, its logs, its key and its image need? [`network`]
-//! reads the VPC's endpoints and route tables; [`reach`] judges them.
+//! reads the VPC's endpoints and their security groups, route tables and NAT gateways; [`reach`]
+//! judges them, with [`nat`] (does a NAT gateway lead out?) and [`ingress`] (does an endpoint
+//! admit the tasks?).
 
+pub mod ingress;
+pub mod nat;
 pub mod network;
 pub mod reach;
+mod routes;
 
 /// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
 pub fn unchecked(what: &str, action: &str, error: &str) -> String {

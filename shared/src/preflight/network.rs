@@ -1,23 +1,67 @@
-//! Reading the network for the preflight: the VPC's endpoints and route tables, judged by
-//! [`super::reach`].
+//! Reading the network for the preflight: the VPC's endpoints (and their security groups), route
+//! tables and NAT gateways, and the subnets' CIDR blocks, judged by [`super::reach`]. Two rounds:
+//! everything of the VPC at once, then the groups of its interface endpoints.
 
-use super::reach::{self, Offer, Registry};
+use super::ingress::Permission;
+use super::nat::NatGateway;
+use super::reach::{self, Endpoint, Offer, Registry, Seen, Subnet};
 use super::unchecked;
 use crate::aws::describe_sdk_error;
-use aws_sdk_ec2::types::{Filter, VpcEndpoint, VpcEndpointType};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::{
+    ConnectivityType, Filter, IpPermission, SecurityGroup, VpcEndpoint, VpcEndpointType,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where the debug tasks run: the VPC, their subnets and their security groups.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub region: &'a str,
+    pub vpc_id: &'a str,
+    pub subnet_ids: &'a [String],
+    pub task_groups: &'a [String],
+}
 
 /// Nothing when every subnet reaches everything; else the clause naming what is missing (or why
 /// the network could not be read).
 pub async fn check(
     ec2: &aws_sdk_ec2::Client,
-    region: &str,
-    vpc_id: &str,
-    subnet_ids: &[String],
+    place: &Place<'_>,
     image: &str,
     needs_kms: bool,
 ) -> Option<String> {
-    let vpc = Filter::builder().name("vpc-id").values(vpc_id).build();
-    let (endpoints, tables) = tokio::join!(
+    match read(ec2, place).await {
+        Ok((offer, tables, nats, subnets)) => {
+            let seen = Seen {
+                offer: &offer,
+                tables: &tables,
+                nats: &nats,
+                task_groups: place.task_groups,
+            };
+            reach::judge(
+                &seen,
+                &subnets,
+                Registry::of(image, place.region),
+                needs_kms,
+            )
+        }
+        Err(clause) => Some(clause),
+    }
+}
+
+type Read = (
+    Offer,
+    Vec<aws_sdk_ec2::types::RouteTable>,
+    Vec<NatGateway>,
+    Vec<Subnet>,
+);
+
+async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, String> {
+    let vpc = Filter::builder()
+        .name("vpc-id")
+        .values(place.vpc_id)
+        .build();
+    let (endpoints, tables, nats, subnets) = tokio::join!(
         ec2.describe_vpc_endpoints()
             .filters(vpc.clone())
             .into_paginator()
@@ -25,66 +69,200 @@ pub async fn check(
             .send()
             .collect::<Result<Vec<_>, _>>(),
         ec2.describe_route_tables()
-            .filters(vpc)
+            .filters(vpc.clone())
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>(),
+        ec2.describe_nat_gateways()
+            .filter(vpc)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        ec2.describe_subnets()
+            .set_subnet_ids(Some(place.subnet_ids.to_vec()))
+            .send(),
     );
-    let endpoints = match endpoints {
-        Ok(endpoints) => endpoints,
-        Err(e) => {
-            return Some(unchecked(
-                "the network",
-                "DescribeVpcEndpoints",
-                &describe_sdk_error(&e),
-            ))
-        }
+    let endpoints = said(endpoints, "DescribeVpcEndpoints")?;
+    let tables = said(tables, "DescribeRouteTables")?;
+    let nats = said(nats, "DescribeNatGateways")?;
+    let subnets = said(subnets, "DescribeSubnets")?;
+    let interface: Vec<(&str, &VpcEndpoint)> = endpoints
+        .iter()
+        .filter_map(|e| serving_interface(e, place.region).map(|service| (service, e)))
+        .collect();
+    let group_ids: BTreeSet<&str> = interface
+        .iter()
+        .flat_map(|(_, e)| e.groups().iter().filter_map(|g| g.group_id()))
+        .collect();
+    let groups = if group_ids.is_empty() {
+        Vec::new()
+    } else {
+        let ids = Filter::builder()
+            .name("group-id")
+            .set_values(Some(group_ids.iter().map(|g| g.to_string()).collect()))
+            .build();
+        let groups = ec2
+            .describe_security_groups()
+            .filters(ids)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await;
+        said(groups, "DescribeSecurityGroups")?
     };
-    let tables = match tables {
-        Ok(tables) => tables,
-        Err(e) => {
-            return Some(unchecked(
-                "the network",
-                "DescribeRouteTables",
-                &describe_sdk_error(&e),
-            ))
-        }
-    };
-    reach::judge(
-        &offer(&endpoints, region),
-        &tables,
-        subnet_ids,
-        Registry::of(image, region),
-        needs_kms,
-    )
+    let mut offer = Offer::default();
+    for (service, endpoint) in interface {
+        offer
+            .interface_endpoints
+            .entry(service.to_string())
+            .or_default()
+            .push(Endpoint {
+                id: endpoint.vpc_endpoint_id().unwrap_or_default().to_string(),
+                ingress: ingress_of(endpoint, &groups),
+            });
+    }
+    offer.s3_gateway_tables = endpoints
+        .iter()
+        .filter(|e| available(e) && e.vpc_endpoint_type() == Some(&VpcEndpointType::Gateway))
+        .filter(|e| service_of(e.service_name().unwrap_or_default(), place.region) == Some("s3"))
+        .flat_map(|e| e.route_table_ids().iter().cloned())
+        .collect();
+    let nats = nats
+        .iter()
+        .map(|n| NatGateway {
+            id: n.nat_gateway_id().unwrap_or_default().to_string(),
+            // CreateNatGateway's default; a gateway made before private ones existed has no field.
+            public: n.connectivity_type().unwrap_or(&ConnectivityType::Public)
+                == &ConnectivityType::Public,
+            state: n
+                .state()
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            subnet_id: n.subnet_id().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let cidrs: BTreeMap<&str, &str> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| Some((s.subnet_id()?, s.cidr_block()?)))
+        .collect();
+    let subnets = place
+        .subnet_ids
+        .iter()
+        .map(|id| Subnet {
+            id: id.clone(),
+            cidr: cidrs.get(id.as_str()).map(|c| c.to_string()),
+        })
+        .collect();
+    Ok((offer, tables, nats, subnets))
 }
 
-/// What the VPC's available endpoints offer.
-fn offer(endpoints: &[VpcEndpoint], region: &str) -> Offer {
-    let prefix = format!("com.amazonaws.{region}.");
-    let mut offer = Offer::default();
-    for endpoint in endpoints.iter().filter(|e| {
-        e.state()
-            .is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
-    }) {
-        let Some(service) = endpoint
-            .service_name()
-            .and_then(|n| n.strip_prefix(&prefix))
-        else {
-            continue;
-        };
-        match endpoint.vpc_endpoint_type() {
-            Some(VpcEndpointType::Interface) if endpoint.private_dns_enabled() == Some(true) => {
-                offer.interface_endpoints.insert(service.to_string());
-            }
-            Some(VpcEndpointType::Gateway) if service == "s3" => {
-                offer
-                    .s3_gateway_tables
-                    .extend(endpoint.route_table_ids().iter().cloned());
-            }
-            _ => {}
+fn said<T, E, R>(result: Result<T, SdkError<E, R>>, action: &str) -> Result<T, String>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    result.map_err(|e| unchecked("the network", action, &describe_sdk_error(&e)))
+}
+
+fn available(endpoint: &VpcEndpoint) -> bool {
+    endpoint
+        .state()
+        .is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
+}
+
+/// The service of an available interface endpoint with private DNS (the service's own name then
+/// resolves to it in the whole VPC).
+fn serving_interface<'a>(endpoint: &'a VpcEndpoint, region: &str) -> Option<&'a str> {
+    let interface = endpoint.vpc_endpoint_type() == Some(&VpcEndpointType::Interface)
+        && endpoint.private_dns_enabled() == Some(true);
+    (available(endpoint) && interface)
+        .then(|| service_of(endpoint.service_name().unwrap_or_default(), region))
+        .flatten()
+}
+
+/// `ssmmessages` of `com.amazonaws.<region>.ssmmessages`, or of China's
+/// `cn.com.amazonaws.<region>.ssmmessages`; `None` for another region's or another kind of name.
+pub fn service_of<'a>(name: &'a str, region: &str) -> Option<&'a str> {
+    let name = name.strip_prefix("cn.").unwrap_or(name);
+    name.strip_prefix("com.amazonaws.")?
+        .strip_prefix(region)?
+        .strip_prefix('.')
+        .filter(|service| !service.is_empty())
+}
+
+/// The ingress permissions of every security group of `endpoint`.
+fn ingress_of(endpoint: &VpcEndpoint, groups: &[SecurityGroup]) -> Vec<Permission> {
+    endpoint
+        .groups()
+        .iter()
+        .filter_map(|g| g.group_id())
+        .filter_map(|id| groups.iter().find(|g| g.group_id() == Some(id)))
+        .flat_map(|g| g.ip_permissions().iter().map(permission))
+        .collect()
+}
+
+fn permission(p: &IpPermission) -> Permission {
+    Permission {
+        protocol: p.ip_protocol().unwrap_or_default().to_string(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        groups: p
+            .user_id_group_pairs()
+            .iter()
+            .filter_map(|pair| pair.group_id().map(str::to_string))
+            .collect(),
+        cidrs: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip().map(str::to_string))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_of;
+
+    #[test]
+    fn service_names() {
+        for (name, region, expected) in [
+            (
+                "com.amazonaws.eu-west-1.ssmmessages",
+                "eu-west-1",
+                Some("ssmmessages"),
+            ),
+            (
+                "com.amazonaws.eu-west-1.ecr.dkr",
+                "eu-west-1",
+                Some("ecr.dkr"),
+            ),
+            (
+                "cn.com.amazonaws.cn-north-1.ecr.api",
+                "cn-north-1",
+                Some("ecr.api"),
+            ),
+            ("com.amazonaws.cn-north-1.s3", "cn-north-1", Some("s3")),
+            (
+                "cn.com.amazonaws.cn-northwest-1.logs",
+                "cn-northwest-1",
+                Some("logs"),
+            ),
+            ("com.amazonaws.eu-west-2.logs", "eu-west-1", None),
+            ("com.amazonaws.eu-west-1", "eu-west-1", None),
+            ("com.amazonaws.eu-west-10.logs", "eu-west-1", None),
+            (
+                "com.amazonaws.vpce.eu-west-1.vpce-svc-0123",
+                "eu-west-1",
+                None,
+            ),
+            ("aws.sagemaker.eu-west-1.notebook", "eu-west-1", None),
+        ] {
+            assert_eq!(service_of(name, region), expected, "{name} in {region}");
         }
     }
-    offer
 }

@@ -1,12 +1,17 @@
 //! What a debug task needs to reach from its subnet, and whether the network gives it: the pure
 //! half of the network preflight (docs/interface.md, "Exec preflight"). A task never has a public
 //! IP, so an internet gateway counts for nothing; interface endpoints with private DNS serve the
-//! whole VPC; the S3 gateway endpoint serves the route tables it is attached to; a NAT gateway
-//! serves everything. A default route through anything else that may lead out (a transit
-//! gateway, a NAT instance, a firewall endpoint, a peering connection) is "not verified".
+//! subnets their security groups admit HTTPS from ([`super::ingress`]); the S3 gateway endpoint
+//! serves the route tables it is attached to; a public, available NAT gateway whose own subnet
+//! routes to an internet gateway serves everything ([`super::nat`]). A default route through
+//! anything else that may lead out (a transit gateway, a NAT instance, a firewall endpoint, a
+//! peering connection) is "not verified".
 
+use super::ingress::{admits_https, Permission};
+use super::nat::{self, NatGateway};
+use super::routes::{default_route, table_of};
 use aws_sdk_ec2::types::RouteTable;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the debug task's image comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,14 +43,40 @@ impl Registry {
     }
 }
 
+/// An available interface endpoint with private DNS.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    pub id: String,
+    /// The ingress permissions of all its security groups.
+    pub ingress: Vec<Permission>,
+}
+
 /// What the network offers, VPC-wide and per route table.
 #[derive(Clone, Debug, Default)]
 pub struct Offer {
-    /// Services (`ssmmessages`, `logs`, `kms`, `ecr.api`, `ecr.dkr`) with an available interface
-    /// endpoint with private DNS.
-    pub interface_endpoints: BTreeSet<String>,
+    /// Services (`ssmmessages`, `logs`, `kms`, `ecr.api`, `ecr.dkr`) and their interface
+    /// endpoints.
+    pub interface_endpoints: BTreeMap<String, Vec<Endpoint>>,
     /// Route tables an available S3 gateway endpoint is attached to.
     pub s3_gateway_tables: BTreeSet<String>,
+}
+
+/// What was read of the VPC besides its endpoints.
+#[derive(Clone, Copy, Debug)]
+pub struct Seen<'a> {
+    pub offer: &'a Offer,
+    pub tables: &'a [RouteTable],
+    pub nats: &'a [NatGateway],
+    /// The debug tasks' security groups.
+    pub task_groups: &'a [String],
+}
+
+/// One of the environment's subnets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subnet {
+    pub id: String,
+    /// Its IPv4 CIDR block (`None`: not read).
+    pub cidr: Option<String>,
 }
 
 /// One thing a debug task needs to reach, as the sentence names it.
@@ -69,17 +100,17 @@ impl Need {
 /// How a subnet's default route leaves the VPC, as far as a task without a public IP goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Exit {
-    NatGateway,
+    NatGateway(String),
     /// Something that may lead out, which this check cannot follow.
     Unverified(String),
     Nowhere,
 }
 
-/// Nothing when every subnet reaches everything; else the clause naming each subnet and piece.
+/// Nothing when every subnet reaches everything; else the clause naming each subnet and piece,
+/// and why a NAT gateway or an endpoint that is there does not count.
 pub fn judge(
-    offer: &Offer,
-    tables: &[RouteTable],
-    subnets: &[String],
+    seen: &Seen<'_>,
+    subnets: &[Subnet],
     registry: Registry,
     needs_kms: bool,
 ) -> Option<String> {
@@ -97,67 +128,91 @@ pub fn judge(
     }
     let clauses: Vec<String> = subnets
         .iter()
-        .filter_map(|subnet| {
-            let table = table_of(tables, subnet);
-            let exit = table.map_or(Exit::Nowhere, exit_of);
-            if exit == Exit::NatGateway {
-                return None;
-            }
-            let table_id = table.and_then(|t| t.route_table_id()).unwrap_or_default();
-            let missing: Vec<String> = needs
-                .iter()
-                .filter(|need| match need {
-                    Need::Endpoint(service) => !offer.interface_endpoints.contains(*service),
-                    Need::S3Gateway => !offer.s3_gateway_tables.contains(table_id),
-                    Need::Nat => true,
-                })
-                .map(|need| need.words())
-                .collect();
-            if missing.is_empty() {
-                return None;
-            }
-            Some(match exit {
-                Exit::Unverified(through) => format!(
-                    "{subnet} reaches {} only through {through} (not verified)",
-                    missing.join(", ")
-                ),
-                _ => format!("{subnet} has no way to {}", missing.join(", ")),
-            })
-        })
+        .filter_map(|subnet| clause(seen, subnet, &needs))
         .collect();
     (!clauses.is_empty()).then(|| {
         format!(
-            "debug tasks may not work from every subnet: {} (interface endpoints with private DNS, an S3 gateway endpoint on the subnet's route table, or a NAT gateway route give the way; an internet gateway does not, as debug tasks have no public IP)",
+            "debug tasks may not work from every subnet: {} (interface endpoints with private DNS whose security group admits HTTPS from the tasks, an S3 gateway endpoint on the subnet's route table, or a route through a public NAT gateway give the way; an internet gateway does not, as debug tasks have no public IP)",
             clauses.join("; ")
         )
     })
 }
 
-/// The subnet's own route table, else the VPC's main one.
-fn table_of<'a>(tables: &'a [RouteTable], subnet: &str) -> Option<&'a RouteTable> {
-    let explicit = tables.iter().find(|t| {
-        t.associations()
-            .iter()
-            .any(|a| a.subnet_id() == Some(subnet))
-    });
-    explicit.or_else(|| {
-        tables
-            .iter()
-            .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
+fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
+    let table = table_of(seen.tables, &subnet.id);
+    let mut causes = Vec::new();
+    let exit = match table.map_or(Exit::Nowhere, exit_of) {
+        Exit::NatGateway(id) => match nat::problem(&id, seen.nats, seen.tables) {
+            None => return None,
+            Some(problem) => {
+                causes.push(problem.to_string());
+                Exit::Nowhere
+            }
+        },
+        other => other,
+    };
+    let table_id = table.and_then(|t| t.route_table_id()).unwrap_or_default();
+    let missing: Vec<String> = needs
+        .iter()
+        .filter(|need| match need {
+            Need::Endpoint(service) => !endpoint_serves(seen, subnet, service, &mut causes),
+            Need::S3Gateway => !seen.offer.s3_gateway_tables.contains(table_id),
+            Need::Nat => true,
+        })
+        .map(|need| need.words())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let why = if causes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", causes.join("; "))
+    };
+    Some(match exit {
+        Exit::Unverified(through) => format!(
+            "{} reaches {} only through {through} (not verified){why}",
+            subnet.id,
+            missing.join(", ")
+        ),
+        _ => format!("{} has no way to {}{why}", subnet.id, missing.join(", ")),
     })
 }
 
+/// One of the service's endpoints admits HTTPS from the subnet's tasks; each that does not is
+/// named in `causes`.
+fn endpoint_serves(
+    seen: &Seen<'_>,
+    subnet: &Subnet,
+    service: &str,
+    causes: &mut Vec<String>,
+) -> bool {
+    let endpoints = seen
+        .offer
+        .interface_endpoints
+        .get(service)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let serves = |e: &&Endpoint| admits_https(&e.ingress, seen.task_groups, subnet.cidr.as_deref());
+    if endpoints.iter().any(|e| serves(&e)) {
+        return true;
+    }
+    causes.extend(endpoints.iter().map(|e| {
+        format!(
+            "the endpoint {} ({service}) admits no HTTPS from the tasks",
+            e.id
+        )
+    }));
+    false
+}
+
 fn exit_of(table: &RouteTable) -> Exit {
-    // A blackhole route (its NAT gateway or attachment deleted) leads nowhere.
-    let Some(route) = table.routes().iter().find(|r| {
-        r.destination_cidr_block() == Some("0.0.0.0/0")
-            && r.state() != Some(&aws_sdk_ec2::types::RouteState::Blackhole)
-    }) else {
+    let Some(route) = default_route(table) else {
         return Exit::Nowhere;
     };
     let gateway = route.gateway_id().unwrap_or_default();
-    if route.nat_gateway_id().is_some() {
-        Exit::NatGateway
+    if let Some(id) = route.nat_gateway_id() {
+        Exit::NatGateway(id.to_string())
     } else if let Some(id) = route.transit_gateway_id() {
         Exit::Unverified(format!("transit gateway {id}"))
     } else if let Some(id) = route.instance_id().or(route.network_interface_id()) {

@@ -14,7 +14,8 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
 - EC2: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
   Tags in TagSpecifications need ec2:CreateTags with ec2:CreateAction (EC2 guide, "Grant
   permission to tag resources during creation"); AuthorizeSecurityGroupEgress is evaluated on the
-  group and on the new security-group-rule.
+  group and on the new security-group-rule. The Describe* actions (DescribeNatGateways among
+  them) list no resource type, only ec2:Region: evaluated against `*`.
 - Secrets Manager: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
 - EventBridge: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
   PutEvents is evaluated per entry, on its bus, with events:source and events:detail-type; a bus
@@ -267,6 +268,7 @@ TABLE = {
     ("ec2", "DescribeSecurityGroups"): everything("ec2:DescribeSecurityGroups"),
     ("ec2", "DescribeVpcEndpoints"): everything("ec2:DescribeVpcEndpoints"),
     ("ec2", "DescribeRouteTables"): everything("ec2:DescribeRouteTables"),
+    ("ec2", "DescribeNatGateways"): everything("ec2:DescribeNatGateways"),
     ("ec2", "CreateSecurityGroup"): _ec2_create_security_group,
     ("ec2", "AuthorizeSecurityGroupEgress"): _ec2_on_group("ec2:AuthorizeSecurityGroupEgress", True),
     ("ec2", "AuthorizeSecurityGroupIngress"): _ec2_on_group(

@@ -1,23 +1,34 @@
 """What a Fargate task's network can reach, read from moto's EC2 state (the team's aws-facts,
-"Fargate in a private subnet"). moto keeps route tables, NAT gateways and endpoints but nothing
-acts on them; the ECS Exec agent patch in `moto_server.py` asks this module instead.
+"Fargate in a private subnet" and "Private NAT gateways"). moto keeps route tables, NAT gateways,
+endpoints and security groups but nothing acts on them; the ECS Exec agent patch in
+`moto_server.py` asks this module instead. The same rules as the Exec preflight
+(shared/src/preflight/).
 
 A task reaches an AWS service `<name>` from its subnet when
-- its VPC has an interface endpoint for `com.amazonaws.<region>.<name>`, available, with private
-  DNS enabled (the service's own name then resolves to the endpoint anywhere in the VPC), or
+- its VPC has an interface endpoint for `com.amazonaws.<region>.<name>` (China:
+  `cn.com.amazonaws.<region>.<name>`), available, with private DNS enabled (the service's own name
+  then resolves to the endpoint anywhere in the VPC), and one of the endpoint's security groups
+  admits TCP 443 (or all traffic) from one of the task's groups or from a CIDR block covering the
+  task's subnet, or
 - the subnet's route table (its explicit association, else the VPC's main table) sends 0.0.0.0/0
-  to an available NAT gateway, or
+  to a NAT gateway that is `public` and `available` and whose own subnet's table sends 0.0.0.0/0
+  to an internet gateway attached to the VPC (a private NAT gateway's traffic is dropped at the
+  internet gateway), or
 - that route goes to an internet gateway attached to the VPC and the task has a public IP
-  (`assignPublicIp` ENABLED). Without one a task reaches nothing outside its VPC through an internet gateway.
+  (`assignPublicIp` ENABLED). Without one a task reaches nothing outside its VPC through an
+  internet gateway.
 
-Not modelled: security groups and network ACLs on the way, the NAT gateway's own route to the
-internet, endpoint policies, DNS settings of the VPC beyond the endpoint's flag.
+Not modelled: network ACLs, the task group's own egress, endpoint policies, prefix-list and IPv6
+sources, DNS settings of the VPC beyond the endpoint's flag.
 """
+
+import ipaddress
 
 from moto.ec2.models import ec2_backends
 
 EXEC_AGENT_SERVICES = ("ssmmessages", "logs")
 _ANYWHERE = "0.0.0.0/0"
+HTTPS = 443
 
 
 def exec_agent_blocked(task):
@@ -37,14 +48,16 @@ def reaches(task, service):
         subnet = ec2.get_subnet(subnet_id)
     except Exception:
         return False
-    endpoint_name = f"com.amazonaws.{task.region_name}.{service}"
+    names = {f"{prefix}com.amazonaws.{task.region_name}.{service}" for prefix in ("", "cn.")}
+    groups = _task_groups(task)
     for endpoint in ec2.vpc_end_points.values():
         if (
             endpoint.vpc_id == subnet.vpc_id
-            and endpoint.service_name == endpoint_name
+            and endpoint.service_name in names
             and (endpoint.vpc_endpoint_type or "").lower() == "interface"
             and endpoint.state == "available"
             and endpoint.private_dns_enabled
+            and _admits_https(ec2, endpoint, groups, subnet.cidr_block)
         ):
             return True
     return _default_route_out(ec2, subnet, _public_ip(task))
@@ -61,9 +74,39 @@ def task_subnet(task):
     return None
 
 
+def _awsvpc(task):
+    return (getattr(task, "network_configuration", None) or {}).get("awsvpcConfiguration", {})
+
+
 def _public_ip(task):
-    config = (getattr(task, "network_configuration", None) or {}).get("awsvpcConfiguration", {})
-    return config.get("assignPublicIp") == "ENABLED"
+    return _awsvpc(task).get("assignPublicIp") == "ENABLED"
+
+
+def _task_groups(task):
+    return set(_awsvpc(task).get("securityGroups", []))
+
+
+def _admits_https(ec2, endpoint, task_groups, subnet_cidr):
+    """One of the endpoint's groups admits TCP 443 from the task's groups or its subnet."""
+    for group_id in endpoint.security_group_ids:
+        group = ec2.get_security_group_from_id(group_id)
+        for rule in group.ingress_rules if group is not None else []:
+            carries = rule.ip_protocol == "-1" or (
+                rule.ip_protocol == "tcp" and rule.from_port <= HTTPS <= rule.to_port
+            )
+            source = rule.source_group.get("GroupId") in task_groups or _covers(
+                rule.ip_range.get("CidrIp"), subnet_cidr
+            )
+            if carries and source:
+                return True
+    return False
+
+
+def _covers(outer, inner):
+    try:
+        return ipaddress.ip_network(inner).subnet_of(ipaddress.ip_network(outer, strict=False))
+    except (TypeError, ValueError):
+        return False
 
 
 def route_table_of(ec2, subnet):
@@ -78,19 +121,33 @@ def route_table_of(ec2, subnet):
     return None
 
 
-def _default_route_out(ec2, subnet, public_ip):
+def _default_route(ec2, subnet):
     table = route_table_of(ec2, subnet)
-    if table is None:
+    routes = table.routes if table is not None else []
+    return next((r for r in routes if r.destination_cidr_block == _ANYWHERE), None)
+
+
+def _internet_gateway_of(route, vpc_id):
+    """The route's internet gateway when it is attached to `vpc_id`."""
+    gateway = route.gateway if route is not None else None
+    if gateway is None or not gateway.id.startswith("igw-"):
+        return None
+    attached = getattr(gateway, "vpc", None)
+    return gateway if attached is not None and attached.id == vpc_id else None
+
+
+def _nat_leads_out(ec2, nat):
+    if nat.connectivity_type != "public" or nat.state != "available":
         return False
-    for route in table.routes:
-        if route.destination_cidr_block != _ANYWHERE:
-            continue
-        nat = route.nat_gateway
-        if nat is not None and nat.id.startswith("nat-") and nat.state == "available":
-            return True
-        gateway = route.gateway
-        if public_ip and gateway is not None and gateway.id.startswith("igw-"):
-            attached = getattr(gateway, "vpc", None)
-            if attached is not None and attached.id == subnet.vpc_id:
-                return True
-    return False
+    nat_subnet = ec2.get_subnet(nat.subnet_id)
+    return _internet_gateway_of(_default_route(ec2, nat_subnet), nat_subnet.vpc_id) is not None
+
+
+def _default_route_out(ec2, subnet, public_ip):
+    route = _default_route(ec2, subnet)
+    if route is None:
+        return False
+    nat = route.nat_gateway
+    if nat is not None:
+        return nat.id.startswith("nat-") and _nat_leads_out(ec2, nat)
+    return public_ip and _internet_gateway_of(route, subnet.vpc_id) is not None

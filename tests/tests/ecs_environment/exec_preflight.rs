@@ -4,9 +4,10 @@
 //! follows the network and the key.
 
 use crate::*;
+use aws_sdk_ec2::types::{ConnectivityType, IpPermission, UserIdGroupPair};
 use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::leaks;
-use integration_tests::network::{self, DefaultRoute, ECR_ENDPOINTS};
+use integration_tests::network::{self, DefaultRoute, EndpointGroup, ECR_ENDPOINTS};
 
 /// An image of another registry (Docker Hub): only a NAT gateway reaches it.
 const DOCKER_HUB_IMAGE: &str = "nicolaka/netshoot:v0.13";
@@ -79,6 +80,115 @@ async fn a_nat_gateway_gives_every_way_out() {
     let created = create(&world, "create", &props).await;
     assert_eq!(created["Data"]["ExecPreflight"], "ok", "{created:#}");
     assert_success(&delete(&world, "delete", &assert_success(&created), &props).await);
+}
+
+#[tokio::test]
+async fn a_private_nat_gateway_gives_no_way_out_until_a_public_one_takes_the_route() {
+    let world = world().await;
+    let ec2 = ec2(&world);
+    let private = network::default_route(&ec2, &world.vpc, DefaultRoute::PrivateNatGateway).await;
+    let props = props(&world, "privnat", json!({}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
+    assert!(
+        verdict.contains(&format!(
+            "{} has no way to ssmmessages, logs, ecr.api, ecr.dkr, S3 (image layers) (the NAT gateway {private} is private (it cannot reach AWS's public endpoints))",
+            world.vpc.private_subnets[0]
+        )),
+        "{verdict}"
+    );
+    let public = network::nat_gateway(&ec2, &world.vpc, ConnectivityType::Public).await;
+    network::reroute_to_nat(&ec2, &world.vpc, &public).await;
+    assert_eq!(
+        preflight(&world, "public", &physical_id, &props).await,
+        "ok"
+    );
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
+}
+
+#[tokio::test]
+async fn a_public_nat_gateway_whose_subnet_has_no_internet_route_gives_no_way_out() {
+    let world = world().await;
+    let ec2 = ec2(&world);
+    let nat =
+        network::default_route(&ec2, &world.vpc, DefaultRoute::NatGatewayWithoutInternet).await;
+    let props = props(
+        &world,
+        "nonat",
+        json!({"DebugToolkitImage": DOCKER_HUB_IMAGE}),
+    );
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
+    assert!(
+        verdict.contains(&format!(
+            "has no way to ssmmessages, logs, the image's registry (only through NAT) (the NAT gateway {nat} is public but its subnet {} has no route to an internet gateway)",
+            world.vpc.public_subnet
+        )),
+        "{verdict}"
+    );
+    // The NAT gateway's subnet gets a table routing to an internet gateway: the way is open.
+    network::public_subnet_to_internet(&ec2, &world.vpc).await;
+    assert_eq!(
+        preflight(&world, "routed", &physical_id, &props).await,
+        "ok"
+    );
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
+}
+
+#[tokio::test]
+async fn endpoints_whose_group_admits_no_https_from_the_tasks_do_not_count() {
+    let world = world().await;
+    let ec2 = ec2(&world);
+    let endpoints =
+        network::interface_endpoints_with(&ec2, &world.vpc, &ECR_ENDPOINTS, EndpointGroup::NoHttps)
+            .await;
+    let table = network::main_route_table(&ec2, &world.vpc).await;
+    network::s3_gateway(&ec2, &world.vpc, &[table]).await;
+    let props = props(&world, "closed", json!({}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let verdict = created["Data"]["ExecPreflight"].as_str().unwrap();
+    assert!(
+        verdict.contains(&format!(
+            "{} has no way to ssmmessages, logs, ecr.api, ecr.dkr (the endpoint {} (ssmmessages) admits no HTTPS from the tasks;",
+            world.vpc.private_subnets[0], endpoints.ids[0]
+        )),
+        "{verdict}"
+    );
+    // The endpoints' group admits HTTPS from the environment's group: every need is met.
+    let tasks = created["Data"]["SecurityGroupId"].as_str().unwrap();
+    ec2.authorize_security_group_ingress()
+        .group_id(&endpoints.group_id)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(tasks).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("AuthorizeSecurityGroupIngress");
+    assert_eq!(preflight(&world, "open", &physical_id, &props).await, "ok");
+    // Delete answers FAILED while the endpoints' group references the environment's (contract
+    // section 2): the user removes the rule first.
+    ec2.revoke_security_group_ingress()
+        .group_id(&endpoints.group_id)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .user_id_group_pairs(UserIdGroupPair::builder().group_id(tasks).build())
+                .build(),
+        )
+        .send()
+        .await
+        .expect("RevokeSecurityGroupIngress");
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
 }
 
 #[tokio::test]

@@ -53,9 +53,10 @@ async fn an_exec_agent_that_never_starts_is_said_in_the_notice() {
 }
 
 #[tokio::test]
-async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_nat_route() {
+async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_public_nat_route() {
+    use aws_sdk_ec2::types::ConnectivityType;
     use integration_tests::moto::Network;
-    use integration_tests::network::{default_route, DefaultRoute};
+    use integration_tests::network::{default_route, nat_gateway, reroute_to_nat, DefaultRoute};
     let world = ReapWorld::start_in(true, Network::Modelled).await;
     // The fixture's private subnets reach nothing: the agent never comes up, and the channel is
     // told so (what the Create's ExecPreflight said too).
@@ -78,18 +79,31 @@ async fn a_subnet_with_no_way_to_ssmmessages_keeps_exec_from_ready_until_a_nat_r
         "{text}"
     );
 
-    // A NAT gateway route gives the subnets their way out: the next task's agent comes up.
+    // A route through a private NAT gateway leads nowhere (its traffic is dropped at the internet
+    // gateway): the next task's agent stays PENDING too.
     let ec2 = aws_sdk_ec2::Client::new(&world.aws);
-    default_route(&ec2, &world.vpc, DefaultRoute::NatGateway).await;
+    default_route(&ec2, &world.vpc, DefaultRoute::PrivateNatGateway).await;
     world
-        .run_tasks(1, "debug-toolkit", &[managed, channel])
+        .run_tasks(1, "debug-toolkit", &[managed.clone(), channel.clone()])
         .await;
     world.ecs_events.wait_for(2, Duration::from_secs(60)).await;
     let posts = world.slack.posts();
     let text = posts[1].body["text"].as_str().unwrap();
+    assert!(text.contains("ECS Exec is not ready yet"), "{text}");
+
+    // A public NAT gateway, in a subnet routing to an internet gateway, gives the subnets their
+    // way out: the next task's agent comes up.
+    let public = nat_gateway(&ec2, &world.vpc, ConnectivityType::Public).await;
+    reroute_to_nat(&ec2, &world.vpc, &public).await;
+    world
+        .run_tasks(1, "debug-toolkit", &[managed, channel])
+        .await;
+    world.ecs_events.wait_for(3, Duration::from_secs(60)).await;
+    let posts = world.slack.posts();
+    let text = posts[2].body["text"].as_str().unwrap();
     assert!(text.contains("is running and ECS Exec is ready"), "{text}");
     // With the Stop and Extend 1h buttons of that task.
-    let blocks = posts[1].body["blocks"].as_array().unwrap();
+    let blocks = posts[2].body["blocks"].as_array().unwrap();
     let actions = blocks.last().unwrap();
     assert_eq!(actions["type"], "actions", "{blocks:?}");
     let value = actions["elements"][0]["value"].as_str().unwrap();

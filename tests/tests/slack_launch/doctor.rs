@@ -2,7 +2,8 @@
 //! to change; authorised as `start` (a stranger learns nothing of the cluster).
 
 use crate::*;
-use integration_tests::network::{self, DefaultRoute};
+use aws_sdk_ec2::types::ConnectivityType;
+use integration_tests::network::{self, DefaultRoute, EndpointGroup};
 use integration_tests::worlds::launch::SlashAnswer;
 
 fn lines(answer: &SlashAnswer) -> Vec<String> {
@@ -49,8 +50,21 @@ async fn a_healthy_cluster_is_ok_and_a_broken_one_says_what_to_change() {
         "{shown:#?}"
     );
 
-    // A NAT gateway route: every line ok.
-    network::default_route(&ec2, &world.vpc, DefaultRoute::NatGateway).await;
+    // A private NAT gateway cannot reach AWS's public endpoints: named on the network line.
+    let private = network::default_route(&ec2, &world.vpc, DefaultRoute::PrivateNatGateway).await;
+    let natted = world
+        .slash(ALLOWED_USER, "C0X", "doctor payments-dev")
+        .await;
+    assert!(natted.text.contains("4 of 5 ok"), "{:#?}", lines(&natted));
+    assert!(
+        lines(&natted)[4].contains(&format!("(the NAT gateway {private} is private")),
+        "{:#?}",
+        lines(&natted)
+    );
+
+    // A public NAT gateway whose subnet routes to an internet gateway: every line ok.
+    let public = network::nat_gateway(&ec2, &world.vpc, ConnectivityType::Public).await;
+    network::reroute_to_nat(&ec2, &world.vpc, &public).await;
     let healthy = world
         .slash(ALLOWED_USER, "C0X", "doctor payments-dev")
         .await;
@@ -87,4 +101,26 @@ async fn a_healthy_cluster_is_ok_and_a_broken_one_says_what_to_change() {
         "only the cluster was read: {calls:?}"
     );
     assert_no_secrets_logged(&world);
+}
+
+#[tokio::test]
+async fn endpoints_that_admit_no_https_from_the_tasks_are_named() {
+    let world = LaunchWorld::start().await;
+    let ec2 = aws_sdk_ec2::Client::new(&world.aws);
+    let services = ["ssmmessages", "logs"];
+    let endpoints =
+        network::interface_endpoints_with(&ec2, &world.vpc, &services, EndpointGroup::NoHttps)
+            .await;
+    let answer = world
+        .slash(ALLOWED_USER, "C0X", "doctor payments-dev")
+        .await;
+    let shown = lines(&answer);
+    assert!(
+        shown[4].starts_with(":warning: network:")
+            && shown[4].contains(&format!(
+                "has no way to ssmmessages, logs, ecr.api, ecr.dkr, S3 (image layers) (the endpoint {} (ssmmessages) admits no HTTPS from the tasks; the endpoint {} (logs) admits no HTTPS from the tasks)",
+                endpoints.ids[0], endpoints.ids[1]
+            )),
+        "{shown:#?}"
+    );
 }

@@ -1,4 +1,6 @@
 use super::*;
+use crate::preflight::ingress::Permission;
+use crate::preflight::nat::NatGateway;
 use aws_sdk_ec2::types::{Route, RouteTableAssociation};
 
 const ECR_IMAGE: &str =
@@ -21,11 +23,53 @@ fn default_route() -> aws_sdk_ec2::types::builders::RouteBuilder {
     Route::builder().destination_cidr_block("0.0.0.0/0")
 }
 
+/// HTTPS from the tasks' group.
+fn admitting() -> Vec<Permission> {
+    vec![Permission {
+        protocol: "tcp".into(),
+        from_port: Some(443),
+        to_port: Some(443),
+        groups: vec!["sg-tasks".into()],
+        ..Permission::default()
+    }]
+}
+
+/// An endpoint for each service, each admitting HTTPS from the tasks.
 fn offer(endpoints: &[&str], s3_tables: &[&str]) -> Offer {
+    offer_with(endpoints, s3_tables, admitting())
+}
+
+fn offer_with(endpoints: &[&str], s3_tables: &[&str], ingress: Vec<Permission>) -> Offer {
     Offer {
-        interface_endpoints: endpoints.iter().map(|s| s.to_string()).collect(),
+        interface_endpoints: endpoints
+            .iter()
+            .map(|s| {
+                let id = format!("vpce-{}", s.replace('.', ""));
+                let endpoint = Endpoint {
+                    id,
+                    ingress: ingress.clone(),
+                };
+                (s.to_string(), vec![endpoint])
+            })
+            .collect(),
         s3_gateway_tables: s3_tables.iter().map(|s| s.to_string()).collect(),
     }
+}
+
+/// nat-1 in subnet-pub, whose own table routes to an internet gateway.
+fn public_nat(public: bool, state: &str) -> Vec<NatGateway> {
+    vec![NatGateway {
+        id: "nat-1".into(),
+        public,
+        state: state.into(),
+        subnet_id: "subnet-pub".into(),
+    }]
+}
+
+fn with_public_subnet(mut tables: Vec<RouteTable>) -> Vec<RouteTable> {
+    let igw = default_route().gateway_id("igw-1").build();
+    tables.push(table("rtb-pub", Some("subnet-pub"), false, Some(igw)));
+    tables
 }
 
 const ALL_ECR: [&str; 4] = ["ssmmessages", "logs", "ecr.api", "ecr.dkr"];
@@ -63,9 +107,37 @@ type Case = (
     Option<&'static str>,
 );
 
+fn subnets(cidrs: bool) -> Vec<Subnet> {
+    [("subnet-a", "10.0.1.0/24"), ("subnet-b", "10.0.2.0/24")]
+        .into_iter()
+        .map(|(id, cidr)| Subnet {
+            id: id.into(),
+            cidr: cidrs.then(|| cidr.into()),
+        })
+        .collect()
+}
+
+fn run(cases: Vec<Case>, nats: &[NatGateway]) {
+    let task_groups = vec!["sg-tasks".to_string()];
+    for (name, offer, tables, registry, kms, expected) in cases {
+        let tables = with_public_subnet(tables);
+        let seen = Seen {
+            offer: &offer,
+            tables: &tables,
+            nats,
+            task_groups: &task_groups,
+        };
+        let finding = judge(&seen, &subnets(true), registry, kms);
+        match (expected, &finding) {
+            (None, None) => {}
+            (Some(part), Some(found)) => assert!(found.contains(part), "{name}: {found}"),
+            _ => panic!("{name}: {finding:?}"),
+        }
+    }
+}
+
 #[test]
 fn verdicts() {
-    let subnets = vec!["subnet-a".to_string(), "subnet-b".to_string()];
     let private = |route: Option<Route>| {
         vec![
             table("rtb-a", Some("subnet-a"), false, route.clone()),
@@ -104,12 +176,83 @@ fn verdicts() {
             Some("subnet-a has no way to ssmmessages")),
         ("no tables at all", offer(&[], &[]), vec![], Other, false, Some("subnet-b has no way to ssmmessages")),
     ];
-    for (name, offer, tables, registry, kms, expected) in cases {
-        let finding = judge(&offer, &tables, &subnets, registry, kms);
-        match (expected, &finding) {
-            (None, None) => {}
-            (Some(part), Some(found)) => assert!(found.contains(part), "{name}: {found}"),
-            _ => panic!("{name}: {finding:?}"),
-        }
+    run(cases, &public_nat(true, "available"));
+}
+
+#[test]
+fn nat_gateways_and_endpoint_groups() {
+    let private = |route: Option<Route>| {
+        vec![
+            table("rtb-a", Some("subnet-a"), false, route.clone()),
+            table("rtb-b", Some("subnet-b"), false, route),
+        ]
+    };
+    let nat = || Some(default_route().nat_gateway_id("nat-1").build());
+    let https = |cidr: &str| {
+        vec![Permission {
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            cidrs: vec![cidr.into()],
+            ..Permission::default()
+        }]
+    };
+    let everything = vec![Permission {
+        protocol: "-1".into(),
+        groups: vec!["sg-tasks".into()],
+        ..Permission::default()
+    }];
+    let ssh = vec![Permission {
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        cidrs: vec!["10.0.0.0/16".into()],
+        ..Permission::default()
+    }];
+    use Registry::{Ecr, Other};
+    let s3 = ["rtb-a", "rtb-b"];
+    #[rustfmt::skip]
+    let by_endpoints: Vec<Case> = vec![
+        ("endpoints admitting 443 from the task group", offer(&ALL_ECR, &s3), private(None), Ecr, false, None),
+        ("endpoints admitting 443 from the VPC's CIDR", offer_with(&ALL_ECR, &s3, https("10.0.0.0/16")), private(None), Ecr, false, None),
+        ("endpoints admitting all traffic (-1) from the task group", offer_with(&ALL_ECR, &s3, everything), private(None), Ecr, false, None),
+        ("endpoints admitting no 443", offer_with(&ALL_ECR, &s3, ssh), private(None), Ecr, false,
+            Some("subnet-a has no way to ssmmessages, logs, ecr.api, ecr.dkr (the endpoint vpce-ssmmessages (ssmmessages) admits no HTTPS from the tasks; the endpoint vpce-logs (logs) admits no HTTPS")),
+        ("endpoints admitting 443 from subnet-a's CIDR only", offer_with(&ALL_ECR, &s3, https("10.0.1.0/24")), private(None), Ecr, false,
+            Some("debug tasks may not work from every subnet: subnet-b has no way to ssmmessages")),
+        ("endpoints without any group rule", offer_with(&ALL_ECR, &s3, vec![]), private(None), Ecr, false,
+            Some("admits no HTTPS from the tasks")),
+        ("a NAT gateway makes up for an endpoint that admits nothing", offer_with(&ALL_ECR, &s3, vec![]), private(nat()), Ecr, false, None),
+    ];
+    run(by_endpoints, &public_nat(true, "available"));
+    for (nats, said) in [
+        (public_nat(false, "available"), "subnet-a has no way to ssmmessages, logs, the image's registry (only through NAT) (the NAT gateway nat-1 is private"),
+        (public_nat(true, "pending"), "(the NAT gateway nat-1 is pending)"),
+        (public_nat(true, "failed"), "(the NAT gateway nat-1 is failed)"),
+        (public_nat(true, "deleted"), "(the NAT gateway nat-1 is deleted)"),
+        (vec![], "(the NAT gateway nat-1 is not found)"),
+    ] {
+        run(vec![("a NAT gateway that leads nowhere", offer(&[], &[]), private(nat()), Other, false, Some(said))], &nats);
     }
+    // Endpoints still give what they give when the NAT gateway does not.
+    run(
+        vec![(
+            "private NAT, every endpoint",
+            offer(&ALL_ECR, &s3),
+            private(nat()),
+            Ecr,
+            false,
+            None,
+        )],
+        &public_nat(false, "available"),
+    );
+    // A public NAT gateway in a subnet whose table (the main one) routes to the NAT gateway itself.
+    let nat_in_main = NatGateway {
+        subnet_id: "subnet-nat".into(),
+        ..public_nat(true, "available")[0].clone()
+    };
+    run(vec![("a NAT gateway in a subnet served by the main table", offer(&[], &[]),
+        vec![table("rtb-main", None, true, nat())], Other, false,
+        Some("subnet-a has no way to ssmmessages, logs, the image's registry (only through NAT) (the NAT gateway nat-1 is public but its subnet subnet-nat has no route to an internet gateway)"))],
+        &[nat_in_main]);
 }

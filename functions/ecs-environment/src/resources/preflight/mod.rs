@@ -16,8 +16,13 @@ pub const OK: &str = "ok";
 /// What one check found: nothing, or the clause naming the problem.
 type Finding = Option<String>;
 
-pub async fn exec_preflight(desired: &Desired<'_>, network: &Network) -> String {
-    let (route, key) = tokio::join!(route::check(desired, network), key::check(desired));
+/// `task_group`: the environment's security group (`C-ecs-tasks`), which the VPC's interface
+/// endpoints must admit.
+pub async fn exec_preflight(desired: &Desired<'_>, network: &Network, task_group: &str) -> String {
+    let (route, key) = tokio::join!(
+        route::check(desired, network, task_group),
+        key::check(desired)
+    );
     let verdict = sentence([route, key]);
     if verdict != OK {
         tracing::warn!(preflight = %verdict, "ECS Exec may not work in this environment");

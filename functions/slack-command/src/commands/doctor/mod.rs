@@ -12,6 +12,7 @@ use aws_sdk_ecs::types::{ClusterField, ExecuteCommandLogging};
 use checks::{checklist, Facts};
 use debug_toolkit::aws::describe_sdk_error;
 use debug_toolkit::cluster::ClusterSettings;
+use debug_toolkit::preflight::network::Place;
 use debug_toolkit::slack::{escape, Message};
 use serde_json::Value;
 
@@ -20,6 +21,11 @@ pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Messag
     let (site, cluster) = (located.site, &located.cluster);
     let family = cluster.task_family()?.to_string();
     let subnets: Vec<String> = cluster.subnets().iter().map(|s| s.to_string()).collect();
+    let task_groups: Vec<String> = cluster
+        .security_groups()
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
     let (exec, definition, vpc) = tokio::join!(
         exec_configuration(site, cluster),
         debug_definition(site, &family),
@@ -36,7 +42,13 @@ pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Messag
                 .ok()
                 .and_then(|d| d.task_role.as_deref())
         ),
-        network(site, vpc, &subnets, definition.as_ref().ok(), needs_kms),
+        network(
+            site,
+            vpc,
+            (&subnets[..], &task_groups[..]),
+            definition.as_ref().ok(),
+            needs_kms
+        ),
     );
     let facts = Facts {
         exec_log_group: exec.map(|e| e.log_group),
@@ -196,10 +208,11 @@ async fn role_policies(site: &Site, role_arn: Option<&str>) -> Result<Vec<Value>
     futures::future::try_join_all(reads).await
 }
 
+/// `tasks`: the debug tasks' subnets and security groups (the cluster's tags).
 async fn network(
     site: &Site,
     vpc: Result<String, String>,
-    subnets: &[String],
+    tasks: (&[String], &[String]),
     definition: Option<&DebugDefinition>,
     needs_kms: bool,
 ) -> Option<String> {
@@ -207,8 +220,12 @@ async fn network(
         Ok(vpc) => vpc,
         Err(why) => return Some(format!("the network could not be checked ({why})")),
     };
-    let region = site.region.as_str();
+    let place = Place {
+        region: site.region.as_str(),
+        vpc_id: &vpc,
+        subnet_ids: tasks.0,
+        task_groups: tasks.1,
+    };
     let image = definition.map(|d| d.image.as_str()).unwrap_or_default();
-    debug_toolkit::preflight::network::check(&site.ec2, region, &vpc, subnets, image, needs_kms)
-        .await
+    debug_toolkit::preflight::network::check(&site.ec2, &place, image, needs_kms).await
 }
