@@ -37,7 +37,11 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         Error::from(reason)
     })?;
     let home = Home::from_function_arn(&event.context.invoked_function_arn);
-    let request_type = envelope.request.as_ref().map(Request::kind).unwrap_or("malformed");
+    let request_type = envelope
+        .request
+        .as_ref()
+        .map(Request::kind)
+        .unwrap_or("malformed");
     if !function
         .verifier
         .responses
@@ -87,7 +91,13 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         (Ok(stack), Ok(request)) => {
             let verified = function
                 .verifier
-                .verify(home.as_ref(), &stack, &envelope.identity, &request, budget.work)
+                .verify(
+                    home.as_ref(),
+                    &stack,
+                    &envelope.identity,
+                    &request,
+                    budget.work,
+                )
                 .await;
             match verified {
                 Ok(()) => {
@@ -177,8 +187,15 @@ async fn carry_out(
     match guarded(work, budget.cleanup).await {
         Ok(outcome) => outcome,
         Err(interrupted) => {
-            after_interruption(function, &stack, &request, interrupted, fallback_id, deadline)
-                .await
+            after_interruption(
+                function,
+                &stack,
+                &request,
+                interrupted,
+                fallback_id,
+                deadline,
+            )
+            .await
         }
     }
 }

@@ -108,10 +108,7 @@ async fn create_and_delete(world: &World, name: &str, latency_ms: u64) -> Run {
     let create = CfnRequest::create(&key, &world.responses.url(&key), &props);
     world.show(&create, Shown::while_waiting(&create)).await;
     let started = Instant::now();
-    world
-        .runtime
-        .invoke(create, Duration::from_secs(120))
-        .await;
+    world.runtime.invoke(create, Duration::from_secs(120)).await;
     let wall = started.elapsed();
     let created = world
         .responses
@@ -130,10 +127,7 @@ async fn create_and_delete(world: &World, name: &str, latency_ms: u64) -> Run {
     let physical_id = created["PhysicalResourceId"].as_str().expect("id");
     let delete = CfnRequest::delete(&key, &world.responses.url(&key), physical_id, &props);
     world.show(&delete, Shown::while_waiting(&delete)).await;
-    world
-        .runtime
-        .invoke(delete, Duration::from_secs(120))
-        .await;
+    world.runtime.invoke(delete, Duration::from_secs(120)).await;
     let deleted = world
         .responses
         .wait(&key, Duration::from_secs(5))

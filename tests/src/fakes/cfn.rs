@@ -213,7 +213,10 @@ impl Shown {
 /// Tells the strict gate at `gate` that CloudFormation shows `request`'s stack resource as
 /// `shown`. A request whose `StackId` is no stack ARN (a test of malformed input) has no stack.
 pub async fn show(gate: &str, request: &Value, shown: &Shown) {
-    let Some(stack_id) = request["StackId"].as_str().filter(|id| id.starts_with("arn:")) else {
+    let Some(stack_id) = request["StackId"]
+        .as_str()
+        .filter(|id| id.starts_with("arn:"))
+    else {
         return;
     };
     let body = json!({

@@ -130,13 +130,20 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
             );
             headers.insert(
                 "lambda-runtime-invoked-function-arn",
-                header(shared.function_arn.lock().unwrap().clone().unwrap_or_else(|| {
-                    format!(
-                        "arn:aws:lambda:{}:{}:function:under-test",
-                        crate::moto::REGION,
-                        crate::moto::ACCOUNT
-                    )
-                })),
+                header(
+                    shared
+                        .function_arn
+                        .lock()
+                        .unwrap()
+                        .clone()
+                        .unwrap_or_else(|| {
+                            format!(
+                                "arn:aws:lambda:{}:{}:function:under-test",
+                                crate::moto::REGION,
+                                crate::moto::ACCOUNT
+                            )
+                        }),
+                ),
             );
             headers.insert(
                 "lambda-runtime-trace-id",

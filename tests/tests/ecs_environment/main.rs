@@ -152,7 +152,9 @@ pub async fn delete_in_cleanup(
 pub async fn delete_when_gone(world: &World, key: &str, physical_id: &str, props: &Value) -> Value {
     cfn::stack_gone(&world.moto.endpoint(), cfn::STACK_ID).await;
     let event = CfnRequest::delete(key, &world.responses.url(key), physical_id, props);
-    world.cloudformation_showing(event, key, DEADLINE, None).await
+    world
+        .cloudformation_showing(event, key, DEADLINE, None)
+        .await
 }
 
 /// The function's calls since the proxy's counts were reset: verification alone
@@ -160,7 +162,9 @@ pub async fn delete_when_gone(world: &World, key: &str, physical_id: &str, props
 pub fn assert_only_verification_called(world: &World) {
     let calls = world.proxy.calls();
     assert!(
-        calls.keys().all(|call| call.contains("DescribeStackResource")),
+        calls
+            .keys()
+            .all(|call| call.contains("DescribeStackResource")),
         "nothing read or changed: {calls:?}"
     );
 }

@@ -83,7 +83,11 @@ async fn forged_update_and_delete_of_another_stacks_environment_change_nothing()
 async fn a_stack_of_another_account_is_refused_before_any_call() {
     let world = world().await;
     let key = "foreign";
-    let mut event = CfnRequest::create(key, &world.responses.url(key), &props(&world, "x", json!({})));
+    let mut event = CfnRequest::create(
+        key,
+        &world.responses.url(key),
+        &props(&world, "x", json!({})),
+    );
     let foreign = STACK_ID.replace(":123456789012:", ":210987654321:");
     event["StackId"] = json!(foreign);
     world.proxy.reset_counts();
@@ -123,7 +127,10 @@ async fn rollback_after_a_failed_update_and_delete_after_a_failed_create_succeed
     // The Update fails (an invalid retention); CloudFormation rolls back with an Update to the
     // old properties while the stack is UPDATE_ROLLBACK_IN_PROGRESS.
     let bad = props(&world, "rolled", json!({"LogRetentionDays": "31"}));
-    assert_failed(&update(&world, "update", &physical_id, &bad, &good).await, "LogRetentionDays");
+    assert_failed(
+        &update(&world, "update", &physical_id, &bad, &good).await,
+        "LogRetentionDays",
+    );
     let url = world.responses.url("rollback");
     let event = CfnRequest::update("rollback", &url, &physical_id, &good, &bad);
     let shown = Shown::new("UPDATE_ROLLBACK_IN_PROGRESS", Some(&physical_id));
@@ -140,7 +147,10 @@ async fn rollback_after_a_failed_update_and_delete_after_a_failed_create_succeed
     event["LogicalResourceId"] = json!("Broken");
     let failed = world.cloudformation(event, "create-broken", DEADLINE).await;
     assert_failed(&failed, "DebugToolkitCpu");
-    let failed_id = failed["PhysicalResourceId"].as_str().expect("an id").to_string();
+    let failed_id = failed["PhysicalResourceId"]
+        .as_str()
+        .expect("an id")
+        .to_string();
     let url = world.responses.url("rollback-delete");
     let mut event = CfnRequest::delete("rollback-delete", &url, &failed_id, &broken);
     event["LogicalResourceId"] = json!("Broken");
@@ -150,7 +160,9 @@ async fn rollback_after_a_failed_update_and_delete_after_a_failed_create_succeed
         .await;
     assert_success(&deleted);
     assert!(
-        leaks::inventory(&world.aws).await.contains(&"cluster rolled".to_string()),
+        leaks::inventory(&world.aws)
+            .await
+            .contains(&"cluster rolled".to_string()),
         "the rolled-back environment is still there"
     );
 }

@@ -126,7 +126,10 @@ mod tests {
             "arn:aws:lambda:eu-west-1:1234:function:f",
             "arn:aws:sqs:eu-west-1:123456789012:function:f",
         ] {
-            assert!(Home::from_function_arn(not_a_function).is_none(), "{not_a_function}");
+            assert!(
+                Home::from_function_arn(not_a_function).is_none(),
+                "{not_a_function}"
+            );
         }
     }
 
@@ -135,7 +138,9 @@ mod tests {
         let h = home("arn:aws:lambda:eu-west-1:123456789012:function:f");
         let stack = |id: &str| StackResource::from_request(id, "Env").unwrap();
         assert!(h
-            .admits(&stack("arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u"))
+            .admits(&stack(
+                "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u"
+            ))
             .is_ok());
         for other in [
             "arn:aws:cloudformation:eu-west-1:210987654321:stack/s/u",
@@ -143,7 +148,10 @@ mod tests {
             "arn:aws-cn:cloudformation:eu-west-1:123456789012:stack/s/u",
         ] {
             let refused = h.admits(&stack(other)).unwrap_err();
-            assert!(refused.contains("this function serves account 123456789012"), "{refused}");
+            assert!(
+                refused.contains("this function serves account 123456789012"),
+                "{refused}"
+            );
         }
     }
 
@@ -167,7 +175,10 @@ mod tests {
         ] {
             assert!(!policy.allows(Some(&eu), refused), "{refused}");
         }
-        assert!(!policy.allows(None, "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x"));
+        assert!(!policy.allows(
+            None,
+            "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x"
+        ));
         let cn = home("arn:aws-cn:lambda:cn-north-1:123456789012:function:f");
         assert!(policy.allows(
             Some(&cn),

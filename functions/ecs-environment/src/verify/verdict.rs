@@ -184,7 +184,10 @@ mod tests {
             let got = verdict(kind, physical_id, &described);
             assert_eq!(got == Verdict::Verified, verified, "{phase}: {got:?}");
             if let Verdict::Refused(reason) = got {
-                assert!(reason.starts_with("request not verified: "), "{phase}: {reason}");
+                assert!(
+                    reason.starts_with("request not verified: "),
+                    "{phase}: {reason}"
+                );
             }
         }
     }
