@@ -42,11 +42,8 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         .as_ref()
         .map(Request::kind)
         .unwrap_or("malformed");
-    if !function
-        .verifier
-        .responses
-        .allows(home.as_ref(), envelope.response_url.expose())
-    {
+    let responses = &function.verifier.responses;
+    if !responses.allows(home.as_ref(), envelope.response_url.expose()) {
         tracing::error!(
             request_type,
             stack_id = %envelope.identity.stack_id,
@@ -123,11 +120,7 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         .send(&envelope.response_url, &body, deadline)
         .await;
     let summary = Answered {
-        status: if outcome.is_success() {
-            "SUCCESS"
-        } else {
-            "FAILED"
-        },
+        status: ["FAILED", "SUCCESS"][usize::from(outcome.is_success())],
         physical_resource_id: outcome.physical_resource_id().to_string(),
     };
     let mut dimensions = vec![(metrics::OUTCOME, summary.status)];
