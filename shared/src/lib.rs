@@ -36,4 +36,6 @@ pub mod stop_record;
 pub mod tags;
 pub mod text;
 pub mod timestamp;
+#[cfg(feature = "url_prefixes")]
+pub mod url_prefixes;
 pub mod user_groups;

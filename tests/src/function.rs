@@ -91,6 +91,13 @@ impl FunctionProcess {
             path.display()
         );
         let mut env: BTreeMap<String, String> = env.iter().cloned().collect();
+        let region = env
+            .get("AWS_REGION")
+            .map_or(crate::moto::REGION, String::as_str);
+        let account = env
+            .get(strict::ACCOUNT_VAR)
+            .map_or(crate::moto::ACCOUNT, String::as_str);
+        runtime.set_function_arn(format!("arn:aws:lambda:{region}:{account}:function:{name}"));
         if let Some(endpoint) = env.get("AWS_ENDPOINT_URL").cloned() {
             let key = strict::access_key(name);
             strict::register(&endpoint, &key, name, &env).await;

@@ -2,15 +2,16 @@
 
 use crate::cfn::{Outcome, ResponseBody, ResponseSender};
 use crate::context::Clients;
+use crate::guard::{guarded, Interrupted};
 use crate::lifecycle::{self, Budget};
 use crate::request::{self, Request};
 use crate::spec;
 use crate::stack::StackResource;
+use crate::verify::{Home, Verifier};
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::metrics;
 use lambda_runtime::{Error, LambdaEvent};
 use serde_json::Value;
-use std::future::Future;
 use std::time::Duration;
 
 /// What the function needs across invocations.
@@ -18,13 +19,7 @@ use std::time::Duration;
 pub struct Function {
     pub clients: Clients,
     pub sender: ResponseSender,
-}
-
-/// Why work ended without an outcome.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Interrupted {
-    Panicked(String),
-    OutOfTime,
+    pub verifier: Verifier,
 }
 
 /// What the invocation returns once CloudFormation has its answer.
@@ -41,13 +36,31 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         tracing::error!(%reason, "event ignored: there is nowhere to answer");
         Error::from(reason)
     })?;
+    let home = Home::from_function_arn(&event.context.invoked_function_arn);
+    let request_type = envelope
+        .request
+        .as_ref()
+        .map(Request::kind)
+        .unwrap_or("malformed");
+    let responses = &function.verifier.responses;
+    if !responses.allows(home.as_ref(), envelope.response_url.expose()) {
+        tracing::error!(
+            request_type,
+            stack_id = %envelope.identity.stack_id,
+            logical_resource_id = %envelope.identity.logical_resource_id,
+            request_id = %envelope.identity.request_id,
+            response_url = %envelope.response_url,
+            "request refused: its ResponseURL is not CloudFormation's; nothing done, nothing sent"
+        );
+        return Err("the ResponseURL is not one of CloudFormation's response buckets".into());
+    }
     let answer_by = deadline.minus(answer_reserve(deadline.remaining()));
     let budget = Budget {
         work: answer_by.minus(cleanup_reserve(answer_by.remaining())),
         cleanup: answer_by,
     };
     tracing::info!(
-        request_type = envelope.request.as_ref().map(Request::kind).unwrap_or("malformed"),
+        request_type,
         stack_id = %envelope.identity.stack_id,
         logical_resource_id = %envelope.identity.logical_resource_id,
         request_id = %envelope.identity.request_id,
@@ -73,25 +86,30 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
     ) {
         (Err(reason), _) | (_, Err(reason)) => Outcome::failed(fallback_id, reason.to_string()),
         (Ok(stack), Ok(request)) => {
-            let work = dispatch(
-                function.clients.clone(),
-                stack.clone(),
-                envelope.identity.request_id.clone(),
-                request.clone(),
-                budget,
-            );
-            match guarded(work, answer_by).await {
-                Ok(outcome) => outcome,
-                Err(interrupted) => {
-                    after_interruption(
-                        function,
-                        &stack,
-                        &request,
-                        interrupted,
-                        fallback_id,
-                        deadline,
-                    )
-                    .await
+            let verified = function
+                .verifier
+                .verify(
+                    home.as_ref(),
+                    &stack,
+                    &envelope.identity,
+                    &request,
+                    budget.work,
+                )
+                .await;
+            match verified {
+                Ok(()) => {
+                    let id = envelope.identity.request_id.clone();
+                    carry_out(function, stack, request, id, fallback_id, budget, deadline).await
+                }
+                Err(reason) => {
+                    tracing::warn!(
+                        request_type,
+                        stack_id = %envelope.identity.stack_id,
+                        logical_resource_id = %envelope.identity.logical_resource_id,
+                        %reason,
+                        "request refused: nothing read or changed"
+                    );
+                    Outcome::failed(fallback_id, reason)
                 }
             }
         }
@@ -102,11 +120,7 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
         .send(&envelope.response_url, &body, deadline)
         .await;
     let summary = Answered {
-        status: if outcome.is_success() {
-            "SUCCESS"
-        } else {
-            "FAILED"
-        },
+        status: ["FAILED", "SUCCESS"][usize::from(outcome.is_success())],
         physical_resource_id: outcome.physical_resource_id().to_string(),
     };
     let mut dimensions = vec![(metrics::OUTCOME, summary.status)];
@@ -144,6 +158,39 @@ fn answer_reserve(remaining: Duration) -> Duration {
 /// Time kept back for rolling back a failed Create.
 fn cleanup_reserve(remaining: Duration) -> Duration {
     (remaining / 4).clamp(Duration::from_secs(1), Duration::from_secs(60))
+}
+
+/// The verified request's work, within the budget; a panic or an overrun becomes a FAILED.
+async fn carry_out(
+    function: &Function,
+    stack: StackResource,
+    request: Request,
+    request_id: String,
+    fallback_id: String,
+    budget: Budget,
+    deadline: Deadline,
+) -> Outcome {
+    let work = dispatch(
+        function.clients.clone(),
+        stack.clone(),
+        request_id,
+        request.clone(),
+        budget,
+    );
+    match guarded(work, budget.cleanup).await {
+        Ok(outcome) => outcome,
+        Err(interrupted) => {
+            after_interruption(
+                function,
+                &stack,
+                &request,
+                interrupted,
+                fallback_id,
+                deadline,
+            )
+            .await
+        }
+    }
 }
 
 async fn dispatch(
@@ -193,34 +240,6 @@ async fn dispatch(
     }
 }
 
-/// Runs the work on its own task, so that a panic becomes an answer instead of silence, and
-/// stops waiting for it at `answer_by`.
-pub async fn guarded<F>(work: F, answer_by: Deadline) -> Result<Outcome, Interrupted>
-where
-    F: Future<Output = Outcome> + Send + 'static,
-{
-    let task = tokio::spawn(work);
-    let abort = task.abort_handle();
-    match tokio::time::timeout_at(answer_by.instant(), task).await {
-        Ok(Ok(outcome)) => Ok(outcome),
-        Ok(Err(join_error)) => {
-            let message = match join_error.try_into_panic() {
-                Ok(payload) => payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into()),
-                Err(_) => "the work was cancelled".into(),
-            };
-            Err(Interrupted::Panicked(message))
-        }
-        Err(_) => {
-            abort.abort();
-            Err(Interrupted::OutOfTime)
-        }
-    }
-}
-
 /// A panic or an overrun: for a Create, try once more to remove what it may have made, then
 /// answer FAILED with the cause.
 async fn after_interruption(
@@ -254,26 +273,6 @@ async fn after_interruption(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn a_panic_becomes_an_interruption_with_its_message() {
-        let result = guarded(
-            async { panic!("boom") },
-            Deadline::after(Duration::from_secs(5)),
-        )
-        .await;
-        assert_eq!(result, Err(Interrupted::Panicked("boom".into())));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn work_past_the_answer_time_is_abandoned() {
-        let slow = async {
-            tokio::time::sleep(Duration::from_secs(60)).await;
-            Outcome::failed("p", "never")
-        };
-        let result = guarded(slow, Deadline::after(Duration::from_secs(3))).await;
-        assert_eq!(result, Err(Interrupted::OutOfTime));
-    }
 
     #[test]
     fn reserves_scale_with_the_time_left() {

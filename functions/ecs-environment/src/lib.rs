@@ -8,6 +8,7 @@ pub mod cfn;
 pub mod context;
 pub mod converge;
 pub mod error;
+pub mod guard;
 pub mod handler;
 pub mod lifecycle;
 pub mod names;
@@ -18,5 +19,6 @@ pub mod retry;
 pub mod spec;
 pub mod stack;
 pub mod teardown;
+pub mod verify;
 
 pub use handler::{handle, Function};

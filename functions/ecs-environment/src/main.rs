@@ -3,6 +3,7 @@
 use ecs_environment::cfn::ResponseSender;
 use ecs_environment::context::Clients;
 use ecs_environment::spec::Defaults;
+use ecs_environment::verify::Verifier;
 use ecs_environment::{handle, Function};
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value;
@@ -15,6 +16,7 @@ async fn main() -> Result<(), Error> {
     let function = Function {
         clients: Clients::new(&config, Defaults::from_env()?),
         sender: ResponseSender::new(),
+        verifier: Verifier::new(&config),
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
         debug_toolkit::metrics::flushed(handle(&function, event))

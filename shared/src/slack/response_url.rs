@@ -1,13 +1,14 @@
 //! Which `response_url`s may be contacted (`SLACK_RESPONSE_URL_PREFIXES`), and how they are shown
 //! in logs (a `response_url` is a bearer credential: its path is never logged).
 
+use crate::url_prefixes::UrlPrefixes;
 use url::Url;
 
 pub const DEFAULT_PREFIXES: &str = "https://hooks.slack.com/";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResponseUrlPolicy {
-    prefixes: Vec<Url>,
+    prefixes: UrlPrefixes,
 }
 
 impl ResponseUrlPolicy {
@@ -17,11 +18,7 @@ impl ResponseUrlPolicy {
             .filter(|v| !v.trim().is_empty())
             .unwrap_or(DEFAULT_PREFIXES);
         Self {
-            prefixes: value
-                .split(',')
-                .filter_map(|p| Url::parse(p.trim()).ok())
-                .filter(|u| u.has_host() && u.query().is_none())
-                .collect(),
+            prefixes: UrlPrefixes::parse(value),
         }
     }
 
@@ -29,23 +26,9 @@ impl ResponseUrlPolicy {
         Self::parse(std::env::var("SLACK_RESPONSE_URL_PREFIXES").ok().as_deref())
     }
 
-    /// Same scheme, host and port as a prefix, and a path under the prefix's path. Comparing
-    /// parsed URLs (not strings) keeps out `https://hooks.slack.com.evil.example/`,
-    /// `https://hooks.slack.com@evil.example/` and friends; user info is never allowed.
+    /// See [`UrlPrefixes::allows`].
     pub fn allows(&self, candidate: &str) -> Option<Url> {
-        let url = Url::parse(candidate).ok()?;
-        if !url.username().is_empty() || url.password().is_some() {
-            return None;
-        }
-        self.prefixes
-            .iter()
-            .any(|prefix| {
-                url.scheme() == prefix.scheme()
-                    && url.host() == prefix.host()
-                    && url.port_or_known_default() == prefix.port_or_known_default()
-                    && url.path().starts_with(prefix.path())
-            })
-            .then_some(url)
+        self.prefixes.allows(candidate)
     }
 }
 

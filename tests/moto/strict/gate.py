@@ -17,7 +17,9 @@ and records what it decided in the report (`$STRICT_REPORT_DIR`), then forwards 
 account it acts in (`accounts`). The credentials of a role a function assumed become a caller of
 their own, in the role's account. Requests of other callers (the tests' own setup and checks) go
 straight to moto. Whoever starts or stops a task, the ECS Task State Change events AWS would send
-are delivered to the targets registered for its account and Region (`ecs_events`).
+are delivered to the targets registered for its account and Region (`ecs_events`). CloudFormation's
+DescribeStackResource is answered from the stack resources the tests' CloudFormation registered
+(`stacks`).
 """
 
 import io
@@ -26,7 +28,7 @@ import os
 import re
 import threading
 
-from . import accounts, inside_task, kms_keys, model_check, state
+from . import accounts, inside_task, kms_keys, model_check, stacks, state
 from .accounts import DEFAULT_ACCOUNT, GateError
 from .answers import DENIED, INVALID, THROTTLED, answer, protocol
 from .calls import Call, credential, read_call
@@ -55,6 +57,7 @@ class Gate:
         self.rates = Rates()
         self.targets = Targets()
         self.trust = Trust()
+        self.stacks = stacks.StackResources()
         self.report = _report_file()
         self.endpoints = {
             "/_strict/callers": self._register,
@@ -62,6 +65,7 @@ class Gate:
             "/_strict/inside-task": self._inside_task,
             "/_strict/spokes": self._register_spoke,
             "/_strict/organizations": self._register_organization,
+            "/_strict/stack-resources": self.stacks.register,
         }
 
     def __call__(self, environ, start_response):
@@ -118,6 +122,9 @@ class Gate:
         if refusal:
             return answer(call, refusal, start_response)
         acting = accounts.acting_account(call, caller["account"])
+        if (call.service, call.operation) == ("cloudformation", "DescribeStackResource"):
+            detail, refusal = self.stacks.describe(call.params, acting, call.region)
+            return answer(call, refusal, start_response) if refusal else stacks.answer(detail, start_response)
         accounts.act_in(environ, acting)
         return self._forward(call, environ, start_response, acting, caller)
 

@@ -24,6 +24,8 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
   AssumeRole is evaluated on the role, with sts:RoleSessionName, against the caller's policies and
   the role's trust policy (IAM guide, "Cross account resource access": both must allow across
   accounts; trust.py). GetCallerIdentity needs no permission.
+- CloudFormation: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+  DescribeStackResource is evaluated on the stack (`stack/<name>/<id>`).
 - KMS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
   GetKeyPolicy is evaluated on the key, against the caller's policies and the key policy (KMS
   developer guide, "Key policies": without the key policy's consent no IAM policy grants access).
@@ -35,6 +37,13 @@ AWS evaluates the id it is about to assign, which no policy of ours names.
 from . import iam_ecs as ecs
 from . import kms_keys, state
 from .iam_common import Check, everything, request_tags, resource_tags
+
+
+def _cloudformation_describe_stack_resource(p, account, region):
+    """Evaluated on the stack: its ARN when named by id, else the name's stacks (any id)."""
+    name = p["StackName"]
+    arn = name if name.startswith("arn:") else f"arn:aws:cloudformation:{region}:{account}:stack/{name}/*"
+    return [Check("cloudformation:DescribeStackResource", arn)]
 
 
 def checks_for(call, account):
@@ -284,4 +293,5 @@ TABLE = {
     ("sts", "AssumeRole"): _assume_role,
     ("sts", "GetCallerIdentity"): lambda p, account, region: [],
     ("kms", "GetKeyPolicy"): _kms_get_key_policy,
+    ("cloudformation", "DescribeStackResource"): _cloudformation_describe_stack_resource,
 }

@@ -17,7 +17,7 @@
 //!
 //! Uses the binaries in `$DEBUG_TOOLKIT_BIN_DIR` (release ones via `./scripts/bench.sh`).
 
-use integration_tests::fakes::cfn::CfnRequest;
+use integration_tests::fakes::cfn::{CfnRequest, Shown};
 use integration_tests::fakes::fault_proxy::Span;
 use integration_tests::{Fault, World};
 use serde_json::json;
@@ -105,14 +105,10 @@ async fn create_and_delete(world: &World, name: &str, latency_ms: u64) -> Run {
             .inject("*", Fault::Delay(Duration::from_millis(latency_ms)), None);
     }
     let key = format!("create-{name}");
+    let create = CfnRequest::create(&key, &world.responses.url(&key), &props);
+    world.show(&create, Shown::while_waiting(&create)).await;
     let started = Instant::now();
-    world
-        .runtime
-        .invoke(
-            CfnRequest::create(&key, &world.responses.url(&key), &props),
-            Duration::from_secs(120),
-        )
-        .await;
+    world.runtime.invoke(create, Duration::from_secs(120)).await;
     let wall = started.elapsed();
     let created = world
         .responses
@@ -129,13 +125,9 @@ async fn create_and_delete(world: &World, name: &str, latency_ms: u64) -> Run {
     world.proxy.clear();
     let key = format!("delete-{name}");
     let physical_id = created["PhysicalResourceId"].as_str().expect("id");
-    world
-        .runtime
-        .invoke(
-            CfnRequest::delete(&key, &world.responses.url(&key), physical_id, &props),
-            Duration::from_secs(120),
-        )
-        .await;
+    let delete = CfnRequest::delete(&key, &world.responses.url(&key), physical_id, &props);
+    world.show(&delete, Shown::while_waiting(&delete)).await;
+    world.runtime.invoke(delete, Duration::from_secs(120)).await;
     let deleted = world
         .responses
         .wait(&key, Duration::from_secs(5))

@@ -59,6 +59,11 @@ impl ResponseServer {
         )
     }
 
+    /// The URL prefix every `url` starts with (the function's `CFN_RESPONSE_URL_PREFIXES`).
+    pub fn prefix(&self) -> String {
+        format!("http://{}/responses/", self.addr)
+    }
+
     /// The next `n` PUTs are answered 500 (then they are accepted again).
     pub fn fail_next(&self, n: usize) {
         self.shared.fail_next.store(n, Ordering::SeqCst);
@@ -158,4 +163,87 @@ impl CfnRequest {
         event["PhysicalResourceId"] = json!(physical_id);
         event
     }
+}
+
+/// What CloudFormation shows of a stack resource (`DescribeStackResource`), as the strict gate is
+/// told it (`/_strict/stack-resources`): the function verifies every request against it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub status: &'static str,
+    pub physical_id: Option<String>,
+}
+
+impl Shown {
+    pub fn new(status: &'static str, physical_id: Option<&str>) -> Self {
+        Self {
+            status,
+            physical_id: physical_id.map(str::to_string),
+        }
+    }
+
+    /// While CloudFormation waits for the answer to `request` in its plain sequences (a Create,
+    /// an Update, a Delete of the current resource); None for what it never sends.
+    pub fn while_waiting(request: &Value) -> Option<Self> {
+        let id = request["PhysicalResourceId"].as_str();
+        match request["RequestType"].as_str()? {
+            "Create" => Some(Self::new("CREATE_IN_PROGRESS", None)),
+            "Update" => Some(Self::new("UPDATE_IN_PROGRESS", id)),
+            "Delete" => Some(Self::new("DELETE_IN_PROGRESS", id)),
+            _ => None,
+        }
+    }
+
+    /// Once CloudFormation has `answer` to `request` (sent while it showed `while_waiting`).
+    pub fn once_answered(request: &Value, answer: &Value) -> Option<Self> {
+        let success = answer["Status"] == "SUCCESS";
+        let answered = answer["PhysicalResourceId"].as_str();
+        let asked = request["PhysicalResourceId"].as_str();
+        match (request["RequestType"].as_str()?, success) {
+            ("Create", true) => Some(Self::new("CREATE_COMPLETE", answered)),
+            ("Create", false) => Some(Self::new("CREATE_FAILED", answered)),
+            ("Update", true) => Some(Self::new("UPDATE_COMPLETE", answered)),
+            ("Update", false) => Some(Self::new("UPDATE_FAILED", asked)),
+            ("Delete", true) => Some(Self::new("DELETE_COMPLETE", asked)),
+            ("Delete", false) => Some(Self::new("DELETE_FAILED", asked)),
+            _ => None,
+        }
+    }
+}
+
+/// Tells the strict gate at `gate` that CloudFormation shows `request`'s stack resource as
+/// `shown`. A request whose `StackId` is no stack ARN (a test of malformed input) has no stack.
+pub async fn show(gate: &str, request: &Value, shown: &Shown) {
+    let Some(stack_id) = request["StackId"]
+        .as_str()
+        .filter(|id| id.starts_with("arn:"))
+    else {
+        return;
+    };
+    let body = json!({
+        "stack_id": stack_id,
+        "logical_id": request["LogicalResourceId"],
+        "status": shown.status,
+        "physical_id": shown.physical_id,
+        "resource_type": request["ResourceType"],
+    });
+    register_stack(gate, &body).await;
+}
+
+/// Tells the strict gate that stack `stack_id` has been deleted.
+pub async fn stack_gone(gate: &str, stack_id: &str) {
+    register_stack(gate, &json!({"stack_id": stack_id, "gone": true})).await;
+}
+
+async fn register_stack(gate: &str, body: &Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{gate}/_strict/stack-resources"))
+        .json(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("telling the strict gate at {gate} about a stack: {e}"));
+    assert!(
+        response.status().is_success(),
+        "the strict gate refused {body}: {}",
+        response.text().await.unwrap_or_default()
+    );
 }

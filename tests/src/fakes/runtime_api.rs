@@ -39,6 +39,8 @@ struct Shared {
     counter: AtomicU64,
     /// When the function first asked for an invocation: the end of its init.
     first_poll: watch::Sender<Option<Instant>>,
+    /// The invoked function's ARN each invocation carries (set when the function is known).
+    function_arn: Mutex<Option<String>>,
 }
 
 #[derive(Clone)]
@@ -63,6 +65,12 @@ impl RuntimeApi {
             addr: serve(router).await,
             shared,
         }
+    }
+
+    /// The ARN invocations carry as the invoked function's (by default `under-test` in the
+    /// default account and Region): the function reads its own account and Region from it.
+    pub fn set_function_arn(&self, arn: String) {
+        *self.shared.function_arn.lock().unwrap() = Some(arn);
     }
 
     /// When the function first polled `/next` (the end of its cold start), waiting up to `timeout`.
@@ -122,7 +130,20 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
             );
             headers.insert(
                 "lambda-runtime-invoked-function-arn",
-                header("arn:aws:lambda:eu-west-1:123456789012:function:under-test".into()),
+                header(
+                    shared
+                        .function_arn
+                        .lock()
+                        .unwrap()
+                        .clone()
+                        .unwrap_or_else(|| {
+                            format!(
+                                "arn:aws:lambda:{}:{}:function:under-test",
+                                crate::moto::REGION,
+                                crate::moto::ACCOUNT
+                            )
+                        }),
+                ),
             );
             headers.insert(
                 "lambda-runtime-trace-id",

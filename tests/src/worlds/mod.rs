@@ -9,7 +9,7 @@ pub mod launch;
 pub mod reap;
 pub mod spoke;
 
-use crate::fakes::cfn::{CfnRequest, ResponseServer};
+use crate::fakes::cfn::{self, CfnRequest, ResponseServer, Shown};
 use crate::fakes::fault_proxy::FaultProxy;
 use crate::fixtures::Vpc;
 use crate::lambda::Lambda;
@@ -49,9 +49,37 @@ impl LocalAws {
         }
     }
 
-    /// The environment a function process starts with: AWS through the fault proxy.
+    /// The environment a function process starts with: AWS through the fault proxy, and
+    /// CloudFormation's responses to this world's `ResponseURL` server.
     pub fn function_env(&self) -> Vec<(String, String)> {
-        function_env(&self.proxy.endpoint())
+        let mut env = function_env(&self.proxy.endpoint());
+        env.push(("CFN_RESPONSE_URL_PREFIXES".into(), self.responses.prefix()));
+        env
+    }
+
+    /// Tells the strict gate what CloudFormation shows of `request`'s stack resource.
+    pub async fn show(&self, request: &Value, shown: Option<Shown>) {
+        if let Some(shown) = shown {
+            cfn::show(&self.moto.endpoint(), request, &shown).await;
+        }
+    }
+
+    /// Plays CloudFormation for `request` (answered at `key`) with `lambda` in the plain
+    /// sequence: the stack resource shown in progress, the request, then shown as answered.
+    /// Returns the answer.
+    pub async fn cloudformation(
+        &self,
+        lambda: &Lambda,
+        request: Value,
+        key: &str,
+        timeout: Duration,
+    ) -> Value {
+        self.show(&request, Shown::while_waiting(&request)).await;
+        lambda.call(request.clone(), timeout).await;
+        let answer = self.responses.wait(key, Duration::from_secs(5)).await.body;
+        self.show(&request, Shown::once_answered(&request, &answer))
+            .await;
+        answer
     }
 
     /// Creates an environment through the real `ecs-environment` (a CloudFormation Create,
@@ -59,12 +87,9 @@ impl LocalAws {
     pub async fn create_environment(&self, environment: &Lambda, props: &Value) -> Value {
         let url = self.responses.url("create");
         let create = CfnRequest::create("create", &url, props);
-        environment.call(create, Duration::from_secs(60)).await;
         let answer = self
-            .responses
-            .wait("create", Duration::from_secs(5))
-            .await
-            .body;
+            .cloudformation(environment, create, "create", Duration::from_secs(60))
+            .await;
         assert_eq!(answer["Status"], "SUCCESS", "environment: {answer:#}");
         answer
     }

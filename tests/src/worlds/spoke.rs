@@ -170,12 +170,9 @@ async fn create_in_spoke(
     )
     .expect("the request stays JSON");
     assert!(request["StackId"].as_str().unwrap().contains(&here));
-    environment.call(request, Duration::from_secs(60)).await;
     let answer = local
-        .responses
-        .wait(&key, Duration::from_secs(5))
-        .await
-        .body;
+        .cloudformation(environment, request, &key, Duration::from_secs(60))
+        .await;
     assert_eq!(
         answer["Status"], "SUCCESS",
         "environment in {account}: {answer:#}"

@@ -17,11 +17,8 @@ async fn bad_properties_fail_fast_naming_the_property_and_touch_nothing() {
         let physical_id = response["PhysicalResourceId"].as_str().unwrap();
         assert!(physical_id.starts_with("failed-create-"), "{physical_id}");
     }
-    assert!(
-        world.proxy.calls().is_empty(),
-        "validation makes no AWS call: {:?}",
-        world.proxy.calls()
-    );
+    // Validation makes no AWS call (after the request's verification with CloudFormation).
+    assert_only_verification_called(&world);
     assert_eq!(leaks::inventory(&world.aws).await, Vec::<String>::new());
 }
 

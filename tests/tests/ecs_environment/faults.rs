@@ -171,6 +171,7 @@ async fn a_deadline_too_short_answers_failed_before_it_and_rolls_back() {
         &world.responses.url(key),
         &props(&world, "short", json!({})),
     );
+    world.show(&event, Shown::while_waiting(&event)).await;
     let invocation = world.runtime.invoke(event, deadline);
     let (_, received) = tokio::join!(invocation, world.responses.wait(key, deadline));
     assert!(

@@ -14,10 +14,11 @@ mod service_linked_role;
 mod stack_defaults;
 mod update_delete;
 mod update_settings;
+mod verification;
 
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use aws_sdk_ec2::types::SecurityGroup;
-use integration_tests::fakes::cfn::CfnRequest;
+use integration_tests::fakes::cfn::{self, CfnRequest, Shown};
 pub use integration_tests::fixtures::LogsKey;
 use integration_tests::World;
 use serde_json::{json, Value};
@@ -129,6 +130,43 @@ pub async fn delete(world: &World, key: &str, physical_id: &str, props: &Value) 
             DEADLINE,
         )
         .await
+}
+
+/// The Delete of `old_id` that CloudFormation sends after a replacement (or a rolled-back one),
+/// in its cleanup phase, when the stack resource already shows `current_id`.
+pub async fn delete_in_cleanup(
+    world: &World,
+    key: &str,
+    old_id: &str,
+    current_id: &str,
+    props: &Value,
+) -> Value {
+    let event = CfnRequest::delete(key, &world.responses.url(key), old_id, props);
+    let shown = Shown::new("UPDATE_COMPLETE", Some(current_id));
+    world
+        .cloudformation_showing(event, key, DEADLINE, Some(shown))
+        .await
+}
+
+/// A Delete redelivered once the stack is gone (DescribeStackResource: "does not exist").
+pub async fn delete_when_gone(world: &World, key: &str, physical_id: &str, props: &Value) -> Value {
+    cfn::stack_gone(&world.moto.endpoint(), cfn::STACK_ID).await;
+    let event = CfnRequest::delete(key, &world.responses.url(key), physical_id, props);
+    world
+        .cloudformation_showing(event, key, DEADLINE, None)
+        .await
+}
+
+/// The function's calls since the proxy's counts were reset: verification alone
+/// (DescribeStackResource), nothing read or changed.
+pub fn assert_only_verification_called(world: &World) {
+    let calls = world.proxy.calls();
+    assert!(
+        calls
+            .keys()
+            .all(|call| call.contains("DescribeStackResource")),
+        "nothing read or changed: {calls:?}"
+    );
 }
 
 pub fn assert_success(response: &Value) -> String {

@@ -159,8 +159,10 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
     let old_task = run_debug_task(&world, "payments-dev", &updated).await;
     run_debug_task(&world, "payments-dev-2", &replaced).await;
 
-    // CloudFormation deletes the old environment after the replacement...
-    assert_success(&delete(&world, "delete-old", &physical_id, &old).await);
+    // CloudFormation deletes the old environment after the replacement, in its cleanup (the
+    // stack resource already shows the new id)...
+    let cleanup = delete_in_cleanup(&world, "delete-old", &physical_id, &new_id, &old).await;
+    assert_success(&cleanup);
     let left = leaks::inventory(&world.aws).await;
     assert!(
         left.iter().all(|r| !r.contains("payments-dev-task")
@@ -191,8 +193,8 @@ async fn update_in_place_then_replacement_then_delete_leaves_nothing() {
         Vec::<String>::new(),
         "nothing left"
     );
-    // A repeated Delete is fine.
-    assert_success(&delete(&world, "delete-again", &new_id, &renamed).await);
+    // A Delete delivered again once the stack is gone is fine.
+    assert_success(&delete_when_gone(&world, "delete-again", &new_id, &renamed).await);
     assert_no_secrets_logged(&world);
 }
 

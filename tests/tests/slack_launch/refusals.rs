@@ -85,15 +85,15 @@ async fn a_cluster_without_allow_lists_allows_nobody() {
         .as_str()
         .unwrap()
         .to_string();
-    world
-        .environment
-        .call(
+    let answer = world
+        .cloudformation(
+            &world.environment,
             integration_tests::CfnRequest::update("update", &url, &physical, &props, &old),
+            "update",
             integration_tests::worlds::launch::INVOKE_TIMEOUT,
         )
         .await;
-    let answer = world.responses.wait("update", SLACK_WAIT).await;
-    assert_eq!(answer.body["Status"], "SUCCESS", "{:#}", answer.body);
+    assert_eq!(answer["Status"], "SUCCESS", "{answer:#}");
 
     let refused = world
         .slash(ALLOWED_USER, "C0DEBUG", "start payments-dev")
