@@ -186,7 +186,7 @@ async fn every_page_of_clusters_is_read_and_only_managed_active_ones_kept() {
                             .cluster_arn(arn)
                             .cluster_name(format!("c{n}"))
                             .status(if n % 10 == 9 { "INACTIVE" } else { "ACTIVE" });
-                        if n % 2 == 0 {
+                        if n.is_multiple_of(2) {
                             cluster = cluster.tags(managed_tag());
                         }
                         cluster.build()

@@ -39,6 +39,14 @@ fn tables(public: Option<RouteTable>) -> Vec<RouteTable> {
     tables
 }
 
+/// A row: what it shows, the VPC's NAT gateways, its route tables, the reason it gives no way (if any).
+type Case = (
+    &'static str,
+    Vec<NatGateway>,
+    Vec<RouteTable>,
+    Option<&'static str>,
+);
+
 #[test]
 fn verdicts() {
     let igw = || Some(table("rtb-pub", Some("subnet-pub"), false, to("igw-1")));
@@ -48,7 +56,7 @@ fn verdicts() {
         .state(RouteState::Blackhole)
         .build();
     #[rustfmt::skip]
-    let cases: Vec<(&str, Vec<NatGateway>, Vec<RouteTable>, Option<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         ("public, available, its subnet routes to an internet gateway", vec![nat(true, "available")], tables(igw()), None),
         ("private", vec![nat(false, "available")], tables(igw()),
             Some("the NAT gateway nat-1 is private (it cannot reach AWS's public endpoints)")),
