@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
-/// Three attempts, 200 and 400 ms apart.
+/// Three attempts, at most 200 and 400 ms apart (at least half that: `backoff`'s jitter).
 const ATTEMPTS: Backoff =
     Backoff::doubling(Duration::from_millis(200), Duration::from_secs(1)).attempts(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
