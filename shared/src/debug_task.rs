@@ -43,6 +43,14 @@ impl TaskView {
             || self.desired_status() == Some(TaskStatus::Stopped)
     }
 
+    /// Whether StopTask was called on it (desired STOPPED) or it has stopped: nothing to stop,
+    /// tell or count as running. ListTasks may still return such a task for a while ("Recently
+    /// stopped tasks might appear in the returned results", ECS API reference), without its tags.
+    pub fn is_stopping_or_stopped(&self) -> bool {
+        self.desired_status() == Some(TaskStatus::Stopped)
+            || self.status() == Some(TaskStatus::Stopped)
+    }
+
     pub fn id(&self) -> &str {
         task_id(&self.arn)
     }
@@ -123,6 +131,27 @@ mod tests {
         assert!(!task(None, Some("ecs-debug-toolkit")).is_debug_task());
         assert!(!task(Some("ecs-svc/123"), Some("ecs-debug-toolkit")).is_debug_task());
         assert!(!task(Some("debug-toolkit"), Some("other")).is_debug_task());
+    }
+
+    #[test]
+    fn stopping_or_stopped_is_a_stop_asked_for_or_done() {
+        for (last, desired, expected) in [
+            (Some("RUNNING"), Some("RUNNING"), false),
+            (Some("PENDING"), Some("RUNNING"), false),
+            (Some("PROVISIONING"), None, false),
+            (None, None, false),
+            (Some("RUNNING"), Some("STOPPED"), true),
+            (Some("DEACTIVATING"), Some("STOPPED"), true),
+            (Some("STOPPED"), Some("STOPPED"), true),
+            (Some("STOPPED"), None, true),
+        ] {
+            let t = TaskView {
+                last_status: last.map(str::to_string),
+                desired_status: desired.map(str::to_string),
+                ..task(None, None)
+            };
+            assert_eq!(t.is_stopping_or_stopped(), expected, "{last:?} {desired:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,8 @@
   reports (ECS Exec's agent: PENDING, then RUNNING a second later).
 - moto's ListTasks matches the cluster by name as a substring (cluster `a` lists the tasks of
   `a-2` too) and, without `desiredStatus`, lists stopped tasks too; AWS lists the named cluster's
-  tasks only, with the desired status RUNNING unless asked otherwise.
+  tasks only, with the desired status RUNNING unless asked otherwise, and recently stopped tasks
+  among them for a while (`strict/stopping.py`).
 - moto has no AssociateKmsKey/DisassociateKmsKey for log groups: they set and clear the group's
   `kmsKeyId`, as CloudWatch Logs does.
 - ECS's service-linked role is `AWSServiceRoleForECS` on AWS; moto names it
@@ -160,6 +161,8 @@ def _list_tasks(
     if cluster_str is None:  # moto's own lookups (TagResource of a task): every task
         return _original_list_tasks(self, None, *args, desiredStatus)
     tasks = _original_list_tasks(self, cluster_str, *args, desiredStatus or "RUNNING")
+    if desiredStatus in (None, "RUNNING"):  # and, as AWS may, tasks stopped a moment ago
+        tasks += stopping.still_listed(_original_list_tasks(self, cluster_str, *args, "STOPPED"))
     cluster = self._get_cluster(cluster_str)
     return [task for task in tasks if task.cluster_arn == cluster.arn]
 
@@ -271,7 +274,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402  (after the patches, o
 )
 from werkzeug.serving import run_simple  # noqa: E402
 
-from strict import network  # noqa: E402
+from strict import network, stopping  # noqa: E402
 from strict.gate import Gate  # noqa: E402
 
 

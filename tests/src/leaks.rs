@@ -2,7 +2,7 @@
 //! check lists what is left.
 
 use aws_config::SdkConfig;
-use aws_sdk_ecs::types::{DesiredStatus, TaskDefinitionStatus};
+use aws_sdk_ecs::types::TaskDefinitionStatus;
 
 /// Resources that exist, one line each (`kind name`), sorted. Default VPC security groups and
 /// the fixture's own network are not listed.
@@ -31,19 +31,8 @@ pub async fn inventory(config: &SdkConfig) -> Vec<String> {
                 "cluster {}",
                 cluster.cluster_name().unwrap_or_default()
             ));
-            let tasks = ecs
-                .list_tasks()
-                .cluster(arn)
-                .desired_status(DesiredStatus::Running)
-                .send()
-                .await
-                .expect("ListTasks");
-            found.extend(
-                tasks
-                    .task_arns()
-                    .iter()
-                    .map(|t| format!("running-task {t}")),
-            );
+            let tasks = crate::user_tasks::running_task_arns(&ecs, arn).await;
+            found.extend(tasks.iter().map(|t| format!("running-task {t}")));
         }
     }
     let definitions = ecs

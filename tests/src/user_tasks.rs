@@ -113,3 +113,34 @@ fn ecs_tags(tags: &[(&str, &str)]) -> Vec<Tag> {
         .map(|(k, v)| Tag::builder().key(*k).value(*v).build())
         .collect()
 }
+
+/// The tasks of `cluster` still running: ListTasks (desired RUNNING) less those it returns though
+/// stopping or stopped (AWS may list recently stopped tasks; so does the strict world for 10 s
+/// after StopTask: `tests/moto/strict/stopping.py`).
+pub async fn running_task_arns(ecs: &aws_sdk_ecs::Client, cluster: &str) -> Vec<String> {
+    let listed = ecs
+        .list_tasks()
+        .cluster(cluster)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Running)
+        .send()
+        .await
+        .expect("ListTasks");
+    if listed.task_arns().is_empty() {
+        return Vec::new();
+    }
+    let described = ecs
+        .describe_tasks()
+        .cluster(cluster)
+        .set_tasks(Some(listed.task_arns().to_vec()))
+        .send()
+        .await
+        .expect("DescribeTasks");
+    described
+        .tasks()
+        .iter()
+        .filter(|task| {
+            task.desired_status() != Some("STOPPED") && task.last_status() != Some("STOPPED")
+        })
+        .filter_map(|task| task.task_arn().map(str::to_string))
+        .collect()
+}

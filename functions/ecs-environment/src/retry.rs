@@ -11,9 +11,10 @@ use debug_toolkit::deadline::Deadline;
 use std::future::Future;
 use std::time::Duration;
 
-/// Nine attempts, 0.1 s doubling to 8 s apart (20.7 s of waits in all): AWS's consistency windows
-/// (a new group or role not visible yet) usually close within a second, so the first tries come
-/// soon, and the longer waits still cover a slow propagation.
+/// Nine attempts, 0.1 s doubling to 8 s apart at most (10.35 to 20.7 s of waits in all, jittered:
+/// `backoff`): AWS's consistency windows (a new group or role not visible yet) usually close
+/// within a second, so the first tries come soon, and the longer waits still cover a slow
+/// propagation.
 pub const PASSING_REFUSALS: Backoff =
     Backoff::doubling(Duration::from_millis(100), Duration::from_secs(8)).attempts(9);
 

@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod events;
 pub mod handler;
+pub mod notice;
 pub mod notify;
 pub mod outcome;
 pub mod overrides;

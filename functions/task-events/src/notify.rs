@@ -7,6 +7,7 @@
 //! claim is logged, not retried.
 
 use crate::events::StateChange;
+use crate::notice::post;
 use crate::outcome::Outcome;
 use crate::readiness::{wait_for_exec_agent, ExecAgent};
 use crate::stopped;
@@ -74,11 +75,12 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
         .await
         .map_err(AwsError::of("TagResource"));
     if let Err(error) = claimed {
-        // A stop between the read and the claim deletes the task's tags, and with them the
-        // managed-by tag our grant asks for: AWS then denies the claim. No ready notice is due.
-        if error.code.as_deref() == Some("AccessDeniedException")
-            && stopped_meanwhile(app, change).await
-        {
+        // A stop between the read and the claim: StopTask deleted the task's tags (and with them
+        // the managed-by tag our grant asks for: AccessDenied), or the task is already STOPPED
+        // (InvalidParameterException "The specified task is stopped"). Whatever the answer, a
+        // task on its way out is due no ready notice: a harmless race, not a failure to retry.
+        if stopped_meanwhile(app, change).await {
+            tracing::info!(task = %task.arn, code = ?error.code, "the task was stopped while being claimed");
             return Ok(Outcome::ignored("the task was stopped while being claimed"));
         }
         return Err(error);
@@ -107,27 +109,6 @@ async fn stopped_meanwhile(app: &App, change: &StateChange) -> bool {
         .ok()
         .and_then(|tasks| tasks.into_iter().next())
         .is_some_and(|task| task.is_on_its_way_out())
-}
-
-/// Posts a claimed notice; a failed post is logged and not retried (the claim stands).
-pub(crate) async fn post(
-    app: &App,
-    channel: &str,
-    task_arn: &str,
-    status: TaskStatus,
-    message: Message,
-) -> Result<Outcome, AwsError> {
-    if let Err(error) = app.slack.post(channel, &message).await {
-        tracing::warn!(%error, task = %task_arn, "the channel could not be told; the notice stays claimed");
-        return Ok(Outcome::Failed {
-            reason: error.to_string(),
-        });
-    }
-    tracing::info!(task = %task_arn, channel, last_status = status.as_str(), "channel told");
-    Ok(Outcome::Posted {
-        task_arn: task_arn.to_string(),
-        status: status.as_str().to_string(),
-    })
 }
 
 fn ready_message(task: &TaskView, agent: &ExecAgent, alias: Option<&str>) -> Message {

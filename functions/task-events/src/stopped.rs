@@ -3,10 +3,11 @@
 //! was started by this service from its cluster's debug-toolkit family, the channel is the one the
 //! launcher recorded in the container's overrides (a task that stopped by itself still has its
 //! tags, and so does one launched before the channel was recorded: those are read as a fallback),
-//! and the claim is a log stream named for the task, which CloudWatch Logs creates only once.
+//! and the claim is a log stream named for the task, which CloudWatch Logs creates only once: the
+//! stop is counted (`DebugTasksStopped`) and told only by the invocation that made it.
 
 use crate::events::StateChange;
-use crate::notify::post;
+use crate::notice::post;
 use crate::outcome::Outcome;
 use crate::App;
 use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
@@ -30,20 +31,10 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
     if change.started_by.as_deref() != Some(STARTED_BY) || !is_debug_family(cluster, family) {
         return Ok(Outcome::ignored("not a debug task"));
     }
-    // Counted for every STOPPED event of a debug task (EventBridge may deliver one twice).
-    let reason = StopReason::of(change.stopped_reason.as_deref());
-    let dimensions = [
-        (metrics::CLUSTER, cluster),
-        (metrics::REASON, reason.as_str()),
-    ];
-    metrics::count(metrics::DEBUG_TASKS_STOPPED, 1, &dimensions);
-    let Some(channel) = channel(app, change).await? else {
-        return Ok(Outcome::ignored("no channel recorded"));
-    };
-    if !app.slack.has_token() {
-        tracing::info!(task = %change.task_arn, "no bot token: the channel is not told");
-        return Ok(Outcome::ignored("no bot token"));
-    }
+    // The claim comes first, whatever is told after it: `DebugTasksStopped` counts each task once
+    // however often EventBridge delivers its STOPPED event. The channel is read before it, so a
+    // read that fails leaves the event unclaimed for Lambda's retry.
+    let channel = channel(app, change).await?;
     let Some(group) = app.claims_log_group.as_deref() else {
         tracing::error!(
             task = %change.task_arn,
@@ -55,6 +46,19 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
     };
     if !claim(app, group, &stopped_claim_stream(cluster, &change.task_arn)).await? {
         return Ok(Outcome::ignored("already told"));
+    }
+    let reason = StopReason::of(change.stopped_reason.as_deref());
+    let dimensions = [
+        (metrics::CLUSTER, cluster),
+        (metrics::REASON, reason.as_str()),
+    ];
+    metrics::count(metrics::DEBUG_TASKS_STOPPED, 1, &dimensions);
+    let Some(channel) = channel else {
+        return Ok(Outcome::ignored("no channel recorded"));
+    };
+    if !app.slack.has_token() {
+        tracing::info!(task = %change.task_arn, "no bot token: the channel is not told");
+        return Ok(Outcome::ignored("no bot token"));
     }
     let message = Message::new(format!(
         ":stop_sign: Debug task `{}` on `{}` stopped: {}",

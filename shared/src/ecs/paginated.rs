@@ -202,3 +202,35 @@ async fn every_page_of_clusters_is_read_and_only_managed_active_ones_kept() {
     assert_eq!(list.num_calls(), 3);
     assert_eq!(describe.num_calls(), 3);
 }
+
+#[tokio::test]
+async fn recently_stopped_tasks_that_listtasks_returns_are_left_out() {
+    let arn = |id: &str| format!("arn:aws:ecs:eu-west-1:123456789012:task/payments-dev/{id}");
+    let list = mock!(Client::list_tasks).then_output(move || {
+        ListTasksOutput::builder()
+            .set_task_arns(Some(vec![arn("running"), arn("stopping"), arn("stopped")]))
+            .build()
+    });
+    let describe = mock!(Client::describe_tasks).then_output(move || {
+        let task = |id: &str, last: &str, desired: &str| {
+            Task::builder()
+                .task_arn(arn(id))
+                .cluster_arn(CLUSTER_ARN)
+                .last_status(last)
+                .desired_status(desired)
+                .build()
+        };
+        DescribeTasksOutput::builder()
+            .tasks(task("running", "RUNNING", "RUNNING"))
+            .tasks(task("stopping", "RUNNING", "STOPPED"))
+            .tasks(task("stopped", "STOPPED", "STOPPED"))
+            .build()
+    });
+    let client = mocked(&[&list, &describe]);
+    let cluster = ClusterSettings::new("payments-dev", CLUSTER_ARN, [("k", "v")]);
+    let tasks = running_family_tasks(&client, &cluster, "payments-dev-debug-toolkit")
+        .await
+        .unwrap();
+    let ids: Vec<&str> = tasks.iter().map(TaskView::id).collect();
+    assert_eq!(ids, ["running"]);
+}

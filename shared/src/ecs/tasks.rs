@@ -13,7 +13,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 /// The RUNNING tasks of the cluster's debug-toolkit family, with their tags.
 ///
 /// Only tasks whose `clusterArn` is this cluster are kept (an emulator that matched names loosely
-/// must not make us act on another cluster's tasks).
+/// must not make us act on another cluster's tasks), and none that is stopping or stopped
+/// (ListTasks may return recently stopped tasks: [`TaskView::is_stopping_or_stopped`]).
 pub async fn running_family_tasks(
     client: &Client,
     cluster: &ClusterSettings,
@@ -31,7 +32,9 @@ pub async fn running_family_tasks(
         .collect::<Result<_, _>>()
         .await
         .map_err(AwsError::of("ListTasks"))?;
-    describe_tasks(client, &cluster.arn, &arns).await
+    let mut tasks = describe_tasks(client, &cluster.arn, &arns).await?;
+    tasks.retain(|task| !task.is_stopping_or_stopped());
+    Ok(tasks)
 }
 
 /// DescribeTasks (with tags) in batches of 100; unknown tasks are left out, and so are tasks of

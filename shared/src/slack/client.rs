@@ -12,7 +12,8 @@ use serde_json::Value;
 use std::time::Duration;
 
 pub const DEFAULT_API_BASE: &str = "https://slack.com/api";
-/// Three attempts, 200 and 400 ms apart (or as long apart as a `ratelimited` answer asks).
+/// Three attempts, at most 200 and 400 ms apart (at least half that: `backoff`'s jitter), or as
+/// long apart as a `ratelimited` answer asks.
 const ATTEMPTS: Backoff =
     Backoff::doubling(Duration::from_millis(200), Duration::from_secs(1)).attempts(3);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);

@@ -28,7 +28,7 @@ import os
 import re
 import threading
 
-from . import accounts, inside_task, kms_keys, model_check, stacks, state
+from . import accounts, inside_task, kms_keys, model_check, stacks, stopping
 from .accounts import DEFAULT_ACCOUNT, GateError
 from .answers import DENIED, INVALID, THROTTLED, answer, protocol
 from .calls import Call, credential, read_call
@@ -228,11 +228,13 @@ class Gate:
                     f"User: {caller['session_arn']} is not authorized to perform: {check.action} on "
                     f"resource: {check.resource} ({result})"
                 )
-                refusal = Refusal(code, message, status)
-                # Denied as AWS would, but not for want of a grant: the task was stopped (its tags
-                # deleted) between the caller's read and this call, a race AWS has too.
-                stopping = call.service == "ecs" and state.ecs_task_stopping(account, call.region, check.resource)
-                self._record(caller, call, decided, [], refusal, "denied-stopping-task" if stopping else "denied")
+                refusal, outcome = Refusal(code, message, status), "denied"
+                # Not for want of a grant: the task was stopped (its tags deleted) between the
+                # caller's read and this call, a race AWS has too (stopping.py).
+                raced = stopping.refusal(call, account, check.resource, refusal)
+                if raced is not None:
+                    refusal, outcome = raced
+                self._record(caller, call, decided, [], refusal, outcome)
                 return refusal
         accounts.cross_account_put(call, account, acting)  # admitted by a bus policy: not playable
         refusal, kind = self.consistency.before(call, account), "consistency"

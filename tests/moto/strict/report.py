@@ -2,8 +2,8 @@
 one), the calls evaluated and how they ended, and every action its policy grants that no test
 exercised (with the reason, when one is written below). Exits 1 when any call was denied, invalid
 or one the gate could not judge (beyond its table, or unreadable: a REST protocol). A denial on a
-task that StopTask had just stripped of its tags (a race with a stop, which AWS denies alike) is
-listed apart and does not fail the run.
+task that StopTask had just stripped of its tags, or TagResource refused on a task already STOPPED
+(a race with a stop, which AWS has alike: stopping.py), is listed apart and does not fail the run.
 
 Usage: python3 tests/moto/strict/report.py DIR [OUT.md]   (DIR: the run's $STRICT_REPORT_DIR)
 """
@@ -20,6 +20,8 @@ WHY_UNUSED = {
 }
 
 FAILING = ("denied", "invalid", "gate-error")
+# Races with a stop, as stopping.py records them (this script runs without the gate's modules).
+RACES = ("denied-stopping-task", "refused-stopped-task")
 DEFAULT_ACCOUNT = "123456789012"
 
 
@@ -49,7 +51,7 @@ def summarise(records):
                 exercised[function].add(check["action"])
         if record["outcome"] in FAILING:
             failures.append(record)
-        if record["outcome"] == "denied-stopping-task":
+        if record["outcome"] in RACES:
             raced.append(record)
     return granted, calls, outcomes, exercised, failures, raced
 
@@ -84,7 +86,7 @@ def render(records):
             lines += ["", "Granted, exercised by no test:"]
             lines += [f"- {a}: {WHY_UNUSED.get(a, 'NO REASON RECORDED')}" for a in unused]
     if raced:
-        lines += ["", "## Denied on a task being stopped (its tags already deleted, as on AWS)", ""]
+        lines += ["", "## Refused on a task being stopped or stopped (its tags already deleted, as on AWS)", ""]
         lines += [f"- {json.dumps(r)}" for r in raced]
     if failures:
         lines += ["", "## Refused by the gate", ""]

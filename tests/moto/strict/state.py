@@ -3,6 +3,8 @@ ARNs and their tags (`aws:ResourceTag/*`, `iam:ResourceTag/*`). Read straight fr
 in this process; a resource that does not exist has no tags (AWS would then answer NotFound, which
 moto does after the gate lets the call through)."""
 
+import datetime
+
 from moto.ec2.models import ec2_backends
 from moto.ecs.models import ecs_backends
 from moto.iam.models import iam_backends
@@ -44,17 +46,27 @@ def ecs_task(account, region, cluster_name, reference):
     return arn, {}
 
 
-def ecs_task_stopping(account, region, arn):
-    """Whether `arn` is a task StopTask was called on (desired STOPPED): its tags are gone, as
-    AWS deletes them, so a tag-conditioned grant no longer matches it."""
+def ecs_task_stopped_for(account, region, arn):
+    """Seconds since StopTask was called on the task `arn` (desired STOPPED: its tags are gone, as
+    AWS deletes them, so a tag-conditioned grant no longer matches it), or None when it was not."""
     kind, _, path = arn.split(":", 5)[-1].partition("/")
     if kind != "task" or "/" not in path:
-        return False
+        return None
     cluster, task_id = path.split("/")[0], _name(path)
     for task in _ecs(account, region).tasks.get(cluster, {}).values():
         if task.id == task_id:
-            return task.desired_status == "STOPPED"
-    return False
+            return task_stopped_for(task)
+    return None
+
+
+def task_stopped_for(task):
+    """Seconds since StopTask was called on this moto task, or None when it was not."""
+    if task.desired_status != "STOPPED":
+        return None
+    stopping_at = getattr(task, "stopping_at", None)  # set by moto_server.py's StopTask
+    if not isinstance(stopping_at, datetime.datetime):
+        return 0.0
+    return (datetime.datetime.now(datetime.timezone.utc) - stopping_at).total_seconds()
 
 
 def ecs_tags(account, region, arn):

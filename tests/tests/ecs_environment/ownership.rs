@@ -122,7 +122,6 @@ async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_runnin
 
     world.proxy.reset_counts();
     let response = delete(&world, "delete", &physical_id, &props).await;
-    // Found by listing alone: our role may not describe it (the strict gate would deny it).
     let reason = assert_failed(
         &response,
         "cluster busy still runs 1 task(s) not started by debug-toolkit",
@@ -144,7 +143,8 @@ async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_runnin
         "left running"
     );
 
-    // Once its owner stops it, the same Delete goes through.
+    // Once its owner stops it, the same Delete goes through, though ListTasks still returns the
+    // task for a while (recently stopped: the strict world lists it, as AWS may).
     ecs.stop_task()
         .cluster("busy")
         .task(&task)
@@ -152,4 +152,44 @@ async fn a_cluster_that_runs_other_tasks_is_not_deleted_and_they_are_left_runnin
         .await
         .unwrap();
     assert_success(&delete(&world, "delete-again", &physical_id, &props).await);
+}
+
+#[tokio::test]
+async fn a_delete_right_after_a_debug_task_was_stopped_skips_it_and_succeeds() {
+    use integration_tests::user_tasks::{run_tasks, Run};
+    let world = world().await;
+    let props = props(&world, "just-stopped", json!({}));
+    let created = create(&world, "create", &props).await;
+    let physical_id = assert_success(&created);
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
+    let run = Run {
+        cluster: "just-stopped",
+        task_definition: created["Data"]["DebugToolkitTaskDefinitionArn"]
+            .as_str()
+            .unwrap(),
+        started_by: "debug-toolkit",
+        subnets: world.vpc.private_subnets.clone(),
+        security_groups: vec![created["Data"]["SecurityGroupId"]
+            .as_str()
+            .unwrap()
+            .to_string()],
+        tags: vec![("debug-toolkit:managed-by", "ecs-debug-toolkit".to_string())],
+    };
+    let task = run_tasks(&ecs, &run, 1).await.remove(0);
+    // Stopped from Slack a moment ago: StopTask deleted its tags; ListTasks still returns it.
+    ecs.stop_task()
+        .cluster("just-stopped")
+        .task(&task)
+        .send()
+        .await
+        .unwrap();
+
+    world.proxy.reset_counts();
+    assert_success(&delete(&world, "delete", &physical_id, &props).await);
+    let calls = world.proxy.calls();
+    assert_eq!(
+        calls.get("StopTask"),
+        None,
+        "nothing left to stop: {calls:?}"
+    );
 }

@@ -7,6 +7,7 @@ mod heartbeat;
 mod metrics;
 mod readiness;
 mod scale;
+mod stopping_race;
 mod strict_gate;
 mod task_events;
 mod timeline;

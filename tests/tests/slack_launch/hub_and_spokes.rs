@@ -39,15 +39,7 @@ fn buttons(body: &Value) -> Vec<String> {
 
 /// The running debug tasks of a spoke's cluster, straight from its account.
 async fn running(spoke: &Spoke) -> Vec<String> {
-    let listed = spoke
-        .ecs()
-        .list_tasks()
-        .cluster(CLUSTER)
-        .desired_status(aws_sdk_ecs::types::DesiredStatus::Running)
-        .send()
-        .await
-        .expect("ListTasks in the spoke");
-    listed.task_arns().to_vec()
+    integration_tests::user_tasks::running_task_arns(&spoke.ecs(), CLUSTER).await
 }
 
 fn notices(posts: &[Posted]) -> Vec<String> {

@@ -42,6 +42,9 @@ pub async fn tasks(world: &LaunchWorld) -> Vec<Task> {
             .expect("ListTasks");
         arns.extend_from_slice(listed.task_arns());
     }
+    // A task stopped a moment ago is in both lists (ListTasks may return recently stopped tasks).
+    arns.sort();
+    arns.dedup();
     if arns.is_empty() {
         return Vec::new();
     }

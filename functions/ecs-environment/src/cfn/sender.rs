@@ -5,7 +5,7 @@ use debug_toolkit::http::{HttpSender, Request};
 use std::time::Duration;
 
 const MAX_ATTEMPTS: u32 = 6;
-/// 250 ms doubling, within the deadline.
+/// 250 ms doubling (the ceilings; jittered: `backoff`), within the deadline.
 const ATTEMPTS: Backoff =
     Backoff::doubling(Duration::from_millis(250), Duration::from_secs(8)).attempts(MAX_ATTEMPTS);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
