@@ -20,7 +20,7 @@ async fn a_ready_claim_refused_because_the_task_stopped_meanwhile_is_dropped_wit
         .inject("TagResource", Fault::Delay(Duration::from_secs(2)), Some(1));
     let debug = debug_task(&world, t0, 0, 60, &[]).await;
     let started = Instant::now();
-    while world.proxy.calls().get("TagResource").is_none() {
+    while !world.proxy.calls().contains_key("TagResource") {
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "task-events never claimed the ready notice"
