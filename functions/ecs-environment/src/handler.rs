@@ -7,7 +7,7 @@ use crate::lifecycle::{self, Budget};
 use crate::request::{self, Request};
 use crate::spec;
 use crate::stack::StackResource;
-use crate::verify::{Home, Verifier};
+use crate::verify::{Home, Verdict, Verifier};
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::metrics;
 use lambda_runtime::{Error, LambdaEvent};
@@ -97,7 +97,11 @@ pub async fn handle(function: &Function, event: LambdaEvent<Value>) -> Result<An
                 )
                 .await;
             match verified {
-                Ok(()) => {
+                Ok(Verdict::AlreadyGone) => Outcome::Success {
+                    physical_resource_id: fallback_id,
+                    data: Default::default(),
+                },
+                Ok(_) => {
                     let id = envelope.identity.request_id.clone();
                     carry_out(function, stack, request, id, fallback_id, budget, deadline).await
                 }

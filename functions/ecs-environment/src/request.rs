@@ -132,7 +132,7 @@ mod tests {
             "RequestType": kind,
             "ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:ecs-environment",
             "ResponseURL": "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x?sig=1",
-            "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f",
             "RequestId": "r1",
             "ResourceType": "Custom::EcsEnvironment",
             "LogicalResourceId": "Env",

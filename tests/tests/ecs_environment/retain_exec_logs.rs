@@ -87,10 +87,8 @@ async fn a_value_create_cannot_read_fails_naming_it_and_a_delete_then_keeps_the_
             json!(1)
         )]
     );
-    assert!(
-        world.proxy.calls().is_empty(),
-        "refused before any AWS call"
-    );
+    // Refused before any AWS call but the request's verification with CloudFormation.
+    assert_only_verification_called(&world);
     assert_eq!(leaks::inventory(&world.aws).await, before);
 
     // An environment made with a good value, then deleted by a request whose value cannot be read

@@ -151,7 +151,7 @@ mod tests {
 
     fn identity() -> RequestIdentity {
         RequestIdentity {
-            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/1".into(),
+            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f".into(),
             request_id: "req-1".into(),
             logical_resource_id: "Env".into(),
         }

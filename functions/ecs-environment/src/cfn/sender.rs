@@ -98,7 +98,7 @@ mod tests {
 
     fn body() -> ResponseBody {
         let identity = RequestIdentity {
-            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u".into(),
+            stack_id: "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f".into(),
             request_id: "r".into(),
             logical_resource_id: "Env".into(),
         };

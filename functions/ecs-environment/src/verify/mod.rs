@@ -32,7 +32,8 @@ impl Verifier {
         }
     }
 
-    /// `Ok` when CloudFormation is really asking this of this function; else why not.
+    /// `Ok(Verified)` when CloudFormation is really asking this of this function, `Ok(AlreadyGone)`
+    /// for a Delete of what it no longer shows (answered SUCCESS, nothing touched); else why not.
     pub async fn verify(
         &self,
         home: Option<&Home>,
@@ -40,7 +41,7 @@ impl Verifier {
         identity: &RequestIdentity,
         request: &Request,
         until: Deadline,
-    ) -> Result<(), String> {
+    ) -> Result<Verdict, String> {
         let home = home.ok_or("request not verified: the invoked function's ARN is unreadable")?;
         home.admits(stack)?;
         let (kind, physical_id) = match request {
@@ -52,11 +53,11 @@ impl Verifier {
             .await
             .map_err(|_| "request not verified: DescribeStackResource did not answer in time")??;
         match verdict(kind, physical_id.map(String::as_str), &described) {
-            Verdict::Verified => {
-                tracing::info!(?described, "request verified with CloudFormation");
-                Ok(())
-            }
             Verdict::Refused(reason) => Err(reason),
+            checked => {
+                tracing::info!(?described, ?checked, "request verified with CloudFormation");
+                Ok(checked)
+            }
         }
     }
 

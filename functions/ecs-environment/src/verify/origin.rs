@@ -139,13 +139,13 @@ mod tests {
         let stack = |id: &str| StackResource::from_request(id, "Env").unwrap();
         assert!(h
             .admits(&stack(
-                "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/u"
+                "arn:aws:cloudformation:eu-west-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f"
             ))
             .is_ok());
         for other in [
-            "arn:aws:cloudformation:eu-west-1:210987654321:stack/s/u",
-            "arn:aws:cloudformation:us-east-1:123456789012:stack/s/u",
-            "arn:aws-cn:cloudformation:eu-west-1:123456789012:stack/s/u",
+            "arn:aws:cloudformation:eu-west-1:210987654321:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f",
+            "arn:aws:cloudformation:us-east-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f",
+            "arn:aws-cn:cloudformation:eu-west-1:123456789012:stack/s/6d2c3a70-1d2b-11ef-9e2a-0a1b2c3d4e5f",
         ] {
             let refused = h.admits(&stack(other)).unwrap_err();
             assert!(

@@ -15,8 +15,10 @@
 //!   the resource already shows the OTHER physical id, in an update status. Such a Delete may
 //!   only name an environment that is not the one CloudFormation shows.
 //! - Delete when the stack is gone (`ValidationError: Stack with id … does not exist`) or no longer
-//!   has the resource, or it shows `DELETE_COMPLETE`: nothing live carries this stack resource's
-//!   owner tag any more, and a Delete removes only what carries it, so it is answered as usual.
+//!   has the resource, or it shows `DELETE_COMPLETE`: CloudFormation sends no such Delete of its
+//!   own (a redelivery means the first Delete already ran), so it is answered SUCCESS and nothing
+//!   is read or changed ([`Verdict::AlreadyGone`]): a forged one cannot remove what a resource
+//!   kept with `DeletionPolicy: Retain` or `--retain-resources` still owns.
 //!
 //! Everything else is refused: above all an Update, Create or Delete of a resource that
 //! CloudFormation is not changing (`CREATE_COMPLETE`, `UPDATE_COMPLETE`…), which is what a forged
@@ -53,11 +55,13 @@ pub enum Described {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Verified,
+    /// A Delete of what CloudFormation no longer shows: answered SUCCESS, nothing touched.
+    AlreadyGone,
     Refused(String),
 }
 
 const UPDATING: [&str; 2] = ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS"];
-const DELETING: [&str; 3] = ["DELETE_IN_PROGRESS", "DELETE_COMPLETE", "CREATE_FAILED"];
+const DELETING: [&str; 2] = ["DELETE_IN_PROGRESS", "CREATE_FAILED"];
 /// Where the Delete of the other physical id of a replacement (or of its rollback) comes.
 const CLEANING_UP: [&str; 5] = [
     "UPDATE_IN_PROGRESS",
@@ -72,7 +76,7 @@ pub fn verdict(kind: RequestKind, physical_id: Option<&str>, described: &Describ
     let shown = match described {
         Described::Resource(shown) => shown,
         Described::StackGone | Described::ResourceGone if kind == RequestKind::Delete => {
-            return Verdict::Verified
+            return Verdict::AlreadyGone
         }
         Described::StackGone => return refused("CloudFormation says the stack does not exist"),
         Described::ResourceGone => {
@@ -86,6 +90,9 @@ pub fn verdict(kind: RequestKind, physical_id: Option<&str>, described: &Describ
         ));
     }
     let status = shown.status.as_str();
+    if kind == RequestKind::Delete && status == "DELETE_COMPLETE" {
+        return Verdict::AlreadyGone;
+    }
     let same_id = match (physical_id, shown.physical_id.as_deref()) {
         (Some(asked), Some(current)) => same_environment(asked, current),
         (_, None) => true,
@@ -159,9 +166,6 @@ mod tests {
             ("failed create rolled back: no id shown", Delete, Some(FAILED_CREATE), shown("DELETE_IN_PROGRESS", None), true),
             ("failed create rolled back: still CREATE_FAILED", Delete, Some(FAILED_CREATE), shown("CREATE_FAILED", None), true),
             ("stack delete", Delete, Some(A), shown("DELETE_IN_PROGRESS", Some(A)), true),
-            ("redelivered delete, resource deleted", Delete, Some(A), shown("DELETE_COMPLETE", Some(A)), true),
-            ("delete, stack gone", Delete, Some(A), Described::StackGone, true),
-            ("delete, resource gone from the stack", Delete, Some(A), Described::ResourceGone, true),
             // Forgeries, and requests CloudFormation never sends.
             ("forged update, nothing in progress", Update, Some(A), shown("CREATE_COMPLETE", Some(A)), false),
             ("forged update after an update", Update, Some(A), shown("UPDATE_COMPLETE", Some(A)), false),
@@ -189,6 +193,23 @@ mod tests {
                     "{phase}: {reason}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_delete_of_what_cloudformation_no_longer_shows_touches_nothing() {
+        // Never sent by CloudFormation itself (a redelivery: the first Delete ran), and what a
+        // forged Delete of a stack gone with a retained environment looks like.
+        for described in [
+            shown("DELETE_COMPLETE", Some(A)),
+            Described::StackGone,
+            Described::ResourceGone,
+        ] {
+            assert_eq!(
+                verdict(Delete, Some(A), &described),
+                Verdict::AlreadyGone,
+                "{described:?}"
+            );
         }
     }
 
