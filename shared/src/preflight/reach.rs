@@ -3,7 +3,8 @@
 //! IP, so an internet gateway counts for nothing; interface endpoints with private DNS serve the
 //! subnets their security groups admit HTTPS from ([`super::ingress`]); the S3 gateway endpoint
 //! serves the route tables it is attached to; a public, available NAT gateway whose own subnet
-//! routes to an internet gateway serves everything ([`super::nat`]). A default route through
+//! routes to an internet gateway serves everything ([`super::nat`]) but the services that have
+//! such an endpoint, whose names private DNS sends to the endpoint. A default route through
 //! anything else that may lead out (a transit gateway, a NAT instance, a firewall endpoint, a
 //! peering connection) is "not verified".
 
@@ -141,28 +142,46 @@ pub fn judge(
 fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
     let table = table_of(seen.tables, &subnet.id);
     let mut causes = Vec::new();
+    // A good NAT gateway serves every service that has no interface endpoint; one that has
+    // (with private DNS, the only kind kept) is reached at the endpoint even with the NAT.
+    let mut nat = None;
     let exit = match table.map_or(Exit::Nowhere, exit_of) {
-        Exit::NatGateway(id) => match nat::problem(&id, seen.nats, seen.tables) {
-            None => return None,
-            Some(problem) => {
-                causes.push(problem.to_string());
-                Exit::Nowhere
+        Exit::NatGateway(id) => {
+            match nat::problem(&id, seen.nats, seen.tables) {
+                None => nat = Some(id),
+                Some(problem) => causes.push(problem.to_string()),
             }
-        },
+            Exit::Nowhere
+        }
         other => other,
     };
     let table_id = table.and_then(|t| t.route_table_id()).unwrap_or_default();
+    let has_endpoint = |service: &str| seen.offer.interface_endpoints.contains_key(service);
+    let mut refused = Vec::new();
     let missing: Vec<String> = needs
         .iter()
         .filter(|need| match need {
-            Need::Endpoint(service) => !endpoint_serves(seen, subnet, service, &mut causes),
-            Need::S3Gateway => !seen.offer.s3_gateway_tables.contains(table_id),
-            Need::Nat => true,
+            Need::Endpoint(service) => {
+                let served = endpoint_serves(seen, subnet, service, &mut causes)
+                    || (nat.is_some() && !has_endpoint(service));
+                if !served && nat.is_some() {
+                    refused.push(*service);
+                }
+                !served
+            }
+            Need::S3Gateway => nat.is_none() && !seen.offer.s3_gateway_tables.contains(table_id),
+            Need::Nat => nat.is_none(),
         })
         .map(|need| need.words())
         .collect();
     if missing.is_empty() {
         return None;
+    }
+    if let Some(id) = nat {
+        causes.push(format!(
+            "the NAT gateway {id} does not help, as private DNS sends the name of {} to the endpoint",
+            refused.join(", ")
+        ));
     }
     let why = if causes.is_empty() {
         String::new()

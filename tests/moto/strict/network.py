@@ -9,7 +9,8 @@ A task reaches an AWS service `<name>` from its subnet when
   `cn.com.amazonaws.<region>.<name>`), available, with private DNS enabled (the service's own name
   then resolves to the endpoint anywhere in the VPC), and one of the endpoint's security groups
   admits TCP 443 (or all traffic) from one of the task's groups or from a CIDR block covering the
-  task's subnet, or
+  task's subnet (with such an endpoint, only this: its name resolves to the endpoint, so a NAT
+  gateway or an internet gateway does not help), or, when there is none,
 - the subnet's route table (its explicit association, else the VPC's main table) sends 0.0.0.0/0
   to a NAT gateway that is `public` and `available` and whose own subnet's table sends 0.0.0.0/0
   to an internet gateway attached to the VPC (a private NAT gateway's traffic is dropped at the
@@ -50,16 +51,18 @@ def reaches(task, service):
         return False
     names = {f"{prefix}com.amazonaws.{task.region_name}.{service}" for prefix in ("", "cn.")}
     groups = _task_groups(task)
-    for endpoint in ec2.vpc_end_points.values():
-        if (
-            endpoint.vpc_id == subnet.vpc_id
-            and endpoint.service_name in names
-            and (endpoint.vpc_endpoint_type or "").lower() == "interface"
-            and endpoint.state == "available"
-            and endpoint.private_dns_enabled
-            and _admits_https(ec2, endpoint, groups, subnet.cidr_block)
-        ):
-            return True
+    endpoints = [
+        endpoint
+        for endpoint in ec2.vpc_end_points.values()
+        if endpoint.vpc_id == subnet.vpc_id
+        and endpoint.service_name in names
+        and (endpoint.vpc_endpoint_type or "").lower() == "interface"
+        and endpoint.state == "available"
+        and endpoint.private_dns_enabled
+    ]
+    if endpoints:
+        # Private DNS sends the service's name to the endpoints: no route out helps then.
+        return any(_admits_https(ec2, e, groups, subnet.cidr_block) for e in endpoints)
     return _default_route_out(ec2, subnet, _public_ip(task))
 
 

@@ -120,6 +120,16 @@ def endpoints_all_traffic(vpc):
     vpc.endpoints([vpc.group("all", IpProtocol="-1", IpRanges=[{"CidrIp": "0.0.0.0/0"}])])
 
 
+def nat_and_endpoints_no_https(vpc):
+    nat_public_igw(vpc)
+    endpoints_no_https(vpc)  # private DNS sends the services' names to the endpoints, not the NAT
+
+
+def nat_and_endpoints_from_tasks(vpc):
+    nat_public_igw(vpc)
+    endpoints_from_tasks(vpc)
+
+
 class NetworkModel(unittest.TestCase):
     def test_where_the_exec_agent_comes_up(self):
         rows = [
@@ -134,6 +144,8 @@ class NetworkModel(unittest.TestCase):
             ("endpoints admitting 443 from the VPC's CIDR", endpoints_from_vpc_cidr, False),
             ("endpoints admitting 443 from another subnet only", endpoints_from_other_subnet, True),
             ("endpoints admitting all traffic", endpoints_all_traffic, False),
+            ("public NAT gateway and endpoints whose group admits no 443", nat_and_endpoints_no_https, True),
+            ("public NAT gateway and endpoints admitting 443 from the task group", nat_and_endpoints_from_tasks, False),
         ]
         for name, build, blocked in rows:
             with self.subTest(name), mock_aws():

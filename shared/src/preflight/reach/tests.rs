@@ -222,7 +222,9 @@ fn nat_gateways_and_endpoint_groups() {
             Some("debug tasks may not work from every subnet: subnet-b has no way to ssmmessages")),
         ("endpoints without any group rule", offer_with(&ALL_ECR, &s3, vec![]), private(None), Ecr, false,
             Some("admits no HTTPS from the tasks")),
-        ("a NAT gateway makes up for an endpoint that admits nothing", offer_with(&ALL_ECR, &s3, vec![]), private(nat()), Ecr, false, None),
+        ("a NAT gateway does not make up for an endpoint that admits nothing (private DNS)", offer_with(&["logs"], &[], vec![]), private(nat()), Ecr, false,
+            Some("subnet-a has no way to logs (the endpoint vpce-logs (logs) admits no HTTPS from the tasks; the NAT gateway nat-1 does not help, as private DNS sends the name of logs to the endpoint)")),
+        ("a NAT gateway and an endpoint that admits the tasks", offer(&["ssmmessages", "logs"], &[]), private(nat()), Ecr, true, None),
     ];
     run(by_endpoints, &public_nat(true, "available"));
     for (nats, said) in [
