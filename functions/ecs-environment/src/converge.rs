@@ -231,7 +231,8 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         let (rules, cluster, exec_preflight) = tokio::join!(
             security_group::ensure_rules(desired, &network, &group),
             cluster::ensure(desired, &network, &group.id, inventory.cluster.as_ref()),
-            preflight::exec_preflight(desired, &network, &group.id),
+            // Boxed: its reads make a large future, and this join sits deep in Create and Update.
+            Box::pin(preflight::exec_preflight(desired, &network, &group.id)),
         );
         match (rules, cluster) {
             (Ok(()), Ok(cluster)) => Ok((group.id, cluster, exec_preflight)),
