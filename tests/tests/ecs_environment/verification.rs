@@ -27,7 +27,18 @@ async fn snapshot(world: &World, cluster: &str) -> (Vec<String>, Vec<String>, St
         .send()
         .await
         .expect("DescribeTaskDefinition");
-    let definition = format!("{:?}", definition.task_definition().unwrap());
+    // The latest revision and its image: a forged change would register another revision. (Not
+    // the whole Debug text: its log options are a HashMap, printed in any order.)
+    let definition = definition.task_definition().expect("a task definition");
+    let definition = format!(
+        "{} {:?}",
+        definition.task_definition_arn().unwrap_or_default(),
+        definition
+            .container_definitions()
+            .iter()
+            .map(|c| c.image().unwrap_or_default())
+            .collect::<Vec<_>>()
+    );
     (leaks::inventory(&world.aws).await, tags, definition)
 }
 
