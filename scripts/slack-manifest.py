@@ -9,6 +9,7 @@ written) and its new-app link (output SlackAppCreateUrl, derived from it here).
       the link is exactly the manifest URL-encoded; the rendered manifest is valid JSON whose
       slash command and Interactivity Request URL are the Function URL; its bot scopes are exactly
       those the functions' Slack Web API calls need (found in the Rust sources) plus `commands`;
+      its usage_hint names every verb `help` lists (functions/slack-command/src/commands/mod.rs);
       with --schema (tests/templates/run.sh), it also satisfies Slack's published manifest schema
       (tests/templates/slack-manifest.schema.json, from slackapi/manifest-schema, MIT).
 
@@ -71,6 +72,15 @@ def code_scopes():
     return sorted(set(ALWAYS) | {METHOD_SCOPES[m] for m in methods}), sorted(methods)
 
 
+def help_verbs():
+    """The verbs `help` lists: its lines "• `<verb> …`" in the slash command's usage."""
+    source = (ROOT / "functions" / "slack-command" / "src" / "commands" / "mod.rs").read_text()
+    verbs = sorted(set(re.findall(r'"• `([a-z]+)[ `]', source)))
+    if not verbs:
+        sys.exit("slack-manifest: no verb found in help's usage (has its form changed?)")
+    return verbs
+
+
 def check(schema=False):
     problems = []
     source = manifest_source()
@@ -91,6 +101,11 @@ def check(schema=False):
             f"bot scopes {manifest['oauth_config']['scopes']['bot']} are not what the code needs: "
             f"{scopes} (methods {methods})"
         )
+    hint = " ".join(c.get("usage_hint", "") for c in commands)
+    hinted = set(re.findall(r"(?:^|\| )([a-z]+)", hint))
+    missing = [v for v in help_verbs() if v not in hinted]
+    if missing:
+        problems.append(f"the usage_hint names not every verb help lists: {missing} missing")
     name = manifest["display_information"]["name"]
     if not 1 <= len(name) <= 35:
         problems.append(f"the app name must be 1 to 35 characters: {name!r}")

@@ -61,6 +61,28 @@ pub enum Refusal {
     Incomplete { cluster: String, tag: &'static str },
 }
 
+impl Refusal {
+    /// The same refusal naming the cluster as `written` (in a spoke, `<alias>/<cluster>`: as the
+    /// hub's Slack wrote it).
+    pub fn naming(self, written: &str) -> Self {
+        let written = written.to_string();
+        match self {
+            Self::Unknown(_) => Self::Unknown(written),
+            Self::Unmanaged(_) => Self::Unmanaged(written),
+            Self::NobodyAllowed(_) => Self::NobodyAllowed(written),
+            Self::NotAllowed(_) => Self::NotAllowed(written),
+            Self::GroupsUnread { why, .. } => Self::GroupsUnread {
+                cluster: written,
+                why,
+            },
+            Self::Incomplete { tag, .. } => Self::Incomplete {
+                cluster: written,
+                tag,
+            },
+        }
+    }
+}
+
 impl ClusterSettings {
     pub fn new<K: Into<String>, V: Into<String>>(
         name: impl Into<String>,

@@ -23,6 +23,12 @@ pub struct TaskView {
     /// The task's elastic network interface (awsvpc), once attached: its security groups are the
     /// task's.
     pub network_interface: Option<String>,
+    /// `taskDefinitionArn`: it outlives StopTask, which deletes the tags ([`Self::was_ours`]).
+    pub task_definition_arn: Option<String>,
+    /// `stoppedReason`, once a stop was asked for (ours: "stopped from Slack by …", the reaper's).
+    pub stopped_reason: Option<String>,
+    /// The debug-toolkit container's image (the connect command's shell depends on it).
+    pub image: Option<String>,
 }
 
 impl TaskView {
@@ -63,6 +69,20 @@ impl TaskView {
     pub fn is_debug_task(&self) -> bool {
         self.started_by.as_deref() == Some(tags::STARTED_BY)
             && self.tag(tags::MANAGED_BY) == Some(tags::MANAGED_BY_VALUE)
+    }
+
+    /// Ours, even once StopTask deleted its tags: a debug task, or a task that is stopping or
+    /// stopped, started by this service (`startedBy` survives StopTask) from the debug task
+    /// definition family of `cluster` (its name). Enough to say "already stopped"; never enough
+    /// to act on.
+    pub fn was_ours(&self, cluster: &str) -> bool {
+        self.is_debug_task()
+            || (self.is_stopping_or_stopped()
+                && self.started_by.as_deref() == Some(tags::STARTED_BY)
+                && self
+                    .task_definition_arn
+                    .as_deref()
+                    .is_some_and(|arn| crate::stop_record::is_debug_family(cluster, arn)))
     }
 
     pub fn requested_by(&self) -> Option<&str> {
@@ -151,6 +171,70 @@ mod tests {
                 ..task(None, None)
             };
             assert_eq!(t.is_stopping_or_stopped(), expected, "{last:?} {desired:?}");
+        }
+    }
+
+    #[test]
+    fn a_stopped_task_stripped_of_its_tags_is_still_known_as_ours() {
+        let (cluster, family) = ("payments-dev", "payments-dev-debug-toolkit");
+        let definition = |f: &str| Some(format!("arn:aws:ecs:eu-west-1:1:task-definition/{f}:7"));
+        // (started by, family, desired, last, tags kept) → ours
+        for (started_by, def, desired, last, managed, ours) in [
+            (
+                Some("debug-toolkit"),
+                family,
+                "STOPPED",
+                "RUNNING",
+                None,
+                true,
+            ),
+            (
+                Some("debug-toolkit"),
+                family,
+                "STOPPED",
+                "STOPPED",
+                None,
+                true,
+            ),
+            (
+                Some("debug-toolkit"),
+                family,
+                "RUNNING",
+                "RUNNING",
+                Some("ecs-debug-toolkit"),
+                true,
+            ),
+            // Running without the managed-by tag: not ours (someone ran our definition).
+            (
+                Some("debug-toolkit"),
+                family,
+                "RUNNING",
+                "RUNNING",
+                None,
+                false,
+            ),
+            (Some("ecs-svc/1"), family, "STOPPED", "STOPPED", None, false),
+            (
+                Some("debug-toolkit"),
+                "payments-api",
+                "STOPPED",
+                "STOPPED",
+                None,
+                false,
+            ),
+            (None, family, "STOPPED", "STOPPED", None, false),
+        ] {
+            let t = TaskView {
+                task_definition_arn: definition(def),
+                desired_status: Some(desired.into()),
+                last_status: Some(last.into()),
+                ..task(started_by, managed)
+            };
+            assert_eq!(
+                t.was_ours(cluster),
+                ours,
+                "{started_by:?} {def} {desired} {last} {managed:?}"
+            );
         }
     }
 

@@ -109,10 +109,19 @@ impl From<debug_toolkit::aws::AwsError> for LaunchError {
 async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<Launch, LaunchError> {
     let cluster = describe_cluster(&app.ecs, &request.cluster)
         .await?
-        .ok_or_else(|| Refusal::Unknown(request.cluster.clone()))?;
+        .ok_or_else(|| {
+            Refusal::Unknown(address::qualified(
+                app.config.spoke_alias.as_deref(),
+                &request.cluster,
+            ))
+        })?;
     let groups = app.groups.members(&app.slack, &cluster.user_groups()).await;
-    cluster.authorise_with(&request.requested_by, request.channel.as_deref(), &groups)?;
-    let mut plan = plan::plan(request, &cluster, &app.config.limits)?;
+    let written = address::qualified(app.config.spoke_alias.as_deref(), &request.cluster);
+    cluster
+        .authorise_with(&request.requested_by, request.channel.as_deref(), &groups)
+        .map_err(|refusal| refusal.naming(&written))?;
+    let mut plan = plan::plan(request, &cluster, &app.config.limits)
+        .map_err(|refusal| refusal.naming(&written))?;
     if let Some(service) = &request.like_service {
         crate::like::place_like(&app.ecs, &mut plan, service).await?;
     }
@@ -166,7 +175,7 @@ fn conclude(
             metrics::count(metrics::LAUNCH_FAILURES, 1, &dimensions);
             let message = Message::new(format!(
                 ":x: No debug task was started on `{}`: {}",
-                escape(&request.cluster),
+                escape(&address::qualified(alias, &request.cluster)),
                 escape(&error.to_string())
             ));
             let result = if transient {
@@ -196,6 +205,6 @@ fn ready_message(
         timestamp::format(plan.expires_at),
         format_minutes(plan.ttl_minutes),
     ))
-    .command(&commands::connect(&plan.cluster_name, &task.arn))
+    .command(&commands::connect(&plan.cluster_name, &task.arn, task.image.as_deref()))
     .task_buttons(&written, task.id())
 }

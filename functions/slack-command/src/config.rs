@@ -1,6 +1,7 @@
 //! Configuration, read once from the environment.
 
 use crate::spokes::{self, SpokeSpec, SpokesError};
+use crate::teams::{AllowedTeams, TeamsError};
 use debug_toolkit::cluster::Limits;
 use debug_toolkit::config::{limits_from_env, var, ConfigError};
 use debug_toolkit::secrets::SecretSource;
@@ -15,6 +16,11 @@ pub struct Config {
     pub limits: Limits,
     /// `SPOKES`: the accounts and regions a hub serves; empty in a one-account deploy.
     pub spokes: Vec<SpokeSpec>,
+    /// `SLACK_TEAM_IDS` (`AllowedSlackTeams`): the workspaces and orgs served; empty, any.
+    pub allowed_teams: AllowedTeams,
+    /// `SLACK_COMMAND_NAME` (`SlackCommandName`): how clicks' hints name the command (a slash
+    /// command names itself in its `command` field).
+    pub command_name: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +29,8 @@ pub enum ConfigProblem {
     Env(#[from] ConfigError),
     #[error("environment variable SPOKES is invalid: {0}")]
     Spokes(#[from] SpokesError),
+    #[error("environment variable SLACK_TEAM_IDS is invalid: {0}")]
+    Teams(#[from] TeamsError),
 }
 
 impl Config {
@@ -35,6 +43,11 @@ impl Config {
             ),
             limits: limits_from_env()?,
             spokes: spokes::parse(&var("SPOKES").unwrap_or_default())?,
+            allowed_teams: AllowedTeams::parse(&var("SLACK_TEAM_IDS").unwrap_or_default())?,
+            command_name: crate::commands::command_name(
+                &var("SLACK_COMMAND_NAME").unwrap_or_default(),
+            )
+            .to_string(),
         })
     }
 }

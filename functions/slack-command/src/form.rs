@@ -6,6 +6,8 @@ use serde::Deserialize;
 #[serde(default)]
 pub struct SlashCommand {
     pub team_id: String,
+    /// The Enterprise org of `team_id`, in an Enterprise org.
+    pub enterprise_id: String,
     pub channel_id: String,
     pub user_id: String,
     pub command: String,
@@ -30,6 +32,10 @@ impl SlashCommand {
 
     pub fn channel(&self) -> Option<&str> {
         Some(self.channel_id.as_str()).filter(|c| !c.is_empty())
+    }
+
+    pub fn enterprise(&self) -> Option<&str> {
+        Some(self.enterprise_id.as_str()).filter(|e| !e.is_empty())
     }
 
     pub fn response_url(&self) -> Option<&str> {

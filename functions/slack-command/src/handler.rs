@@ -4,10 +4,10 @@ use crate::commands::{self, Caller, CommandError};
 use crate::form::SlashCommand;
 use crate::grammar;
 use crate::http::{BodyError, HttpReply, IncomingRequest};
-use crate::interaction::{self, Click};
+use crate::interaction;
 use crate::signature::{self, SignatureError};
 use crate::App;
-use debug_toolkit::slack::Message;
+use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
 use std::time::Duration;
@@ -70,7 +70,7 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
         return HttpReply::text(401, "invalid Slack signature");
     }
     match interaction::parse(&body) {
-        Ok(Some(click)) => return clicked(app, click, now).await,
+        Ok(Some(click)) => return crate::click::clicked(app, click, now).await,
         Ok(None) => {}
         Err(error) => {
             tracing::warn!(%error, "signed interaction that is not one of our buttons");
@@ -98,15 +98,25 @@ async fn answer(
     } else {
         form.trigger_id.as_str()
     };
+    let name = commands::command_name(&form.command);
+    if !app
+        .config
+        .allowed_teams
+        .admits_command(&form.team_id, form.enterprise())
+    {
+        tracing::warn!(team = %form.team_id, enterprise = ?form.enterprise(), user = %form.user_id, "command refused: its workspace is not in SLACK_TEAM_IDS");
+        return other_workspace();
+    }
     let caller = Caller {
         user: &form.user_id,
         channel: form.channel(),
         response_url: form.response_url(),
         request_id,
+        command: name,
     };
     let command = match grammar::parse(&form.text) {
         Ok(command) => command,
-        Err(error) => return CommandError::from(error).message(),
+        Err(error) => return CommandError::from(error).message(name),
     };
     let verb = verb(&command);
     let outcome =
@@ -118,7 +128,7 @@ async fn answer(
         }
         Ok(Err(error)) => {
             tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "command refused or failed");
-            error.message()
+            error.message(name)
         }
         Err(_) => {
             tracing::error!(
@@ -127,50 +137,14 @@ async fn answer(
                 "command did not finish within Slack's time limit"
             );
             Message::new(format!(
-                ":warning: AWS did not answer in time, so I cannot tell whether `{verb}` took effect. Run `list` in a minute to see."
+                ":warning: AWS did not answer in time, so I cannot tell whether `{verb}` took effect. Run `{} list` in a minute to see.",
+                escape(name)
             ))
         }
     }
 }
 
-/// A button: the command it stands for, authorised and run as if typed; the outcome replaces the
-/// clicked message, a refusal is shown to the clicker alone. Slack gets an empty 200.
-async fn clicked(app: &App, click: Click, now: EpochSeconds) -> HttpReply {
-    let caller = Caller {
-        user: &click.user,
-        channel: click.channel.as_deref(),
-        response_url: Some(&click.response_url),
-        request_id: &click.request_id,
-    };
-    let verb = verb(&click.command);
-    let work = async {
-        match commands::run(app, &caller, click.command.clone(), now).await {
-            Ok(message) => {
-                tracing::info!(verb, user = caller.user, channel = ?caller.channel, "button acted on");
-                app.slack.slack.replace(&click.response_url, &message).await
-            }
-            Err(error) => {
-                tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "button refused or failed");
-                app.slack
-                    .slack
-                    .respond(&click.response_url, &error.message())
-                    .await
-            }
-        }
-    };
-    match tokio::time::timeout(COMMAND_BUDGET, work).await {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(verb, %error, "the click's outcome did not reach Slack"),
-        Err(_) => tracing::error!(
-            verb,
-            user = caller.user,
-            "click did not finish within Slack's time limit"
-        ),
-    }
-    HttpReply::empty(200)
-}
-
-fn verb(command: &grammar::Command) -> &'static str {
+pub fn verb(command: &grammar::Command) -> &'static str {
     match command {
         grammar::Command::Help => "help",
         grammar::Command::Start { .. } => "start",
@@ -180,4 +154,13 @@ fn verb(command: &grammar::Command) -> &'static str {
         grammar::Command::Forward { .. } => "forward",
         grammar::Command::Doctor { .. } => "doctor",
     }
+}
+
+/// The refusal of a request from a workspace `AllowedSlackTeams` does not list (a Slack Connect
+/// guest's, say): nothing was read or done.
+pub fn other_workspace() -> Message {
+    Message::new(
+        ":no_entry: This app serves only its own Slack workspaces, and yours is not one of them \
+         (`AllowedSlackTeams`); nothing was done.",
+    )
 }

@@ -5,6 +5,7 @@
 //! command is parsed, authorised from the cluster's tags and answered within Slack's 3 s. `start`
 //! only puts a `Debug Task Requested` event on the bus: `debug-launcher` does the slow part.
 
+pub mod click;
 pub mod commands;
 pub mod config;
 pub mod form;
@@ -16,6 +17,7 @@ pub mod signature;
 pub mod sites;
 pub mod spokes;
 pub mod target;
+pub mod teams;
 
 pub use config::Config;
 pub use handler::handle;

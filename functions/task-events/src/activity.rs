@@ -86,16 +86,23 @@ async fn tell_who(app: &App, task: &TaskView, opened_by: Option<&str>) {
     if !app.slack.has_token() {
         return;
     }
-    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
-    let message = Message::new(format!(
-        ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
-        escape(who),
-        escape(task.id()),
-        escape(cluster)
-    ));
+    let message = who_message(who, task, app.spoke_alias.as_deref());
     if let Err(error) = app.slack.post(channel, &message).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told who opened a shell");
     }
+}
+
+/// "`who` opened a shell on debug task `…` on `…`", the cluster as Slack names it (in a spoke,
+/// `<alias>/<cluster>`).
+fn who_message(who: &str, task: &TaskView, alias: Option<&str>) -> Message {
+    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
+    let written = debug_toolkit::address::qualified(alias, cluster);
+    Message::new(format!(
+        ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
+        escape(who),
+        escape(task.id()),
+        escape(&written)
+    ))
 }
 
 /// Session ids are tag-safe (`ecs-execute-command-` and hex); anything else is not written.
@@ -105,4 +112,28 @@ fn is_session_id(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shell_notice_names_the_cluster_as_slack_does() {
+        let task = TaskView {
+            arn: "arn:aws:ecs:eu-west-1:1:task/payments-dev/abc".into(),
+            cluster_arn: "arn:aws:ecs:eu-west-1:1:cluster/payments-dev".into(),
+            ..TaskView::default()
+        };
+        for (alias, expected) in [
+            (None, "`payments-dev`"),
+            (Some("prod"), "`prod/payments-dev`"),
+        ] {
+            let text = who_message("alice", &task, alias).text;
+            assert_eq!(
+                text,
+                format!(":eyes: `alice` opened a shell on debug task `abc` on {expected}.")
+            );
+        }
+    }
 }

@@ -128,6 +128,10 @@ fn ready_message(task: &TaskView, agent: &ExecAgent, alias: Option<&str>) -> Mes
         ),
     };
     Message::new(text)
-        .command(&commands::connect(cluster, &task.arn))
+        .command(&commands::connect(
+            cluster,
+            &task.arn,
+            task.image.as_deref(),
+        ))
         .task_buttons(&written, task.id())
 }

@@ -101,6 +101,11 @@ pub fn task_view(task: &Task) -> TaskView {
             .find(|d| d.name() == Some("networkInterfaceId"))
             .and_then(|d| d.value())
             .map(str::to_owned),
+        task_definition_arn: task.task_definition_arn().map(str::to_owned),
+        stopped_reason: task.stopped_reason().map(str::to_owned),
+        image: debug_container(task)
+            .and_then(|c| c.image())
+            .map(str::to_owned),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Slack messages: plain text for notifications plus Block Kit sections, always escaped.
 
+use super::buttons::Place;
 use serde_json::{json, Value};
 
 /// Escapes text for Slack's mrkdwn so that nothing a user typed becomes a mention (`<!channel>`),
@@ -45,10 +46,20 @@ impl Message {
         self.section(&format!("```{}```", escape(command)))
     }
 
-    /// Adds the `Stop` and `Extend 1h` buttons of one debug task.
-    pub fn task_buttons(mut self, cluster: &str, task_id: &str) -> Self {
+    /// Adds the `Stop` and `Extend 1h` buttons of the debug task this message is about.
+    pub fn task_buttons(self, cluster: &str, task_id: &str) -> Self {
+        self.buttons(cluster, task_id, Place::Message)
+    }
+
+    /// Adds the `Stop` and `Extend 1h` buttons of one row (task) of a list.
+    pub fn row_buttons(self, cluster: &str, task_id: &str) -> Self {
+        self.buttons(cluster, task_id, Place::Row)
+    }
+
+    fn buttons(mut self, cluster: &str, task_id: &str, place: Place) -> Self {
         if self.blocks.len() < MAX_BLOCKS {
-            self.blocks.push(super::buttons::actions(cluster, task_id));
+            self.blocks
+                .push(super::buttons::actions(cluster, task_id, place));
         }
         self
     }

@@ -183,7 +183,19 @@ pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
 
 /// A slash-command form body as Slack sends it.
 pub fn form(user: &str, channel: &str, text: &str, response_url: &str) -> String {
-    let pairs = [
+    form_with(user, channel, text, response_url, &[])
+}
+
+/// The same, with some fields given other values (`team_id`, `command`, `enterprise_id`…).
+pub fn form_with(
+    user: &str,
+    channel: &str,
+    text: &str,
+    response_url: &str,
+    overrides: &[(&str, &str)],
+) -> String {
+    let trigger = format!("{}.{}.abcdef", now(), rand_suffix());
+    let mut pairs = vec![
         ("token", "deprecated-verification-token"),
         ("team_id", "T0TEST"),
         ("team_domain", "example"),
@@ -194,9 +206,15 @@ pub fn form(user: &str, channel: &str, text: &str, response_url: &str) -> String
         ("command", "/debug"),
         ("text", text),
         ("response_url", response_url),
-        ("trigger_id", &format!("{}.{}.abcdef", now(), rand_suffix())),
+        ("trigger_id", &trigger),
         ("api_app_id", "A0TEST"),
     ];
+    for (name, value) in overrides {
+        match pairs.iter_mut().find(|(k, _)| k == name) {
+            Some(pair) => pair.1 = value,
+            None => pairs.push((name, value)),
+        }
+    }
     pairs
         .iter()
         .map(|(k, v)| format!("{k}={}", encode(v)))
@@ -213,7 +231,25 @@ pub fn click(
     value: &str,
     response_url: &str,
 ) -> String {
-    let payload = json!({
+    click_body(&click_payload(
+        user,
+        channel,
+        action_id,
+        value,
+        response_url,
+    ))
+}
+
+/// The `block_actions` payload of a click in an ephemeral message of workspace `T0TEST` (change
+/// its fields to shape another: `container`, `team`, `user.team_id`, the action's `block_id`).
+pub fn click_payload(
+    user: &str,
+    channel: &str,
+    action_id: &str,
+    value: &str,
+    response_url: &str,
+) -> Value {
+    json!({
         "type": "block_actions",
         "user": {"id": user, "username": "someone", "name": "someone", "team_id": "T0TEST"},
         "api_app_id": "A0TEST",
@@ -231,7 +267,11 @@ pub fn click(
             "type": "button",
             "action_ts": format!("{}.{:06}", now(), rand_suffix() % 1_000_000),
         }],
-    });
+    })
+}
+
+/// The form Slack posts for a `block_actions` payload.
+pub fn click_body(payload: &Value) -> String {
     format!("payload={}", encode(&payload.to_string()))
 }
 

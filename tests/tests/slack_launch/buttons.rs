@@ -6,7 +6,9 @@
 use crate::start_to_task::parse_time;
 use crate::*;
 use integration_tests::emf;
-use integration_tests::fakes::slack::{click, now, sign, Delivery, Posted};
+use integration_tests::fakes::slack::{
+    click, click_body, click_payload, now, sign, Delivery, Posted,
+};
 use integration_tests::worlds::launch::SlashAnswer;
 use serde_json::Value;
 
@@ -14,7 +16,7 @@ const EXTEND: &str = "debug_extend";
 const STOP: &str = "debug_stop";
 
 /// The buttons' values in a message body, per action id.
-fn buttons(body: &Value) -> Vec<(String, String)> {
+pub fn buttons(body: &Value) -> Vec<(String, String)> {
     body["blocks"]
         .as_array()
         .into_iter()
@@ -30,8 +32,19 @@ fn buttons(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The one POST to the `response_url` handed out under `key`.
-fn posted_to(world: &LaunchWorld, key: &str) -> Vec<Posted> {
+/// The `block_id`s of a message body's actions blocks.
+pub fn block_ids(body: &Value) -> Vec<String> {
+    body["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .map(|b| b["block_id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The POSTs to the `response_url` handed out under `key`.
+pub fn posted_to(world: &LaunchWorld, key: &str) -> Vec<Posted> {
     world
         .slack
         .posts()
@@ -40,6 +53,7 @@ fn posted_to(world: &LaunchWorld, key: &str) -> Vec<Posted> {
         .collect()
 }
 
+/// A click on a button of the launch reply (a message about one task: its `block_id` says so).
 async fn press(
     world: &LaunchWorld,
     user: &str,
@@ -47,7 +61,14 @@ async fn press(
     value: &str,
     key: &str,
 ) -> SlashAnswer {
-    let body = click(user, "C0X", action, value, &world.slack.response_url(key));
+    let reply = posted_to(world, "cmd")
+        .last()
+        .expect("launch reply")
+        .body
+        .clone();
+    let mut payload = click_payload(user, "C0X", action, value, &world.slack.response_url(key));
+    payload["actions"][0]["block_id"] = block_ids(&reply)[0].clone().into();
+    let body = click_body(&payload);
     world.deliver(&body, &Delivery::signed(&body)).await
 }
 

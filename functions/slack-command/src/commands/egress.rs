@@ -21,8 +21,15 @@ pub fn lets_out(rules: &[IpPermission], port: u16) -> bool {
     })
 }
 
-/// The egress rules of the task's groups, or `None` when they cannot be read.
-async fn egress_of(site: &Site, task: &TaskView) -> Option<Vec<IpPermission>> {
+/// What the task's network lets out: its groups' egress rules and its VPC's CIDRs.
+struct Egress {
+    rules: Vec<IpPermission>,
+    /// Empty when the VPC could not be read.
+    vpc_cidrs: Vec<String>,
+}
+
+/// The egress of the task's groups, or `None` when they cannot be read.
+async fn egress_of(site: &Site, task: &TaskView) -> Option<Egress> {
     let interface = task.network_interface.as_deref()?;
     let interfaces = site
         .ec2
@@ -43,6 +50,11 @@ async fn egress_of(site: &Site, task: &TaskView) -> Option<Vec<IpPermission>> {
     if groups.is_empty() {
         return None;
     }
+    let vpc = interfaces
+        .network_interfaces()
+        .iter()
+        .find_map(|i| i.vpc_id())
+        .map(str::to_owned);
     let described = site
         .ec2
         .describe_security_groups()
@@ -53,20 +65,61 @@ async fn egress_of(site: &Site, task: &TaskView) -> Option<Vec<IpPermission>> {
             |e| tracing::warn!(error = %describe_sdk_error(&e), "DescribeSecurityGroups failed"),
         )
         .ok()?;
-    Some(
-        described
-            .security_groups()
-            .iter()
-            .flat_map(|g| g.ip_permissions_egress())
-            .cloned()
-            .collect(),
-    )
+    let rules = described
+        .security_groups()
+        .iter()
+        .flat_map(|g| g.ip_permissions_egress())
+        .cloned()
+        .collect();
+    let vpc_cidrs = match vpc {
+        Some(vpc) => vpc_cidrs(site, &vpc).await,
+        None => Vec::new(),
+    };
+    Some(Egress { rules, vpc_cidrs })
 }
 
-/// A warning when no group of `task` lets `port` out, naming the property that opens it.
-pub async fn warning(site: &Site, task: &TaskView, port: u16) -> Option<String> {
-    let rules = egress_of(site, task).await?;
-    (!lets_out(&rules, port)).then(|| {
+/// The VPC's associated IPv4 CIDR blocks (empty when it cannot be read).
+async fn vpc_cidrs(site: &Site, vpc: &str) -> Vec<String> {
+    let described = match site.ec2.describe_vpcs().vpc_ids(vpc).send().await {
+        Ok(described) => described,
+        Err(e) => {
+            tracing::warn!(error = %describe_sdk_error(&e), "DescribeVpcs failed");
+            return Vec::new();
+        }
+    };
+    described
+        .vpcs()
+        .iter()
+        .flat_map(|v| {
+            let associated = v
+                .cidr_block_association_set()
+                .iter()
+                .filter(|a| {
+                    a.cidr_block_state()
+                        .and_then(|s| s.state())
+                        .is_none_or(|s| s.as_str() == "associated")
+                })
+                .filter_map(|a| a.cidr_block().map(str::to_owned));
+            v.cidr_block()
+                .map(str::to_owned)
+                .into_iter()
+                .chain(associated)
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// A warning when the task's groups do not let `host:port` out: to an address outside the VPC
+/// ([`super::outside_vpc`]), or (any host) when no group lets the port out at all, naming the
+/// property that opens it.
+pub async fn warning(site: &Site, task: &TaskView, host: &str, port: u16) -> Option<String> {
+    let egress = egress_of(site, task).await?;
+    if let Some(outside) = super::outside_vpc::warning(host, port, &egress.vpc_cidrs, &egress.rules)
+    {
+        return Some(outside);
+    }
+    (!lets_out(&egress.rules, port)).then(|| {
         format!(
             ":warning: No security group of this task lets TCP {port} out, so the session would open and then hang. Add {port} to the environment's `ExtraEgressPorts` (it opens the port inside the VPC), then try again."
         )

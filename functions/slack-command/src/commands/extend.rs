@@ -1,10 +1,11 @@
 //! `extend <task-id> [<duration>]`: push a debug task's expiry, never past the cluster's max
 //! lifetime counted from the task's start.
 
-use super::{locate, Caller, CommandError};
+use super::{locate, mention, stopped, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::aws::AwsError;
+use debug_toolkit::commands;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::tags;
 use debug_toolkit::slack::{escape, Message};
@@ -47,6 +48,9 @@ pub async fn extend(
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
     let (located, found) = locate::task(app, caller, task).await?;
+    if let Some(already) = stopped::already(&located, &found) {
+        return Ok(already);
+    }
     let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         return Err(CommandError::NotDebug {
@@ -82,12 +86,20 @@ pub async fn extend(
     } else {
         ""
     };
+    // It may replace the launch reply or the ready notice: it says all they did (how to connect
+    // included), with new buttons.
     Ok(Message::new(format!(
-        ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}.",
+        ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}; extended by {}. Connect with ECS Exec:",
         escape(found.id()),
         escape(&written),
         timestamp::format(expiry),
         timestamp::describe_span(expiry - now),
+        mention(caller.user),
+    ))
+    .command(&commands::connect(
+        &cluster.name,
+        &found.arn,
+        found.image.as_deref(),
     ))
     .task_buttons(&written, found.id()))
 }

@@ -2,7 +2,7 @@
 //! authorised as `stop`, only for debug tasks; answers with the Session Manager port-forwarding
 //! command through the task. The session keeps the task alive through the session heartbeat.
 
-use super::{egress, locate, Caller, CommandError};
+use super::{egress, locate, stopped, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::commands::{self, Forward};
@@ -15,6 +15,9 @@ pub async fn forward(
     to: &Forward,
 ) -> Result<Message, CommandError> {
     let (located, found) = locate::task(app, caller, task).await?;
+    if let Some(already) = stopped::already(&located, &found) {
+        return Ok(already);
+    }
     let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         tracing::warn!(task = %found.arn, user = caller.user, "refused to forward through a task that is not a debug task");
@@ -26,7 +29,7 @@ pub async fn forward(
     let Some(runtime_id) = found.runtime_id.as_deref() else {
         return Err(CommandError::NotStarted(found.id().to_string()));
     };
-    let blocked = egress::warning(located.site, &found, to.port).await;
+    let blocked = egress::warning(located.site, &found, &to.host, to.port).await;
     tracing::info!(task = %found.arn, user = caller.user, host = %to.host, port = to.port, blocked = blocked.is_some(), "port-forwarding command handed out");
     let message = Message::new(format!(
         ":electric_plug: `localhost:{}` to `{}:{}` through debug task `{}` on `{}` (needs the Session Manager plugin):",

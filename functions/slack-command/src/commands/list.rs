@@ -72,8 +72,8 @@ pub async fn list(
     for (written, name, task) in tasks.iter().take(MAX_SHOWN) {
         message = message
             .section(&describe(written, task, now))
-            .command(&commands::connect(name, &task.arn))
-            .task_buttons(written, task.id());
+            .command(&commands::connect(name, &task.arn, task.image.as_deref()))
+            .row_buttons(written, task.id());
     }
     if tasks.len() > MAX_SHOWN {
         message = message.section(&format!("…and {} more.", tasks.len() - MAX_SHOWN));

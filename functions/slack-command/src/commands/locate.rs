@@ -48,7 +48,9 @@ pub async fn allowed_cluster_in<'a>(
         .await?
         .ok_or_else(|| Refusal::Unknown(site.written(name)))?;
     let groups = app.groups.members(&app.slack, &cluster.user_groups()).await;
-    cluster.authorise_with(caller.user, caller.channel, &groups)?;
+    cluster
+        .authorise_with(caller.user, caller.channel, &groups)
+        .map_err(|refusal| refusal.naming(&site.written(name)))?;
     Ok(Located { site, cluster })
 }
 

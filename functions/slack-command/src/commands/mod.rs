@@ -6,8 +6,10 @@ mod extend;
 mod forward;
 mod list;
 mod locate;
+mod outside_vpc;
 mod start;
 mod stop;
+mod stopped;
 
 use crate::grammar::{Command, GrammarError};
 use crate::App;
@@ -24,6 +26,9 @@ pub struct Caller<'a> {
     pub response_url: Option<&'a str>,
     /// Unique per slash command (Slack's `trigger_id`, else the HTTP request id).
     pub request_id: &'a str,
+    /// The command as the app names it (the request's `command`, `/ecsdebug` perhaps), for
+    /// usage hints; a click has none, and uses `SLACK_COMMAND_NAME`.
+    pub command: &'a str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,10 +54,11 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    pub fn message(&self) -> Message {
+    /// What the caller sees; a usage error ends with the usage of `command`.
+    pub fn message(&self, command: &str) -> Message {
         let text = format!(":warning: {}", escape(&self.to_string()));
         match self {
-            Self::Grammar(_) => Message::new(text).section(&usage()),
+            Self::Grammar(_) => Message::new(text).section(&usage(command)),
             _ => Message::new(text),
         }
     }
@@ -65,7 +71,7 @@ pub async fn run(
     now: EpochSeconds,
 ) -> Result<Message, CommandError> {
     match command {
-        Command::Help => Ok(Message::new(usage())),
+        Command::Help => Ok(Message::new(usage(caller.command))),
         Command::Start {
             cluster,
             ttl_minutes,
@@ -87,9 +93,10 @@ pub async fn run(
     }
 }
 
-pub fn usage() -> String {
-    [
-        "*Debug tasks on ECS* (`/debug …`)",
+/// The usage of `command` (the slash command as the app names it; `/debug` when unknown).
+pub fn usage(command: &str) -> String {
+    let command = escape(command_name(command));
+    let lines = [
         "• `start <cluster> [<ttl>] [reason…]`: launch a debug-toolkit task (ttl like `45m`, `2h`, `1h30m`; default 1h)",
         "• `start <cluster> --like <service> [<ttl>] [reason…]`: the same, placed like that service (its subnets and security groups)",
         "• `list [<cluster>]`: running debug tasks with their connect command",
@@ -98,9 +105,27 @@ pub fn usage() -> String {
         "• `forward <task-id> <host>:<port> [<local-port>]`: the command that forwards a local port through a debug task",
         "• `doctor <cluster>`: the ECS Exec checklist of a cluster, each line ok or what to change",
         "• `help`: this message",
-    ]
-    .join("\n")
+    ];
+    format!("*Debug tasks on ECS* (`{command} …`)\n{}", lines.join("\n"))
 }
+
+/// `command` when it looks like a slash command (`/` then a name), else `/debug`.
+pub fn command_name(command: &str) -> &str {
+    let ok = command.len() > 1
+        && command.len() <= 32
+        && command.starts_with('/')
+        && command[1..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if ok {
+        command
+    } else {
+        DEFAULT_COMMAND
+    }
+}
+
+/// What Slack apps of this toolkit call the command unless told otherwise (`SlackCommandName`).
+pub const DEFAULT_COMMAND: &str = "/debug";
 
 /// `<@U123>` for a well-formed user id, else the id as escaped text.
 pub fn mention(user: &str) -> String {
@@ -108,5 +133,31 @@ pub fn mention(user: &str) -> String {
         format!("<@{user}>")
     } else {
         format!("`{}`", escape(user))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_names_the_command_as_the_app_calls_it() {
+        let help = usage("/ecsdebug");
+        assert!(
+            help.starts_with("*Debug tasks on ECS* (`/ecsdebug …`)"),
+            "{help}"
+        );
+        assert!(help.contains("`doctor <cluster>`"), "{help}");
+        assert!(!help.contains("/debug"), "{help}");
+        for (given, used) in [
+            ("/debug", "/debug"),
+            ("/ecs-debug_2", "/ecs-debug_2"),
+            ("", "/debug"),
+            ("/", "/debug"),
+            ("ecsdebug", "/debug"),
+            ("/<!channel>", "/debug"),
+        ] {
+            assert_eq!(command_name(given), used, "{given:?}");
+        }
     }
 }

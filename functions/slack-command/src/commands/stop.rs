@@ -1,6 +1,6 @@
 //! `stop <task-id>`: stop one debug task; any other task is refused and left alone.
 
-use super::{locate, mention, Caller, CommandError};
+use super::{locate, mention, stopped, Caller, CommandError};
 use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::ecs::stop_task;
@@ -9,6 +9,9 @@ use debug_toolkit::slack::{escape, Message};
 
 pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Message, CommandError> {
     let (located, found) = locate::task(app, caller, task).await?;
+    if let Some(already) = stopped::already(&located, &found) {
+        return Ok(already);
+    }
     let (written, cluster) = (located.written(), &located.cluster);
     if !found.is_debug_task() {
         tracing::warn!(task = %found.arn, user = caller.user, "refused to stop a task that is not a debug task");

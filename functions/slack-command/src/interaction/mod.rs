@@ -2,7 +2,8 @@
 //! `payload` (JSON), signed like a slash command (docs/interface.md, "Buttons").
 
 use crate::grammar::{Command, TaskRef};
-use debug_toolkit::slack::buttons::{self, EXTEND, EXTEND_MINUTES, STOP};
+use crate::teams::ClickTeams;
+use debug_toolkit::slack::buttons::{self, Place, EXTEND, EXTEND_MINUTES, STOP};
 use serde::Deserialize;
 
 /// One click, as the commands need it.
@@ -16,6 +17,10 @@ pub struct Click {
     /// Unique per click (the action's `action_ts`), for the logs.
     pub request_id: String,
     pub command: Command,
+    /// Where the buttons were (their block's `block_id`): what the outcome may replace.
+    pub place: Place,
+    /// The workspaces the click came from (`AllowedSlackTeams`).
+    pub teams: ClickTeams,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -36,8 +41,10 @@ pub enum ClickError {
 struct Payload {
     #[serde(rename = "type")]
     kind: String,
-    user: Named,
+    user: User,
     channel: Option<Named>,
+    team: Option<Team>,
+    enterprise: Option<Named>,
     response_url: String,
     #[serde(default)]
     actions: Vec<Action>,
@@ -49,12 +56,26 @@ struct Named {
 }
 
 #[derive(Deserialize)]
+struct User {
+    id: String,
+    team_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Team {
+    id: String,
+    enterprise_id: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct Action {
     action_id: String,
     #[serde(default)]
     value: String,
     #[serde(default)]
     action_ts: String,
+    #[serde(default)]
+    block_id: String,
 }
 
 /// `Ok(None)` when the form has no `payload` field: a slash command, not a click.
@@ -88,12 +109,25 @@ pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
         },
         other => return Err(ClickError::UnknownAction(other.to_string())),
     };
+    let (team, team_enterprise) = match payload.team {
+        Some(team) => (Some(team.id), team.enterprise_id),
+        None => (None, None),
+    };
+    let teams = ClickTeams {
+        user_team: payload.user.team_id.filter(|t| !t.is_empty()),
+        team: team.filter(|t| !t.is_empty()),
+        enterprise: team_enterprise
+            .or(payload.enterprise.map(|e| e.id))
+            .filter(|e| !e.is_empty()),
+    };
     Ok(Some(Click {
         user: payload.user.id,
         channel: payload.channel.map(|c| c.id),
         response_url: payload.response_url,
         request_id: action.action_ts,
         command,
+        place: Place::of_block_id(&action.block_id),
+        teams,
     }))
 }
 

@@ -42,6 +42,12 @@ fn a_click_becomes_the_command_its_button_stands_for() {
             response_url: "https://hooks.slack.com/actions/T1/1/abc".into(),
             request_id: "1700000000.000100".into(),
             command: Command::Stop { task: task.clone() },
+            place: Place::Row,
+            teams: ClickTeams {
+                user_team: Some("T1".into()),
+                team: Some("T1".into()),
+                enterprise: None,
+            },
         }
     );
     let extend = parse(&form(&payload(EXTEND, &value))).unwrap().unwrap();
@@ -51,6 +57,35 @@ fn a_click_becomes_the_command_its_button_stands_for() {
             task,
             minutes: Some(60)
         }
+    );
+}
+
+#[test]
+fn the_block_id_tells_where_the_buttons_were_and_the_teams_are_read() {
+    let value = format!("payments-dev/{TASK}");
+    let mut grid = payload(EXTEND, &value);
+    grid["actions"][0]["block_id"] =
+        buttons::actions("payments-dev", TASK, Place::Message)["block_id"].clone();
+    grid["user"]["team_id"] = json!("E0ORG");
+    grid["team"] = json!({"id": "T0WS", "domain": "x", "enterprise_id": "E0ORG"});
+    let click = parse(&form(&grid)).unwrap().unwrap();
+    assert_eq!(click.place, Place::Message);
+    assert_eq!(
+        click.teams,
+        ClickTeams {
+            user_team: Some("E0ORG".into()),
+            team: Some("T0WS".into()),
+            enterprise: Some("E0ORG".into()),
+        }
+    );
+    let mut top_level = payload(EXTEND, &value);
+    top_level["enterprise"] = json!({"id": "E0TOP", "name": "org"});
+    let click = parse(&form(&top_level)).unwrap().unwrap();
+    assert_eq!(click.teams.enterprise.as_deref(), Some("E0TOP"));
+    assert_eq!(
+        click.place,
+        Place::Row,
+        "an old `debug-task-x` block id: a row"
     );
 }
 

@@ -1,0 +1,146 @@
+//! A button: the command it stands for, authorised and run as if typed. Slack gets an empty 200;
+//! the clicker hears through the click's `response_url`, always before that 200 (Lambda freezes
+//! the instance once it answers):
+//! - the outcome replaces a message about the one task (rebuilt whole: how to connect, and the
+//!   buttons while it runs), or, for a row of a `list` (ephemeral, not sent back by Slack, so not
+//!   rebuildable), goes beside the list (`replace_original: false`) and the other rows stay;
+//! - a refusal goes to the clicker alone, beside the message;
+//! - when AWS outlives [`CLICK_WORK_BUDGET`], an ephemeral message says the action may or may not
+//!   have happened and how to check.
+
+use crate::commands::{self, Caller};
+use crate::grammar::{Command, TaskRef};
+use crate::handler::{other_workspace, verb, COMMAND_BUDGET};
+use crate::http::HttpReply;
+use crate::interaction::Click;
+use crate::App;
+use debug_toolkit::slack::buttons::Place;
+use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::timestamp::EpochSeconds;
+use std::time::{Duration, Instant};
+
+/// What the command may take of [`COMMAND_BUDGET`]; the rest is for telling the clicker.
+pub const CLICK_WORK_BUDGET: Duration = Duration::from_millis(1800);
+
+/// How the clicker hears of it.
+#[derive(Debug, PartialEq)]
+enum Answer {
+    /// Replaces the clicked message.
+    Replace(Message),
+    /// Ephemeral, beside the clicked message.
+    Beside(Message),
+}
+
+pub async fn clicked(app: &App, click: Click, now: EpochSeconds) -> HttpReply {
+    let started = Instant::now();
+    let verb = verb(&click.command);
+    let answer = if !app.config.allowed_teams.admits_click(&click.teams) {
+        tracing::warn!(verb, user = %click.user, teams = ?click.teams, "click refused: its workspace is not in SLACK_TEAM_IDS");
+        Answer::Beside(other_workspace())
+    } else {
+        act(app, &click, now).await
+    };
+    let left = COMMAND_BUDGET.saturating_sub(started.elapsed());
+    let slack = &app.slack.slack;
+    let told = match &answer {
+        Answer::Replace(message) => {
+            tokio::time::timeout(left, slack.replace(&click.response_url, message)).await
+        }
+        Answer::Beside(message) => {
+            tokio::time::timeout(left, slack.respond(&click.response_url, message)).await
+        }
+    };
+    match told {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(verb, %error, "the click's outcome did not reach Slack"),
+        Err(_) => tracing::error!(verb, "the click's outcome did not reach Slack in time"),
+    }
+    HttpReply::empty(200)
+}
+
+async fn act(app: &App, click: &Click, now: EpochSeconds) -> Answer {
+    let caller = Caller {
+        user: &click.user,
+        channel: click.channel.as_deref(),
+        response_url: Some(&click.response_url),
+        request_id: &click.request_id,
+        command: &app.config.command_name,
+    };
+    let verb = verb(&click.command);
+    let work = commands::run(app, &caller, click.command.clone(), now);
+    match tokio::time::timeout(CLICK_WORK_BUDGET, work).await {
+        Ok(Ok(message)) => {
+            tracing::info!(verb, user = caller.user, channel = ?caller.channel, place = ?click.place, "button acted on");
+            match click.place {
+                Place::Message => Answer::Replace(message),
+                Place::Row => Answer::Beside(message),
+            }
+        }
+        Ok(Err(error)) => {
+            tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "button refused or failed");
+            Answer::Beside(error.message(caller.command))
+        }
+        Err(_) => {
+            tracing::error!(verb, user = caller.user, "click did not finish within Slack's time limit; the clicker is told it may or may not have happened");
+            Answer::Beside(Message::new(uncertain(&click.command, caller.command)))
+        }
+    }
+}
+
+/// What a click whose AWS work did not finish in time may have done, and how to find out.
+fn uncertain(command: &Command, name: &str) -> String {
+    let (task, cluster) = match command {
+        Command::Stop { task } | Command::Extend { task, .. } => match task {
+            TaskRef::InCluster { cluster, id } => (id.as_str(), cluster.as_str()),
+            other => (other.id(), "its cluster"),
+        },
+        _ => ("?", "?"),
+    };
+    let (what, check) = match command {
+        Command::Stop { .. } => (
+            "the stop may or may not have reached ECS",
+            "a task that is stopping is no longer listed",
+        ),
+        _ => (
+            "its expiry may or may not have moved",
+            "the list shows each task's expiry",
+        ),
+    };
+    format!(
+        ":hourglass: AWS did not answer within Slack's time limit, so I cannot tell what became of your click on debug task `{}` on `{}`: {what}. Run `{} list` in a minute to see ({check}), and click again if need be.",
+        escape(task),
+        escape(cluster),
+        escape(name),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_click_says_what_may_have_happened_and_how_to_check() {
+        let task = TaskRef::InCluster {
+            cluster: "prod/payments".into(),
+            id: "abc".into(),
+        };
+        let stop = uncertain(&Command::Stop { task: task.clone() }, "/ecsdebug");
+        assert!(
+            stop.contains("debug task `abc` on `prod/payments`"),
+            "{stop}"
+        );
+        assert!(stop.contains("may or may not have reached ECS"), "{stop}");
+        assert!(stop.contains("Run `/ecsdebug list`"), "{stop}");
+        let extend = uncertain(
+            &Command::Extend {
+                task,
+                minutes: Some(60),
+            },
+            "/debug",
+        );
+        assert!(
+            extend.contains("expiry may or may not have moved"),
+            "{extend}"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Clicks and messages that tell the truth (contract section 3, [v4]), through the Function URL
+//! with Slack-shaped payloads: a replacement keeps the connect command and the buttons; a click in
+//! `list` (ephemeral) answers beside it; each message iteration has new `block_id`s; a task the
+//! reaper stopped answers "already stopped" with no AWS write; a click whose StopTask outlives the
+//! budget still tells the clicker; other workspaces are refused with no AWS call; `help` names the
+//! command as the request did. Run with --nocapture to read the transcript.
+
+use crate::buttons::{block_ids, buttons, posted_to};
+use crate::*;
+use integration_tests::fakes::fault_proxy::Fault;
+use integration_tests::fakes::slack::{click_body, click_payload, form_with, Delivery};
+use integration_tests::worlds::launch::SlashAnswer;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const EXTEND: &str = "debug_extend";
+const STOP: &str = "debug_stop";
+/// Our workspace and our Enterprise org (`AllowedSlackTeams`); the harness's requests come from
+/// `T0TEST`.
+const TEAMS: &str = "T0TEST,E0ORG";
+/// What the reaper gives StopTask for an idle task (functions/idle-reaper).
+const REAPER_REASON: &str = "ecs-debug-toolkit idle-reaper: idle for 30m";
+
+/// A click on `action` in a message whose actions block was `block_id`; `shape` changes the
+/// payload further (container, teams).
+async fn click_in(
+    world: &LaunchWorld,
+    (action, value, block_id): (&str, &str, &str),
+    key: &str,
+    shape: impl FnOnce(&mut Value),
+) -> SlashAnswer {
+    let url = world.slack.response_url(key);
+    let mut payload = click_payload(ALLOWED_USER, "C0X", action, value, &url);
+    payload["actions"][0]["block_id"] = json!(block_id);
+    shape(&mut payload);
+    let body = click_body(&payload);
+    world.deliver(&body, &Delivery::signed(&body)).await
+}
+
+fn only(world: &LaunchWorld, key: &str) -> Value {
+    let posts = posted_to(world, key);
+    assert_eq!(posts.len(), 1, "{key}: {posts:?}");
+    posts[0].body.clone()
+}
+
+fn text(body: &Value) -> String {
+    body.to_string()
+}
+
+async fn slash_as(world: &LaunchWorld, text: &str, overrides: &[(&str, &str)]) -> SlashAnswer {
+    let url = world.slack.response_url("cmd");
+    let body = form_with(ALLOWED_USER, "C0X", text, &url, overrides);
+    world.deliver(&body, &Delivery::signed(&body)).await
+}
+
+#[tokio::test]
+async fn clicks_and_messages_tell_the_truth() {
+    let world = LaunchWorld::start_with(&[("SLACK_TEAM_IDS", TEAMS)], &[]).await;
+    let debug = start_debug_task(&world, "start payments-dev 45m").await;
+    let id = task_id(&debug).to_string();
+    let value = format!("{CLUSTER}/{id}");
+    let mut keys = vec![("launch reply", "cmd".to_string())];
+
+    // The launch reply: the project's image, so the connect command opens bash.
+    let reply = posted_to(&world, "cmd")
+        .last()
+        .expect("launch reply")
+        .body
+        .clone();
+    assert!(
+        text(&reply).contains("--interactive --command /bin/bash"),
+        "{reply}"
+    );
+    let reply_block = block_ids(&reply)[0].clone();
+
+    // Extend 1h on the (ephemeral) launch reply: replaced by a message that still has the connect
+    // command and the buttons, under a new block_id.
+    let answer = click_in(
+        &world,
+        (EXTEND, &value, &reply_block),
+        "extend-reply",
+        |_| {},
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.text.as_str()),
+        (200, ""),
+        "{answer:?}"
+    );
+    let extend_took = answer.took;
+    let extended = only(&world, "extend-reply");
+    keys.push(("Extend 1h on the launch reply", "extend-reply".into()));
+    assert_eq!(extended["replace_original"], true);
+    assert!(text(&extended).contains("now expires at"), "{extended}");
+    assert!(
+        text(&extended).contains(&format!("aws ecs execute-command --region eu-west-1 --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/bash")),
+        "{extended}"
+    );
+    assert_eq!(buttons(&extended).len(), 2, "{extended}");
+    let extended_block = block_ids(&extended)[0].clone();
+    assert_ne!(
+        extended_block, reply_block,
+        "a new iteration, new block_ids"
+    );
+
+    // The same on an in-channel message (the ready notice): Slack sends the message back.
+    let answer = click_in(
+        &world,
+        (EXTEND, &value, &extended_block),
+        "extend-notice",
+        |p| {
+            p["container"]["is_ephemeral"] = json!(false);
+            p["message"] =
+                json!({"type": "message", "ts": "1700000000.000100", "blocks": extended["blocks"]});
+        },
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let notice = only(&world, "extend-notice");
+    keys.push(("Extend 1h on the ready notice", "extend-notice".into()));
+    assert_eq!(notice["replace_original"], true);
+    assert!(text(&notice).contains("--command /bin/bash"), "{notice}");
+    assert_eq!(buttons(&notice).len(), 2);
+    assert!(!block_ids(&notice).contains(&extended_block));
+
+    // A click on a row of `list` (ephemeral, not sent back): answered beside the list, which
+    // stays as it was.
+    let listed = world.slash(ALLOWED_USER, "C0X", "list").await;
+    let row_block = block_ids(&listed.body)[0].clone();
+    assert!(
+        text(&listed.body).contains("--command /bin/bash"),
+        "{listed:?}"
+    );
+    let answer = click_in(&world, (EXTEND, &value, &row_block), "list-extend", |_| {}).await;
+    assert_eq!(answer.status, 200);
+    let beside = only(&world, "list-extend");
+    keys.push(("Extend 1h on a row of list", "list-extend".into()));
+    assert_eq!(
+        (&beside["replace_original"], &beside["response_type"]),
+        (&json!(false), &json!("ephemeral"))
+    );
+    assert!(text(&beside).contains("now expires at"), "{beside}");
+
+    // Other workspaces: a command from T0GUEST, a Slack Connect guest's click (their own
+    // workspace is T0GUEST, the channel ours): refused, no AWS call.
+    world.proxy.reset_counts();
+    let guest = slash_as(&world, "list", &[("team_id", "T0GUEST")]).await;
+    assert_eq!(guest.status, 200);
+    assert_eq!(guest.body["response_type"], "ephemeral");
+    assert!(
+        guest.text.contains("serves only its own Slack workspaces"),
+        "{guest:?}"
+    );
+    let answer = click_in(&world, (STOP, &value, &row_block), "guest-click", |p| {
+        p["user"]["team_id"] = json!("T0GUEST");
+    })
+    .await;
+    assert_eq!(answer.status, 200);
+    let refused = only(&world, "guest-click");
+    keys.push(("a Slack Connect guest's Stop", "guest-click".into()));
+    assert_eq!(refused["replace_original"], false);
+    assert!(
+        text(&refused).contains("serves only its own Slack workspaces"),
+        "{refused}"
+    );
+    assert!(world.proxy.calls().is_empty(), "{:?}", world.proxy.calls());
+
+    // help names the command as the request did (and doctor), from a workspace of our org.
+    let help = slash_as(
+        &world,
+        "help",
+        &[
+            ("command", "/ecsdebug"),
+            ("team_id", "T0ORGWS"),
+            ("enterprise_id", "E0ORG"),
+        ],
+    )
+    .await;
+    assert!(help.text.contains("(`/ecsdebug …`)"), "{help:?}");
+    assert!(text(&help.body).contains("`doctor <cluster>`"), "{help:?}");
+    assert!(!text(&help.body).contains("/debug "), "{help:?}");
+
+    // The reaper stops the task (StopTask deletes its tags): every button and command says
+    // "already stopped", with the reason, and writes nothing.
+    ecs(&world)
+        .stop_task()
+        .cluster(CLUSTER)
+        .task(&debug)
+        .reason(REAPER_REASON)
+        .send()
+        .await
+        .expect("StopTask");
+    world.proxy.reset_counts();
+    let notice_block = block_ids(&notice)[0].clone();
+    click_in(
+        &world,
+        (STOP, &value, &notice_block),
+        "stopped-stop",
+        |_| {},
+    )
+    .await;
+    click_in(
+        &world,
+        (EXTEND, &value, &row_block),
+        "stopped-extend",
+        |_| {},
+    )
+    .await;
+    let typed_stop = world
+        .slash(ALLOWED_USER, "C0X", &format!("stop {id}"))
+        .await;
+    let typed_extend = world
+        .slash(ALLOWED_USER, "C0X", &format!("extend {id}"))
+        .await;
+    let stop_click = only(&world, "stopped-stop");
+    let extend_click = only(&world, "stopped-extend");
+    keys.push(("Stop on the notice after the reaper", "stopped-stop".into()));
+    keys.push((
+        "Extend 1h on a list row after the reaper",
+        "stopped-extend".into(),
+    ));
+    assert_eq!(
+        stop_click["replace_original"], true,
+        "the notice loses its buttons"
+    );
+    assert!(buttons(&stop_click).is_empty(), "{stop_click}");
+    assert_eq!(extend_click["replace_original"], false);
+    for said in [
+        text(&stop_click),
+        text(&extend_click),
+        typed_stop.text.clone(),
+        typed_extend.text.clone(),
+    ] {
+        assert!(said.contains("is already stopped"), "{said}");
+        assert!(said.contains("idle for 30m"), "{said}");
+        assert!(!said.contains("not a debug task"), "{said}");
+    }
+    let calls = world.proxy.calls();
+    assert_eq!(
+        (calls.get("StopTask"), calls.get("TagResource")),
+        (None, None),
+        "{calls:?}"
+    );
+
+    // A second task, whose StopTask ECS answers only after the ack budget: the clicker hears, in
+    // time, that it may or may not have happened and how to check.
+    let slow = start_debug_task(&world, "start payments-dev 30m").await;
+    let slow_value = format!("{CLUSTER}/{}", task_id(&slow));
+    world
+        .proxy
+        .inject("StopTask", Fault::Delay(Duration::from_secs(4)), Some(1));
+    let answer = click_in(&world, (STOP, &slow_value, &row_block), "slow-stop", |_| {}).await;
+    world.proxy.clear();
+    assert_eq!((answer.status, answer.text.as_str()), (200, ""));
+    assert!(
+        answer.took < Duration::from_millis(3000),
+        "ack took {:?}",
+        answer.took
+    );
+    let unsure = only(&world, "slow-stop");
+    keys.push((
+        "Stop whose StopTask is slower than the budget",
+        "slow-stop".into(),
+    ));
+    assert_eq!(unsure["replace_original"], false);
+    assert_eq!(unsure["response_type"], "ephemeral");
+    assert!(
+        text(&unsure).contains("may or may not have reached ECS"),
+        "{unsure}"
+    );
+    assert!(text(&unsure).contains("Run `/debug list`"), "{unsure}");
+    assert_no_secrets_logged(&world);
+
+    for (what, key) in &keys {
+        for post in posted_to(&world, key) {
+            println!(
+                "[{what}] replace_original={} response_type={} text={:?} buttons={:?} block_ids={:?}",
+                post.body["replace_original"],
+                post.body["response_type"],
+                post.body["text"].as_str().unwrap_or_default(),
+                buttons(&post.body),
+                block_ids(&post.body),
+            );
+        }
+    }
+    println!(
+        "[acks] Extend 1h {extend_took:?}; Stop with StopTask delayed 4 s {:?}",
+        answer.took
+    );
+    println!("[a command from another workspace] {:?}", guest.text);
+    println!("[typed stop after the reaper] {:?}", typed_stop.text);
+    println!("[/ecsdebug help] {:?}", help.text);
+}
