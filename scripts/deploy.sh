@@ -28,8 +28,13 @@
 # real deploy also needs the AWS CLI v2 and credentials it accepts: both are checked before the
 # build. Runs under macOS's bash 3.2.
 #
+# On an update (the stack was there before this deploy) it prints first what an update asks: the
+# image when the repository lacks the stack's tag, the Slack app when its manifest changed (a new
+# scope needs the app reinstalled); the first deploy's steps follow, marked as done once.
+#
 # DEPLOY_PLAN=1 (for tests/templates/check_deploy.sh): print the sam deploy command and the next
-# steps, with <OutputKey> for each stack output, and run nothing.
+# steps, with <OutputKey> for each stack output, and run nothing. DEPLOY_PLAN=update: the same for
+# a stack that exists, whose manifest changed and whose repository lacks the tag.
 set -euo pipefail
 # What Cargo.lock's crates need (their highest rust-version); tests/templates/check_toolchain.py
 # keeps this, Cargo.toml and the docs the same.
@@ -39,7 +44,8 @@ rust_version="1.94.1"
 python_version="3.10"
 cd "$(dirname "$0")/.."
 # This script's own options, wherever they are; the rest goes to sam deploy.
-dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}"
+dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false
+if [ "$plan" = update ]; then plan=1 plan_update=true; fi
 sam_args=()
 for arg in "$@"; do
   case "$arg" in
@@ -124,16 +130,64 @@ fi
 if [ "$plan" = 1 ]; then
   account="<account>" region="${region:-<region>}"
   output() { echo "<$1>"; }
+  # An update's plan: a manifest that changed, a repository without the stack's tag.
+  parameter() { echo "<$1>"; }
+  image_published() { return 1; }
 else
   output() {
     aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
       --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
   }
+  parameter() {
+    aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
+      --query "Stacks[0].Parameters[?ParameterKey=='$1'].ParameterValue" --output text
+  }
+  # image_published <repository uri> <tag>: the repository holds an image with that tag.
+  image_published() {
+    aws ${aws_options[@]+"${aws_options[@]}"} ecr describe-images --region "$region" --repository-name "${1#*/}" \
+      --image-ids "imageTag=$2" --query 'imageDetails[0].imageDigest' --output text >/dev/null 2>&1
+  }
 fi
+# Whether this deploy updates a stack, and the stack's Slack app manifest before it (filled in
+# before sam deploy runs).
+existing=$plan_update manifest_before=""
+if $plan_update; then manifest_before="<SlackAppManifest before this deploy>"; fi
 # The printed commands run with the credentials this deploy used.
 with_profile="${profile_note:+ --profile $profile_note}"
 env_profile="${profile_note:+AWS_PROFILE=$profile_note }"
+# What an update asks of the steps done at the first deploy.
+update_steps() {
+  local uri tag manifest
+  uri=$(output DebugToolkitRepositoryUri || true) tag=$(parameter DebugToolkitImageTag || true)
+  step "this deploy updated the stack (docs/deploying.md, \"Upgrading\")"
+  echo "The secrets, the people's policy and the environments keep what they had. To do now:"
+  if image_published "$uri" "$tag"; then
+    echo "- the image: the repository has $tag, the stack's DebugToolkitImageTag; nothing to publish."
+  else
+    echo "- the image: publish $tag (the stack's DebugToolkitImageTag) if the repository lacks it, as in"
+    echo "  step 2 (build ./image again first when infra/debug-toolkit-image/VERSION changed):"
+    echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+  fi
+  if ! $spoke; then
+    manifest=$(output SlackAppManifest || true)
+    if [ -n "$manifest_before" ] && [ "$manifest" != "$manifest_before" ]; then
+      cat <<NEXT
+- the Slack app: its manifest changed (a scope, the command or its URL). At https://api.slack.com/apps,
+  your app, "App Manifest": replace it with the output SlackAppManifest, "Save Changes"; when Slack
+  asks (a scope changed), "Reinstall to Workspace" and "Allow". If "OAuth & Permissions" then shows
+  another Bot User OAuth Token, run step 4's SlackBotTokenCommand again. The manifest:
+     aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack \\
+       --query "Stacks[0].Outputs[?OutputKey=='SlackAppManifest'].OutputValue" --output text
+NEXT
+    else
+      echo "- the Slack app: its manifest is unchanged; nothing to do in Slack."
+    fi
+  fi
+  echo "- environments take a new image only when updated (docs/deploying.md, \"Upgrading\", step 4)."
+  echo "The first deploy's steps follow; each is done once (skip those you did)."
+}
 next_steps() {
+  if $existing; then update_steps; fi
   if $spoke; then
     step "next steps for this spoke (docs/deploying.md, \"Many accounts and regions\", step 2)"
     cat <<NEXT
@@ -236,6 +290,14 @@ if $spoke; then
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
 
+# A stack that is there already (not one left by a failed first deploy) is updated: its first
+# deploy's steps are done. Its manifest now, to tell whether the Slack app must follow.
+stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
+  --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
+case "$stack_status" in
+  ""|REVIEW_IN_PROGRESS|ROLLBACK_*|DELETE_*) ;;
+  *) existing=true; if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
+esac
 step "deploy: stack $stack in account $account, region $region"
 if $guided; then
   echo "--guided: SAM saves its answers (if you let it) to $config_file, removed at the end;"

@@ -6,7 +6,10 @@
 # - --guided gives sam deploy a temporary copy of samconfig.toml (SAM's "Save arguments to
 #   configuration file" defaults to Y and would write every parameter into it);
 # - with --profile, every printed command runs with that profile (AWS_PROFILE= for
-#   publish-image.sh, --profile for the AWS CLI's).
+#   publish-image.sh, --profile for the AWS CLI's);
+# - an update (DEPLOY_PLAN=update: the stack exists, its manifest changed) says what an update asks
+#   (the image, the Slack app's manifest and reinstall) before the first deploy's steps, marked done
+#   once, so that nobody creates a second Slack app; a first deploy says none of it.
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +24,7 @@ failures=0
 # plan <args...>: the plan's output (and its exit status in $status).
 plan() {
   status=0
-  out=$(env -u AWS_PROFILE PATH="$stubs:$PATH" DEPLOY_PLAN=1 AWS_REGION=eu-west-1 "$script" "$@" 2>&1) || status=$?
+  out=$(env -u AWS_PROFILE PATH="$stubs:$PATH" DEPLOY_PLAN="${plan_mode:-1}" AWS_REGION=eu-west-1 "$script" "$@" 2>&1) || status=$?
 }
 expect() { # expect <what> <fixed string> : the last plan's output has it
   if ! grep -qF -- "$2" <<<"$out"; then
@@ -57,8 +60,21 @@ expect "--guided" "--guided"
 refuse "--guided writes samconfig.toml" "--config-file $PWD/samconfig.toml"
 expect "--guided's copy" "/samconfig.toml --config-env default"
 
+refuse "a first deploy" "updated the stack|done once"
+
+plan_mode=update plan --profile hub
+expect "an update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
+expect "an update's image" "AWS_PROFILE=hub ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
+expect "an update's Slack app" '"App Manifest": replace it with the output SlackAppManifest'
+expect "an update's Slack app" '"Reinstall to Workspace"'
+expect "an update's manifest command" "aws cloudformation describe-stacks --profile hub --region eu-west-1 --stack-name ecs-debug-toolkit"
+expect "an update's first steps" "each is done once (skip those you did)"
+plan_mode=update plan --spoke --profile prod
+expect "a spoke's update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
+refuse "a spoke's update" "App Manifest"
+
 plan --profile prod --dry-run
 [ "$status" = 2 ] || { echo "check_deploy: --dry-run after --profile: not refused as a dry run with options (exit $status)" >&2; failures=$((failures + 1)); }
 
 if [ "$failures" -gt 0 ]; then exit 1; fi
-echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command)"
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's)"
