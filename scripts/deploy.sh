@@ -131,7 +131,7 @@ if [ "$plan" = 1 ]; then
   account="<account>" region="${region:-<region>}"
   output() { echo "<$1>"; }
   # An update's plan: a manifest that changed, a repository without the stack's tag.
-  parameter() { echo "<$1>"; }
+  parameter() { case "$1" in Spokes) ;; *) echo "<$1>" ;; esac; }
   image_published() { return 1; }
 else
   output() {
@@ -161,7 +161,9 @@ update_steps() {
   uri=$(output DebugToolkitRepositoryUri || true) tag=$(parameter DebugToolkitImageTag || true)
   step "this deploy updated the stack (docs/deploying.md, \"Upgrading\")"
   echo "The secrets, the people's policy and the environments keep what they had. To do now:"
-  if image_published "$uri" "$tag"; then
+  if ! $spoke && [ -n "$(parameter Spokes || true)" ]; then
+    echo "- the image: this hub serves spokes (Spokes); each spoke's repository needs it, not this one's."
+  elif image_published "$uri" "$tag"; then
     echo "- the image: the repository has $tag, the stack's DebugToolkitImageTag; nothing to publish."
   else
     echo "- the image: publish $tag (the stack's DebugToolkitImageTag) if the repository lacks it, as in"
