@@ -30,7 +30,9 @@
 #
 # On an update (the stack was there before this deploy) it prints first what an update asks: the
 # image when the repository lacks the stack's tag, the Slack app when its manifest changed (a new
-# scope needs the app reinstalled); the first deploy's steps follow, marked as done once.
+# scope needs the app reinstalled); the first deploy's steps follow, marked as done once. A stack
+# its first deploy left ROLLBACK_COMPLETE (or one still in progress) stops it before the build,
+# with the commands that show why and delete it.
 #
 # DEPLOY_PLAN=1 (for tests/templates/check_deploy.sh): print the sam deploy command and the next
 # steps, with <OutputKey> for each stack output, and run nothing. DEPLOY_PLAN=update: the same for
@@ -261,6 +263,23 @@ if ! $dry_run; then
   account=$(aws ${aws_options[@]+"${aws_options[@]}"} sts get-caller-identity --query Account --output text) ||
     fail "aws sts get-caller-identity failed (its error is above): credentials with aws configure or aws sso login, or name a profile with --profile <name>"
   echo "deploying stack $stack to account $account, region $region${profile:+ (profile $profile)}"
+  # A stack that is there already is updated: its first deploy's steps are done. Its manifest now,
+  # to tell whether the Slack app must follow. A failed first deploy's stack (ROLLBACK_COMPLETE)
+  # can only be deleted: said now, not after the build.
+  stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
+    --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
+  case "$stack_status" in
+    ""|REVIEW_IN_PROGRESS|DELETE_COMPLETE) ;;
+    ROLLBACK_COMPLETE|ROLLBACK_FAILED)
+      on="${profile_note:+--profile $profile_note }--region $region --stack-name $stack"
+      fail "stack $stack is $stack_status: its first deploy failed, and CloudFormation can only delete it. Why it failed:
+  aws cloudformation describe-stack-events $on --query \"StackEvents[?ends_with(ResourceStatus, 'FAILED')].[LogicalResourceId,ResourceStatusReason]\" --output table
+Delete it, then run this again:
+  aws cloudformation delete-stack $on
+  aws cloudformation wait stack-delete-complete $on" ;;
+    *_IN_PROGRESS) fail "stack $stack is $stack_status: wait until it ends (aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack), then run this again" ;;
+    *) existing=true; if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
+  esac
 fi
 
 step "build: the five functions for Lambda (arm64), as sam deploy will upload them"
@@ -295,14 +314,6 @@ if $spoke; then
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
 
-# A stack that is there already (not one left by a failed first deploy) is updated: its first
-# deploy's steps are done. Its manifest now, to tell whether the Slack app must follow.
-stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
-  --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
-case "$stack_status" in
-  ""|REVIEW_IN_PROGRESS|ROLLBACK_*|DELETE_*) ;;
-  *) existing=true; if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
-esac
 step "deploy: stack $stack in account $account, region $region"
 if $guided; then
   echo "--guided: SAM saves its answers (if you let it) to $config_file, removed at the end;"

@@ -9,7 +9,10 @@
 #   publish-image.sh, --profile for the AWS CLI's);
 # - an update (DEPLOY_PLAN=update: the stack exists, its manifest changed) says what an update asks
 #   (the image, the Slack app's manifest and reinstall) before the first deploy's steps, marked done
-#   once, so that nobody creates a second Slack app; a first deploy says none of it.
+#   once, so that nobody creates a second Slack app; a first deploy says none of it;
+# - a real deploy onto a stack its first deploy left ROLLBACK_COMPLETE (an AWS CLI that answers
+#   only the account and the stack's status) stops before the build, with the commands that show
+#   why and delete it.
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -76,5 +79,27 @@ refuse "a spoke's update" "App Manifest"
 plan --profile prod --dry-run
 [ "$status" = 2 ] || { echo "check_deploy: --dry-run after --profile: not refused as a dry run with options (exit $status)" >&2; failures=$((failures + 1)); }
 
+# A real deploy whose stack a failed first deploy left behind: the stubs answer the checks; the
+# build (cargo lambda via package.sh) must never be reached.
+real=$(mktemp -d)
+trap 'rm -rf "$stubs" "$real"' EXIT
+printf '#!/bin/sh\necho "rustc 1.94.1 (stub)"\n' >"$real/rustc"
+printf '#!/bin/sh\necho "check_deploy: cargo must not run" >&2\nexit 97\n' >"$real/cargo"
+cat >"$real/aws" <<'AWS'
+#!/bin/sh
+case "$*" in
+  *get-caller-identity*) echo 123456789012 ;;
+  *StackStatus*) echo ROLLBACK_COMPLETE ;;
+  *) echo "check_deploy: aws $*" >&2; exit 97 ;;
+esac
+AWS
+chmod +x "$real"/*
+status=0
+out=$(env -u AWS_PROFILE PATH="$real:$PATH" AWS_REGION=eu-west-1 "$script" --profile prod 2>&1) || status=$?
+[ "$status" = 1 ] || { echo "check_deploy: a ROLLBACK_COMPLETE stack: exit $status, not 1" >&2; failures=$((failures + 1)); }
+expect "a ROLLBACK_COMPLETE stack" "stack ecs-debug-toolkit is ROLLBACK_COMPLETE"
+expect "a ROLLBACK_COMPLETE stack's delete" "aws cloudformation delete-stack --profile prod --region eu-west-1 --stack-name ecs-debug-toolkit"
+refuse "a ROLLBACK_COMPLETE stack" "== build|must not run"
+
 if [ "$failures" -gt 0 ]; then exit 1; fi
-echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's)"
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build)"
