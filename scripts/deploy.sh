@@ -202,7 +202,7 @@ With this spoke's credentials${profile_note:+ (profile $profile_note)}: account 
      $(output SlackBotTokenCommand)$with_profile
 - Attach the people's policy (IAM Identity Center: the name ecs-debug-toolkit-exec-$region, path /,
   in a permission set of this region's accounts only: docs/deploying.md, step 5):
-     $(output ExecUserPolicyArn)
+     aws iam attach-role-policy$with_profile --role-name <role> --policy-arn $(output ExecUserPolicyArn)
 - Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
 - All of this stack's outputs:
      aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
@@ -213,7 +213,8 @@ NEXT
   step "next steps (docs/deploying.md, steps 2 to 7)"
   cat <<NEXT
 2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
-   skopeo and jq publish it, mmdebstrap and umoci build it):
+   skopeo and jq publish it, mmdebstrap and umoci build it; a Mac: build it with Docker, as
+   docs/deploying.md's step 2 shows, then publish it the same way):
      sudo apt-get install -y mmdebstrap umoci skopeo jq
      sudo ./scripts/build-image.sh ./image
      ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
@@ -227,7 +228,8 @@ NEXT
    user (IAM Identity Center: a customer managed policy reference, name ecs-debug-toolkit-exec-$region,
    path /, in a permission set of this region's accounts only: docs/deploying.md, step 5); they
    also need the AWS CLI v2 and the Session Manager plugin:
-     $(output ExecUserPolicyArn)
+     aws iam attach-role-policy$with_profile --role-name <role> --policy-arn $(output ExecUserPolicyArn)
+     (or attach-group-policy --group-name <group>, attach-user-policy --user-name <user>)
 6. Make an environment (infra/example-environment.yaml), e.g.:
      aws cloudformation deploy$with_profile --region $region --stack-name payments-dev \\
        --template-file infra/example-environment.yaml --parameter-overrides \\
