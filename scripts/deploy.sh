@@ -23,7 +23,7 @@
 #               next steps. Its first deploy needs --parameter-overrides SpokeAlias=…
 #               HubRoleArn=…; later ones keep them.
 #   --dry-run and --spoke may come anywhere among the options; sam deploy never sees them.
-# Needs: cargo (rustup, Rust $rust_version or later) with cc, python3 $python_version or later with venv
+# Needs: cargo from rustup (Rust $rust_version or later) with cc, python3 $python_version or later with venv
 # (both checked first); installs SAM and cargo-lambda in a venv when missing (scripts/package.sh). A
 # real deploy also needs the AWS CLI v2 and credentials it accepts: both are checked before the
 # build. Runs under macOS's bash 3.2.
@@ -251,6 +251,10 @@ command -v python3 >/dev/null || fail "needs python3 $python_version or later (w
 python3 -c "import sys; sys.exit(sys.version_info < tuple(int(p) for p in '$python_version'.split('.')))" ||
   fail "needs Python $python_version or later (the AWS SAM CLI 1.170.0 does); python3 is $(python3 --version 2>&1). On a Mac: brew install python@3.12, then export PATH=\"\$(brew --prefix python@3.12)/libexec/bin:\$PATH\" (its python3) and run this again"
 command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
+# The build adds Rust's aarch64-unknown-linux-gnu target with rustup: a Rust without it (Homebrew's
+# rust, a distribution's cargo) has no standard library for Lambda's arm64.
+command -v rustup >/dev/null ||
+  fail "needs rustup (https://rustup.rs), which adds Rust's aarch64-unknown-linux-gnu target for Lambda; a Rust without it (brew's rust, a distribution's cargo) cannot build for arm64: remove it, then install Rust with rustup"
 # cargo links the crates' build scripts for this machine with cc (zig links only the functions).
 command -v cc >/dev/null ||
   fail "needs a C compiler and linker (cc) for cargo's build scripts: Debian/Ubuntu: sudo apt-get install build-essential; a Mac: xcode-select --install"
