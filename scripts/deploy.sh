@@ -152,17 +152,27 @@ else
 fi
 # Whether this deploy updates a stack, and the stack's Slack app manifest before it (filled in
 # before sam deploy runs).
-existing=$plan_update manifest_before=""
-if $plan_update; then manifest_before="<SlackAppManifest before this deploy>"; fi
+existing=$plan_update manifest_before="" policy_before=""
+if $plan_update; then
+  manifest_before="<SlackAppManifest before this deploy>" policy_before="<ExecUserPolicyArn before this deploy>"
+fi
 # The printed commands run with the credentials this deploy used.
 with_profile="${profile_note:+ --profile $profile_note}"
 env_profile="${profile_note:+AWS_PROFILE=$profile_note }"
 # What an update asks of the steps done at the first deploy.
 update_steps() {
-  local uri tag manifest
+  local uri tag manifest policy
   uri=$(output DebugToolkitRepositoryUri || true) tag=$(parameter DebugToolkitImageTag || true)
   step "this deploy updated the stack (docs/deploying.md, \"Upgrading\")"
-  echo "The secrets, the people's policy and the environments keep what they had. To do now:"
+  echo "The secrets and the environments keep what they had. To do now:"
+  policy=$(output ExecUserPolicyArn || true)
+  if [ -n "$policy_before" ] && [ "$policy" != "$policy_before" ]; then
+    echo "- the people's policy is new: $policy (it was $policy_before)."
+    echo "  Attach it where the old one was, then detach the old one (docs/deploying.md, \"The people's"
+    echo "  policy gets a fixed name\"): aws iam list-entities-for-policy$with_profile --policy-arn $policy_before"
+  else
+    echo "- the people's policy is the same: nothing to attach again."
+  fi
   if ! $spoke && [ -n "$(parameter Spokes || true)" ]; then
     echo "- the image: this hub serves spokes (Spokes); each spoke's repository needs it, not this one's."
   elif image_published "$uri" "$tag"; then
@@ -284,7 +294,9 @@ Delete it, then run this again:
   aws cloudformation delete-stack $on
   aws cloudformation wait stack-delete-complete $on" ;;
     *_IN_PROGRESS) fail "stack $stack is $stack_status: wait until it ends (aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack), then run this again" ;;
-    *) existing=true; if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
+    *)
+      existing=true policy_before=$(output ExecUserPolicyArn || true)
+      if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
   esac
 fi
 

@@ -72,6 +72,7 @@ expect "an update's Slack app" '"App Manifest": replace it with the output Slack
 expect "an update's Slack app" '"Reinstall to Workspace"'
 expect "an update's manifest command" "aws cloudformation describe-stacks --profile hub --region eu-west-1 --stack-name ecs-debug-toolkit"
 expect "an update's first steps" "each is done once (skip those you did)"
+expect "an update's new people's policy" "aws iam list-entities-for-policy --profile hub --policy-arn <ExecUserPolicyArn before this deploy>"
 plan_mode=update plan --spoke --profile prod
 expect "a spoke's update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
 refuse "a spoke's update" "App Manifest"
