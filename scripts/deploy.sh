@@ -150,8 +150,8 @@ else
       --image-ids "imageTag=$2" --query 'imageDetails[0].imageDigest' --output text >/dev/null 2>&1
   }
 fi
-# Whether this deploy updates a stack, and the stack's Slack app manifest and people's policy before it (filled in
-# before sam deploy runs).
+# Whether this deploy updates a stack, and the stack's Slack app manifest and people's policy
+# before it (filled in before sam deploy runs).
 existing=$plan_update manifest_before="" policy_before=""
 if $plan_update; then
   manifest_before="<SlackAppManifest before this deploy>" policy_before="<ExecUserPolicyArn before this deploy>"
