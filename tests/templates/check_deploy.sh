@@ -87,6 +87,7 @@ trap 'rm -rf "$stubs" "$real"' EXIT
 printf '#!/bin/sh\necho "rustc 1.94.1 (stub)"\n' >"$real/rustc"
 printf '#!/bin/sh\necho "check_deploy: cargo must not run" >&2\nexit 97\n' >"$real/cargo"
 printf '#!/bin/sh\necho "check_deploy: rustup must not run" >&2\nexit 97\n' >"$real/rustup"
+printf '#!/bin/sh\necho "check_deploy: cc must not run" >&2\nexit 97\n' >"$real/cc"
 cat >"$real/aws" <<'AWS'
 #!/bin/sh
 case "$*" in
