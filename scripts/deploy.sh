@@ -191,6 +191,8 @@ command -v python3 >/dev/null || fail "needs python3 $python_version or later (w
 python3 -c "import sys; sys.exit(sys.version_info < tuple(int(p) for p in '$python_version'.split('.')))" ||
   fail "needs Python $python_version or later (the AWS SAM CLI 1.170.0 does); python3 is $(python3 --version 2>&1). On a Mac: brew install python@3.12, then export PATH=\"\$(brew --prefix python@3.12)/libexec/bin:\$PATH\" (its python3) and run this again"
 command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
+command -v make >/dev/null ||
+  fail "needs make (sam build runs the repository's Makefile): on a Mac xcode-select --install; Debian/Ubuntu: apt-get install make"
 rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
 at_least "${rustc_version:-0}" "$rust_version" ||
   fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
@@ -231,7 +233,7 @@ fi
 
 if $spoke; then
   step "build: the spoke's template (infra/spoke.yaml: the same functions but slack-command)"
-  sam build --beta-features --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
+  sam build --build-in-source --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
     --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build-spoke.log" 2>&1 ||
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
