@@ -1,24 +1,28 @@
 # `sam build` (BuildMethod makefile, infra/*.yaml) runs `make build-<LogicalId>` with ARTIFACTS_DIR
 # set: each function's arm64 release binary, built by cargo-lambda once per set of inputs
 # (scripts/build-function.py). scripts/package.sh checks that these targets and the templates'
-# BuildProperties.Binary agree. Run it with `sam build --build-in-source` (samconfig.toml says so):
-# a copy elsewhere would build in another directory each time.
-PYTHON ?= python3
+# BuildProperties.Binary agree. The build runs in this file's directory even when SAM works on a
+# copy of the sources (sam sync, or sam build without --build-in-source): the copy would be built
+# in another directory each time.
+ROOT := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+BUILD_FUNCTION_PYTHON ?= python3
+build = $(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it)) \
+	cd "$(ROOT)" && $(BUILD_FUNCTION_PYTHON) scripts/build-function.py $(1) "$(ARTIFACTS_DIR)"
 
 build-EcsEnvironmentFunction:
-	$(PYTHON) scripts/build-function.py ecs-environment "$(ARTIFACTS_DIR)"
+	$(call build,ecs-environment)
 
 build-SlackCommandFunction:
-	$(PYTHON) scripts/build-function.py slack-command "$(ARTIFACTS_DIR)"
+	$(call build,slack-command)
 
 build-DebugLauncherFunction:
-	$(PYTHON) scripts/build-function.py debug-launcher "$(ARTIFACTS_DIR)"
+	$(call build,debug-launcher)
 
 build-TaskEventsFunction:
-	$(PYTHON) scripts/build-function.py task-events "$(ARTIFACTS_DIR)"
+	$(call build,task-events)
 
 build-IdleReaperFunction:
-	$(PYTHON) scripts/build-function.py idle-reaper "$(ARTIFACTS_DIR)"
+	$(call build,idle-reaper)
 
 .PHONY: build-EcsEnvironmentFunction build-SlackCommandFunction build-DebugLauncherFunction \
 	build-TaskEventsFunction build-IdleReaperFunction

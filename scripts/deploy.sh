@@ -238,6 +238,9 @@ if $spoke; then
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
 
+# What sam deploy uploads is what the build made (its records: scripts/build-function.py).
+"$python" scripts/build-function.py --verify "$(dirname "$template")" >/dev/null ||
+  fail "the built functions in $(dirname "$template") changed after their build: run this again"
 step "deploy: stack $stack in account $account, region $region"
 if $guided; then
   echo "--guided: SAM saves its answers (if you let it) to $config_file, removed at the end;"

@@ -3,9 +3,9 @@
 # on infra/template.yaml (BuildMethod makefile: the Makefile runs scripts/build-function.py, which
 # builds with `cargo lambda build --release --arm64`, zig for the cross-link, and reuses a binary
 # built before from the same inputs: a fresh clone does not relink what did not change), into
-# $CARGO_TARGET_DIR. Then zips each artifact as `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`
-# beside `inputs.sha256` (the key of what it was built from), checks what is inside (one
-# `bootstrap`, an aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard
+# $CARGO_TARGET_DIR; each artifact's record (`<LogicalId>.build.json`: inputs, SHA-256) beside it
+# is checked. Then zips each artifact as `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`,
+# checks what is inside (one `bootstrap`, an aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard
 # link: the same file) as `$CARGO_TARGET_DIR/lambda-arm64/<function>`, which CI's end-to-end suites
 # run.
 # Installs what it needs when missing: aws-sam-cli 1.170.0 and cargo-lambda (zig comes with it) in a
@@ -54,6 +54,7 @@ sam build --build-in-source --template infra/template.yaml --build-dir "$build_d
 echo "sam build: $(( SECONDS - start )) s"
 # Which binaries were built and which were reused (same inputs as a build before).
 grep -E '^[a-z-]+: inputs [0-9a-f]{12} ' "$CARGO_TARGET_DIR/sam-build.log" || true
+python3 scripts/build-function.py --verify "$build_dir"
 
 # The template's own parser (SAM's Python, which reads !Ref and friends) maps logical ids to binaries.
 "$sam_venv/bin/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
@@ -67,7 +68,7 @@ assert len(functions) == 5, f"expected five functions in {template}, found {func
 # The Makefile's targets name the same binaries (one place each, kept in step here).
 makefile = open("Makefile").read()
 for logical_id, name in functions:
-    assert f"build-{logical_id}:\n\t$(PYTHON) scripts/build-function.py {name} " in makefile, \
+    assert f"build-{logical_id}:\n\t$(call build,{name})\n" in makefile, \
         f"Makefile has no build-{logical_id} target building {name}"
 print(f"{'function':<18}{'zip (MiB)':>10}{'bootstrap (MiB)':>17}")
 for logical_id, name in functions:
