@@ -178,6 +178,8 @@ command -v rustup >/dev/null ||
 # cargo links the crates' build scripts for this machine with cc (zig links only the functions).
 command -v cc >/dev/null ||
   fail "needs a C compiler and linker (cc) for cargo's build scripts: Debian/Ubuntu: sudo apt-get install build-essential; a Mac: xcode-select --install"
+command -v make >/dev/null ||
+  fail "needs make (sam build runs the repository's Makefile): on a Mac xcode-select --install; Debian/Ubuntu: sudo apt-get install make (build-essential has it)"
 rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
 at_least "${rustc_version:-0}" "$rust_version" ||
   fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
@@ -237,11 +239,14 @@ fi
 
 if $spoke; then
   step "build: the spoke's template (infra/spoke.yaml: the same functions but slack-command)"
-  sam build --beta-features --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
+  sam build --build-in-source --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
     --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build-spoke.log" 2>&1 ||
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
 
+# What sam deploy uploads is what the build made (its records: scripts/build-function.py).
+"$python" scripts/build-function.py --verify "$(dirname "$template")" >/dev/null ||
+  fail "the built functions in $(dirname "$template") changed after their build: run this again"
 step "deploy: stack $stack in account $account, region $region"
 if $guided; then
   echo "--guided: SAM saves its answers (if you let it) to $config_file, removed at the end;"

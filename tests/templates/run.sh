@@ -19,6 +19,7 @@ python3 scripts/spoke-template.py check
 python3 tests/templates/check.py
 python3 tests/templates/check_toolchain.py
 python3 tests/templates/test_check_bash32.py
+python3 tests/templates/test_function_inputs.py
 python3 tests/templates/check_bash32.py
 ./tests/templates/check_deploy.sh
 python3 tests/templates/check_migrating.py
