@@ -176,6 +176,11 @@ command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
 command -v rustup >/dev/null ||
   fail "needs rustup (https://rustup.rs), which adds Rust's aarch64-unknown-linux-gnu target for Lambda; a Rust without it (brew's rust, a distribution's cargo) cannot build for arm64: remove it, then install Rust with rustup"
 # cargo links the crates' build scripts for this machine with cc (zig links only the functions).
+# A Mac without the Command Line Tools still has /usr/bin/cc and /usr/bin/make: stubs that fail
+# ("xcrun: error: invalid active developer path") once the build runs.
+if [ "$(uname -s)" = Darwin ] && ! xcode-select -p >/dev/null 2>&1; then
+  fail "needs the Xcode Command Line Tools (cc and make; /usr/bin/cc is only a stub without them): xcode-select --install"
+fi
 command -v cc >/dev/null ||
   fail "needs a C compiler and linker (cc) for cargo's build scripts: Debian/Ubuntu: sudo apt-get install build-essential; a Mac: xcode-select --install"
 command -v make >/dev/null ||

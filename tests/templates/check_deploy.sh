@@ -12,7 +12,9 @@
 #   once, so that nobody creates a second Slack app; a first deploy says none of it;
 # - a real deploy onto a stack its first deploy left ROLLBACK_COMPLETE (an AWS CLI that answers
 #   only the account and the stack's status) stops before the build, with the commands that show
-#   why and delete it.
+#   why and delete it;
+# - a Mac without the Command Line Tools (whose /usr/bin/cc and make are stubs) stops before the
+#   build, saying xcode-select --install.
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -104,5 +106,20 @@ expect "a ROLLBACK_COMPLETE stack" "stack ecs-debug-toolkit is ROLLBACK_COMPLETE
 expect "a ROLLBACK_COMPLETE stack's delete" "aws cloudformation delete-stack --profile prod --region eu-west-1 --stack-name ecs-debug-toolkit"
 refuse "a ROLLBACK_COMPLETE stack" "== build|must not run"
 
+# A Mac without the Command Line Tools: /usr/bin/cc and make are stubs, so `command -v` finds them;
+# deploy.sh asks xcode-select and stops before the build and before any AWS call.
+mac=$(mktemp -d)
+trap 'rm -rf "$stubs" "$real" "$mac"' EXIT
+cp "$real"/rustc "$real"/cargo "$real"/rustup "$real"/cc "$mac"/
+printf '#!/bin/sh\necho Darwin\n' >"$mac/uname"
+printf '#!/bin/sh\necho "xcode-select: error: unable to get active developer directory" >&2\nexit 2\n' >"$mac/xcode-select"
+printf '#!/bin/sh\necho "check_deploy: aws must not run" >&2\nexit 97\n' >"$mac/aws"
+chmod +x "$mac"/*
+status=0
+out=$(env -u AWS_PROFILE PATH="$mac:$PATH" AWS_REGION=eu-west-1 "$script" 2>&1) || status=$?
+[ "$status" = 1 ] || { echo "check_deploy: a Mac without the Command Line Tools: exit $status, not 1" >&2; failures=$((failures + 1)); }
+expect "a Mac without the Command Line Tools" "needs the Xcode Command Line Tools"
+refuse "a Mac without the Command Line Tools" "== build|must not run"
+
 if [ "$failures" -gt 0 ]; then exit 1; fi
-echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build)"
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build, a Mac without the Command Line Tools stopped first)"
