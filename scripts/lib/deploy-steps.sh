@@ -27,7 +27,12 @@ update_steps() {
   else
     echo "- the image: publish $tag (the stack's DebugToolkitImageTag) if the repository lacks it, as in"
     echo "  step 2 (build ./image again first when infra/debug-toolkit-image/VERSION changed):"
-    echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+    # publish-image.sh pushes VERSION unless told a tag: a tag of your own is named.
+    if [ "$tag" = "$(tr -d '[:space:]' <infra/debug-toolkit-image/VERSION)" ]; then
+      echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+    else
+      echo "     ${env_profile}./scripts/publish-image.sh ./image $uri:$tag"
+    fi
   fi
   if ! $spoke; then
     manifest=$(output SlackAppManifest || true)

@@ -70,6 +70,9 @@ refuse "a first deploy" "updated the stack|done once"
 plan_mode=update plan --profile hub
 expect "an update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
 expect "an update's image" "AWS_PROFILE=hub ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
+# The stack's tag (the plan's placeholder is not VERSION, as a tag of one's own) is named: without
+# a tag publish-image.sh pushes VERSION, and the repository would still lack the stack's.
+expect "an update's image under the stack's tag" "./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>:<DebugToolkitImageTag>"
 expect "an update's Slack app" '"App Manifest": replace it with the output SlackAppManifest'
 expect "an update's Slack app" '"Reinstall to Workspace"'
 expect "an update's manifest command" "aws cloudformation describe-stacks --profile hub --region eu-west-1 --stack-name ecs-debug-toolkit"
