@@ -77,7 +77,7 @@ NEXT
 2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
    skopeo and jq publish it, mmdebstrap and umoci build it; a Mac: build it with Docker, as
    docs/deploying.md's step 2 shows, then publish it the same way):
-     sudo apt-get install -y mmdebstrap umoci skopeo jq
+     sudo apt-get update && sudo apt-get install -y mmdebstrap umoci skopeo jq
      sudo ./scripts/build-image.sh ./image
      ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
 3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then
