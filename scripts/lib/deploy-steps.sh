@@ -68,7 +68,12 @@ With this spoke's credentials${profile_note:+ (profile $profile_note)}: account 
 - Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
 - All of this stack's outputs:
      aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
-Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
+Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3):
+the whole list, the hub's spokes so far (its parameter Spokes) and this one's entry:
+     aws cloudformation describe-stacks --profile <hub profile> --region <hub region> --stack-name ecs-debug-toolkit \\
+       --query "Stacks[0].Parameters[?ParameterKey=='Spokes'].ParameterValue" --output text
+     ./scripts/deploy.sh --profile <hub profile> --region <hub region> \\
+       --parameter-overrides "Spokes=<those spokes, if any, then a comma>$(parameter SpokeAlias)=$account/$region"
 NEXT
     return
   fi

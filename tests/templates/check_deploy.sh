@@ -48,6 +48,7 @@ refuse "--spoke after --profile" "^plan: .* --spoke"
 expect "the spoke's publish command" "AWS_PROFILE=prod ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
 expect "the spoke's secret command" "<SlackBotTokenCommand> --profile prod"
 expect "the spoke's outputs command" "aws cloudformation describe-stacks --profile prod --region eu-west-1"
+expect "the spoke's entry for the hub" '--parameter-overrides "Spokes=<those spokes, if any, then a comma><SpokeAlias>=<account>/eu-west-1"'
 
 plan --profile hub
 expect "the hub's stack" "--config-env default --stack-name ecs-debug-toolkit --region eu-west-1 --profile hub"
