@@ -36,7 +36,8 @@
 #
 # DEPLOY_PLAN=1 (for tests/templates/check_deploy.sh): print the sam deploy command and the next
 # steps, with <OutputKey> for each stack output, and run nothing. DEPLOY_PLAN=update: the same for
-# a stack that exists, whose manifest changed and whose repository lacks the tag.
+# a stack that exists, whose manifest changed and whose repository lacks the tag. DEPLOY_PLAN=hub:
+# an update of a hub (its Spokes set).
 set -euo pipefail
 # What Cargo.lock's crates need (their highest rust-version); tests/templates/check_toolchain.py
 # keeps this, Cargo.toml and the docs the same.
@@ -46,8 +47,9 @@ rust_version="1.94.1"
 python_version="3.10"
 cd "$(dirname "$0")/.."
 # This script's own options, wherever they are; the rest goes to sam deploy.
-dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false
+dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false plan_spokes=""
 if [ "$plan" = update ]; then plan=1 plan_update=true; fi
+if [ "$plan" = hub ]; then plan=1 plan_update=true plan_spokes="<Spokes>"; fi
 sam_args=()
 for arg in "$@"; do
   case "$arg" in
@@ -133,7 +135,7 @@ if [ "$plan" = 1 ]; then
   account="<account>" region="${region:-<region>}"
   output() { echo "<$1>"; }
   # An update's plan: a manifest that changed, a repository without the stack's tag.
-  parameter() { case "$1" in Spokes) ;; *) echo "<$1>" ;; esac; }
+  parameter() { case "$1" in Spokes) [ -z "$plan_spokes" ] || echo "$plan_spokes" ;; *) echo "<$1>" ;; esac; }
   image_published() { return 1; }
 else
   output() {

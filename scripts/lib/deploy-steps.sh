@@ -77,6 +77,24 @@ the whole list, the hub's spokes so far (its parameter Spokes) and this one's en
 NEXT
     return
   fi
+  local spokes
+  spokes=$(parameter Spokes || true)
+  if [ -n "$spokes" ]; then
+    step "next steps for this hub (docs/deploying.md, \"Many accounts and regions\")"
+    cat <<NEXT
+This toolkit is a hub: its Slack command serves the spokes in its Spokes ($spokes), not this
+account and region. The image, the people's policy and the environments belong to each spoke
+(./scripts/deploy.sh --spoke prints them, with the spoke's profile and region). The hub's own steps:
+3. Create the Slack app from its manifest (once): open this link, pick your workspace, Create, then
+   "Install to Workspace":
+     $(output SlackAppCreateUrl)
+4. Give the functions the app's secrets (paste each value in place of PASTE-...):
+     $(output SlackSigningSecretCommand)$with_profile
+     $(output SlackBotTokenCommand)$with_profile
+In Slack: /debug list, then /debug start <alias>/<cluster> 45m (a spoke's alias, one of its clusters).
+NEXT
+    return
+  fi
   step "next steps (docs/deploying.md, steps 2 to 7)"
   cat <<NEXT
 2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;

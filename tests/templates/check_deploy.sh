@@ -9,7 +9,8 @@
 #   publish-image.sh, --profile for the AWS CLI's);
 # - an update (DEPLOY_PLAN=update: the stack exists, its manifest changed) says what an update asks
 #   (the image, the Slack app's manifest and reinstall) before the first deploy's steps, marked done
-#   once, so that nobody creates a second Slack app; a first deploy says none of it;
+#   once, so that nobody creates a second Slack app; a first deploy says none of it; a hub's
+#   (DEPLOY_PLAN=hub) gives only the Slack app's steps, the rest being the spokes';
 # - a real deploy onto a stack its first deploy left ROLLBACK_COMPLETE (an AWS CLI that answers
 #   only the account and the stack's status) stops before the build, with the commands that show
 #   why and delete it;
@@ -79,6 +80,12 @@ expect "an update's Slack app" '"Reinstall to Workspace"'
 expect "an update's manifest command" "aws cloudformation describe-stacks --profile hub --region eu-west-1 --stack-name ecs-debug-toolkit"
 expect "an update's first steps" "each is done once (skip those you did)"
 expect "an update's new people's policy" "aws iam list-entities-for-policy --profile hub --policy-arn <ExecUserPolicyArn before this deploy>"
+# A hub's update (DEPLOY_PLAN=hub: its Spokes set, step 3 of hub and spokes): the Slack app and its
+# secrets only; no image, people's policy or environment in the hub's own account.
+plan_mode=hub plan --profile hub --region eu-west-1
+expect "a hub's steps" "next steps for this hub"
+expect "a hub's secrets" "<SlackSigningSecretCommand> --profile hub"
+refuse "a hub's steps" "Make an environment|attach-role-policy|sudo ./scripts/build-image.sh"
 plan_mode=update plan --spoke --profile prod
 expect "a spoke's update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
 refuse "a spoke's update" "App Manifest"
