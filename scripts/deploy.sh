@@ -262,4 +262,13 @@ fi
 sam_deploy=(sam deploy --template-file "$template" --config-file "$config_file" --config-env "$config_env"
   --stack-name "$stack" --region "$region" "$@")
 "${sam_deploy[@]}"
+# SAM's "Deploy this changeset? [y/N]" answered N ends sam deploy without an error: a new stack
+# then stays REVIEW_IN_PROGRESS, with no outputs for the next steps.
+if ! $existing; then
+  stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
+    --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
+  case "$stack_status" in ""|REVIEW_IN_PROGRESS)
+    fail "nothing deployed: stack $stack was not created (SAM's change set was not executed: \"Deploy this changeset?\" answered N). Run this again and answer y" ;;
+  esac
+fi
 next_steps

@@ -15,7 +15,8 @@
 #   only the account and the stack's status) stops before the build, with the commands that show
 #   why and delete it;
 # - a Mac without the Command Line Tools (whose /usr/bin/cc and make are stubs) stops before the
-#   build, saying xcode-select --install.
+#   build, saying xcode-select --install;
+# - a first deploy whose change set was declined says nothing was deployed (no next steps).
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -132,5 +133,36 @@ out=$(env -u AWS_PROFILE PATH="$mac:$PATH" AWS_REGION=eu-west-1 "$script" 2>&1) 
 expect "a Mac without the Command Line Tools" "needs the Xcode Command Line Tools"
 refuse "a Mac without the Command Line Tools" "== build|must not run"
 
+# A first deploy whose change set was not executed ("Deploy this changeset? [y/N]" answered N: sam
+# deploy ends without an error, the stack stays REVIEW_IN_PROGRESS): deploy.sh says nothing was
+# deployed instead of printing next steps without outputs. A copy of deploy.sh with its package.sh,
+# the venv's sam and python, and the AWS CLI stubbed (sam deploy leaves a mark the stub reads).
+tree=$(mktemp -d)
+trap 'rm -rf "$stubs" "$real" "$mac" "$tree"' EXIT
+mkdir -p "$tree/repo/scripts/lib" "$tree/home/.cache/ecs-debug-toolkit/sam-venv/bin" "$tree/target/sam-build" "$tree/bin"
+cp scripts/deploy.sh "$tree/repo/scripts/"
+cp scripts/lib/deploy-steps.sh "$tree/repo/scripts/lib/"
+cp samconfig.toml "$tree/repo/"
+printf '#!/bin/sh\nexit 0\n' >"$tree/repo/scripts/package.sh"
+printf '#!/bin/sh\nexit 0\n' >"$tree/home/.cache/ecs-debug-toolkit/sam-venv/bin/python"
+printf '#!/bin/sh\ncase "$1" in deploy) touch "%s/deployed" ;; esac\nexit 0\n' "$tree" >"$tree/home/.cache/ecs-debug-toolkit/sam-venv/bin/sam"
+cp "$real"/rustc "$real"/cargo "$real"/rustup "$real"/cc "$tree/bin/"
+cat >"$tree/bin/aws" <<AWS
+#!/bin/sh
+case "\$*" in
+  *get-caller-identity*) echo 123456789012 ;;
+  *StackStatus*) if [ -e "$tree/deployed" ]; then echo REVIEW_IN_PROGRESS; else echo "Stack with id x does not exist" >&2; exit 254; fi ;;
+  *) echo "check_deploy: aws \$*" >&2; exit 97 ;;
+esac
+AWS
+chmod +x "$tree/repo/scripts/package.sh" "$tree/home/.cache/ecs-debug-toolkit/sam-venv/bin"/* "$tree/bin"/*
+status=0
+out=$(env -u AWS_PROFILE HOME="$tree/home" CARGO_TARGET_DIR="$tree/target" PATH="$tree/bin:$PATH" AWS_REGION=eu-west-1 \
+  "$tree/repo/scripts/deploy.sh" 2>&1) || status=$?
+[ -e "$tree/deployed" ] || { echo "check_deploy: a declined change set: sam deploy was not reached" >&2; echo "$out" | sed 's/^/  | /' >&2; failures=$((failures + 1)); }
+[ "$status" = 1 ] || { echo "check_deploy: a declined change set: exit $status, not 1" >&2; failures=$((failures + 1)); }
+expect "a declined change set" "nothing deployed: stack ecs-debug-toolkit was not created"
+refuse "a declined change set" "== next steps|must not run|check_deploy: aws"
+
 if [ "$failures" -gt 0 ]; then exit 1; fi
-echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build, a Mac without the Command Line Tools stopped first)"
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build, a Mac without the Command Line Tools stopped first, a declined change set said so)"
