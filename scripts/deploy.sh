@@ -268,7 +268,7 @@ if ! $existing; then
   stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
     --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
   case "$stack_status" in ""|REVIEW_IN_PROGRESS)
-    fail "nothing deployed: stack $stack was not created (SAM's change set was not executed: \"Deploy this changeset?\" answered N). Run this again and answer y" ;;
+    fail "nothing deployed: stack $stack was not created (SAM's change set was not executed: \"Deploy this changeset?\" answered N$($guided && echo "; or --guided's Stack Name prompt named another stack: give it with --stack-name")). Run this again and answer y" ;;
   esac
 fi
 next_steps
