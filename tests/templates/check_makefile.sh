@@ -6,6 +6,7 @@
 # build-function.py records what it was given; nothing is built. tests/templates/run.sh runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+command -v make >/dev/null || { echo "check_makefile: needs make (apt-get install make; a Mac: xcode-select --install)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 checkout="$work/My Projects/ecs-debug-toolkit"
