@@ -191,7 +191,7 @@ rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).
 at_least "${rustc_version:-0}" "$rust_version" ||
   fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
 if ! $dry_run; then
-  command -v aws >/dev/null || fail "needs the AWS CLI v2"
+  command -v aws >/dev/null || fail "needs the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html; a Mac: brew install awscli)"
   [ -n "$region" ] || region=$(aws ${aws_options[@]+"${aws_options[@]}"} configure get region 2>/dev/null || true)
   [ -n "$region" ] || fail "no region: export AWS_REGION=<region> (or pass --region)"
   # The AWS CLI's own error, if any, is printed above this script's.
