@@ -95,6 +95,9 @@ pub fn cluster_tags(
             spec.allowed_slack_channels.join(" "),
         );
     }
+    if !spec.like_services.is_empty() {
+        all.insert(tags::LIKE_SERVICES.into(), spec.like_services.join(" "));
+    }
     all.insert(
         tags::IDLE_TIMEOUT_MINUTES.into(),
         spec.idle_timeout_minutes.to_string(),
