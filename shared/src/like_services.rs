@@ -1,18 +1,28 @@
 //! `start --like <service>` is the environment's to allow: its `LikeServices` property, recorded
-//! in the cluster's `debug-toolkit:like-services` tag (service names, or `*` for any), lists the
-//! services whose network position a debug task may take. No tag: no service may be copied.
+//! in the cluster's `debug-toolkit:like-services` tag (service names, or [`ANY_TAG`] for `*`), lists
+//! the services whose network position a debug task may take. No tag: no service may be copied.
 //! slack-command refuses early with this; debug-launcher decides with it.
 
 use crate::cluster::{ClusterSettings, Refusal};
 use crate::tags;
 
-/// The tag's word for "any service of the cluster".
+/// The property's word for "any service of the cluster".
 pub const ANY: &str = "*";
+/// How the tag writes [`ANY`]: AWS refuses `*` in tag values, and no ECS service name has a colon.
+pub const ANY_TAG: &str = ":any";
+
+/// The tag's value for the listed services (`["*"]` is [`ANY_TAG`]).
+pub fn tag_value(services: &[String]) -> String {
+    if services.iter().any(|s| s == ANY) {
+        return ANY_TAG.to_string();
+    }
+    services.join(" ")
+}
 
 /// May a debug task on `cluster` be placed like `service`?
 pub fn may_copy(cluster: &ClusterSettings, service: &str) -> Result<(), Refusal> {
     let listed = cluster.words(tags::LIKE_SERVICES);
-    if listed.contains(&ANY) || (!service.is_empty() && listed.contains(&service)) {
+    if listed.contains(&ANY_TAG) || (!service.is_empty() && listed.contains(&service)) {
         return Ok(());
     }
     Err(Refusal::LikeNotAllowed {
@@ -39,6 +49,13 @@ mod tests {
     }
 
     #[test]
+    fn the_tag_writes_any_without_a_star() {
+        assert_eq!(tag_value(&["*".into()]), ":any");
+        assert_eq!(tag_value(&["a".into(), "b".into()]), "a b");
+        assert!(crate::tags::sanitise_value(":any") == ":any");
+    }
+
+    #[test]
     fn only_listed_services_may_be_copied() {
         let cases: &[(Option<&str>, &str, Option<&str>)] = &[
             (None, "payments-api", Some("is not set")),
@@ -58,8 +75,9 @@ mod tests {
                 Some("does not list it"),
             ),
             (Some("payments-api"), "", Some("does not list it")),
-            (Some("*"), "anything", None),
-            (Some("worker *"), "anything", None),
+            (Some(":any"), "anything", None),
+            (Some("worker :any"), "anything", None),
+            (Some("*"), "anything", Some("does not list it")),
             (Some("payments-*"), "payments-api", Some("does not list it")),
         ];
         for (tag, service, refused) in cases {

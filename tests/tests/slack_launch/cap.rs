@@ -4,7 +4,6 @@
 //! redelivered event of a running task is still answered as such.
 
 use crate::*;
-use aws_sdk_ecs::types::DesiredStatus;
 use integration_tests::emf;
 use integration_tests::worlds::launch::ALLOWED_CHANNEL;
 use serde_json::json;
@@ -78,14 +77,7 @@ async fn a_requester_at_the_cap_is_refused_and_told_how_to_free_a_place() {
         .send()
         .await
         .expect("StopTask");
-    let running = ecs(&world)
-        .list_tasks()
-        .cluster(CLUSTER)
-        .desired_status(DesiredStatus::Running)
-        .send()
-        .await
-        .expect("ListTasks");
-    assert_eq!(running.task_arns().len(), 2, "{running:?}");
+    // (ListTasks may still list it a while, as AWS does: the launcher counts tasks not stopping.)
     let fourth = outcome(&world, ALLOWED_USER, "cap-4").await;
     assert_eq!(fourth["outcome"], "launched", "{fourth:#}");
 }

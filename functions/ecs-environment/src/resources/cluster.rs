@@ -96,7 +96,10 @@ pub fn cluster_tags(
         );
     }
     if !spec.like_services.is_empty() {
-        all.insert(tags::LIKE_SERVICES.into(), spec.like_services.join(" "));
+        all.insert(
+            tags::LIKE_SERVICES.into(),
+            debug_toolkit::like_services::tag_value(&spec.like_services),
+        );
     }
     all.insert(
         tags::IDLE_TIMEOUT_MINUTES.into(),
