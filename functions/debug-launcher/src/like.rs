@@ -11,7 +11,7 @@ use debug_toolkit::aws::AwsError;
 use debug_toolkit::tags;
 
 /// Told to the requester when the copied service has a public IP.
-pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a public subnet it then reaches AWS (its image, ECS Exec) only through VPC endpoints or a NAT gateway.";
+pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a subnet whose way out is an internet gateway, it then reaches AWS (its image, ECS Exec) only through VPC endpoints.";
 
 /// A task holds at most 5 security groups.
 pub const MAX_SECURITY_GROUPS: usize = 5;
