@@ -3,6 +3,7 @@
 //! `response_url` played by a local server.
 
 mod buttons;
+mod cap;
 mod commands;
 mod doctor;
 mod forward;
