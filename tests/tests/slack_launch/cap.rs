@@ -9,16 +9,10 @@ use integration_tests::worlds::launch::ALLOWED_CHANNEL;
 use serde_json::json;
 
 fn launch_event(world: &LaunchWorld, user: &str, request_id: &str) -> Value {
-    let mut event: Value = integration_tests::samples::sample("debug-launcher/launch");
-    event["time"] = json!(time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap());
+    let mut event = launch_request(&world.slack.response_url(request_id));
     event["detail"]["requestId"] = json!(request_id);
     event["detail"]["requestedBy"] = json!(user);
     event["detail"]["channelId"] = json!(ALLOWED_CHANNEL);
-    event["detail"]["responseUrl"] = json!(world.slack.response_url(request_id));
     event
 }
 

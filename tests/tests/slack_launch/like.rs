@@ -155,15 +155,8 @@ async fn a_service_the_environment_does_not_list_is_refused() {
     assert!(answer.text.contains(why), "{answer:?}");
     assert!(world.bus.drain().await.is_empty(), "nothing queued");
 
-    let mut event: Value = integration_tests::samples::sample("debug-launcher/launch");
-    event["time"] = json!(time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap());
-    event["detail"]["requestedBy"] = json!(ALLOWED_USER);
+    let mut event = launch_request(&world.slack.response_url("like"));
     event["detail"]["likeService"] = json!("payments-api");
-    event["detail"]["responseUrl"] = json!(world.slack.response_url("like"));
     let outcome = world.launch(event).await;
     assert_eq!(outcome["outcome"], "refused", "{outcome:#}");
     assert!(
