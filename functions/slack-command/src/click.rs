@@ -18,9 +18,12 @@ use debug_toolkit::slack::buttons::Place;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::EpochSeconds;
 use std::time::{Duration, Instant};
+use tokio::time::timeout_at;
 
 /// What the command may take of [`COMMAND_BUDGET`]; the rest is for telling the clicker.
 pub const CLICK_WORK_BUDGET: Duration = Duration::from_millis(1800);
+/// What is kept of the budget for telling the clicker.
+const TELLING: Duration = COMMAND_BUDGET.saturating_sub(CLICK_WORK_BUDGET);
 
 /// How the clicker hears of it.
 #[derive(Debug, PartialEq)]
@@ -31,23 +34,24 @@ enum Answer {
     Beside(Message),
 }
 
-pub async fn clicked(app: &App, click: Click, now: EpochSeconds) -> HttpReply {
-    let started = Instant::now();
+/// `deadline`: when Slack's budget ([`COMMAND_BUDGET`]) runs out for this request.
+pub async fn clicked(app: &App, click: Click, now: EpochSeconds, deadline: Instant) -> HttpReply {
     let verb = verb(&click.command);
     let answer = if !app.config.allowed_teams.admits_click(&click.teams) {
         tracing::warn!(verb, user = %click.user, teams = ?click.teams, "click refused: its workspace is not in SLACK_TEAM_IDS");
         Answer::Beside(other_workspace())
     } else {
-        act(app, &click, now).await
+        let work_deadline = deadline.checked_sub(TELLING).unwrap_or(deadline);
+        act(app, &click, now, work_deadline).await
     };
-    let left = COMMAND_BUDGET.saturating_sub(started.elapsed());
     let slack = &app.slack.slack;
     let told = match &answer {
         Answer::Replace(message) => {
-            tokio::time::timeout(left, slack.replace(&click.response_url, message)).await
+            timeout_at(deadline.into(), slack.replace(&click.response_url, message)).await
         }
         Answer::Beside(message) => {
-            tokio::time::timeout(left, slack.respond(&click.response_url, message)).await
+            let once = slack.respond_at_most_once(&click.response_url, message);
+            timeout_at(deadline.into(), once).await
         }
     };
     match told {
@@ -58,7 +62,7 @@ pub async fn clicked(app: &App, click: Click, now: EpochSeconds) -> HttpReply {
     HttpReply::empty(200)
 }
 
-async fn act(app: &App, click: &Click, now: EpochSeconds) -> Answer {
+async fn act(app: &App, click: &Click, now: EpochSeconds, work_deadline: Instant) -> Answer {
     let caller = Caller {
         user: &click.user,
         channel: click.channel.as_deref(),
@@ -68,13 +72,18 @@ async fn act(app: &App, click: &Click, now: EpochSeconds) -> Answer {
     };
     let verb = verb(&click.command);
     let work = commands::run(app, &caller, click.command.clone(), now);
-    match tokio::time::timeout(CLICK_WORK_BUDGET, work).await {
+    match timeout_at(work_deadline.into(), work).await {
         Ok(Ok(message)) => {
             tracing::info!(verb, user = caller.user, channel = ?caller.channel, place = ?click.place, "button acted on");
             match click.place {
                 Place::Message => Answer::Replace(message),
                 Place::Row => Answer::Beside(message),
             }
+        }
+        Ok(Err(commands::CommandError::NotFound(id))) if click.place == Place::Message => {
+            // ECS forgets a stopped task about an hour after it stops; the buttons go with it.
+            tracing::info!(verb, user = caller.user, task = %id, "button on a task ECS no longer knows: the buttons are taken away");
+            Answer::Replace(Message::new(forgotten(&click.command, &id)))
         }
         Ok(Err(error)) => {
             tracing::warn!(verb, user = caller.user, channel = ?caller.channel, %error, "button refused or failed");
@@ -85,6 +94,21 @@ async fn act(app: &App, click: &Click, now: EpochSeconds) -> Answer {
             Answer::Beside(Message::new(uncertain(&click.command, caller.command)))
         }
     }
+}
+
+/// A click on a message about a task ECS no longer returns (stopped over about an hour ago).
+fn forgotten(command: &Command, id: &str) -> String {
+    let on = match command {
+        Command::Stop { task } | Command::Extend { task, .. } => match task {
+            TaskRef::InCluster { cluster, .. } => format!(" on `{}`", escape(cluster)),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    format!(
+        ":information_source: Debug task `{}`{on} has stopped: ECS no longer knows it (it keeps stopped tasks for about an hour), so nothing was changed.",
+        escape(id)
+    )
 }
 
 /// What a click whose AWS work did not finish in time may have done, and how to find out.
@@ -117,6 +141,18 @@ fn uncertain(command: &Command, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_click_on_a_forgotten_task_says_it_has_stopped() {
+        let task = TaskRef::InCluster {
+            cluster: "prod/payments".into(),
+            id: "abc".into(),
+        };
+        assert_eq!(
+            forgotten(&Command::Stop { task }, "abc"),
+            ":information_source: Debug task `abc` on `prod/payments` has stopped: ECS no longer knows it (it keeps stopped tasks for about an hour), so nothing was changed."
+        );
+    }
 
     #[test]
     fn an_unfinished_click_says_what_may_have_happened_and_how_to_check() {

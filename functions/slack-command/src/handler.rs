@@ -10,10 +10,29 @@ use crate::App;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::time::timeout_at;
 
-/// Slack gives up after 3 s; commands get this much of it, the rest is for the answer to travel.
+/// Slack gives up 3 s after it sent the request; commands get this much of it, counted from when
+/// the Function URL received it, and the rest is for the answer to travel.
 pub const COMMAND_BUDGET: Duration = Duration::from_millis(2400);
+/// The most of the budget the time before the function (a cold start) may take: a clock that
+/// disagrees with the Function URL's cannot leave a command no time at all.
+const MOST_SPENT_BEFORE: Duration = Duration::from_millis(1500);
+
+/// How much of [`COMMAND_BUDGET`] went before the function saw the request: from the Function
+/// URL's `requestContext.timeEpoch` to `now_ms` (both epoch milliseconds), at most
+/// [`MOST_SPENT_BEFORE`].
+fn spent_before(time_epoch_ms: i64, now_ms: i64) -> Duration {
+    let spent = u64::try_from(now_ms.saturating_sub(time_epoch_ms)).unwrap_or(0);
+    Duration::from_millis(spent).min(MOST_SPENT_BEFORE)
+}
+
+fn epoch_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
 pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
     let request = match IncomingRequest::parse(event) {
@@ -23,6 +42,8 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
             return HttpReply::text(400, "not a Function URL request");
         }
     };
+    let spent = spent_before(request.arrived_ms(), epoch_millis());
+    let deadline = Instant::now() + COMMAND_BUDGET.saturating_sub(spent);
     if !request.method().eq_ignore_ascii_case("POST") {
         return HttpReply::text(405, "slash commands are POSTed");
     }
@@ -70,7 +91,7 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
         return HttpReply::text(401, "invalid Slack signature");
     }
     match interaction::parse(&body) {
-        Ok(Some(click)) => return crate::click::clicked(app, click, now).await,
+        Ok(Some(click)) => return crate::click::clicked(app, click, now, deadline).await,
         Ok(None) => {}
         Err(error) => {
             tracing::warn!(%error, "signed interaction that is not one of our buttons");
@@ -78,7 +99,7 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
         }
     }
     let message = match SlashCommand::parse(&body) {
-        Ok(form) => answer(app, &request, &form, now).await,
+        Ok(form) => answer(app, &request, &form, now, deadline).await,
         Err(error) => {
             tracing::warn!(%error, "signed request is not a slash command");
             Message::new(":warning: That request was not a slash command I can read.")
@@ -92,6 +113,7 @@ async fn answer(
     request: &IncomingRequest,
     form: &SlashCommand,
     now: EpochSeconds,
+    deadline: Instant,
 ) -> Message {
     let request_id = if form.trigger_id.is_empty() {
         request.request_id()
@@ -119,8 +141,7 @@ async fn answer(
         Err(error) => return CommandError::from(error).message(name),
     };
     let verb = verb(&command);
-    let outcome =
-        tokio::time::timeout(COMMAND_BUDGET, commands::run(app, &caller, command, now)).await;
+    let outcome = timeout_at(deadline.into(), commands::run(app, &caller, command, now)).await;
     match outcome {
         Ok(Ok(message)) => {
             tracing::info!(verb, user = caller.user, channel = ?caller.channel, "command answered");
@@ -163,4 +184,29 @@ pub fn other_workspace() -> Message {
         ":no_entry: This app serves only its own Slack workspaces, and yours is not one of them \
          (`AllowedSlackTeams`); nothing was done.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_counts_from_when_the_function_url_received_the_request() {
+        // (timeEpoch, now) in ms → spent before the function
+        for (arrived, now, spent) in [
+            (1_000, 1_000, 0),
+            (1_000, 1_350, 350),
+            (1_000, 2_499, 1_499),
+            (1_000, 9_000, 1_500),
+            (2_000, 1_000, 0),
+            (0, i64::MAX, 1_500),
+            (i64::MAX, 0, 0),
+        ] {
+            assert_eq!(
+                spent_before(arrived, now),
+                Duration::from_millis(spent),
+                "{arrived} {now}"
+            );
+        }
+    }
 }

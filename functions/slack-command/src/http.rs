@@ -77,6 +77,11 @@ impl IncomingRequest {
             .unwrap_or("")
     }
 
+    /// When the Function URL received the request (`requestContext.timeEpoch`, epoch ms).
+    pub fn arrived_ms(&self) -> i64 {
+        self.request.request_context.time_epoch
+    }
+
     pub fn request_id(&self) -> &str {
         self.request
             .request_context

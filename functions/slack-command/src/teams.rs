@@ -18,7 +18,8 @@ pub struct ClickTeams {
     pub user_team: Option<String>,
     /// `team.id`: the workspace the click happened in.
     pub team: Option<String>,
-    /// `team.enterprise_id`, else `enterprise.id`: the org of that workspace.
+    /// `team.enterprise_id`: the org of that workspace (not the payload's top-level `enterprise`,
+    /// which is the installation's org, not necessarily the place's).
     pub enterprise: Option<String>,
 }
 
@@ -59,7 +60,8 @@ impl AllowedTeams {
 
     /// A click: the workspace it happened in (`team.id`, or its org) is listed, **and** so is the
     /// clicker's own (`user.team_id`; an org member's is the org's id, admitted when it is the
-    /// org of that listed workspace). A Slack Connect guest's own workspace is another company's.
+    /// org of that listed workspace). A Slack Connect guest's own workspace is another company's;
+    /// a click that does not say whose it is (no `user.team_id`) is refused.
     pub fn admits_click(&self, from: &ClickTeams) -> bool {
         if self.admits_any() {
             return true;
@@ -67,7 +69,7 @@ impl AllowedTeams {
         let team = from.team.as_deref();
         let enterprise = from.enterprise.as_deref();
         let place_ok = self.lists(team) || self.lists(enterprise);
-        let user = from.user_team.as_deref().or(team);
+        let user = from.user_team.as_deref();
         let user_ok = self.lists(user) || (place_ok && user.is_some() && user == enterprise);
         place_ok && user_ok
     }
@@ -137,7 +139,8 @@ mod tests {
             // An org member: user.team_id is the org's id.
             (Some("E0ORG"), Some("T0ORGWS"), Some("E0ORG"), true),
             (Some("E0OTHER"), Some("T0ORGWS"), Some("E0ORG"), false),
-            (None, Some("T0OURS"), None, true),
+            // No user.team_id: whose click it is is unknown, so it is refused.
+            (None, Some("T0OURS"), None, false),
             (None, Some("T0GUEST"), None, false),
             (Some("T0OURS"), None, None, false),
             (None, None, None, false),

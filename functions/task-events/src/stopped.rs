@@ -67,7 +67,7 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
             app.spoke_alias.as_deref(),
             cluster
         )),
-        escape(
+        debug_toolkit::slack::stop_reason::shown(
             change
                 .stopped_reason
                 .as_deref()

@@ -71,24 +71,42 @@ impl SlackClient {
 
     /// Posts an ephemeral message to a slash command's (or a click's) `response_url`.
     pub async fn respond(&self, response_url: &str, message: &Message) -> Result<(), SlackError> {
-        self.to_response_url(response_url, &message.ephemeral())
+        self.to_response_url(response_url, &message.ephemeral(), Repeat::Always)
             .await
     }
 
-    /// Replaces, through a click's `response_url`, the message whose button was clicked.
+    /// Like [`Self::respond`], but tried again only when Slack certainly did not post it (a
+    /// `ratelimited` answer): after no answer or a 5xx it may have been shown, and a second
+    /// ephemeral beside a clicked message would say it twice.
+    pub async fn respond_at_most_once(
+        &self,
+        response_url: &str,
+        message: &Message,
+    ) -> Result<(), SlackError> {
+        self.to_response_url(response_url, &message.ephemeral(), Repeat::OnlyIfRefused)
+            .await
+    }
+
+    /// Replaces, through a click's `response_url`, the message whose button was clicked (the
+    /// same replacement twice is harmless, so it is tried again).
     pub async fn replace(&self, response_url: &str, message: &Message) -> Result<(), SlackError> {
-        self.to_response_url(response_url, &message.replacing())
+        self.to_response_url(response_url, &message.replacing(), Repeat::Always)
             .await
     }
 
-    async fn to_response_url(&self, response_url: &str, body: &Value) -> Result<(), SlackError> {
+    async fn to_response_url(
+        &self,
+        response_url: &str,
+        body: &Value,
+        repeat: Repeat,
+    ) -> Result<(), SlackError> {
         let target = redact(response_url);
         let Some(url) = self.response_urls.allows(response_url) else {
             tracing::warn!(response_url = %target, "response_url refused: not in SLACK_RESPONSE_URL_PREFIXES");
             return Err(SlackError::Refused(target));
         };
         let body = json_body(body);
-        self.with_retries(&target, || post(url.as_str(), None, JSON, &body))
+        self.with_retries(&target, repeat, || post(url.as_str(), None, JSON, &body))
             .await
             .map(drop)
     }
@@ -103,7 +121,9 @@ impl SlackClient {
         let url = format!("{}/chat.postMessage", self.api_base);
         let body = json_body(&message.to_channel(channel));
         let answer = self
-            .with_retries("chat.postMessage", || post(&url, Some(token), JSON, &body))
+            .with_retries("chat.postMessage", Repeat::Always, || {
+                post(&url, Some(token), JSON, &body)
+            })
             .await?;
         web_api_reply("chat.postMessage", &answer).map(drop)
     }
@@ -118,7 +138,7 @@ impl SlackClient {
         let url = format!("{}/usergroups.users.list", self.api_base);
         let body = format!("usergroup={group}").into_bytes();
         let answer = self
-            .with_retries("usergroups.users.list", || {
+            .with_retries("usergroups.users.list", Repeat::Always, || {
                 post(&url, Some(token), FORM, &body)
             })
             .await?;
@@ -136,6 +156,7 @@ impl SlackClient {
     async fn with_retries<'a>(
         &self,
         target: &str,
+        repeat: Repeat,
         request: impl Fn() -> Request<'a>,
     ) -> Result<Vec<u8>, SlackError> {
         let until = Deadline::of_invocation();
@@ -185,11 +206,24 @@ impl SlackClient {
                 }
             };
             tracing::warn!(%failure, attempt = waits.attempt(), "Slack post failed");
+            if repeat == Repeat::OnlyIfRefused {
+                return Err(failure);
+            }
             if !waits.wait_within(Some(until)).await {
                 return Err(failure);
             }
         }
     }
+}
+
+/// When a failed post is tried again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Repeat {
+    /// After any passing failure (a replacement twice is harmless; a channel notice twice is
+    /// better than none).
+    Always,
+    /// Only after Slack said it did not take it (HTTP 429 with `Retry-After`).
+    OnlyIfRefused,
 }
 
 /// A Web API answer: `{"ok": true, …}`, else the `error` Slack gave.

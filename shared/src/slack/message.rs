@@ -89,14 +89,62 @@ impl Message {
     }
 }
 
+/// Every section is `verbatim`: Slack then links no URL or channel name and parses no mention in
+/// plain text (an `@here` in a task's stop reason from AWS pings nobody), while our own markup
+/// (`<@U…>`, code spans) still renders. What we did not write is escaped besides ([`escape`]).
 fn section(mrkdwn: &str) -> Value {
-    let text = crate::text::shorten(mrkdwn, SECTION_LIMIT - 1);
-    json!({ "type": "section", "text": { "type": "mrkdwn", "text": text } })
+    let text = within(mrkdwn, SECTION_LIMIT);
+    json!({ "type": "section", "text": { "type": "mrkdwn", "text": text, "verbatim": true } })
+}
+
+/// `mrkdwn` cut to at most `limit` characters, ending in `…`, without cutting an entity
+/// (`&amp;`) or our own markup (`<@U…>`) in two, and closing a code block the cut left open.
+fn within(mrkdwn: &str, limit: usize) -> String {
+    const FENCE: &str = "```";
+    if mrkdwn.chars().count() <= limit {
+        return mrkdwn.to_string();
+    }
+    let room = limit.saturating_sub(1 + FENCE.len());
+    let cut = match mrkdwn.char_indices().nth(room) {
+        Some((at, _)) => &mrkdwn[..at],
+        None => mrkdwn,
+    };
+    let mut kept = cut;
+    for (open, close) in [('&', ';'), ('<', '>')] {
+        if let Some(at) = kept.rfind(open) {
+            if kept[at..].find(close).is_none() {
+                kept = &kept[..at];
+            }
+        }
+    }
+    let fence = if kept.matches(FENCE).count() % 2 == 1 {
+        FENCE
+    } else {
+        ""
+    };
+    format!("{kept}…{fence}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_section_is_cut_without_breaking_entities_markup_or_code_blocks() {
+        // (text, limit) → cut
+        for (text, limit, cut) in [
+            ("short", 10, "short"),
+            ("abcdefghijkl", 10, "abcdef…"),
+            ("ab &amp; cdefgh", 10, "ab …"),
+            ("ab <@U1> cdefgh", 10, "ab …"),
+            ("```abcdefghijkl```", 10, "```abc…```"),
+            ("``` a ``` bcdefghijkl", 14, "``` a ``` …"),
+        ] {
+            let got = within(text, limit);
+            assert_eq!(got, cut, "{text}");
+            assert!(got.chars().count() <= limit, "{got}");
+        }
+    }
 
     #[test]
     fn escaping_defuses_mentions_and_links() {
@@ -116,6 +164,21 @@ mod tests {
         assert_eq!(
             body["blocks"][1]["text"]["text"],
             "```aws ecs execute-command --task &lt;t&gt;```"
+        );
+    }
+
+    #[test]
+    fn every_section_is_verbatim_so_text_from_aws_pings_nobody() {
+        let stop_reason = "Essential container exited @here <!channel> & <https://x|y>";
+        let message = Message::new(format!("stopped: {}", escape(stop_reason)))
+            .section("more")
+            .command("aws ecs execute-command");
+        for block in &message.blocks {
+            assert_eq!(block["text"]["verbatim"], true, "{block}");
+        }
+        assert_eq!(
+            message.blocks[0]["text"]["text"],
+            "stopped: Essential container exited @here &lt;!channel&gt; &amp; &lt;https://x|y&gt;"
         );
     }
 

@@ -334,6 +334,11 @@ pub fn function_url_event(body: &str, delivery: &Delivery) -> Value {
         json!(body)
     };
     event["isBase64Encoded"] = json!(delivery.base64);
-    event["requestContext"]["timeEpoch"] = json!(now() * 1000);
+    // Milliseconds, as a Function URL sends them: slack-command's budget starts there.
+    let arrived = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_millis();
+    event["requestContext"]["timeEpoch"] = json!(arrived as i64);
     event
 }

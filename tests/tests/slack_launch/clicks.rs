@@ -6,52 +6,11 @@
 //! command as the request did. Run with --nocapture to read the transcript.
 
 use crate::buttons::{block_ids, buttons, posted_to};
+use crate::click_helpers::*;
 use crate::*;
 use integration_tests::fakes::fault_proxy::Fault;
-use integration_tests::fakes::slack::{click_body, click_payload, form_with, Delivery};
-use integration_tests::worlds::launch::SlashAnswer;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Duration;
-
-const EXTEND: &str = "debug_extend";
-const STOP: &str = "debug_stop";
-/// Our workspace and our Enterprise org (`AllowedSlackTeams`); the harness's requests come from
-/// `T0TEST`.
-const TEAMS: &str = "T0TEST,E0ORG";
-/// What the reaper gives StopTask for an idle task (functions/idle-reaper).
-const REAPER_REASON: &str = "ecs-debug-toolkit idle-reaper: idle for 30m";
-
-/// A click on `action` in a message whose actions block was `block_id`; `shape` changes the
-/// payload further (container, teams).
-async fn click_in(
-    world: &LaunchWorld,
-    (action, value, block_id): (&str, &str, &str),
-    key: &str,
-    shape: impl FnOnce(&mut Value),
-) -> SlashAnswer {
-    let url = world.slack.response_url(key);
-    let mut payload = click_payload(ALLOWED_USER, "C0X", action, value, &url);
-    payload["actions"][0]["block_id"] = json!(block_id);
-    shape(&mut payload);
-    let body = click_body(&payload);
-    world.deliver(&body, &Delivery::signed(&body)).await
-}
-
-fn only(world: &LaunchWorld, key: &str) -> Value {
-    let posts = posted_to(world, key);
-    assert_eq!(posts.len(), 1, "{key}: {posts:?}");
-    posts[0].body.clone()
-}
-
-fn text(body: &Value) -> String {
-    body.to_string()
-}
-
-async fn slash_as(world: &LaunchWorld, text: &str, overrides: &[(&str, &str)]) -> SlashAnswer {
-    let url = world.slack.response_url("cmd");
-    let body = form_with(ALLOWED_USER, "C0X", text, &url, overrides);
-    world.deliver(&body, &Delivery::signed(&body)).await
-}
 
 #[tokio::test]
 async fn clicks_and_messages_tell_the_truth() {
@@ -163,6 +122,16 @@ async fn clicks_and_messages_tell_the_truth() {
         text(&refused).contains("serves only its own Slack workspaces"),
         "{refused}"
     );
+    // A click that does not say whose it is (no `user.team_id`): refused too.
+    click_in(&world, (STOP, &value, &row_block), "anonymous-click", |p| {
+        p["user"].as_object_mut().expect("user").remove("team_id");
+    })
+    .await;
+    let anonymous = only(&world, "anonymous-click");
+    assert!(
+        text(&anonymous).contains("serves only its own Slack workspaces"),
+        "{anonymous}"
+    );
     assert!(world.proxy.calls().is_empty(), "{:?}", world.proxy.calls());
 
     // help names the command as the request did (and doctor), from a workspace of our org.
@@ -235,6 +204,21 @@ async fn clicks_and_messages_tell_the_truth() {
         assert!(said.contains("idle for 30m"), "{said}");
         assert!(!said.contains("not a debug task"), "{said}");
     }
+    // A notice about a task ECS no longer returns (stopped over an hour ago): its buttons go, and
+    // the message says it has stopped.
+    let forgotten = format!("{CLUSTER}/0123456789abcdef0123456789abcdef");
+    click_in(
+        &world,
+        (EXTEND, &forgotten, &notice_block),
+        "forgotten",
+        |_| {},
+    )
+    .await;
+    let gone = only(&world, "forgotten");
+    keys.push(("Extend 1h on a task ECS forgot", "forgotten".into()));
+    assert_eq!(gone["replace_original"], true, "{gone}");
+    assert!(buttons(&gone).is_empty(), "{gone}");
+    assert!(text(&gone).contains("ECS no longer knows it"), "{gone}");
     let calls = world.proxy.calls();
     assert_eq!(
         (calls.get("StopTask"), calls.get("TagResource")),

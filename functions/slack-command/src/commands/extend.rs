@@ -6,6 +6,7 @@ use crate::grammar::TaskRef;
 use crate::App;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::commands;
+use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::tags;
 use debug_toolkit::slack::{escape, Message};
@@ -89,12 +90,13 @@ pub async fn extend(
     // It may replace the launch reply or the ready notice: it says all they did (how to connect
     // included), with new buttons.
     Ok(Message::new(format!(
-        ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}; extended by {}. Connect with ECS Exec:",
+        ":stopwatch: Debug task `{}` on `{}` now expires at {} (in {}){capped}; extended by {}. {}",
         escape(found.id()),
         escape(&written),
         timestamp::format(expiry),
         timestamp::describe_span(expiry - now),
         mention(caller.user),
+        how_to_connect(&found),
     ))
     .command(&commands::connect(
         &cluster.name,
@@ -104,9 +106,49 @@ pub async fn extend(
     .task_buttons(&written, found.id()))
 }
 
+/// The line before the connect command: it replaces a launch reply or a ready notice, so it says
+/// whether ECS Exec is ready yet, as they did.
+fn how_to_connect(found: &TaskView) -> String {
+    let task = found.last_status.as_deref().unwrap_or("unknown");
+    let agent = found.exec_agent_status.as_deref().unwrap_or("not started");
+    if task == "RUNNING" && agent == "RUNNING" {
+        "Connect with ECS Exec:".to_string()
+    } else {
+        format!(
+            "ECS Exec is not ready yet (task: {}, ExecuteCommandAgent: {}); try in a minute with:",
+            escape(task),
+            escape(agent)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reply_says_whether_exec_is_ready() {
+        let view = |task: Option<&str>, agent: Option<&str>| TaskView {
+            last_status: task.map(str::to_string),
+            exec_agent_status: agent.map(str::to_string),
+            ..TaskView::default()
+        };
+        for (task, agent, line) in [
+            (Some("RUNNING"), Some("RUNNING"), "Connect with ECS Exec:"),
+            (
+                Some("RUNNING"),
+                Some("PENDING"),
+                "ECS Exec is not ready yet (task: RUNNING, ExecuteCommandAgent: PENDING); try in a minute with:",
+            ),
+            (
+                Some("PROVISIONING"),
+                None,
+                "ECS Exec is not ready yet (task: PROVISIONING, ExecuteCommandAgent: not started); try in a minute with:",
+            ),
+        ] {
+            assert_eq!(how_to_connect(&view(task, agent)), line, "{task:?} {agent:?}");
+        }
+    }
 
     const NOW: EpochSeconds = 1_000_000;
     const M: i64 = 60;

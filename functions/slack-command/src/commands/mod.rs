@@ -7,6 +7,7 @@ mod forward;
 mod list;
 mod locate;
 mod outside_vpc;
+mod site_failure;
 mod start;
 mod stop;
 mod stopped;
@@ -56,7 +57,10 @@ pub enum CommandError {
 impl CommandError {
     /// What the caller sees; a usage error ends with the usage of `command`.
     pub fn message(&self, command: &str) -> Message {
-        let text = format!(":warning: {}", escape(&self.to_string()));
+        let text = match site_failure::without_arns(self) {
+            Some(words) => format!(":warning: {}", escape(&words)),
+            None => format!(":warning: {}", escape(&self.to_string())),
+        };
         match self {
             Self::Grammar(_) => Message::new(text).section(&usage(command)),
             _ => Message::new(text),

@@ -6,7 +6,7 @@
 use super::locate::Located;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs_status::TaskStatus;
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::slack::{escape, stop_reason, Message};
 
 /// The answer for a task of ours on its way out; `None` for any other task.
 pub fn already(located: &Located<'_>, found: &TaskView) -> Option<Message> {
@@ -28,7 +28,10 @@ fn text(written: &str, found: &TaskView) -> String {
         .as_deref()
         .filter(|r| !r.trim().is_empty())
     {
-        Some(reason) => format!(" Stop reason: {}.", escape(reason.trim_end_matches('.'))),
+        Some(reason) => format!(
+            " Stop reason: {}.",
+            stop_reason::shown(reason.trim_end_matches('.'))
+        ),
         None => String::new(),
     };
     format!(

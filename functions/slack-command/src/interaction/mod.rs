@@ -44,7 +44,6 @@ struct Payload {
     user: User,
     channel: Option<Named>,
     team: Option<Team>,
-    enterprise: Option<Named>,
     response_url: String,
     #[serde(default)]
     actions: Vec<Action>,
@@ -116,9 +115,7 @@ pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
     let teams = ClickTeams {
         user_team: payload.user.team_id.filter(|t| !t.is_empty()),
         team: team.filter(|t| !t.is_empty()),
-        enterprise: team_enterprise
-            .or(payload.enterprise.map(|e| e.id))
-            .filter(|e| !e.is_empty()),
+        enterprise: team_enterprise.filter(|e| !e.is_empty()),
     };
     Ok(Some(Click {
         user: payload.user.id,

@@ -81,7 +81,10 @@ fn the_block_id_tells_where_the_buttons_were_and_the_teams_are_read() {
     let mut top_level = payload(EXTEND, &value);
     top_level["enterprise"] = json!({"id": "E0TOP", "name": "org"});
     let click = parse(&form(&top_level)).unwrap().unwrap();
-    assert_eq!(click.teams.enterprise.as_deref(), Some("E0TOP"));
+    assert_eq!(
+        click.teams.enterprise, None,
+        "the installation's org is not the place's: only team.enterprise_id counts"
+    );
     assert_eq!(
         click.place,
         Place::Row,
