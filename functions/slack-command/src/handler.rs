@@ -16,16 +16,17 @@ use tokio::time::timeout_at;
 /// Slack gives up 3 s after it sent the request; commands get this much of it, counted from when
 /// the Function URL received it, and the rest is for the answer to travel.
 pub const COMMAND_BUDGET: Duration = Duration::from_millis(2400);
-/// The most of the budget the time before the function (a cold start) may take: a clock that
-/// disagrees with the Function URL's cannot leave a command no time at all.
-const MOST_SPENT_BEFORE: Duration = Duration::from_millis(1500);
+/// What a command gets however late the request reached the function: enough to send an answer.
+const LEAST_LEFT: Duration = Duration::from_millis(300);
 
-/// How much of [`COMMAND_BUDGET`] went before the function saw the request: from the Function
-/// URL's `requestContext.timeEpoch` to `now_ms` (both epoch milliseconds), at most
-/// [`MOST_SPENT_BEFORE`].
-fn spent_before(time_epoch_ms: i64, now_ms: i64) -> Duration {
+/// What is left of [`COMMAND_BUDGET`] when the function sees the request: the Function URL
+/// received it at `time_epoch_ms` (`requestContext.timeEpoch`), it is now `now_ms` (both epoch
+/// milliseconds, AWS's clocks); at least [`LEAST_LEFT`].
+fn budget_left(time_epoch_ms: i64, now_ms: i64) -> Duration {
     let spent = u64::try_from(now_ms.saturating_sub(time_epoch_ms)).unwrap_or(0);
-    Duration::from_millis(spent).min(MOST_SPENT_BEFORE)
+    COMMAND_BUDGET
+        .saturating_sub(Duration::from_millis(spent))
+        .max(LEAST_LEFT)
 }
 
 fn epoch_millis() -> i64 {
@@ -42,8 +43,7 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
             return HttpReply::text(400, "not a Function URL request");
         }
     };
-    let spent = spent_before(request.arrived_ms(), epoch_millis());
-    let deadline = Instant::now() + COMMAND_BUDGET.saturating_sub(spent);
+    let deadline = Instant::now() + budget_left(request.arrived_ms(), epoch_millis());
     if !request.method().eq_ignore_ascii_case("POST") {
         return HttpReply::text(405, "slash commands are POSTed");
     }
@@ -192,19 +192,19 @@ mod tests {
 
     #[test]
     fn the_budget_counts_from_when_the_function_url_received_the_request() {
-        // (timeEpoch, now) in ms → spent before the function
-        for (arrived, now, spent) in [
-            (1_000, 1_000, 0),
-            (1_000, 1_350, 350),
-            (1_000, 2_499, 1_499),
-            (1_000, 9_000, 1_500),
-            (2_000, 1_000, 0),
-            (0, i64::MAX, 1_500),
-            (i64::MAX, 0, 0),
+        // (timeEpoch, now) in ms → left of the 2.4 s
+        for (arrived, now, left) in [
+            (1_000, 1_000, 2_400),
+            (1_000, 1_350, 2_050),
+            (1_000, 3_100, 300),
+            (1_000, 9_000, 300),
+            (2_000, 1_000, 2_400),
+            (0, i64::MAX, 300),
+            (i64::MAX, 0, 2_400),
         ] {
             assert_eq!(
-                spent_before(arrived, now),
-                Duration::from_millis(spent),
+                budget_left(arrived, now),
+                Duration::from_millis(left),
                 "{arrived} {now}"
             );
         }

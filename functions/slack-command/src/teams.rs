@@ -18,8 +18,8 @@ pub struct ClickTeams {
     pub user_team: Option<String>,
     /// `team.id`: the workspace the click happened in.
     pub team: Option<String>,
-    /// `team.enterprise_id`: the org of that workspace (not the payload's top-level `enterprise`,
-    /// which is the installation's org, not necessarily the place's).
+    /// `team.enterprise_id`: the org of that workspace; when `team` is null (an org-wide
+    /// install), the payload's top-level `enterprise.id`.
     pub enterprise: Option<String>,
 }
 
@@ -70,7 +70,10 @@ impl AllowedTeams {
         let enterprise = from.enterprise.as_deref();
         let place_ok = self.lists(team) || self.lists(enterprise);
         let user = from.user_team.as_deref();
-        let user_ok = self.lists(user) || (place_ok && user.is_some() && user == enterprise);
+        // A member of the place's own workspace or org, where the place is listed (through its
+        // org, say): `user.team_id` is the workspace's `T…` or the org's `E…` id.
+        let member = user.is_some() && (user == team || user == enterprise);
+        let user_ok = self.lists(user) || (place_ok && member);
         place_ok && user_ok
     }
 }
@@ -139,6 +142,12 @@ mod tests {
             // An org member: user.team_id is the org's id.
             (Some("E0ORG"), Some("T0ORGWS"), Some("E0ORG"), true),
             (Some("E0OTHER"), Some("T0ORGWS"), Some("E0ORG"), false),
+            // A member whose user.team_id is the org's workspace, where only the org is listed.
+            (Some("T0ORGWS"), Some("T0ORGWS"), Some("E0ORG"), true),
+            (Some("T0ELSE"), Some("T0ORGWS"), Some("E0ORG"), false),
+            // An org-wide install: no team, the org is the place.
+            (Some("E0ORG"), None, Some("E0ORG"), true),
+            (Some("T0ORGWS"), None, Some("E0ORG"), false),
             // No user.team_id: whose click it is is unknown, so it is refused.
             (None, Some("T0OURS"), None, false),
             (None, Some("T0GUEST"), None, false),

@@ -67,7 +67,7 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
             app.spoke_alias.as_deref(),
             cluster
         )),
-        debug_toolkit::slack::stop_reason::shown(
+        escape(
             change
                 .stopped_reason
                 .as_deref()

@@ -20,10 +20,22 @@ mod tests {
     #[test]
     fn our_reason_names_the_user_and_any_other_is_escaped() {
         for (reason, shown_as) in [
-            ("Stopped from Slack by U0ALLOWED", "Stopped from Slack by <@U0ALLOWED>"),
-            ("Stopped from Slack by <!channel>", "Stopped from Slack by &lt;!channel&gt;"),
-            ("Stopped from Slack by U1 and more", "Stopped from Slack by U1 and more"),
-            ("Essential container exited <@U1>", "Essential container exited &lt;@U1&gt;"),
+            (
+                "Stopped from Slack by U0ALLOWED",
+                "Stopped from Slack by <@U0ALLOWED>",
+            ),
+            (
+                "Stopped from Slack by <!channel>",
+                "Stopped from Slack by &lt;!channel&gt;",
+            ),
+            (
+                "Stopped from Slack by U1 and more",
+                "Stopped from Slack by U1 and more",
+            ),
+            (
+                "Essential container exited <@U1>",
+                "Essential container exited &lt;@U1&gt;",
+            ),
         ] {
             assert_eq!(shown(reason), shown_as, "{reason}");
         }

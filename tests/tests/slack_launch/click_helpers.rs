@@ -46,4 +46,3 @@ pub async fn slash_as(world: &LaunchWorld, text: &str, overrides: &[(&str, &str)
     let body = form_with(ALLOWED_USER, "C0X", text, &url, overrides);
     world.deliver(&body, &Delivery::signed(&body)).await
 }
-

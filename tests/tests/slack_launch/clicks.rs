@@ -82,6 +82,26 @@ async fn clicks_and_messages_tell_the_truth() {
     assert_eq!(buttons(&notice).len(), 2);
     assert!(!block_ids(&notice).contains(&extended_block));
 
+    // Time passes: the two extensions reached the cluster's max lifetime (2h from the start);
+    // the expiry is near again, so the row's Extend below has room.
+    let soon = (time::OffsetDateTime::now_utc() + time::Duration::minutes(5))
+        .replace_nanosecond(0)
+        .expect("0 ns")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("RFC 3339");
+    ecs(&world)
+        .tag_resource()
+        .resource_arn(&debug)
+        .tags(
+            aws_sdk_ecs::types::Tag::builder()
+                .key("debug-toolkit:expires-at")
+                .value(soon)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("TagResource");
+
     // A click on a row of `list` (ephemeral, not sent back): answered beside the list, which
     // stays as it was.
     let listed = world.slash(ALLOWED_USER, "C0X", "list").await;

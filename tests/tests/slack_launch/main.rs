@@ -5,6 +5,7 @@
 mod buttons;
 mod cap;
 mod click_helpers;
+mod click_race;
 mod clicks;
 mod commands;
 mod doctor;

@@ -114,7 +114,7 @@ async fn signed_start_puts_one_event_and_the_launcher_runs_the_documented_task()
     );
     let id = task_id(arn);
     let command = format!(
-        "aws ecs execute-command --region eu-west-1 --cluster payments-dev --task {id} --container debug-toolkit --interactive --command /bin/sh"
+        "aws ecs execute-command --region eu-west-1 --cluster payments-dev --task {id} --container debug-toolkit --interactive --command /bin/bash"
     );
     let posted = posts[0].body.to_string();
     assert!(posted.contains(&command), "{posted}");

@@ -72,15 +72,20 @@ pub async fn extend(
             }
         })?;
     let expiry = extended.at;
-    located
+    let tagged = located
         .site
         .ecs
         .tag_resource()
         .resource_arn(&found.arn)
         .set_tags(Some(tags([(EXPIRES_AT, timestamp::format(expiry))])))
         .send()
-        .await
-        .map_err(AwsError::of("TagResource"))?;
+        .await;
+    if let Err(error) = tagged {
+        return match stopped::after_failed_write(&located, &found.arn).await {
+            Some(already) => Ok(already),
+            None => Err(AwsError::of("TagResource")(error).into()),
+        };
+    }
     tracing::info!(task = %found.arn, user = caller.user, expires_at = %timestamp::format(expiry), "debug task extended");
     let capped = if extended.capped {
         " (capped at the cluster's max lifetime)"

@@ -21,7 +21,12 @@ pub async fn stop(app: &App, caller: &Caller<'_>, task: &TaskRef) -> Result<Mess
         });
     }
     let reason = format!("{SLACK_REASON_PREFIX}{}", caller.user);
-    stop_task(&located.site.ecs, &cluster.arn, &found.arn, &reason).await?;
+    if let Err(error) = stop_task(&located.site.ecs, &cluster.arn, &found.arn, &reason).await {
+        return match stopped::after_failed_write(&located, &found.arn).await {
+            Some(already) => Ok(already),
+            None => Err(error.into()),
+        };
+    }
     tracing::info!(task = %found.arn, user = caller.user, "debug task stopped from Slack");
     Ok(Message::new(format!(
         ":octagonal_sign: Stopping debug task `{}` on `{}` (asked by {}).",

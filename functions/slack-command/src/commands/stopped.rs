@@ -5,6 +5,7 @@
 
 use super::locate::Located;
 use debug_toolkit::debug_task::TaskView;
+use debug_toolkit::ecs::describe_tasks;
 use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::slack::{escape, stop_reason, Message};
 
@@ -15,6 +16,16 @@ pub fn already(located: &Located<'_>, found: &TaskView) -> Option<Message> {
     }
     tracing::info!(task = %found.arn, reason = ?found.stopped_reason, "the task is already stopped or stopping: nothing done");
     Some(Message::new(text(&located.written(), found)))
+}
+
+/// After a write to the task (StopTask, TagResource) failed: a second click or a colleague may
+/// have stopped it since it was read, and StopTask deleted the tags our policy requires. Read
+/// again: a task of ours on its way out gets the "already stopped" answer instead of AWS's refusal.
+pub async fn after_failed_write(located: &Located<'_>, arn: &str) -> Option<Message> {
+    let again = describe_tasks(&located.site.ecs, &located.cluster.arn, &[arn.to_string()])
+        .await
+        .ok()?;
+    already(located, again.first()?)
 }
 
 fn text(written: &str, found: &TaskView) -> String {

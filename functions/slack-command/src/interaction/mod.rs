@@ -44,6 +44,7 @@ struct Payload {
     user: User,
     channel: Option<Named>,
     team: Option<Team>,
+    enterprise: Option<Named>,
     response_url: String,
     #[serde(default)]
     actions: Vec<Action>,
@@ -108,9 +109,10 @@ pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
         },
         other => return Err(ClickError::UnknownAction(other.to_string())),
     };
+    // An org-wide install sends `team: null`: the place is then the org (top-level `enterprise`).
     let (team, team_enterprise) = match payload.team {
         Some(team) => (Some(team.id), team.enterprise_id),
-        None => (None, None),
+        None => (None, payload.enterprise.map(|e| e.id)),
     };
     let teams = ClickTeams {
         user_team: payload.user.team_id.filter(|t| !t.is_empty()),

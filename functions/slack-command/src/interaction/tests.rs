@@ -83,7 +83,17 @@ fn the_block_id_tells_where_the_buttons_were_and_the_teams_are_read() {
     let click = parse(&form(&top_level)).unwrap().unwrap();
     assert_eq!(
         click.teams.enterprise, None,
-        "the installation's org is not the place's: only team.enterprise_id counts"
+        "beside a team, the installation's org is not the place's: team.enterprise_id counts"
+    );
+    let mut org_wide = payload(EXTEND, &value);
+    org_wide["team"] = Value::Null;
+    org_wide["is_enterprise_install"] = json!(true);
+    org_wide["enterprise"] = json!({"id": "E0ORG", "name": "org"});
+    let click = parse(&form(&org_wide)).unwrap().unwrap();
+    assert_eq!(
+        (click.teams.team, click.teams.enterprise.as_deref()),
+        (None, Some("E0ORG")),
+        "an org-wide install's click (team null) happens in its org"
     );
     assert_eq!(
         click.place,
