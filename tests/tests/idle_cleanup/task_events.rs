@@ -172,7 +172,7 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     assert_eq!(posts.len(), 3, "{texts:#?}");
     assert!(posts.iter().all(|p| p.body["channel"] == CHANNEL));
     let id = debug.rsplit('/').next().unwrap();
-    let connect = format!("aws ecs execute-command --region eu-west-1 --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/sh");
+    let connect = format!("aws ecs execute-command --region eu-west-1 --cluster {CLUSTER} --task {id} --container debug-toolkit --interactive --command /bin/bash");
     let who =
         "`arn:aws:sts::123456789012:assumed-role/Developer/alice` opened a shell on debug task";
     let ready = "is running and ECS Exec is ready. Connect with:";
