@@ -82,7 +82,7 @@ impl TaskView {
                 && self
                     .task_definition_arn
                     .as_deref()
-                    .is_some_and(|arn| crate::stop_record::is_debug_family(cluster, arn)))
+                    .is_some_and(|arn| crate::names::is_debug_family(cluster, arn)))
     }
 
     pub fn requested_by(&self) -> Option<&str> {

@@ -24,6 +24,15 @@ pub fn task_family(cluster: &str) -> String {
     format!("{cluster}-debug-toolkit")
 }
 
+/// Whether a task definition ARN (`…:task-definition/<family>:<revision>`) is of the debug-toolkit
+/// family of `cluster`: a stopped task, tags gone, is ours only if it ran our task definition.
+pub fn is_debug_family(cluster: &str, task_definition_arn: &str) -> bool {
+    let family = task_definition_arn
+        .rsplit_once(":task-definition/")
+        .map(|(_, rest)| rest.rsplit_once(':').map_or(rest, |(family, _)| family));
+    family == Some(task_family(cluster).as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@
 //! which CreateLogStream makes at most once, whatever happened to the task.
 
 use crate::debug_task::task_id;
-use crate::names;
 
 /// The environment variable of the debug-toolkit container that carries the requester's channel.
 pub const CHANNEL_VARIABLE: &str = "DEBUG_TOOLKIT_CHANNEL";
@@ -29,14 +28,7 @@ pub fn channel_of<'a>(
         .map(|(_, value)| value)
 }
 
-/// Whether a task definition ARN (`…:task-definition/<family>:<revision>`) is of the debug-toolkit
-/// family of `cluster`: a stopped task, tags gone, is ours only if it ran our task definition.
-pub fn is_debug_family(cluster: &str, task_definition_arn: &str) -> bool {
-    let family = task_definition_arn
-        .rsplit_once(":task-definition/")
-        .map(|(_, rest)| rest.rsplit_once(':').map_or(rest, |(family, _)| family));
-    family == Some(names::task_family(cluster).as_str())
-}
+pub use crate::names::is_debug_family;
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,12 @@
 //! - when AWS outlives [`CLICK_WORK_BUDGET`], an ephemeral message says the action may or may not
 //!   have happened and how to check.
 
+use crate::budget::COMMAND_BUDGET;
 use crate::commands::{self, Caller};
 use crate::grammar::{Command, TaskRef};
-use crate::handler::{other_workspace, verb, COMMAND_BUDGET};
 use crate::http::HttpReply;
 use crate::interaction::Click;
+use crate::teams::other_workspace;
 use crate::App;
 use debug_toolkit::slack::buttons::Place;
 use debug_toolkit::slack::{escape, Message};
@@ -36,7 +37,7 @@ enum Answer {
 
 /// `deadline`: when Slack's budget ([`COMMAND_BUDGET`]) runs out for this request.
 pub async fn clicked(app: &App, click: Click, now: EpochSeconds, deadline: Instant) -> HttpReply {
-    let verb = verb(&click.command);
+    let verb = click.command.verb();
     let answer = if !app.config.allowed_teams.admits_click(&click.teams) {
         tracing::warn!(verb, user = %click.user, teams = ?click.teams, "click refused: its workspace is not in SLACK_TEAM_IDS");
         Answer::Beside(other_workspace())
@@ -70,7 +71,7 @@ async fn act(app: &App, click: &Click, now: EpochSeconds, work_deadline: Instant
         request_id: &click.request_id,
         command: &app.config.command_name,
     };
-    let verb = verb(&click.command);
+    let verb = click.command.verb();
     let work = commands::run(app, &caller, click.command.clone(), now);
     match timeout_at(work_deadline.into(), work).await {
         Ok(Ok(message)) => {

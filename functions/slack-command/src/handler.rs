@@ -1,39 +1,19 @@
 //! One Function URL request: size, signature, then the command, answered within Slack's 3 s.
 
+use crate::budget::{budget_left, epoch_millis};
 use crate::commands::{self, Caller, CommandError};
 use crate::form::SlashCommand;
 use crate::grammar;
 use crate::http::{BodyError, HttpReply, IncomingRequest};
 use crate::interaction;
 use crate::signature::{self, SignatureError};
+use crate::teams::other_workspace;
 use crate::App;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 use tokio::time::timeout_at;
-
-/// Slack gives up 3 s after it sent the request; commands get this much of it, counted from when
-/// the Function URL received it, and the rest is for the answer to travel.
-pub const COMMAND_BUDGET: Duration = Duration::from_millis(2400);
-/// What a command gets however late the request reached the function: enough to send an answer.
-const LEAST_LEFT: Duration = Duration::from_millis(300);
-
-/// What is left of [`COMMAND_BUDGET`] when the function sees the request: the Function URL
-/// received it at `time_epoch_ms` (`requestContext.timeEpoch`), it is now `now_ms` (both epoch
-/// milliseconds, AWS's clocks); at least [`LEAST_LEFT`].
-fn budget_left(time_epoch_ms: i64, now_ms: i64) -> Duration {
-    let spent = u64::try_from(now_ms.saturating_sub(time_epoch_ms)).unwrap_or(0);
-    COMMAND_BUDGET
-        .saturating_sub(Duration::from_millis(spent))
-        .max(LEAST_LEFT)
-}
-
-fn epoch_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
 
 pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
     let request = match IncomingRequest::parse(event) {
@@ -140,7 +120,7 @@ async fn answer(
         Ok(command) => command,
         Err(error) => return CommandError::from(error).message(name),
     };
-    let verb = verb(&command);
+    let verb = command.verb();
     let outcome = timeout_at(deadline.into(), commands::run(app, &caller, command, now)).await;
     match outcome {
         Ok(Ok(message)) => {
@@ -161,52 +141,6 @@ async fn answer(
                 ":warning: AWS did not answer in time, so I cannot tell whether `{verb}` took effect. Run `{} list` in a minute to see.",
                 escape(name)
             ))
-        }
-    }
-}
-
-pub fn verb(command: &grammar::Command) -> &'static str {
-    match command {
-        grammar::Command::Help => "help",
-        grammar::Command::Start { .. } => "start",
-        grammar::Command::List { .. } => "list",
-        grammar::Command::Stop { .. } => "stop",
-        grammar::Command::Extend { .. } => "extend",
-        grammar::Command::Forward { .. } => "forward",
-        grammar::Command::Doctor { .. } => "doctor",
-    }
-}
-
-/// The refusal of a request from a workspace `AllowedSlackTeams` does not list (a Slack Connect
-/// guest's, say): nothing was read or done.
-pub fn other_workspace() -> Message {
-    Message::new(
-        ":no_entry: This app serves only its own Slack workspaces, and yours is not one of them \
-         (`AllowedSlackTeams`); nothing was done.",
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_budget_counts_from_when_the_function_url_received_the_request() {
-        // (timeEpoch, now) in ms → left of the 2.4 s
-        for (arrived, now, left) in [
-            (1_000, 1_000, 2_400),
-            (1_000, 1_350, 2_050),
-            (1_000, 3_100, 300),
-            (1_000, 9_000, 300),
-            (2_000, 1_000, 2_400),
-            (0, i64::MAX, 300),
-            (i64::MAX, 0, 2_400),
-        ] {
-            assert_eq!(
-                budget_left(arrived, now),
-                Duration::from_millis(left),
-                "{arrived} {now}"
-            );
         }
     }
 }

@@ -5,6 +5,7 @@
 //! command is parsed, authorised from the cluster's tags and answered within Slack's 3 s. `start`
 //! only puts a `Debug Task Requested` event on the bus: `debug-launcher` does the slow part.
 
+pub mod budget;
 pub mod click;
 pub mod commands;
 pub mod config;

@@ -3,6 +3,8 @@
 //! workspaces; without this list, any of them in an allowed channel could start, stop or extend
 //! tasks. Empty admits any workspace (docs/security.md names the risk).
 
+use debug_toolkit::slack::Message;
+
 /// The workspaces and orgs a request may come from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AllowedTeams(Vec<String>);
@@ -76,6 +78,15 @@ impl AllowedTeams {
         let user_ok = self.lists(user) || (place_ok && member);
         place_ok && user_ok
     }
+}
+
+/// The refusal of a request from a workspace `AllowedSlackTeams` does not list (a Slack Connect
+/// guest's, say): nothing was read or done.
+pub fn other_workspace() -> Message {
+    Message::new(
+        ":no_entry: This app serves only its own Slack workspaces, and yours is not one of them \
+         (`AllowedSlackTeams`); nothing was done.",
+    )
 }
 
 #[cfg(test)]

@@ -3,23 +3,11 @@
 //! are its network interface's (the environment's group, and a `--like` task's service groups).
 //! Only a certain "no" is said: when EC2 cannot be read, nothing is.
 
+pub use super::egress_rules::lets_out;
 use crate::sites::Site;
 use aws_sdk_ec2::types::IpPermission;
 use debug_toolkit::aws::describe_sdk_error;
 use debug_toolkit::debug_task::TaskView;
-
-/// Whether any rule lets TCP `port` out (all traffic, TCP, or a range holding it), to any peer.
-pub fn lets_out(rules: &[IpPermission], port: u16) -> bool {
-    let port = i32::from(port);
-    rules.iter().any(|rule| match rule.ip_protocol() {
-        Some("-1" | "all") => true,
-        Some("tcp" | "6") => {
-            rule.from_port().is_none_or(|from| from <= port)
-                && rule.to_port().is_none_or(|to| to >= port)
-        }
-        _ => false,
-    })
-}
 
 /// What the task's network lets out: its groups' egress rules and its VPC's CIDRs.
 struct Egress {

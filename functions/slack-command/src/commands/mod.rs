@@ -2,6 +2,7 @@
 
 mod doctor;
 mod egress;
+mod egress_rules;
 mod extend;
 mod forward;
 mod list;

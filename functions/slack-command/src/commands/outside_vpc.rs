@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 /// Whether a rule lets TCP `port` out to `address` (an IPv4 range holding it; a rule naming a
 /// security group or prefix list reaches into the VPC or AWS, not to `address`).
 fn lets_out_to(rule: &IpPermission, port: u16, address: &str) -> bool {
-    super::egress::lets_out(std::slice::from_ref(rule), port)
+    super::egress_rules::lets_out(std::slice::from_ref(rule), port)
         && rule
             .ip_ranges()
             .iter()

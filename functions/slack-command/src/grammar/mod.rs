@@ -40,6 +40,21 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The command's verb, for logs and answers.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Command::Help => "help",
+            Command::Start { .. } => "start",
+            Command::List { .. } => "list",
+            Command::Stop { .. } => "stop",
+            Command::Extend { .. } => "extend",
+            Command::Forward { .. } => "forward",
+            Command::Doctor { .. } => "doctor",
+        }
+    }
+}
+
 /// A task as typed: its id, or its full ARN (which also names the cluster); or, from a button,
 /// its cluster and id.
 #[derive(Clone, Debug, PartialEq, Eq)]
