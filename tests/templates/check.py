@@ -8,7 +8,9 @@
   when ReservedConcurrency asks;
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
   simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
-- infra/spoke.yaml admits the hub and nothing more (check_spoke.py).
+- infra/spoke.yaml admits the hub and nothing more (check_spoke.py);
+- ecs-environment's own policy, in both templates, touches only the roles and log groups it made,
+  judged by the IAM simulator against a foreign admin role and log group (check_provider_iam.py).
 Exit 1 naming every problem.
 """
 import json
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import cfn_yaml  # noqa: E402  (the template loader the template tools share)
 from cfn_yaml import Tag  # noqa: E402
 import check_spoke  # noqa: E402  (beside this file)
+import check_provider_iam  # noqa: E402  (beside this file)
 
 problems = []
 
@@ -241,13 +244,18 @@ def main():
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
     cases = check_exec_user_policy(toolkit)
+    provider_cases = 0
+    for name in ("template.yaml", "spoke.yaml"):
+        found, provider_cases = check_provider_iam.check(ROOT / "infra" / name, name)
+        problems.extend(found)
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
     if problems:
         sys.exit(1)
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"in step; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"in step; ExecUserPolicy: {cases} cases and ecs-environment's policy {provider_cases} cases in "
+          f"each template as the IAM simulator judges them; the spoke's bus "
           f"policy, hub role trust and grants as tight as slack-command's)")
 
 
