@@ -83,7 +83,7 @@ def checks(cluster, region, account, kms_key):
         ]
     if kms_key:
         # The agent decrypts the session's data key under the context it was made with.
-        context = {"kms:EncryptionContext:aws:ssm:SessionId": "ecs-execute-command-0a1b2c3d4e5f"}
+        context = {"kms:EncryptionContextKeys": ["aws:ssm:SessionId", "aws:ssm:TargetId"]}
         out.append(("task", Check("kms:Decrypt", kms_key, context)))
     return out
 

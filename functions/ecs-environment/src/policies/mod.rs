@@ -76,14 +76,14 @@ pub fn exec_statements(
             "Effect": "Allow",
             "Action": "kms:Decrypt",
             "Resource": key,
-            "Condition": {"StringLike": {EXEC_SESSION_CONTEXT: "*"}}
+            "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": EXEC_SESSION_CONTEXT_KEY}}
         }));
     }
     statements
 }
 
 /// The encryption-context key every Session Manager (and ECS Exec) data key carries.
-pub const EXEC_SESSION_CONTEXT: &str = "kms:EncryptionContext:aws:ssm:SessionId";
+pub const EXEC_SESSION_CONTEXT_KEY: &str = "aws:ssm:SessionId";
 
 fn log_group_arn(stack: &StackResource, name: &str) -> String {
     format!("{}:*", stack.log_group_arn(name))

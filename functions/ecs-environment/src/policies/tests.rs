@@ -130,7 +130,7 @@ fn task_role_decrypts_with_the_key_when_given() {
     assert_eq!(statement["Resource"], key);
     assert_eq!(
         statement["Condition"],
-        json!({"StringLike": {"kms:EncryptionContext:aws:ssm:SessionId": "*"}}),
+        json!({"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": "aws:ssm:SessionId"}}),
         "session data keys only"
     );
 }
