@@ -30,6 +30,8 @@
   and --stack-name, Teardown deletes the environment, toolkit and spoke stacks and checks each
   with describe-stacks, and each ExecKmsKeyArns fix gives the spoke's command too;
 - scripts/spoke-template.py without PyYAML says how to get it (no traceback).
+- ecs-environment's own policy, in both templates, touches only the roles and log groups it made,
+  judged by the IAM simulator against foreign roles and log groups (check_provider_iam.py).
 Exit 1 naming every problem.
 """
 import json
@@ -44,6 +46,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import cfn_yaml  # noqa: E402  (the template loader the template tools share)
 from cfn_yaml import Tag  # noqa: E402
 import check_spoke  # noqa: E402  (beside this file)
+import check_provider_iam  # noqa: E402  (beside this file)
 
 problems = []
 
@@ -573,13 +576,17 @@ def main():
     check_teardown_docs(docs)
     check_pyyaml_message()
     cases = check_exec_user_policy(toolkit)
+    provider_cases = 0
+    for name in ("template.yaml", "spoke.yaml"):
+        found, provider_cases = check_provider_iam.check(ROOT / "infra" / name, name)
+        problems.extend(found)
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
     if problems:
         sys.exit(1)
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases and ecs-environment's policy {provider_cases} cases in each template as the IAM simulator judges them; the spoke's bus "
           f"without a policy, its hub role's trust and grants as tight as slack-command's)")
 
 

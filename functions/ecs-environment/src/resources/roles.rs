@@ -1,7 +1,10 @@
-//! The environment's roles: task execution, debug task and application task.
+//! The environment's roles: task execution, debug task and application task, made under
+//! [`ROLE_PATH`] with the toolkit stack's permissions boundary; and those earlier versions made at
+//! path `/`, which [`remove`] takes away once the environment no longer uses them.
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
+use crate::names::{EARLIER_ROLE_ENDINGS, ROLE_PATH};
 use crate::resources::adopt::adopt;
 use crate::resources::tagging::{self, Tagged};
 use serde_json::Value;
@@ -66,6 +69,8 @@ pub async fn ensure_exists(
         None => match iam
             .create_role()
             .role_name(name)
+            .path(ROLE_PATH)
+            .set_permissions_boundary(desired.clients().defaults.role_boundary.clone())
             .description(role.description)
             .assume_role_policy_document(role.trust.to_string())
             .set_tags(Some(tagging::iam(&desired.tags)))
@@ -179,6 +184,37 @@ async fn bring_up_to_date(
     )
     .await?;
     Ok(current.arn.clone())
+}
+
+/// Deletes the roles an earlier version made for this environment at path `/`, those this stack
+/// resource owns. The function's policy admits them by their names' endings alone: a shortened
+/// name (ending in a hash) is left, logged, for the operator (docs/limitations.md).
+pub async fn remove_earlier(scope: &Scope<'_>) -> Result<(), ProvisionError> {
+    let removals = scope
+        .names
+        .earlier_roles()
+        .into_iter()
+        .map(|name| async move {
+            if EARLIER_ROLE_ENDINGS
+                .iter()
+                .any(|ending| name.ends_with(ending))
+            {
+                return remove(scope, &name).await;
+            }
+            if find(scope, &name)
+                .await?
+                .is_some_and(|r| scope.owns(&r.tags))
+            {
+                tracing::warn!(
+                    role = %name,
+                    "a role an earlier version made, with a shortened name this function may not \
+                     delete: delete it by hand"
+                );
+            }
+            Ok(())
+        });
+    let results = futures::future::join_all(removals).await;
+    crate::error::combine(results.into_iter().filter_map(Result::err).collect())
 }
 
 /// Deletes the role with its policies if this stack resource owns it.

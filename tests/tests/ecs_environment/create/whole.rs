@@ -100,11 +100,18 @@ pub async fn log_groups(world: &World) {
 pub async fn roles(world: &World) {
     let iam = aws_sdk_iam::Client::new(&world.aws);
     for role_name in [
-        "payments-dev-task-execution",
-        "payments-dev-debug-toolkit-task",
+        "payments-dev-task-execution-role",
+        "payments-dev-debug-toolkit-task-role",
     ] {
         let role = iam.get_role().role_name(role_name).send().await.unwrap();
         let role = role.role().unwrap();
+        assert_eq!(role.path(), "/ecs-debug-toolkit/", "{role_name}");
+        assert_eq!(
+            role.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn()),
+            Some(integration_tests::moto::ENVIRONMENT_ROLE_BOUNDARY_ARN),
+            "{role_name}"
+        );
         let trust = policy_text(role.assume_role_policy_document().unwrap());
         assert!(
             trust.contains("ecs-tasks.amazonaws.com") && trust.contains("aws:SourceAccount"),
@@ -119,7 +126,7 @@ pub async fn roles(world: &World) {
     }
     let attached = iam
         .list_attached_role_policies()
-        .role_name("payments-dev-task-execution")
+        .role_name("payments-dev-task-execution-role")
         .send()
         .await
         .unwrap();
@@ -129,7 +136,7 @@ pub async fn roles(world: &World) {
     );
     let execution = iam
         .get_role_policy()
-        .role_name("payments-dev-task-execution")
+        .role_name("payments-dev-task-execution-role")
         .policy_name("debug-toolkit-execution")
         .send()
         .await
@@ -142,7 +149,7 @@ pub async fn roles(world: &World) {
     );
     let task = iam
         .get_role_policy()
-        .role_name("payments-dev-debug-toolkit-task")
+        .role_name("payments-dev-debug-toolkit-task-role")
         .policy_name("debug-toolkit-permissions")
         .send()
         .await
