@@ -1,10 +1,12 @@
 """ecs-environment's own policy, as CloudFormation would make it from infra/template.yaml and
 infra/spoke.yaml, judged by the IAM simulator (tests/iam-simulator; tests/templates/check.py runs
-these): it may tag, change, pass and delete only the roles it creates (under /ecs-debug-toolkit/,
-with our tag), create roles only there and only with the stack's permissions boundary, remove
-the roles earlier versions made only by their names and our tag, and delete or change only log
-groups carrying our tag. A foreign admin role (`role/Admin`, with or without our tag, as the old
-TagRole grant could have put it there) and a foreign log group are refused everything.
+these): it may create roles only under /ecs-debug-toolkit/, only with our tag and the stack's
+permissions boundary; tag, change, pass and delete only the roles there carrying our tag; converge
+and delete the legacy roles earlier versions made at path / only by their three name endings and
+our tag, never tag them or change their trust; and delete or change only log groups carrying our
+tag. Foreign roles are refused everything: `role/Admin` untagged, `role/Admin` tagged as ours (as
+the old TagRole grant could have left it: tagged but not ours by name), and a role with one of our
+name endings but without our tag; and so is a foreign log group.
 `check(template, name)` returns the problems it found.
 """
 
@@ -36,47 +38,89 @@ def asking(tags):
     return {f"aws:RequestTag/{k}": v for k, v in tags.items()} | ({"aws:TagKeys": list(tags)} if tags else {})
 
 
+CHANGES = ("iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+           "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+           "iam:PassRole", "iam:DeleteRole")
+
+
+WITH_BOUNDARY = ("iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy")
+
+
+def change(action, role, tags, boundary=None):
+    """The request context of `action` on `role` carrying `tags` (and `boundary`, which IAM gives
+    as iam:PermissionsBoundary to the policy actions), as the function would send it."""
+    context = on(tags)
+    if boundary and action in WITH_BOUNDARY:
+        context |= {"iam:PermissionsBoundary": boundary}
+    if action == "iam:TagRole":
+        context |= asking(OURS)
+    if action == "iam:UntagRole":
+        context |= {"aws:TagKeys": ["Environment"]}
+    if action in ("iam:AttachRolePolicy", "iam:DetachRolePolicy"):
+        context |= {"iam:PolicyARN": EXECUTION_POLICY}
+    if action == "iam:PassRole":
+        context |= {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+    return (action, role, context)
+
+
 def cases():
     """(what, action, resource, context, allowed)."""
-    ours = ROLE + "ecs-debug-toolkit/pay-app-task-role"
-    earlier = ROLE + "pay-app-task"
+    ours = ROLE + "ecs-debug-toolkit/pay-task-execution"
     out = []
-    for admin, tags in (("untagged", {}), ("tagged as ours", OURS)):
-        admin_role = ROLE + "Admin"
-        out += [
-            (f"foreign {admin} Admin", "iam:TagRole", admin_role, on(tags) | asking(OURS), False),
-            (f"foreign {admin} Admin", "iam:PutRolePolicy", admin_role, on(tags), False),
-            (f"foreign {admin} Admin", "iam:UpdateAssumeRolePolicy", admin_role, on(tags), False),
-            (f"foreign {admin} Admin", "iam:AttachRolePolicy", admin_role,
-             on(tags) | {"iam:PolicyARN": EXECUTION_POLICY}, False),
-            (f"foreign {admin} Admin", "iam:PassRole", admin_role,
-             on(tags) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, False),
-            (f"foreign {admin} Admin", "iam:DeleteRole", admin_role, on(tags), False),
-            (f"foreign {admin} Admin", "iam:DeleteRolePolicy", admin_role, on(tags), False),
-        ]
+    # (what, role, its tags, its boundary, what the function may still do to it).
+    foreign = (("untagged Admin", ROLE + "Admin", {}, None, ()),
+               ("Admin tagged as ours", ROLE + "Admin", OURS, None, ()),
+               ("Admin tagged as ours, another path", ROLE + "ops/ecs-debug-toolkit-Admin", OURS, None, ()),
+               ("untagged, named like a legacy role", ROLE + "prod-task-execution", {}, None, ()),
+               ("untagged, named like a legacy role, another path", ROLE + "ops/prod-app-task", {}, None, ()),
+               # Someone else's role put under our path (the path is the toolkit's: docs/security.md).
+               # TagRole there cannot ask for a resource tag (CreateRole with tags is authorised as
+               # TagRole on a role that has none yet); but no policy is ever written or attached
+               # to a role without the stack's boundary.
+               ("untagged, under our path", ROLE + "ecs-debug-toolkit/prod-task-execution", {}, None,
+                ("iam:TagRole",)),
+               ("tagged as ours, under our path, no boundary", ROLE + "ecs-debug-toolkit/x-task-execution",
+                OURS, None, ("iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
+                             "iam:UpdateAssumeRolePolicy", "iam:PassRole", "iam:DeleteRole")),
+               ("tagged as ours, under our path, another boundary", ROLE + "ecs-debug-toolkit/x-app-task",
+                OURS, f"arn:aws:iam::{ACCOUNT}:policy/Loose",
+                ("iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
+                 "iam:UpdateAssumeRolePolicy", "iam:PassRole", "iam:DeleteRole")))
+    for what, role, tags, boundary, still in foreign:
+        out += [(f"foreign {what}",) + change(action, role, tags, boundary) + (action in still,)
+                for action in CHANGES]
+    out += [("ours",) + change(action, ours, OURS, BOUNDARY) + (True,) for action in CHANGES]
+    # Legacy: policies converged, the execution policy attached and detached, passed to ECS tasks
+    # (the task definition names it), deleted; never tagged, untagged or its trust changed.
+    legacy_allowed = {"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
+                      "iam:DetachRolePolicy", "iam:PassRole", "iam:DeleteRole"}
+    legacy = ROLE + "pay-task-execution"
+    out += [("legacy, ours",) + change(action, legacy, OURS) + (action in legacy_allowed,)
+            for action in CHANGES]
     out += [
-        ("ours", "iam:TagRole", ours, on(OURS) | asking(OURS), True),
-        ("ours", "iam:PutRolePolicy", ours, on(OURS), True),
-        ("ours", "iam:UpdateAssumeRolePolicy", ours, on(OURS), True),
-        ("ours", "iam:AttachRolePolicy", ours, on(OURS) | {"iam:PolicyARN": EXECUTION_POLICY}, True),
+        ("legacy app role, ours", "iam:PutRolePolicy", ROLE + "pay-app-task", on(OURS), True),
+        ("legacy app role, ours", "iam:DeleteRole", ROLE + "pay-app-task", on(OURS), True),
+        ("legacy app role (the function never passes it)", "iam:PassRole", ROLE + "pay-app-task",
+         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, False),
+        ("legacy debug task role, ours", "iam:PassRole", ROLE + "pay-debug-toolkit-task",
+         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, True),
+        ("legacy debug task role (only the execution role gets the managed policy)",
+         "iam:AttachRolePolicy", ROLE + "pay-debug-toolkit-task",
+         on(OURS) | {"iam:PolicyARN": EXECUTION_POLICY}, False),
         ("ours, another policy", "iam:AttachRolePolicy", ours,
+         on(OURS) | {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
+                     "iam:PermissionsBoundary": BOUNDARY}, False),
+        ("legacy, another policy", "iam:AttachRolePolicy", legacy,
          on(OURS) | {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}, False),
-        ("ours", "iam:PassRole", ours, on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, True),
         ("ours, to Lambda", "iam:PassRole", ours, on(OURS) | {"iam:PassedToService": "lambda.amazonaws.com"}, False),
-        ("ours", "iam:DeleteRole", ours, on(OURS), True),
+        ("legacy, to Lambda", "iam:PassRole", legacy,
+         on(OURS) | {"iam:PassedToService": "lambda.amazonaws.com"}, False),
         ("new, with the boundary", "iam:CreateRole", ours, asking(OURS) | {"iam:PermissionsBoundary": BOUNDARY}, True),
         ("new, without a boundary", "iam:CreateRole", ours, asking(OURS), False),
         ("new, another boundary", "iam:CreateRole", ours,
          asking(OURS) | {"iam:PermissionsBoundary": f"arn:aws:iam::{ACCOUNT}:policy/Loose"}, False),
-        ("new at path /", "iam:CreateRole", ROLE + "pay-app-task-role",
-         asking(OURS) | {"iam:PermissionsBoundary": BOUNDARY}, False),
-        ("an earlier version's, ours", "iam:DeleteRole", earlier, on(OURS), True),
-        ("an earlier version's, ours", "iam:DetachRolePolicy", earlier,
-         on(OURS) | {"iam:PolicyARN": EXECUTION_POLICY}, True),
-        ("an earlier version's, ours", "iam:PutRolePolicy", earlier, on(OURS), False),
-        ("an earlier version's, ours", "iam:PassRole", earlier,
-         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, False),
-        ("an earlier version's name, untagged", "iam:DeleteRole", earlier, {}, False),
+        ("new, untagged", "iam:CreateRole", ours, {"iam:PermissionsBoundary": BOUNDARY}, False),
+        ("new at path /", "iam:CreateRole", legacy, asking(OURS) | {"iam:PermissionsBoundary": BOUNDARY}, False),
     ]
     for group, tags, allowed in (("/ecs/their-app", {}, False), ("/ecs/pay", OURS, True)):
         what = "ours" if allowed else "foreign"

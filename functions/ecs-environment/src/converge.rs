@@ -268,9 +268,6 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
         (Ok(()), Ok(()), Ok(()), Ok(roles), Ok(group)) => (roles, group),
         (l0, l1, l2, r, g) => return Err(failed([l0.err(), l1.err(), l2.err(), r.err(), g.err()])),
     };
-    // The task definition now names the roles under our path, and `Data` will: the roles an
-    // earlier version made at path `/` go (docs/deploying.md, "Upgrading").
-    roles::remove_earlier(scope).await?;
 
     Ok(Provisioned {
         cluster_name: names.cluster.clone(),

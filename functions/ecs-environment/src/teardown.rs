@@ -32,24 +32,12 @@ pub async fn remove_environment(
             None => Ok(()),
         }
     };
-    let roles = async {
-        let (r0, r1, r2, earlier) = tokio::join!(
-            roles::remove(scope, &names.execution_role),
-            roles::remove(scope, &names.task_role),
-            roles::remove(scope, &names.app_task_role),
-            roles::remove_earlier(scope),
-        );
-        combine(
-            [r0, r1, r2, earlier]
-                .into_iter()
-                .filter_map(Result::err)
-                .collect(),
-        )
-    };
-    let (c, t, r, l0, l1, l2, g) = tokio::join!(
+    let (c, t, r0, r1, r2, l0, l1, l2, g) = tokio::join!(
         remove_cluster,
         task_definition::remove(scope),
-        roles,
+        roles::remove(scope, &names.execution_role),
+        roles::remove(scope, &names.task_role),
+        roles::remove(scope, &names.app_task_role),
         log_groups::remove(scope, cluster_logs),
         log_groups::remove(scope, debug_logs),
         async {
@@ -67,7 +55,7 @@ pub async fn remove_environment(
         security_group::remove(scope, until),
     );
     combine(
-        [c, t, r, l0, l1, l2, g]
+        [c, t, r0, r1, r2, l0, l1, l2, g]
             .into_iter()
             .filter_map(Result::err)
             .collect(),

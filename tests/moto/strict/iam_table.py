@@ -12,7 +12,8 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
 - CloudWatch Logs: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
   CreateLogGroup with tags also needs logs:TagResource (CreateLogGroup API reference). A log
   group's tags are its `aws:ResourceTag/*` (SAR, resource type log-group).
-- IAM CreateRole with a PermissionsBoundary: `iam:PermissionsBoundary` (SAR, IAM).
+- IAM CreateRole with a PermissionsBoundary: `iam:PermissionsBoundary` (SAR, IAM); PutRolePolicy,
+  DeleteRolePolicy, AttachRolePolicy and DetachRolePolicy carry the role's boundary in the same key.
 - EC2: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
   Tags in TagSpecifications need ec2:CreateTags with ec2:CreateAction (EC2 guide, "Grant
   permission to tag resources during creation"); AuthorizeSecurityGroupEgress is evaluated on the
@@ -73,10 +74,17 @@ def _iam_create_role(p, account, region):
     return checks
 
 
+# The actions IAM evaluates with the role's boundary as `iam:PermissionsBoundary` (SAR, IAM).
+_WITH_BOUNDARY = {"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"}
+
+
 def _iam_on_role(action, extra=lambda p: {}):
     def handler(p, account, region):
         arn, tags = state.iam_role(account, p["RoleName"])
         context = resource_tags(tags, iam=True) | extra(p)
+        boundary = state.iam_role_boundary(account, p["RoleName"]) if action in _WITH_BOUNDARY else None
+        if boundary:
+            context["iam:PermissionsBoundary"] = boundary
         return [Check(action, arn, context)]
 
     return handler

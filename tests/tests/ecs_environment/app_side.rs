@@ -14,7 +14,7 @@ const TABLE: &str = "arn:aws:dynamodb:eu-west-1:123456789012:table/payments";
 
 /// The app role's inline policy, parsed; None when it has none.
 async fn app_policy(world: &World) -> Option<Value> {
-    role_policy(world, "app-env-app-task-role").await
+    role_policy(world, "app-env-app-task").await
 }
 
 /// The inline policy of `role`, parsed; None when it has none.
@@ -91,7 +91,7 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
     let data = &created["Data"];
     assert_eq!(
         data["AppTaskRoleArn"],
-        "arn:aws:iam::123456789012:role/ecs-debug-toolkit/app-env-app-task-role"
+        "arn:aws:iam::123456789012:role/ecs-debug-toolkit/app-env-app-task"
     );
     assert_eq!(data["ServiceLogGroupName"], "/ecs/app-env");
 

@@ -38,7 +38,7 @@ async fn an_app_policy_iam_would_refuse_is_refused_before_any_aws_call() {
     let response = create(&world, "create", &big).await;
     assert_failed(
         &response,
-        "AppS3BucketArns, AppDynamoDbTableArns and AppKmsKeyArns: together they make the big-app-app-task-role role's policy",
+        "AppS3BucketArns, AppDynamoDbTableArns and AppKmsKeyArns: together they make the big-app-app-task role's policy",
     );
     // No AWS call but the request's verification with CloudFormation.
     assert_only_verification_called(&world);
@@ -52,7 +52,7 @@ async fn an_app_policy_iam_would_refuse_is_refused_before_any_aws_call() {
     );
     let created = create(&world, "fits", &fitting).await;
     let physical_id = assert_success(&created);
-    let policy = role_policy(&world, "big-app-app-task-role").await.unwrap();
+    let policy = role_policy(&world, "big-app-app-task").await.unwrap();
     let keys = policy["Statement"]
         .as_array()
         .unwrap()

@@ -4,7 +4,7 @@
 mod app_side;
 mod bad_input;
 mod create;
-mod earlier_roles;
+mod legacy_roles;
 mod exec_preflight;
 mod faults;
 mod inside_task;

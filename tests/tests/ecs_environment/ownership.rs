@@ -50,7 +50,7 @@ async fn a_foreign_role_of_the_same_name_is_refused_and_nothing_is_left() {
     let world = world().await;
     let iam = aws_sdk_iam::Client::new(&world.aws);
     iam.create_role()
-        .role_name("roles-task-execution-role")
+        .role_name("roles-task-execution")
         .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[]}"#)
         .send()
         .await
@@ -58,15 +58,15 @@ async fn a_foreign_role_of_the_same_name_is_refused_and_nothing_is_left() {
     let response = create(&world, "create", &props(&world, "roles", json!({}))).await;
     assert_failed(
         &response,
-        "IAM role roles-task-execution-role already exists and is not owned",
+        "IAM role roles-task-execution already exists and is not owned",
     );
     assert_eq!(
         leaks::inventory(&world.aws).await,
-        ["role roles-task-execution-role"]
+        ["role roles-task-execution"]
     );
     let policies = iam
         .list_role_policies()
-        .role_name("roles-task-execution-role")
+        .role_name("roles-task-execution")
         .send()
         .await
         .unwrap();

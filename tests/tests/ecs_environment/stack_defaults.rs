@@ -66,7 +66,7 @@ async fn the_stack_may_admit_other_accounts_resources() {
         }),
     );
     let physical_id = assert_success(&create(&world, "create", &foreign).await);
-    let policy = crate::app_side::role_policy(&world, "shared-data-app-task-role")
+    let policy = crate::app_side::role_policy(&world, "shared-data-app-task")
         .await
         .unwrap();
     let text = policy.to_string();

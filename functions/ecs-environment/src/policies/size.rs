@@ -114,7 +114,7 @@ mod tests {
             let case = format!("{buckets} of {bucket_len}, {tables} of {table_len}");
             assert_eq!(result.is_ok(), fits, "{case}: {result:?}");
             if let Err(too_large) = result {
-                assert_eq!(too_large.role, "c-app-task-role");
+                assert_eq!(too_large.role, "c-app-task");
                 assert!(too_large.chars > MAX_ROLE_INLINE_CHARS);
                 let text = too_large.to_string();
                 assert!(text.starts_with("AppS3BucketArns, AppDynamoDbTableArns and AppKmsKeyArns"));

@@ -1,11 +1,16 @@
 //! The environment's roles: task execution, debug task and application task, made under
-//! [`ROLE_PATH`] with the toolkit stack's permissions boundary; and those earlier versions made at
-//! path `/`, which [`remove`] takes away once the environment no longer uses them.
+//! [`ROLE_PATH`] with the toolkit stack's permissions boundary. A role of the same name that an
+//! earlier version made at path `/` (a legacy role) is kept in place: IAM names are unique per
+//! account whatever the path, so moving it would mean deleting it under running tasks. Its
+//! policies are still converged and it is deleted with the environment, but its trust and tags
+//! stay as they are (the function's policy allows no TagRole or trust change outside its path;
+//! docs/decisions.md, "Roles under a path of ours").
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
-use crate::names::{EARLIER_ROLE_ENDINGS, ROLE_PATH};
+use crate::names::ROLE_PATH;
 use crate::resources::adopt::adopt;
+pub use crate::resources::role_standing::Standing;
 use crate::resources::tagging::{self, Tagged};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -14,17 +19,8 @@ use std::collections::BTreeMap;
 pub struct ExistingRole {
     pub arn: String,
     pub tags: BTreeMap<String, String>,
-}
-
-/// What one role should be.
-pub struct RoleSpec<'a> {
-    pub name: &'a str,
-    pub description: &'a str,
-    pub trust: Value,
-    pub inline_policy_name: &'a str,
-    /// `None`: the role has no inline policy (one left from an earlier spec is deleted).
-    pub inline_policy: Option<Value>,
-    pub managed_policy_arn: Option<String>,
+    /// `/ecs-debug-toolkit/` for roles of this version, `/` for those earlier versions made.
+    pub path: String,
 }
 
 pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>, ProvisionError> {
@@ -32,6 +28,7 @@ pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>,
         Ok(out) => Ok(out.role().map(|role| ExistingRole {
             arn: role.arn().to_string(),
             tags: tagging::read(role.tags()),
+            path: role.path().to_string(),
         })),
         Err(e)
             if e.as_service_error()
@@ -113,6 +110,9 @@ pub async fn ensure_policies(
 ) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
     let name = role.name;
+    if existing.is_some_and(|r| r.standing(name) == Standing::LegacyUnmanageable) {
+        return Ok(());
+    }
     let put_inline = async {
         match &role.inline_policy {
             Some(policy) => iam
@@ -161,12 +161,34 @@ pub async fn ensure_policies(
     inline.and(managed)
 }
 
-/// An owned role's trust and tags as desired; its ARN.
+/// An owned role's trust and tags as desired (a legacy role's are left, and said so); its ARN.
 async fn bring_up_to_date(
     desired: &Desired<'_>,
     role: &RoleSpec<'_>,
     current: &ExistingRole,
 ) -> Result<String, ProvisionError> {
+    match current.standing(role.name) {
+        Standing::Current => {}
+        Standing::Legacy => {
+            tracing::warn!(
+                role = role.name,
+                path = %current.path,
+                "legacy role made by an earlier version: kept in place (replacing it would cut \
+                 running tasks off), its policies converged, its trust and tags left as they are \
+                 (docs/deploying.md, Upgrading)"
+            );
+            return Ok(current.arn.clone());
+        }
+        Standing::LegacyUnmanageable => {
+            tracing::warn!(
+                role = role.name,
+                path = %current.path,
+                "legacy role made by an earlier version with a shortened name, which this \
+                 version's policy cannot name: left entirely as it is (docs/limitations.md)"
+            );
+            return Ok(current.arn.clone());
+        }
+    }
     desired
         .clients()
         .iam
@@ -186,37 +208,6 @@ async fn bring_up_to_date(
     Ok(current.arn.clone())
 }
 
-/// Deletes the roles an earlier version made for this environment at path `/`, those this stack
-/// resource owns. The function's policy admits them by their names' endings alone: a shortened
-/// name (ending in a hash) is left, logged, for the operator (docs/limitations.md).
-pub async fn remove_earlier(scope: &Scope<'_>) -> Result<(), ProvisionError> {
-    let removals = scope
-        .names
-        .earlier_roles()
-        .into_iter()
-        .map(|name| async move {
-            if EARLIER_ROLE_ENDINGS
-                .iter()
-                .any(|ending| name.ends_with(ending))
-            {
-                return remove(scope, &name).await;
-            }
-            if find(scope, &name)
-                .await?
-                .is_some_and(|r| scope.owns(&r.tags))
-            {
-                tracing::warn!(
-                    role = %name,
-                    "a role an earlier version made, with a shortened name this function may not \
-                     delete: delete it by hand"
-                );
-            }
-            Ok(())
-        });
-    let results = futures::future::join_all(removals).await;
-    crate::error::combine(results.into_iter().filter_map(Result::err).collect())
-}
-
 /// Deletes the role with its policies if this stack resource owns it.
 pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError> {
     let Some(existing) = find(scope, name).await? else {
@@ -226,6 +217,15 @@ pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError>
         tracing::warn!(
             role = name,
             "not owned by this stack resource; left in place"
+        );
+        return Ok(());
+    }
+    if existing.standing(name) == Standing::LegacyUnmanageable {
+        tracing::warn!(
+            role = name,
+            path = %existing.path,
+            "legacy role with a shortened name, which this version's policy cannot delete: left \
+             in place; delete it by hand (docs/limitations.md)"
         );
         return Ok(());
     }

@@ -192,7 +192,7 @@ async fn every_optional_property_reaches_its_resource() {
     let iam = aws_sdk_iam::Client::new(&world.aws);
     let task = iam
         .get_role_policy()
-        .role_name("full-debug-toolkit-task-role")
+        .role_name("full-debug-toolkit-task")
         .policy_name("debug-toolkit-permissions")
         .send()
         .await
@@ -205,7 +205,7 @@ async fn every_optional_property_reaches_its_resource() {
     assert!(task.contains("log-group:/ecs/full/ecs-exec:*"), "{task}");
     let role = iam
         .get_role()
-        .role_name("full-task-execution-role")
+        .role_name("full-task-execution")
         .send()
         .await
         .unwrap();

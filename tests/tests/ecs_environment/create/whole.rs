@@ -100,8 +100,8 @@ pub async fn log_groups(world: &World) {
 pub async fn roles(world: &World) {
     let iam = aws_sdk_iam::Client::new(&world.aws);
     for role_name in [
-        "payments-dev-task-execution-role",
-        "payments-dev-debug-toolkit-task-role",
+        "payments-dev-task-execution",
+        "payments-dev-debug-toolkit-task",
     ] {
         let role = iam.get_role().role_name(role_name).send().await.unwrap();
         let role = role.role().unwrap();
@@ -126,7 +126,7 @@ pub async fn roles(world: &World) {
     }
     let attached = iam
         .list_attached_role_policies()
-        .role_name("payments-dev-task-execution-role")
+        .role_name("payments-dev-task-execution")
         .send()
         .await
         .unwrap();
@@ -136,7 +136,7 @@ pub async fn roles(world: &World) {
     );
     let execution = iam
         .get_role_policy()
-        .role_name("payments-dev-task-execution-role")
+        .role_name("payments-dev-task-execution")
         .policy_name("debug-toolkit-execution")
         .send()
         .await
@@ -149,7 +149,7 @@ pub async fn roles(world: &World) {
     );
     let task = iam
         .get_role_policy()
-        .role_name("payments-dev-debug-toolkit-task-role")
+        .role_name("payments-dev-debug-toolkit-task")
         .policy_name("debug-toolkit-permissions")
         .send()
         .await
