@@ -23,13 +23,20 @@
 #               next steps. Its first deploy needs --parameter-overrides SpokeAlias=…
 #               HubRoleArn=…; later ones keep them.
 #   --dry-run and --spoke may come anywhere among the options; sam deploy never sees them.
-# Needs: cargo (rustup, Rust $rust_version or later), python3 $python_version or later with venv
+# Needs: cargo from rustup (Rust $rust_version or later) with cc, python3 $python_version or later with venv
 # (both checked first); installs SAM and cargo-lambda in a venv when missing (scripts/package.sh). A
 # real deploy also needs the AWS CLI v2 and credentials it accepts: both are checked before the
 # build. Runs under macOS's bash 3.2.
 #
+# On an update (the stack was there before this deploy) it prints first what an update asks: the
+# image when the repository lacks the stack's tag, the Slack app when its manifest changed (a new
+# scope needs the app reinstalled); the first deploy's steps follow, marked as done once. A stack
+# its first deploy left ROLLBACK_COMPLETE (or one still in progress) stops it before the build,
+# with the commands that show why and delete it.
+#
 # DEPLOY_PLAN=1 (for tests/templates/check_deploy.sh): print the sam deploy command and the next
-# steps, with <OutputKey> for each stack output, and run nothing.
+# steps, with <OutputKey> for each stack output, and run nothing. DEPLOY_PLAN=update: the same for
+# a stack that exists, whose manifest changed and whose repository lacks the tag.
 set -euo pipefail
 # What Cargo.lock's crates need (their highest rust-version); tests/templates/check_toolchain.py
 # keeps this, Cargo.toml and the docs the same.
@@ -39,7 +46,8 @@ rust_version="1.94.1"
 python_version="3.10"
 cd "$(dirname "$0")/.."
 # This script's own options, wherever they are; the rest goes to sam deploy.
-dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}"
+dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false
+if [ "$plan" = update ]; then plan=1 plan_update=true; fi
 sam_args=()
 for arg in "$@"; do
   case "$arg" in
@@ -124,60 +132,32 @@ fi
 if [ "$plan" = 1 ]; then
   account="<account>" region="${region:-<region>}"
   output() { echo "<$1>"; }
+  # An update's plan: a manifest that changed, a repository without the stack's tag.
+  parameter() { case "$1" in Spokes) ;; *) echo "<$1>" ;; esac; }
+  image_published() { return 1; }
 else
   output() {
     aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
       --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
   }
+  parameter() {
+    aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" --stack-name "$stack" \
+      --query "Stacks[0].Parameters[?ParameterKey=='$1'].ParameterValue" --output text
+  }
+  # image_published <repository uri> <tag>: the repository holds an image with that tag.
+  image_published() {
+    aws ${aws_options[@]+"${aws_options[@]}"} ecr describe-images --region "$region" --repository-name "${1#*/}" \
+      --image-ids "imageTag=$2" --query 'imageDetails[0].imageDigest' --output text >/dev/null 2>&1
+  }
 fi
-# The printed commands run with the credentials this deploy used.
-with_profile="${profile_note:+ --profile $profile_note}"
-env_profile="${profile_note:+AWS_PROFILE=$profile_note }"
-next_steps() {
-  if $spoke; then
-    step "next steps for this spoke (docs/deploying.md, \"Many accounts and regions\", step 2)"
-    cat <<NEXT
-With this spoke's credentials${profile_note:+ (profile $profile_note)}: account $account, region $region.
-- Publish the debug-toolkit image to the spoke's repository (as step 2 of the path):
-     ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
-- Put the Slack app's bot token (xoxb-...) into the spoke's secret:
-     $(output SlackBotTokenCommand)$with_profile
-- Attach the people's policy (IAM Identity Center: the name ecs-debug-toolkit-exec-$region, path /,
-  in a permission set of this region's accounts only: docs/deploying.md, step 5):
-     $(output ExecUserPolicyArn)
-- Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
-- All of this stack's outputs:
-     aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
-Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
-NEXT
-    return
-  fi
-  step "next steps (docs/deploying.md, steps 2 to 7)"
-  cat <<NEXT
-2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
-   skopeo and jq publish it, mmdebstrap and umoci build it):
-     sudo apt-get install -y mmdebstrap umoci skopeo jq
-     sudo ./scripts/build-image.sh ./image
-     ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
-3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then
-   "Install to Workspace":
-     $(output SlackAppCreateUrl)
-4. Give the functions the app's secrets (paste each value in place of PASTE-...):
-     $(output SlackSigningSecretCommand)$with_profile
-     $(output SlackBotTokenCommand)$with_profile
-5. Let people use what the bot hands out: attach this managed policy to their IAM role, group or
-   user (IAM Identity Center: a customer managed policy reference, name ecs-debug-toolkit-exec-$region,
-   path /, in a permission set of this region's accounts only: docs/deploying.md, step 5); they
-   also need the AWS CLI v2 and the Session Manager plugin:
-     $(output ExecUserPolicyArn)
-6. Make an environment (infra/example-environment.yaml), e.g.:
-     aws cloudformation deploy$with_profile --region $region --stack-name payments-dev \\
-       --template-file infra/example-environment.yaml --parameter-overrides \\
-       ToolkitStackName=$stack ClusterName=payments-dev VpcId=vpc-... SubnetIds=subnet-...,subnet-... \\
-       AllowedSlackUsers=U...
-7. In Slack, in a channel the bot is in (/invite @debug-toolkit): /debug start payments-dev 45m
-NEXT
-}
+# Whether this deploy updates a stack, and the stack's Slack app manifest and people's policy
+# before it (filled in before sam deploy runs).
+existing=$plan_update manifest_before="" policy_before=""
+if $plan_update; then
+  manifest_before="<SlackAppManifest before this deploy>" policy_before="<ExecUserPolicyArn before this deploy>"
+fi
+# The next steps: what an update asks, then the first deploy's (for a toolkit or a spoke).
+source scripts/lib/deploy-steps.sh
 if [ "$plan" = 1 ]; then
   sam_deploy=(sam deploy --template-file "$template" --config-file "$config_file" --config-env "$config_env"
     --stack-name "$stack" --region "$region" "$@")
@@ -191,6 +171,13 @@ command -v python3 >/dev/null || fail "needs python3 $python_version or later (w
 python3 -c "import sys; sys.exit(sys.version_info < tuple(int(p) for p in '$python_version'.split('.')))" ||
   fail "needs Python $python_version or later (the AWS SAM CLI 1.170.0 does); python3 is $(python3 --version 2>&1). On a Mac: brew install python@3.12, then export PATH=\"\$(brew --prefix python@3.12)/libexec/bin:\$PATH\" (its python3) and run this again"
 command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
+# The build adds Rust's aarch64-unknown-linux-gnu target with rustup: a Rust without it (Homebrew's
+# rust, a distribution's cargo) has no standard library for Lambda's arm64.
+command -v rustup >/dev/null ||
+  fail "needs rustup (https://rustup.rs), which adds Rust's aarch64-unknown-linux-gnu target for Lambda; a Rust without it (brew's rust, a distribution's cargo) cannot build for arm64: remove it, then install Rust with rustup"
+# cargo links the crates' build scripts for this machine with cc (zig links only the functions).
+command -v cc >/dev/null ||
+  fail "needs a C compiler and linker (cc) for cargo's build scripts: Debian/Ubuntu: sudo apt-get install build-essential; a Mac: xcode-select --install"
 rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
 at_least "${rustc_version:-0}" "$rust_version" ||
   fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
@@ -202,6 +189,25 @@ if ! $dry_run; then
   account=$(aws ${aws_options[@]+"${aws_options[@]}"} sts get-caller-identity --query Account --output text) ||
     fail "aws sts get-caller-identity failed (its error is above): credentials with aws configure or aws sso login, or name a profile with --profile <name>"
   echo "deploying stack $stack to account $account, region $region${profile:+ (profile $profile)}"
+  # A stack that is there already is updated: its first deploy's steps are done. Its manifest now,
+  # to tell whether the Slack app must follow. A failed first deploy's stack (ROLLBACK_COMPLETE)
+  # can only be deleted: said now, not after the build.
+  stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
+    --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
+  case "$stack_status" in
+    ""|REVIEW_IN_PROGRESS|DELETE_COMPLETE) ;;
+    ROLLBACK_COMPLETE|ROLLBACK_FAILED)
+      on="${profile_note:+--profile $profile_note }--region $region --stack-name $stack"
+      fail "stack $stack is $stack_status: its first deploy failed, and CloudFormation can only delete it. Why it failed:
+  aws cloudformation describe-stack-events $on --query \"StackEvents[?ends_with(ResourceStatus, 'FAILED')].[LogicalResourceId,ResourceStatusReason]\" --output table
+Delete it, then run this again:
+  aws cloudformation delete-stack $on
+  aws cloudformation wait stack-delete-complete $on" ;;
+    *_IN_PROGRESS) fail "stack $stack is $stack_status: wait until it ends (aws cloudformation describe-stacks${profile_note:+ --profile $profile_note} --region $region --stack-name $stack), then run this again" ;;
+    *)
+      existing=true policy_before=$(output ExecUserPolicyArn || true)
+      if ! $spoke; then manifest_before=$(output SlackAppManifest || true); fi ;;
+  esac
 fi
 
 step "build: the five functions for Lambda (arm64), as sam deploy will upload them"

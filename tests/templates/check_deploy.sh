@@ -6,7 +6,13 @@
 # - --guided gives sam deploy a temporary copy of samconfig.toml (SAM's "Save arguments to
 #   configuration file" defaults to Y and would write every parameter into it);
 # - with --profile, every printed command runs with that profile (AWS_PROFILE= for
-#   publish-image.sh, --profile for the AWS CLI's).
+#   publish-image.sh, --profile for the AWS CLI's);
+# - an update (DEPLOY_PLAN=update: the stack exists, its manifest changed) says what an update asks
+#   (the image, the Slack app's manifest and reinstall) before the first deploy's steps, marked done
+#   once, so that nobody creates a second Slack app; a first deploy says none of it;
+# - a real deploy onto a stack its first deploy left ROLLBACK_COMPLETE (an AWS CLI that answers
+#   only the account and the stack's status) stops before the build, with the commands that show
+#   why and delete it.
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +27,7 @@ failures=0
 # plan <args...>: the plan's output (and its exit status in $status).
 plan() {
   status=0
-  out=$(env -u AWS_PROFILE PATH="$stubs:$PATH" DEPLOY_PLAN=1 AWS_REGION=eu-west-1 "$script" "$@" 2>&1) || status=$?
+  out=$(env -u AWS_PROFILE PATH="$stubs:$PATH" DEPLOY_PLAN="${plan_mode:-1}" AWS_REGION=eu-west-1 "$script" "$@" 2>&1) || status=$?
 }
 expect() { # expect <what> <fixed string> : the last plan's output has it
   if ! grep -qF -- "$2" <<<"$out"; then
@@ -57,8 +63,46 @@ expect "--guided" "--guided"
 refuse "--guided writes samconfig.toml" "--config-file $PWD/samconfig.toml"
 expect "--guided's copy" "/samconfig.toml --config-env default"
 
+refuse "a first deploy" "updated the stack|done once"
+
+plan_mode=update plan --profile hub
+expect "an update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
+expect "an update's image" "AWS_PROFILE=hub ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
+expect "an update's Slack app" '"App Manifest": replace it with the output SlackAppManifest'
+expect "an update's Slack app" '"Reinstall to Workspace"'
+expect "an update's manifest command" "aws cloudformation describe-stacks --profile hub --region eu-west-1 --stack-name ecs-debug-toolkit"
+expect "an update's first steps" "each is done once (skip those you did)"
+expect "an update's new people's policy" "aws iam list-entities-for-policy --profile hub --policy-arn <ExecUserPolicyArn before this deploy>"
+plan_mode=update plan --spoke --profile prod
+expect "a spoke's update" 'this deploy updated the stack (docs/deploying.md, "Upgrading")'
+refuse "a spoke's update" "App Manifest"
+
 plan --profile prod --dry-run
 [ "$status" = 2 ] || { echo "check_deploy: --dry-run after --profile: not refused as a dry run with options (exit $status)" >&2; failures=$((failures + 1)); }
 
+# A real deploy whose stack a failed first deploy left behind: the stubs answer the checks; the
+# build (cargo lambda via package.sh) must never be reached.
+real=$(mktemp -d)
+trap 'rm -rf "$stubs" "$real"' EXIT
+printf '#!/bin/sh\necho "rustc 1.94.1 (stub)"\n' >"$real/rustc"
+printf '#!/bin/sh\necho "check_deploy: cargo must not run" >&2\nexit 97\n' >"$real/cargo"
+printf '#!/bin/sh\necho "check_deploy: rustup must not run" >&2\nexit 97\n' >"$real/rustup"
+printf '#!/bin/sh\necho "check_deploy: cc must not run" >&2\nexit 97\n' >"$real/cc"
+cat >"$real/aws" <<'AWS'
+#!/bin/sh
+case "$*" in
+  *get-caller-identity*) echo 123456789012 ;;
+  *StackStatus*) echo ROLLBACK_COMPLETE ;;
+  *) echo "check_deploy: aws $*" >&2; exit 97 ;;
+esac
+AWS
+chmod +x "$real"/*
+status=0
+out=$(env -u AWS_PROFILE PATH="$real:$PATH" AWS_REGION=eu-west-1 "$script" --profile prod 2>&1) || status=$?
+[ "$status" = 1 ] || { echo "check_deploy: a ROLLBACK_COMPLETE stack: exit $status, not 1" >&2; failures=$((failures + 1)); }
+expect "a ROLLBACK_COMPLETE stack" "stack ecs-debug-toolkit is ROLLBACK_COMPLETE"
+expect "a ROLLBACK_COMPLETE stack's delete" "aws cloudformation delete-stack --profile prod --region eu-west-1 --stack-name ecs-debug-toolkit"
+refuse "a ROLLBACK_COMPLETE stack" "== build|must not run"
+
 if [ "$failures" -gt 0 ]; then exit 1; fi
-echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command)"
+echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build)"

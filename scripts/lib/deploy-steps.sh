@@ -1,0 +1,97 @@
+# The next steps deploy.sh prints after sam deploy (and DEPLOY_PLAN prints without it): for an
+# update, what it asks of the first deploy's steps, then those steps, for a toolkit or a spoke.
+# Sourced by scripts/deploy.sh, whose variables it reads (stack, region, account, spoke,
+# profile_note, existing, manifest_before, policy_before) with its output/parameter/image_published
+# and step functions. bash 3.2.
+# The printed commands run with the credentials this deploy used.
+with_profile="${profile_note:+ --profile $profile_note}"
+env_profile="${profile_note:+AWS_PROFILE=$profile_note }"
+# What an update asks of the steps done at the first deploy.
+update_steps() {
+  local uri tag manifest policy
+  uri=$(output DebugToolkitRepositoryUri || true) tag=$(parameter DebugToolkitImageTag || true)
+  step "this deploy updated the stack (docs/deploying.md, \"Upgrading\")"
+  echo "The secrets and the environments keep what they had. To do now:"
+  policy=$(output ExecUserPolicyArn || true)
+  if [ -n "$policy_before" ] && [ "$policy" != "$policy_before" ]; then
+    echo "- the people's policy is new: $policy (it was $policy_before)."
+    echo "  Attach it where the old one was, then detach the old one (docs/deploying.md, \"The people's"
+    echo "  policy gets a fixed name\"): aws iam list-entities-for-policy$with_profile --policy-arn $policy_before"
+  else
+    echo "- the people's policy is the same: nothing to attach again."
+  fi
+  if ! $spoke && [ -n "$(parameter Spokes || true)" ]; then
+    echo "- the image: this hub serves spokes (Spokes); each spoke's repository needs it, not this one's."
+  elif image_published "$uri" "$tag"; then
+    echo "- the image: the repository has $tag, the stack's DebugToolkitImageTag; nothing to publish."
+  else
+    echo "- the image: publish $tag (the stack's DebugToolkitImageTag) if the repository lacks it, as in"
+    echo "  step 2 (build ./image again first when infra/debug-toolkit-image/VERSION changed):"
+    echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+  fi
+  if ! $spoke; then
+    manifest=$(output SlackAppManifest || true)
+    if [ -n "$manifest_before" ] && [ "$manifest" != "$manifest_before" ]; then
+      cat <<NEXT
+- the Slack app: its manifest changed (a scope, the command or its URL). At https://api.slack.com/apps,
+  your app, "App Manifest": replace it with the output SlackAppManifest, "Save Changes"; when Slack
+  asks (a scope changed), "Reinstall to Workspace" and "Allow". If "OAuth & Permissions" then shows
+  another Bot User OAuth Token, run step 4's SlackBotTokenCommand again. The manifest:
+     aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack \\
+       --query "Stacks[0].Outputs[?OutputKey=='SlackAppManifest'].OutputValue" --output text
+NEXT
+    else
+      echo "- the Slack app: its manifest is unchanged; nothing to do in Slack."
+    fi
+  fi
+  echo "- environments take a new image only when updated (docs/deploying.md, \"Upgrading\", step 4)."
+  echo "The first deploy's steps follow; each is done once (skip those you did)."
+}
+next_steps() {
+  if $existing; then update_steps; fi
+  if $spoke; then
+    step "next steps for this spoke (docs/deploying.md, \"Many accounts and regions\", step 2)"
+    cat <<NEXT
+With this spoke's credentials${profile_note:+ (profile $profile_note)}: account $account, region $region.
+- Publish the debug-toolkit image to the spoke's repository (as step 2 of the path):
+     ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
+- Put the Slack app's bot token (xoxb-...) into the spoke's secret:
+     $(output SlackBotTokenCommand)$with_profile
+- Attach the people's policy (IAM Identity Center: the name ecs-debug-toolkit-exec-$region, path /,
+  in a permission set of this region's accounts only: docs/deploying.md, step 5):
+     aws iam attach-role-policy$with_profile --role-name <role> --policy-arn $(output ExecUserPolicyArn)
+- Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
+- All of this stack's outputs:
+     aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
+Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
+NEXT
+    return
+  fi
+  step "next steps (docs/deploying.md, steps 2 to 7)"
+  cat <<NEXT
+2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
+   skopeo and jq publish it, mmdebstrap and umoci build it; a Mac: build it with Docker, as
+   docs/deploying.md's step 2 shows, then publish it the same way):
+     sudo apt-get install -y mmdebstrap umoci skopeo jq
+     sudo ./scripts/build-image.sh ./image
+     ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
+3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then
+   "Install to Workspace":
+     $(output SlackAppCreateUrl)
+4. Give the functions the app's secrets (paste each value in place of PASTE-...):
+     $(output SlackSigningSecretCommand)$with_profile
+     $(output SlackBotTokenCommand)$with_profile
+5. Let people use what the bot hands out: attach this managed policy to their IAM role, group or
+   user (IAM Identity Center: a customer managed policy reference, name ecs-debug-toolkit-exec-$region,
+   path /, in a permission set of this region's accounts only: docs/deploying.md, step 5); they
+   also need the AWS CLI v2 and the Session Manager plugin:
+     aws iam attach-role-policy$with_profile --role-name <role> --policy-arn $(output ExecUserPolicyArn)
+     (or attach-group-policy --group-name <group>, attach-user-policy --user-name <user>)
+6. Make an environment (infra/example-environment.yaml), e.g.:
+     aws cloudformation deploy$with_profile --region $region --stack-name payments-dev \\
+       --template-file infra/example-environment.yaml --parameter-overrides \\
+       ToolkitStackName=$stack ClusterName=payments-dev VpcId=vpc-... SubnetIds=subnet-...,subnet-... \\
+       AllowedSlackUsers=U...
+7. In Slack, in a channel the bot is in (/invite @debug-toolkit): /debug start payments-dev 45m
+NEXT
+}
