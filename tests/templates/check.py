@@ -277,6 +277,10 @@ def resolve(node, parameters):
     raise ValueError(f"!{node.name} in ExecUserPolicy")
 
 
+# What the Session Manager plugin asks KMS for (session-manager-plugin's encrypter).
+SESSION_KEY_CONTEXT = {"kms:EncryptionContextKeys": ["aws:ssm:SessionId", "aws:ssm:TargetId"]}
+
+
 def check_exec_user_policy(template):
     document = template["Resources"]["ExecUserPolicy"]["Properties"]["PolicyDocument"]
     user = f"arn:aws:sts::{ACCOUNT}:assumed-role/Developers/alice"
@@ -306,8 +310,11 @@ def check_exec_user_policy(template):
         ("", "ssm:TerminateSession", f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/{userid}-0a1b2c3d4e5f", {"aws:userid": userid}, True),
         ("", "ssm:TerminateSession", f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/AROAOTHER:bob-0a1b2c3d4e5f", {"aws:userid": userid}, False),
         ("", "kms:GenerateDataKey", KEY, {}, False),
-        (KEY, "kms:GenerateDataKey", KEY, {}, True),
-        (KEY, "kms:GenerateDataKey", KEY.replace("1234abcd", "9999abcd"), {}, False),
+        (KEY, "kms:GenerateDataKey", KEY, SESSION_KEY_CONTEXT, True),
+        # The session's data key only: not another use of the same key.
+        (KEY, "kms:GenerateDataKey", KEY, {}, False),
+        (KEY, "kms:GenerateDataKey", KEY, {"kms:EncryptionContextKeys": ["aws:logs:arn"]}, False),
+        (KEY, "kms:GenerateDataKey", KEY.replace("1234abcd", "9999abcd"), SESSION_KEY_CONTEXT, False),
         ("", "ecs:RunTask", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/payments-dev-debug-toolkit:1", ours, False),
     ]
     requests = []

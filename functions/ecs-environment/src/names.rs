@@ -53,8 +53,6 @@ impl ResourceNames {
     pub fn roles(&self) -> [&str; 3] {
         [&self.execution_role, &self.task_role, &self.app_task_role]
     }
-
-}
 }
 
 /// IAM role names are at most 64 characters: a longer name keeps its head and ends in a hash of

@@ -32,7 +32,11 @@ async fn as_an_earlier_version_made_it(world: &World, created: &Value) -> Value 
     for name in ROLES {
         let role = iam.get_role().role_name(name).send().await.unwrap();
         let role = role.role().unwrap().clone();
-        assert_eq!(role.path(), "/ecs-debug-toolkit/", "made today under our path");
+        assert_eq!(
+            role.path(),
+            "/ecs-debug-toolkit/",
+            "made today under our path"
+        );
         let mut policies = vec![];
         for policy in iam
             .list_role_policies()
@@ -49,7 +53,10 @@ async fn as_an_earlier_version_made_it(world: &World, created: &Value) -> Value 
                 .send()
                 .await
                 .unwrap();
-            policies.push((policy.clone(), leaks::policy_text(document.policy_document())));
+            policies.push((
+                policy.clone(),
+                leaks::policy_text(document.policy_document()),
+            ));
             iam.delete_role_policy()
                 .role_name(name)
                 .policy_name(policy)

@@ -4,10 +4,10 @@
 mod app_side;
 mod bad_input;
 mod create;
-mod legacy_roles;
 mod exec_preflight;
 mod faults;
 mod inside_task;
+mod legacy_roles;
 mod limits_and_references;
 mod ownership;
 mod retain_exec_logs;

@@ -31,18 +31,6 @@ impl ExistingRole {
     }
 }
 
-/// What one role should be.
-pub struct RoleSpec<'a> {
-    pub name: &'a str,
-    pub description: &'a str,
-    pub trust: Value,
-    pub inline_policy_name: &'a str,
-    /// `None`: the role has no inline policy (one left from an earlier spec is deleted).
-    pub inline_policy: Option<Value>,
-    pub managed_policy_arn: Option<String>,
-}
-
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,7 +44,11 @@ mod tests {
         };
         let shortened = crate::names::ResourceNames::for_cluster(&"c".repeat(60)).task_role;
         for (path, name, standing) in [
-            ("/ecs-debug-toolkit/", "pay-task-execution", Standing::Current),
+            (
+                "/ecs-debug-toolkit/",
+                "pay-task-execution",
+                Standing::Current,
+            ),
             ("/ecs-debug-toolkit/", shortened.as_str(), Standing::Current),
             ("/", "pay-task-execution", Standing::Legacy),
             ("/", "pay-debug-toolkit-task", Standing::Legacy),

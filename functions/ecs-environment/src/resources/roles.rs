@@ -23,6 +23,17 @@ pub struct ExistingRole {
     pub path: String,
 }
 
+/// What one role should be.
+pub struct RoleSpec<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub trust: Value,
+    pub inline_policy_name: &'a str,
+    /// `None`: the role has no inline policy (one left from an earlier spec is deleted).
+    pub inline_policy: Option<Value>,
+    pub managed_policy_arn: Option<String>,
+}
+
 pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>, ProvisionError> {
     match scope.clients.iam.get_role().role_name(name).send().await {
         Ok(out) => Ok(out.role().map(|role| ExistingRole {
