@@ -36,7 +36,8 @@
 #
 # DEPLOY_PLAN=1 (for tests/templates/check_deploy.sh): print the sam deploy command and the next
 # steps, with <OutputKey> for each stack output, and run nothing. DEPLOY_PLAN=update: the same for
-# a stack that exists, whose manifest changed and whose repository lacks the tag.
+# a stack that exists, whose manifest changed and whose repository lacks the tag. DEPLOY_PLAN=hub:
+# an update of a hub (its Spokes set).
 set -euo pipefail
 # What Cargo.lock's crates need (their highest rust-version); tests/templates/check_toolchain.py
 # keeps this, Cargo.toml and the docs the same.
@@ -46,8 +47,9 @@ rust_version="1.94.1"
 python_version="3.10"
 cd "$(dirname "$0")/.."
 # This script's own options, wherever they are; the rest goes to sam deploy.
-dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false
+dry_run=false spoke=false plan="${DEPLOY_PLAN:-0}" plan_update=false plan_spokes=""
 if [ "$plan" = update ]; then plan=1 plan_update=true; fi
+if [ "$plan" = hub ]; then plan=1 plan_update=true plan_spokes="<Spokes>"; fi
 sam_args=()
 for arg in "$@"; do
   case "$arg" in
@@ -133,7 +135,7 @@ if [ "$plan" = 1 ]; then
   account="<account>" region="${region:-<region>}"
   output() { echo "<$1>"; }
   # An update's plan: a manifest that changed, a repository without the stack's tag.
-  parameter() { case "$1" in Spokes) ;; *) echo "<$1>" ;; esac; }
+  parameter() { case "$1" in Spokes) [ -z "$plan_spokes" ] || echo "$plan_spokes" ;; *) echo "<$1>" ;; esac; }
   image_published() { return 1; }
 else
   output() {
@@ -176,13 +178,20 @@ command -v cargo >/dev/null || fail "needs cargo (https://rustup.rs)"
 command -v rustup >/dev/null ||
   fail "needs rustup (https://rustup.rs), which adds Rust's aarch64-unknown-linux-gnu target for Lambda; a Rust without it (brew's rust, a distribution's cargo) cannot build for arm64: remove it, then install Rust with rustup"
 # cargo links the crates' build scripts for this machine with cc (zig links only the functions).
+# A Mac without the Command Line Tools still has /usr/bin/cc and /usr/bin/make: stubs that fail
+# ("xcrun: error: invalid active developer path") once the build runs.
+if [ "$(uname -s)" = Darwin ] && ! xcode-select -p >/dev/null 2>&1; then
+  fail "needs the Xcode Command Line Tools (cc and make; /usr/bin/cc is only a stub without them): xcode-select --install"
+fi
 command -v cc >/dev/null ||
   fail "needs a C compiler and linker (cc) for cargo's build scripts: Debian/Ubuntu: sudo apt-get install build-essential; a Mac: xcode-select --install"
+command -v make >/dev/null ||
+  fail "needs make (sam build runs the repository's Makefile): on a Mac xcode-select --install; Debian/Ubuntu: sudo apt-get install make (build-essential has it)"
 rustc_version=$(rustc --version 2>/dev/null | sed -n 's/^rustc \([0-9][0-9.]*\).*/\1/p')
 at_least "${rustc_version:-0}" "$rust_version" ||
   fail "needs Rust $rust_version or later (what Cargo.lock's crates declare); rustc is ${rustc_version:-missing}: rustup update stable"
 if ! $dry_run; then
-  command -v aws >/dev/null || fail "needs the AWS CLI v2"
+  command -v aws >/dev/null || fail "needs the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html; a Mac: brew install awscli)"
   [ -n "$region" ] || region=$(aws ${aws_options[@]+"${aws_options[@]}"} configure get region 2>/dev/null || true)
   [ -n "$region" ] || fail "no region: export AWS_REGION=<region> (or pass --region)"
   # The AWS CLI's own error, if any, is printed above this script's.
@@ -237,11 +246,14 @@ fi
 
 if $spoke; then
   step "build: the spoke's template (infra/spoke.yaml: the same functions but slack-command)"
-  sam build --beta-features --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
+  sam build --build-in-source --template infra/spoke.yaml --build-dir "$CARGO_TARGET_DIR/sam-build-spoke" \
     --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build-spoke.log" 2>&1 ||
     { tail -n 60 "$CARGO_TARGET_DIR/sam-build-spoke.log"; fail "sam build of infra/spoke.yaml failed"; }
 fi
 
+# What sam deploy uploads is what the build made (its records: scripts/build-function.py).
+"$python" scripts/build-function.py --verify "$(dirname "$template")" >/dev/null ||
+  fail "the built functions in $(dirname "$template") changed after their build: run this again"
 step "deploy: stack $stack in account $account, region $region"
 if $guided; then
   echo "--guided: SAM saves its answers (if you let it) to $config_file, removed at the end;"
@@ -250,4 +262,13 @@ fi
 sam_deploy=(sam deploy --template-file "$template" --config-file "$config_file" --config-env "$config_env"
   --stack-name "$stack" --region "$region" "$@")
 "${sam_deploy[@]}"
+# SAM's "Deploy this changeset? [y/N]" answered N ends sam deploy without an error: a new stack
+# then stays REVIEW_IN_PROGRESS, with no outputs for the next steps.
+if ! $existing; then
+  stack_status=$(aws ${aws_options[@]+"${aws_options[@]}"} cloudformation describe-stacks --region "$region" \
+    --stack-name "$stack" --query 'Stacks[0].StackStatus' --output text 2>/dev/null || true)
+  case "$stack_status" in ""|REVIEW_IN_PROGRESS)
+    fail "nothing deployed: stack $stack was not created (SAM's change set was not executed: \"Deploy this changeset?\" answered N$($guided && echo "; or --guided's Stack Name prompt named another stack: give it with --stack-name")). Run this again and answer y" ;;
+  esac
+fi
 next_steps

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Builds every function for Lambda (provided.al2023, arm64) the way a deployment does: `sam build`
-# on infra/template.yaml (BuildMethod rust-cargolambda: `cargo lambda build --release --arm64`,
-# zig for the cross-link), into $CARGO_TARGET_DIR. Then zips each artifact as
-# `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`, checks what is inside (one `bootstrap`, an
-# aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard link: the same
-# file) as `$CARGO_TARGET_DIR/lambda-arm64/<function>`, which CI's end-to-end suites run.
+# on infra/template.yaml (BuildMethod makefile: the Makefile runs scripts/build-function.py, which
+# builds with `cargo lambda build --release --arm64`, zig for the cross-link, and reuses a binary
+# built before from the same inputs: a fresh clone does not relink what did not change), into
+# $CARGO_TARGET_DIR; each artifact's record (`<LogicalId>.build.json`: inputs, SHA-256) beside it
+# is checked. Then zips each artifact as `$CARGO_TARGET_DIR/lambda/<function>/bootstrap.zip`,
+# checks what is inside (one `bootstrap`, an aarch64 ELF executable) and prints sizes. Each artifact is also linked (a hard
+# link: the same file) as `$CARGO_TARGET_DIR/lambda-arm64/<function>`, which CI's end-to-end suites
+# run.
 # Installs what it needs when missing: aws-sam-cli 1.170.0 and cargo-lambda (zig comes with it) in a
 # venv of their own under ~/.cache/ecs-debug-toolkit (as .ci/run keeps it; a SAM installed
 # elsewhere is not used: this one is pinned, and its Python reads the template below), and the
-# aarch64 Rust target. Needs python3 3.10 or later with venv (Debian: apt-get install python3-venv).
+# aarch64 Rust target. Needs python3 3.10 or later with venv (Debian: apt-get install python3-venv)
+# and make.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ecs-debug-toolkit/target}"
@@ -39,10 +43,18 @@ rustup target list --installed 2>/dev/null | grep -qx aarch64-unknown-linux-gnu 
 
 build_dir="$CARGO_TARGET_DIR/sam-build"
 start=$SECONDS
-sam build --beta-features --template infra/template.yaml --build-dir "$build_dir" \
+command -v make >/dev/null || {
+  echo "package.sh: needs make (sam build runs the Makefile). Debian/Ubuntu: apt-get install make;" \
+    "macOS: xcode-select --install" >&2
+  exit 1
+}
+sam build --build-in-source --template infra/template.yaml --build-dir "$build_dir" \
   --cache-dir "$CARGO_TARGET_DIR/sam-cache" >"$CARGO_TARGET_DIR/sam-build.log" 2>&1 \
   || { tail -n 60 "$CARGO_TARGET_DIR/sam-build.log"; exit 1; }
 echo "sam build: $(( SECONDS - start )) s"
+# Which binaries were built and which were reused (same inputs as a build before).
+grep -E '^[a-z-]+: inputs [0-9a-f]{12} ' "$CARGO_TARGET_DIR/sam-build.log" || true
+python3 scripts/build-function.py --verify "$build_dir"
 
 # The template's own parser (SAM's Python, which reads !Ref and friends) maps logical ids to binaries.
 "$sam_venv/bin/python" - "$build_dir" "$CARGO_TARGET_DIR" infra/template.yaml <<'PY'
@@ -53,6 +65,11 @@ resources = yaml_parse(open(template).read())["Resources"]
 functions = [(logical_id, r["Metadata"]["BuildProperties"]["Binary"])
              for logical_id, r in resources.items() if r["Type"] == "AWS::Serverless::Function"]
 assert len(functions) == 5, f"expected five functions in {template}, found {functions}"
+# The Makefile's targets name the same binaries (one place each, kept in step here).
+makefile = open("Makefile").read()
+for logical_id, name in functions:
+    assert f"build-{logical_id}:\n\t$(call build,{name})\n" in makefile, \
+        f"Makefile has no build-{logical_id} target building {name}"
 print(f"{'function':<18}{'zip (MiB)':>10}{'bootstrap (MiB)':>17}")
 for logical_id, name in functions:
     artifact = os.path.join(build_dir, logical_id, "bootstrap")

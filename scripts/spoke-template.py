@@ -40,7 +40,7 @@ DROPPED = {
         "SlackCommandUrl", "SlackAppManifest", "SlackAppCreateUrl", "SlackSigningSecretCommand",
         "SlackSigningSecretArn", "SlackCommandRoleArn",
     ],
-    "Parameters": ["SlackCommandName", "Spokes"],
+    "Parameters": ["SlackCommandName", "Spokes", "SlackCommandConcurrency"],
 }
 # The services of slack-command's statements the hub needs in a spoke (list, stop, extend,
 # forward, doctor, the authorisation read, and start: PutEvents on the stack's own bus, which in a

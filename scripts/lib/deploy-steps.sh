@@ -27,7 +27,12 @@ update_steps() {
   else
     echo "- the image: publish $tag (the stack's DebugToolkitImageTag) if the repository lacks it, as in"
     echo "  step 2 (build ./image again first when infra/debug-toolkit-image/VERSION changed):"
-    echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+    # publish-image.sh pushes VERSION unless told a tag: a tag of your own is named.
+    if [ "$tag" = "$(tr -d '[:space:]' <infra/debug-toolkit-image/VERSION)" ]; then
+      echo "     ${env_profile}./scripts/publish-image.sh ./image $uri"
+    else
+      echo "     ${env_profile}./scripts/publish-image.sh ./image $uri:$tag"
+    fi
   fi
   if ! $spoke; then
     manifest=$(output SlackAppManifest || true)
@@ -63,7 +68,30 @@ With this spoke's credentials${profile_note:+ (profile $profile_note)}: account 
 - Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
 - All of this stack's outputs:
      aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
-Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3).
+Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3):
+the whole list, the hub's spokes so far (its parameter Spokes) and this one's entry:
+     aws cloudformation describe-stacks --profile <hub profile> --region <hub region> --stack-name ecs-debug-toolkit \\
+       --query "Stacks[0].Parameters[?ParameterKey=='Spokes'].ParameterValue" --output text
+     ./scripts/deploy.sh --profile <hub profile> --region <hub region> \\
+       --parameter-overrides "Spokes=<those spokes, if any, then a comma>$(parameter SpokeAlias)=$account/$region"
+NEXT
+    return
+  fi
+  local spokes
+  spokes=$(parameter Spokes || true)
+  if [ -n "$spokes" ]; then
+    step "next steps for this hub (docs/deploying.md, \"Many accounts and regions\")"
+    cat <<NEXT
+This toolkit is a hub: its Slack command serves the spokes in its Spokes ($spokes), not this
+account and region. The image, the people's policy and the environments belong to each spoke
+(./scripts/deploy.sh --spoke prints them, with the spoke's profile and region). The hub's own steps:
+3. Create the Slack app from its manifest (once): open this link, pick your workspace, Create, then
+   "Install to Workspace":
+     $(output SlackAppCreateUrl)
+4. Give the functions the app's secrets (paste each value in place of PASTE-...):
+     $(output SlackSigningSecretCommand)$with_profile
+     $(output SlackBotTokenCommand)$with_profile
+In Slack: /debug list, then /debug start <alias>/<cluster> 45m (a spoke's alias, one of its clusters).
 NEXT
     return
   fi
@@ -72,7 +100,7 @@ NEXT
 2. Publish the debug-toolkit image to the stack's repository (Debian or Ubuntu, root for the build;
    skopeo and jq publish it, mmdebstrap and umoci build it; a Mac: build it with Docker, as
    docs/deploying.md's step 2 shows, then publish it the same way):
-     sudo apt-get install -y mmdebstrap umoci skopeo jq
+     sudo apt-get update && sudo apt-get install -y mmdebstrap umoci skopeo jq
      sudo ./scripts/build-image.sh ./image
      ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
 3. Create the Slack app from its manifest: open this link, pick your workspace, Create, then

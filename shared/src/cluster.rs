@@ -59,6 +59,13 @@ pub enum Refusal {
     GroupsUnread { cluster: String, why: String },
     #[error("cluster `{cluster}` is missing its `{tag}` tag: update its stack")]
     Incomplete { cluster: String, tag: &'static str },
+    #[error("service `{service}` of cluster `{cluster}` may not be copied with `--like`: the environment's `LikeServices` property {listed}")]
+    LikeNotAllowed {
+        cluster: String,
+        service: String,
+        /// What the property holds, in words (`does not list it`, `is not set`).
+        listed: &'static str,
+    },
 }
 
 impl ClusterSettings {

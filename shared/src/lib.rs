@@ -23,6 +23,7 @@ pub mod ecs_status;
 pub mod heartbeat;
 pub mod http;
 pub mod launch;
+pub mod like_services;
 pub mod metrics;
 pub mod names;
 #[cfg(feature = "ec2")]

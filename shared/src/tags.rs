@@ -15,6 +15,8 @@ pub const ALLOWED_USERS: &str = "debug-toolkit:allowed-users";
 pub const ALLOWED_CHANNELS: &str = "debug-toolkit:allowed-channels";
 pub const IDLE_TIMEOUT_MINUTES: &str = "debug-toolkit:idle-timeout-minutes";
 pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
+/// The services of the cluster `start --like` may copy (`LikeServices`): names, or `*` for any.
+pub const LIKE_SERVICES: &str = "debug-toolkit:like-services";
 
 pub const REQUESTED_BY: &str = "debug-toolkit:requested-by";
 pub const CHANNEL: &str = "debug-toolkit:channel";

@@ -16,12 +16,14 @@
 - the defaults that must agree do (the image tag and the image's VERSION, the secrets'
   placeholders and the functions' list of them);
 - each function logs to a log group of the stack with a retention, and reserves concurrency only
-  when ReservedConcurrency asks;
+  when ReservedConcurrency asks (slack-command: SlackCommandConcurrency, 10 by default);
 - the ExecUserPolicy output lets a person do exactly what the bot hands out, judged by the IAM
   simulator (tests/iam-simulator): exec into and port-forward through debug tasks, nothing else;
 - the dashboards of both stacks: named per Region, SEARCH namespaces double-quoted, every
   metric shown, environment operations without a cluster too;
-- infra/spoke.yaml admits the hub's role and nothing more, no other account on its bus (check_spoke.py).
+- infra/spoke.yaml admits the hub's role and nothing more, no other account on its bus (check_spoke.py);
+- docs/deploying.md's per-environment exec policy, with ExecUserPolicy, admits one environment's
+  debug tasks only (check_exec_scope.py, the IAM simulator).
 - the example environment: its DebugToolkitImage parameter reaches the custom resource (empty: left
   out, the toolkit's default), and docs/deploying.md's Upgrading moves an environment with it; its
   TryIt output, evaluated against each template's ClusterNamesInSlack export, names the cluster as
@@ -47,6 +49,7 @@ import cfn_yaml  # noqa: E402  (the template loader the template tools share)
 from cfn_yaml import Tag  # noqa: E402
 import check_spoke  # noqa: E402  (beside this file)
 import check_provider_iam  # noqa: E402  (beside this file)
+import check_exec_scope  # noqa: E402  (beside this file)
 
 problems = []
 
@@ -217,7 +220,10 @@ PASSED = {
         "MAX_LIFETIME_MINUTES": "DefaultMaxLifetimeMinutes",
         "DRY_RUN": "ReaperDryRun",
     },
-    "DebugLauncherFunction": {"MAX_LIFETIME_MINUTES": "DefaultMaxLifetimeMinutes"},
+    "DebugLauncherFunction": {
+        "MAX_LIFETIME_MINUTES": "DefaultMaxLifetimeMinutes",
+        "MAX_DEBUG_TASKS_PER_USER": "MaxDebugTasksPerUser",
+    },
     "SlackCommandFunction": {"MAX_LIFETIME_MINUTES": "DefaultMaxLifetimeMinutes"},
 }
 
@@ -242,8 +248,10 @@ def check_functions(template, without=()):
         elif "RetentionInDays" not in resources[group.value]["Properties"]:
             problems.append(f"{name}: its log group {group.value} has no retention")
         reserved = props.get("ReservedConcurrentExecutions")
-        if not (isinstance(reserved, Tag) and reserved.name == "If" and reserved.value[0] == "HasReservedConcurrency"):
-            problems.append(f"{name}: ReservedConcurrentExecutions {reserved!r} is not conditioned on ReservedConcurrency")
+        # slack-command's public Function URL has its own, on by default (issue 36).
+        condition = "HasSlackCommandConcurrency" if name == "SlackCommandFunction" else "HasReservedConcurrency"
+        if not (isinstance(reserved, Tag) and reserved.name == "If" and reserved.value[0] == condition):
+            problems.append(f"{name}: ReservedConcurrentExecutions {reserved!r} is not conditioned on {condition}")
 
 
 REGION, ACCOUNT = "eu-west-1", "123456789012"
@@ -587,6 +595,10 @@ def main():
     for name in ("template.yaml", "spoke.yaml"):
         found, provider_cases = check_provider_iam.check(ROOT / "infra" / name, name)
         problems.extend(found)
+    exec_policy = resolve(toolkit["Resources"]["ExecUserPolicy"]["Properties"]["PolicyDocument"], {"ExecKmsKeyArns": ""})
+    scoped, scoped_cases = check_exec_scope.check(exec_policy, docs)
+    problems.extend(scoped)
+    cases += scoped_cases
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
     if problems:

@@ -8,7 +8,8 @@
 # scripts run under macOS's bash 3.2 (check_bash32.py, itself tried on samples by
 # test_check_bash32.py), deploy.sh's options and printed commands are what the docs say
 # (check_deploy.sh), and docs/migrating.md maps every variable of the Terraform module, names every
-# property and declares what its HCL uses (check_migrating.py).
+# property and declares what its HCL uses (check_migrating.py), and the Makefile builds from a
+# checkout whose path has a space (check_makefile.sh).
 # Needs python3 with PyYAML, cargo (reads the lock's manifests), Node (the simulator) and, for the
 # application, root and nginx.
 set -euo pipefail
@@ -19,7 +20,9 @@ python3 scripts/spoke-template.py check
 python3 tests/templates/check.py
 python3 tests/templates/check_toolchain.py
 python3 tests/templates/test_check_bash32.py
+python3 tests/templates/test_function_inputs.py
 python3 tests/templates/check_bash32.py
 ./tests/templates/check_deploy.sh
 python3 tests/templates/check_migrating.py
+./tests/templates/check_makefile.sh
 ./tests/templates/test-app-config.sh

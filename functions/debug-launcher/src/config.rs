@@ -10,6 +10,8 @@ pub struct Config {
     pub limits: Limits,
     /// `SPOKE_ALIAS`: in a spoke, messages and buttons name clusters `<alias>/<cluster>`.
     pub spoke_alias: Option<String>,
+    /// `MAX_DEBUG_TASKS_PER_USER` ([`crate::cap`]): `None` is no cap.
+    pub max_tasks_per_user: Option<u32>,
 }
 
 impl Config {
@@ -17,6 +19,7 @@ impl Config {
         Ok(Self {
             limits: limits_from_env()?,
             spoke_alias: debug_toolkit::address::alias_from_env()?,
+            max_tasks_per_user: crate::cap::from_env()?,
         })
     }
 }

@@ -13,7 +13,7 @@ use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::duration::format_minutes;
-use debug_toolkit::ecs::describe_cluster;
+use debug_toolkit::ecs::{describe_cluster, running_family_tasks};
 use debug_toolkit::metrics;
 use debug_toolkit::slack::{escape, Message};
 use debug_toolkit::timestamp::{self, EpochSeconds};
@@ -98,6 +98,8 @@ enum LaunchError {
     Run(#[from] RunError),
     #[error(transparent)]
     Like(#[from] crate::like::LikeError),
+    #[error(transparent)]
+    TooMany(#[from] crate::cap::TooMany),
 }
 
 impl From<debug_toolkit::aws::AwsError> for LaunchError {
@@ -114,11 +116,16 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
     cluster.authorise_with(&request.requested_by, request.channel.as_deref(), &groups)?;
     let mut plan = plan::plan(request, &cluster, &app.config.limits)?;
     if let Some(service) = &request.like_service {
+        debug_toolkit::like_services::may_copy(&cluster, service)?;
         crate::like::place_like(&app.ecs, &mut plan, service).await?;
     }
-    if let Some(task) = run::existing(&app.ecs, &cluster, &plan).await? {
+    let running = running_family_tasks(&app.ecs, &cluster, &plan.family).await?;
+    if let Some(task) = run::of_request(&running, &plan) {
+        let task = task.clone();
         return Ok(Launch::AlreadyRunning(plan, task));
     }
+    let cap = app.config.max_tasks_per_user;
+    crate::cap::check(cap, &request.requested_by, &cluster.name, &running)?;
     let task = run::run(&app.ecs, &cluster, &plan, until).await?;
     Ok(Launch::Started(plan, task))
 }
@@ -139,7 +146,10 @@ fn conclude(
             } else {
                 ""
             };
-            let message = ready_message(alias, &plan, &task, "is starting", capped);
+            let mut message = ready_message(alias, &plan, &task, "is starting", capped);
+            if plan.public_ip_withheld {
+                message = message.section(crate::like::PUBLIC_IP_WITHHELD);
+            }
             (
                 message,
                 Ok(Outcome::Launched {

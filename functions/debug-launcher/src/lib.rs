@@ -6,6 +6,7 @@
 //! the cluster must be managed and must allow the requester, the reason is sanitised into a tag,
 //! and the `responseUrl` is contacted only when `SLACK_RESPONSE_URL_PREFIXES` admits it.
 
+pub mod cap;
 pub mod config;
 pub mod handler;
 pub mod like;

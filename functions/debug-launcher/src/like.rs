@@ -1,12 +1,17 @@
 //! `likeService` (docs/interface.md, `debug-launcher`): a debug task placed like an ECS service of
-//! the cluster — its subnets and `assignPublicIp`, its security groups plus the environment's
-//! (which keeps the HTTPS egress ECS Exec needs), at most 5. Only placement is taken: the task
-//! definition and the roles stay the debug toolkit's, no role of the service is ever passed.
+//! the cluster — its subnets, its security groups plus the environment's (which keeps the HTTPS
+//! egress ECS Exec needs), at most 5 — when the environment's `LikeServices` lists the service
+//! ([`debug_toolkit::like_services`]). Never its public IP: `assignPublicIp` stays DISABLED. Only
+//! placement is taken: the task definition and the roles stay the debug toolkit's, no role of the
+//! service is ever passed.
 
 use crate::plan::LaunchPlan;
 use aws_sdk_ecs::types::AssignPublicIp;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::tags;
+
+/// Told to the requester when the copied service has a public IP.
+pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a subnet whose way out is an internet gateway, it then reaches AWS (its image, ECS Exec) only through VPC endpoints.";
 
 /// A task holds at most 5 security groups.
 pub const MAX_SECURITY_GROUPS: usize = 5;
@@ -80,7 +85,7 @@ pub async fn place_like(
     }
     plan.subnets = network.subnets().to_vec();
     plan.security_groups = groups;
-    plan.assign_public_ip = network.assign_public_ip() == Some(&AssignPublicIp::Enabled);
+    plan.public_ip_withheld = network.assign_public_ip() == Some(&AssignPublicIp::Enabled);
     plan.tags
         .push((tags::LIKE_SERVICE.to_string(), service.to_string()));
     Ok(())

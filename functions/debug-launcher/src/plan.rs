@@ -15,8 +15,9 @@ pub struct LaunchPlan {
     pub family: String,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
-    /// `assignPublicIp`: only a service placed so asks for it (`likeService`).
-    pub assign_public_ip: bool,
+    /// The copied service (`likeService`) has a public IP; a debug task never gets one
+    /// (`assignPublicIp` is always DISABLED): the requester is told.
+    pub public_ip_withheld: bool,
     /// RunTask's `clientToken` (and our `debug-toolkit:request` tag): one task per request.
     pub client_token: String,
     pub tags: Vec<(String, String)>,
@@ -92,7 +93,7 @@ pub fn plan(
         family,
         subnets,
         security_groups,
-        assign_public_ip: false,
+        public_ip_withheld: false,
         client_token,
         tags: task_tags,
         container_environment,

@@ -51,9 +51,14 @@ pub async fn existing(
     plan: &LaunchPlan,
 ) -> Result<Option<TaskView>, AwsError> {
     let tasks = running_family_tasks(ecs, cluster, &plan.family).await?;
-    Ok(tasks
-        .into_iter()
-        .find(|t| t.is_debug_task() && t.request() == Some(plan.client_token.as_str())))
+    Ok(of_request(&tasks, plan).cloned())
+}
+
+/// Among running tasks, the one this request started (its token), if any.
+pub fn of_request<'t>(running: &'t [TaskView], plan: &LaunchPlan) -> Option<&'t TaskView> {
+    running
+        .iter()
+        .find(|t| t.is_debug_task() && t.request() == Some(plan.client_token.as_str()))
 }
 
 enum Attempt {
@@ -109,11 +114,8 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
     let network = AwsVpcConfiguration::builder()
         .set_subnets(Some(plan.subnets.clone()))
         .set_security_groups(Some(plan.security_groups.clone()))
-        .assign_public_ip(if plan.assign_public_ip {
-            AssignPublicIp::Enabled
-        } else {
-            AssignPublicIp::Disabled
-        })
+        // Never a public IP, whatever a copied service has (docs/security.md, `--like`).
+        .assign_public_ip(AssignPublicIp::Disabled)
         .build()
         .expect("subnets are always set");
     let result = ecs

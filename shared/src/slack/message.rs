@@ -78,9 +78,12 @@ impl Message {
     }
 }
 
+/// Every section is `verbatim`: Slack then links no URL or channel name and parses no mention in
+/// plain text (an `@here` in a task's stop reason from AWS pings nobody), while our own markup
+/// (`<@U…>`, code spans) still renders. What we did not write is escaped besides ([`escape`]).
 fn section(mrkdwn: &str) -> Value {
     let text = crate::text::shorten(mrkdwn, SECTION_LIMIT - 1);
-    json!({ "type": "section", "text": { "type": "mrkdwn", "text": text } })
+    json!({ "type": "section", "text": { "type": "mrkdwn", "text": text, "verbatim": true } })
 }
 
 #[cfg(test)]
@@ -105,6 +108,21 @@ mod tests {
         assert_eq!(
             body["blocks"][1]["text"]["text"],
             "```aws ecs execute-command --task &lt;t&gt;```"
+        );
+    }
+
+    #[test]
+    fn every_section_is_verbatim_so_text_from_aws_pings_nobody() {
+        let stop_reason = "Essential container exited @here <!channel> & <https://x|y>";
+        let message = Message::new(format!("stopped: {}", escape(stop_reason)))
+            .section("more")
+            .command("aws ecs execute-command");
+        for block in &message.blocks {
+            assert_eq!(block["text"]["verbatim"], true, "{block}");
+        }
+        assert_eq!(
+            message.blocks[0]["text"]["text"],
+            "stopped: Essential container exited @here &lt;!channel&gt; &amp; &lt;https://x|y&gt;"
         );
     }
 

@@ -99,7 +99,9 @@ async fn story(world: &World) -> Result<(), Failure> {
     updated["LogRetentionDays"] = json!("90");
     updated["DebugToolkitImage"] = json!("nicolaka/netshoot:v0.13");
     updated["ExtraEgressPorts"] = json!(["5432"]);
-    step("CloudFormation: Update in place (retention 90 days, a new image, egress to 5432 in the VPC)");
+    // `start --like` below copies the application's network position: the environment lists it.
+    updated["LikeServices"] = json!(["payments-dev-app"]);
+    step("CloudFormation: Update in place (retention 90 days, a new image, egress to 5432 in the VPC, LikeServices payments-dev-app)");
     let update = CfnRequest::update(
         "update",
         &world.responses.url("update"),

@@ -52,6 +52,16 @@ impl LaunchWorld {
 
     /// `command_env` / `launcher_env` are added to (or override) each function's environment.
     pub async fn start_with(command_env: &[(&str, &str)], launcher_env: &[(&str, &str)]) -> Self {
+        Self::start_with_properties(command_env, launcher_env, json!({})).await
+    }
+
+    /// As [`Self::start_with`], the environment created with `properties` added to (or
+    /// overriding) the world's own.
+    pub async fn start_with_properties(
+        command_env: &[(&str, &str)],
+        launcher_env: &[(&str, &str)],
+        properties: Value,
+    ) -> Self {
         let local = LocalAws::start("10.30.0.0/16").await;
         let (bus, slack) = tokio::join!(Bus::create(&local.aws, BUS), SlackServer::start());
         let base = local.function_env();
@@ -93,12 +103,12 @@ impl LaunchWorld {
             launcher,
             created: Value::Null,
         };
-        world.created = world.create_environment().await;
+        world.created = world.create_environment(properties).await;
         world
     }
 
-    async fn create_environment(&self) -> Value {
-        let props = json!({
+    async fn create_environment(&self, properties: Value) -> Value {
+        let mut props = json!({
             "ClusterName": CLUSTER,
             "VpcId": self.vpc.id,
             "Environment": "dev",
@@ -106,6 +116,9 @@ impl LaunchWorld {
             "AllowedSlackChannels": ALLOWED_CHANNEL,
             "MaxLifetimeMinutes": MAX_LIFETIME_MINUTES.to_string(),
         });
+        if let (Some(props), Value::Object(extra)) = (props.as_object_mut(), properties) {
+            props.extend(extra);
+        }
         self.local
             .create_environment(&self.environment, &props)
             .await

@@ -159,11 +159,10 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     )
     .await;
     assert_eq!(not_ours["outcome"], "ignored");
-    let stopped = call(
-        &world,
-        state_event(&world, &debug, "STOPPED", "debug-toolkit"),
-    )
-    .await;
+    // A stop reason is AWS's text (an application's exit message may be in it): it pings nobody.
+    let mut stop = state_event(&world, &debug, "STOPPED", "debug-toolkit");
+    stop["detail"]["stoppedReason"] = json!("Essential container exited: @here <!channel> & co");
+    let stopped = call(&world, stop).await;
     assert_eq!(stopped["outcome"], "posted", "{stopped:#}");
 
     // The channel heard, once each: who opened a shell (the recorded session only, not the
@@ -177,12 +176,20 @@ async fn exec_sessions_are_recorded_and_channels_told_for_debug_tasks_only() {
     let who =
         "`arn:aws:sts::123456789012:assumed-role/Developer/alice` opened a shell on debug task";
     let ready = "is running and ECS Exec is ready. Connect with:";
-    for wanted in [who, connect.as_str(), ready, "idle for 31m"] {
+    let escaped = "Essential container exited: @here &lt;!channel&gt; &amp; co";
+    for wanted in [who, connect.as_str(), ready, escaped] {
         assert_eq!(
             texts.iter().filter(|t| t.contains(wanted)).count(),
             1,
             "{wanted}: {texts:#?}"
         );
+    }
+    for post in &posts {
+        for block in post.body["blocks"].as_array().expect("blocks") {
+            if block["type"] == "section" {
+                assert_eq!(block["text"]["verbatim"], true, "{block}");
+            }
+        }
     }
     assert_eq!(
         tags(&describe(&world, std::slice::from_ref(&service)).await[&service]),

@@ -3,42 +3,25 @@ use integration_tests::fakes::fault_proxy::Fault;
 use integration_tests::fakes::slack::SlackServer;
 use serde_json::json;
 
-fn launch_event(world: &LaunchWorld, request_id: &str, response_url: &str) -> Value {
-    let mut event: Value = integration_tests::samples::sample("debug-launcher/launch");
-    event["time"] = json!(now_rfc3339());
+fn launch_event(request_id: &str, response_url: &str) -> Value {
+    let mut event = launch_request(response_url);
     event["detail"]["requestId"] = json!(request_id);
-    event["detail"]["responseUrl"] = json!(response_url);
-    event["detail"]["requestedBy"] = json!(ALLOWED_USER);
-    let _ = world;
     event
 }
 
 /// A launch request through the launcher that must start its task.
 async fn launched(world: &LaunchWorld, request_id: &str, response_key: &str) -> Value {
     let url = world.slack.response_url(response_key);
-    let outcome = world.launch(launch_event(world, request_id, &url)).await;
+    let outcome = world.launch(launch_event(request_id, &url)).await;
     let logs = world.launcher.logs();
     assert_eq!(outcome["outcome"], "launched", "{outcome:#}\n{logs}");
     outcome
 }
 
-fn now_rfc3339() -> String {
-    use time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap()
-        .format(&Rfc3339)
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_redelivered_launch_event_still_makes_one_task() {
     let world = LaunchWorld::start().await;
-    let event = launch_event(
-        &world,
-        "req-redelivered",
-        &world.slack.response_url("again"),
-    );
+    let event = launch_event("req-redelivered", &world.slack.response_url("again"));
     let first = world.launch(event.clone()).await;
     assert_eq!(first["outcome"], "launched", "{first:#}");
     assert!(
@@ -67,7 +50,8 @@ async fn a_redelivered_launch_event_still_makes_one_task() {
 
 #[tokio::test]
 async fn a_response_url_outside_the_allow_list_is_never_contacted() {
-    let world = LaunchWorld::start().await;
+    // Five tasks of one requester: MAX_DEBUG_TASKS_PER_USER=0 lifts the cap (3 by default).
+    let world = LaunchWorld::start_with(&[], &[("MAX_DEBUG_TASKS_PER_USER", "0")]).await;
     let elsewhere = SlackServer::start().await;
     for (key, url) in [
         ("other-port", elsewhere.response_url("x")),
@@ -85,7 +69,7 @@ async fn a_response_url_outside_the_allow_list_is_never_contacted() {
         ),
         ("not-a-url", "::::".to_string()),
     ] {
-        let outcome = world.launch(launch_event(&world, key, &url)).await;
+        let outcome = world.launch(launch_event(key, &url)).await;
         assert_eq!(outcome["outcome"], "launched", "{key}: {outcome:#}");
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -127,27 +111,27 @@ async fn capacity_failures_and_throttling_are_retried_then_the_task_starts() {
 async fn refusals_and_lasting_failures_are_reported_to_the_requester() {
     let world = LaunchWorld::start().await;
     // Someone with PutEvents on the bus names a user the cluster does not allow.
-    let mut forged = launch_event(&world, "req-forged", &world.slack.response_url("forged"));
+    let mut forged = launch_event("req-forged", &world.slack.response_url("forged"));
     forged["detail"]["requestedBy"] = json!("U0INTRUDER");
     forged["detail"]["channelId"] = json!("C0NOTLISTED");
     let outcome = world.launch(forged).await;
     assert_eq!(outcome["outcome"], "refused", "{outcome:#}");
     assert_eq!(world.proxy.calls().get("RunTask"), None);
 
-    let mut unknown = launch_event(&world, "req-unknown", &world.slack.response_url("unknown"));
+    let mut unknown = launch_event("req-unknown", &world.slack.response_url("unknown"));
     unknown["detail"]["cluster"] = json!("no-such-cluster");
     assert_eq!(world.launch(unknown).await["outcome"], "refused");
 
-    let mut malformed = launch_event(&world, "req-bad", &world.slack.response_url("bad"));
+    let mut malformed = launch_event("req-bad", &world.slack.response_url("bad"));
     malformed["detail"]["ttlMinutes"] = json!(-5);
     assert_eq!(world.launch(malformed).await["outcome"], "refused");
 
-    let mut stale = launch_event(&world, "req-stale", &world.slack.response_url("stale"));
+    let mut stale = launch_event("req-stale", &world.slack.response_url("stale"));
     stale["time"] = json!("2020-01-01T00:00:00Z");
     assert_eq!(world.launch(stale).await["outcome"], "refused");
 
     // Not our event at all: ignored, nobody told.
-    let mut other = launch_event(&world, "req-other", &world.slack.response_url("other"));
+    let mut other = launch_event("req-other", &world.slack.response_url("other"));
     other["source"] = json!("someone.else");
     assert_eq!(world.launch(other).await["outcome"], "ignored");
 
@@ -174,7 +158,7 @@ async fn a_lasting_run_task_failure_is_told_and_the_invocation_fails_for_a_retry
     let reply = world
         .launcher
         .invoke(
-            launch_event(&world, "req-down", &world.slack.response_url("down")),
+            launch_event("req-down", &world.slack.response_url("down")),
             Duration::from_secs(20),
         )
         .await;

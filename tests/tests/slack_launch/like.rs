@@ -1,13 +1,19 @@
 //! `start <cluster> --like <service>` (docs/interface.md): the debug task placed like a service —
-//! its subnets, `assignPublicIp` and security groups plus the environment's — with the debug
-//! toolkit's own task definition and roles; refused, naming why, for a service that is missing or
-//! cannot be copied.
+//! its subnets and security groups plus the environment's, never its public IP — with the debug
+//! toolkit's own task definition and roles; only for a service the environment's `LikeServices`
+//! lists; refused, naming why, for a service that is missing, not listed or cannot be copied.
 
 use crate::*;
 use aws_sdk_ecs::types::{AssignPublicIp, AwsVpcConfiguration, NetworkConfiguration};
 use serde_json::json;
 
-/// The service `payments-api` in its own security group and the second private subnet.
+/// A world whose environment lets `start --like` copy `like` (`LikeServices`).
+async fn world_copying(like: &str) -> LaunchWorld {
+    LaunchWorld::start_with_properties(&[], &[], json!({ "LikeServices": like })).await
+}
+
+/// The service `payments-api` in its own security group and the second private subnet, with a
+/// public IP.
 async fn service(world: &LaunchWorld, awsvpc: bool) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&world.aws);
     let group = world
@@ -29,7 +35,7 @@ async fn service(world: &LaunchWorld, awsvpc: bool) -> String {
                     AwsVpcConfiguration::builder()
                         .subnets(world.vpc.private_subnets[1].clone())
                         .security_groups(&group)
-                        .assign_public_ip(AssignPublicIp::Disabled)
+                        .assign_public_ip(AssignPublicIp::Enabled)
                         .build()
                         .unwrap(),
                 )
@@ -42,7 +48,7 @@ async fn service(world: &LaunchWorld, awsvpc: bool) -> String {
 
 #[tokio::test]
 async fn a_debug_task_placed_like_a_service() {
-    let world = LaunchWorld::start().await;
+    let world = world_copying("worker, payments-api").await;
     let group = service(&world, true).await;
     world.proxy.reset_counts();
     let task = start_debug_task(
@@ -59,7 +65,16 @@ async fn a_debug_task_placed_like_a_service() {
         network["securityGroups"],
         json!([group, world.data("SecurityGroupId")])
     );
-    assert_eq!(network["assignPublicIp"], "DISABLED");
+    assert_eq!(
+        network["assignPublicIp"], "DISABLED",
+        "never a public IP, whatever the service has"
+    );
+    let told = world.slack.wait_for(1, SLACK_WAIT).await;
+    assert!(
+        told.iter()
+            .any(|p| p.body.to_string().contains("a debug task never gets one")),
+        "{told:#?}"
+    );
     let definition = run[0]["taskDefinition"].as_str().unwrap();
     assert!(
         definition.contains("payments-dev-debug-toolkit"),
@@ -89,7 +104,7 @@ async fn task_of(world: &LaunchWorld, arn: &str) -> aws_sdk_ecs::types::Task {
 
 #[tokio::test]
 async fn a_service_that_cannot_be_copied_is_refused_naming_why() {
-    let world = LaunchWorld::start().await;
+    let world = world_copying("*").await;
     service(&world, false).await;
     for (text, why) in [
         (
@@ -119,4 +134,42 @@ async fn a_service_that_cannot_be_copied_is_refused_naming_why() {
         .await;
     assert!(usage.text.contains("--like"), "{usage:?}");
     assert!(world.bus.drain().await.is_empty());
+}
+
+/// `LikeServices` not set: no service may be copied. slack-command refuses before anything is
+/// queued, and debug-launcher refuses a request put on the bus by anyone else, naming the property
+/// and the service, before it reads the service.
+#[tokio::test]
+async fn a_service_the_environment_does_not_list_is_refused() {
+    let world = LaunchWorld::start().await;
+    service(&world, true).await;
+    world.proxy.reset_counts();
+    let answer = world
+        .slash(
+            ALLOWED_USER,
+            "C0X",
+            "start payments-dev --like payments-api",
+        )
+        .await;
+    let why = "service `payments-api` of cluster `payments-dev` may not be copied with `--like`: the environment's `LikeServices` property is not set";
+    assert!(answer.text.contains(why), "{answer:?}");
+    assert!(world.bus.drain().await.is_empty(), "nothing queued");
+
+    let mut event = launch_request(&world.slack.response_url("like"));
+    event["detail"]["likeService"] = json!("payments-api");
+    let outcome = world.launch(event).await;
+    assert_eq!(outcome["outcome"], "refused", "{outcome:#}");
+    assert!(
+        outcome["reason"].as_str().unwrap().contains(why),
+        "{outcome:#}"
+    );
+    for action in ["DescribeServices", "RunTask"] {
+        assert_eq!(world.proxy.calls().get(action), None, "no {action}");
+    }
+    let told = world.slack.wait_for(1, SLACK_WAIT).await;
+    assert!(
+        told.iter()
+            .any(|p| p.body.to_string().contains("LikeServices")),
+        "{told:#?}"
+    );
 }

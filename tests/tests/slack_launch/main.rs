@@ -3,6 +3,7 @@
 //! `response_url` played by a local server.
 
 mod buttons;
+mod cap;
 mod commands;
 mod doctor;
 mod forward;
@@ -123,3 +124,16 @@ pub fn assert_no_secrets_logged(world: &LaunchWorld) {
 }
 
 pub const SLACK_WAIT: Duration = Duration::from_secs(5);
+
+/// The sample launch request, put now, from the allowed user, answering on `response_url`.
+pub fn launch_request(response_url: &str) -> Value {
+    use time::format_description::well_known::Rfc3339;
+    let mut event: Value = integration_tests::samples::sample("debug-launcher/launch");
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    event["time"] = Value::from(now.format(&Rfc3339).unwrap());
+    event["detail"]["responseUrl"] = Value::from(response_url);
+    event["detail"]["requestedBy"] = Value::from(ALLOWED_USER);
+    event
+}

@@ -95,6 +95,12 @@ pub fn cluster_tags(
             spec.allowed_slack_channels.join(" "),
         );
     }
+    if !spec.like_services.is_empty() {
+        all.insert(
+            tags::LIKE_SERVICES.into(),
+            debug_toolkit::like_services::tag_value(&spec.like_services),
+        );
+    }
     all.insert(
         tags::IDLE_TIMEOUT_MINUTES.into(),
         spec.idle_timeout_minutes.to_string(),

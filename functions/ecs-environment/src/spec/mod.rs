@@ -6,6 +6,7 @@ mod defaults;
 mod error;
 mod fields;
 mod home;
+mod like;
 mod retain;
 mod rules;
 
@@ -32,7 +33,7 @@ use std::collections::BTreeMap;
 /// Properties CloudFormation itself adds to every request.
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-const KNOWN_PROPERTIES: [&str; 27] = [
+const KNOWN_PROPERTIES: [&str; 28] = [
     "ClusterName",
     "VpcId",
     "SubnetIds",
@@ -60,10 +61,12 @@ const KNOWN_PROPERTIES: [&str; 27] = [
     "AppIngressSourceSecurityGroupIds",
     "AppKmsKeyArns",
     retain::PROPERTY,
+    like::PROPERTY,
 ];
 
 /// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner and the eight
-/// launch tags. AWS allows 50 tags a resource.
+/// launch tags (`debug-toolkit:like-services`, a ninth, only with `LikeServices`: `like.rs`
+/// checks that). AWS allows 50 tags a resource.
 const OUR_TAG_COUNT: usize = 11;
 const MAX_USER_TAGS: usize = 50 - OUR_TAG_COUNT;
 /// A security group holds 60 egress rules; one is the HTTPS rule.
@@ -111,6 +114,8 @@ pub struct EnvironmentSpec {
     pub extra_egress_ports: Vec<u16>,
     pub allowed_slack_users: Vec<String>,
     pub allowed_slack_channels: Vec<String>,
+    /// `LikeServices`: services `start --like` may copy (`*`: any); empty: none.
+    pub like_services: Vec<String>,
     pub idle_timeout_minutes: i64,
     pub max_lifetime_minutes: i64,
     /// The user's `Tags`.
@@ -186,6 +191,7 @@ impl EnvironmentSpec {
             is_channel_id,
             "C, G or D",
         ));
+        let like_services = errors.take(like::like_services(props));
         let idle = errors.take(number(
             props,
             "IdleTimeoutMinutes",
@@ -216,6 +222,9 @@ impl EnvironmentSpec {
             }
         }
         let tags = errors.take(user_tags(props));
+        if let (Some(like), Some(tags)) = (&like_services, &tags) {
+            errors.take(like::fits_beside(like, tags.len()));
+        }
         let app = AppSpec::parse(props, region, &mut errors);
         home.check(
             kms_key_arn.as_ref().and_then(Option::as_ref),
@@ -247,6 +256,7 @@ impl EnvironmentSpec {
             extra_egress_ports: extra_egress_ports.expect("parsed"),
             allowed_slack_users: users.expect("parsed"),
             allowed_slack_channels: channels.expect("parsed"),
+            like_services: like_services.expect("parsed"),
             idle_timeout_minutes: idle.expect("parsed"),
             max_lifetime_minutes: max.expect("parsed"),
             tags: tags.expect("parsed"),

@@ -112,11 +112,12 @@ async fn everywhere(
                 tasks.extend(found);
             }
             Ok(Err(error)) => {
+                // The full error (account ids, role ARNs) to the log only.
                 tracing::warn!(site = site.label(), %error, "a site could not be listed");
                 silent.push(format!(
-                    "`{}` ({})",
+                    "`{}` ({}; the reason is in slack-command's log)",
                     site.label(),
-                    escape(&error.to_string())
+                    escape(&super::site_failure::public_cause(&error))
                 ));
             }
             Err(_) => {

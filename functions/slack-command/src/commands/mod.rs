@@ -6,6 +6,7 @@ mod extend;
 mod forward;
 mod list;
 mod locate;
+mod site_failure;
 mod start;
 mod stop;
 
@@ -50,7 +51,10 @@ pub enum CommandError {
 
 impl CommandError {
     pub fn message(&self) -> Message {
-        let text = format!(":warning: {}", escape(&self.to_string()));
+        let text = match site_failure::without_arns(self) {
+            Some(words) => format!(":warning: {}", escape(&words)),
+            None => format!(":warning: {}", escape(&self.to_string())),
+        };
         match self {
             Self::Grammar(_) => Message::new(text).section(&usage()),
             _ => Message::new(text),

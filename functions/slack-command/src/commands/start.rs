@@ -1,5 +1,6 @@
 //! `start <cluster> [--like <service>] [<ttl>] [reason…]`: authorise, then hand the launch to
 //! EventBridge (the launcher reads the service and refuses, naming it, when it cannot be copied).
+//! A service the environment's `LikeServices` does not list is refused here already.
 
 use super::{locate, mention, Caller, CommandError};
 use crate::sites::Site;
@@ -29,6 +30,10 @@ pub async fn start(
     let located = locate::allowed_cluster(app, caller, cluster).await?;
     let settings = &located.cluster;
     settings.task_family()?;
+    if let Some(service) = asked_for.like_service {
+        // The launcher decides again; refused here, nothing is queued.
+        debug_toolkit::like_services::may_copy(settings, service)?;
+    }
     let max = settings.max_lifetime_minutes(&app.config.limits);
     let asked = ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
     let ttl = asked.min(max);
