@@ -265,13 +265,11 @@ TABLE = {
     ("iam", "PutRolePolicy"): _iam_on_role("iam:PutRolePolicy"),
     ("iam", "DeleteRolePolicy"): _iam_on_role("iam:DeleteRolePolicy"),
     ("iam", "UpdateAssumeRolePolicy"): _iam_on_role("iam:UpdateAssumeRolePolicy"),
+    ("iam", "PutRolePermissionsBoundary"): _iam_on_role(  # the boundary asked for (SAR, IAM)
+        "iam:PutRolePermissionsBoundary", lambda p: {"iam:PermissionsBoundary": p["PermissionsBoundary"]}),
     ("iam", "DeleteRole"): _iam_on_role("iam:DeleteRole"),
-    ("iam", "AttachRolePolicy"): _iam_on_role(
-        "iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}
-    ),
-    ("iam", "DetachRolePolicy"): _iam_on_role(
-        "iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}
-    ),
+    ("iam", "AttachRolePolicy"): _iam_on_role("iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
+    ("iam", "DetachRolePolicy"): _iam_on_role("iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
     ("iam", "TagRole"): _iam_on_role("iam:TagRole", lambda p: request_tags(_iam_pairs(p))),
     ("iam", "UntagRole"): _iam_on_role("iam:UntagRole", lambda p: {"aws:TagKeys": p["TagKeys"]}),
     ("iam", "CreateServiceLinkedRole"): _iam_create_service_linked_role,

@@ -2,8 +2,8 @@
 //! names this version gives roles under `/ecs-debug-toolkit/`, and IAM names are unique whatever
 //! the path, so moving one would mean deleting it under running tasks (docs/decisions.md, "Roles
 //! under a path of ours"). An Update converges their policies in place (the debug task role's
-//! view becomes this environment's alone, by ARN), registers revisions naming them, and never
-//! recreates, retags or re-trusts them; a Delete removes them. All through the function's policy
+//! view becomes this environment's alone, by ARN) once the stack's boundary is on them, registers
+//! revisions naming them, and never recreates, retags or re-trusts them; a Delete removes them. All through the function's policy
 //! from the template (its `IamConvergeLegacyRoles`), judged by the strict gate.
 
 use crate::*;
@@ -184,8 +184,20 @@ async fn an_update_of_an_earlier_versions_environment_keeps_its_roles_and_conver
     let updated = update(&world, "update", &physical_id, &after, &before).await;
     assert_eq!(assert_success(&updated), physical_id);
 
-    // The same roles, not recreated (same ids), at path `/`, their tags as they were.
+    // The same roles, not recreated (same ids), at path `/`, their tags as they were, and the
+    // stack's boundary on each (put before their policies: the function's policy denies a policy
+    // write to a legacy role without it).
     assert_eq!(identities(&world).await, kept);
+    let iam = aws_sdk_iam::Client::new(&world.aws);
+    for name in ROLES {
+        let role = iam.get_role().role_name(name).send().await.unwrap();
+        let boundary = role.role().unwrap().permissions_boundary();
+        assert_eq!(
+            boundary.and_then(|b| b.permissions_boundary_arn()),
+            Some(integration_tests::moto::ENVIRONMENT_ROLE_BOUNDARY_ARN),
+            "{name}"
+        );
+    }
     for key in [
         "TaskExecutionRoleArn",
         "DebugToolkitTaskRoleArn",
