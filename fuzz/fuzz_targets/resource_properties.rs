@@ -3,7 +3,7 @@
 #![no_main]
 
 use ecs_environment::request;
-use ecs_environment::spec::{Defaults, EnvironmentSpec};
+use ecs_environment::spec::{Defaults, EnvironmentSpec, Home};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -23,7 +23,12 @@ fuzz_target!(|data: &[u8]| {
         image: Some("nicolaka/netshoot:latest".into()),
         ..Defaults::default()
     };
-    if let Ok(spec) = EnvironmentSpec::parse_with(&props, "eu-west-1", &defaults) {
+    let home = Home {
+        partition: "aws".into(),
+        region: "eu-west-1".into(),
+        account: "123456789012".into(),
+    };
+    if let Ok(spec) = EnvironmentSpec::parse_with(&props, &home, &defaults) {
         assert!(debug_toolkit::cluster::is_valid_name(&spec.cluster_name));
     }
 });

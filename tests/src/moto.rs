@@ -129,6 +129,12 @@ pub fn sdk_config(endpoint: &str) -> SdkConfig {
 pub const DEFAULT_DEBUG_TOOLKIT_IMAGE: &str =
     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0";
 
+/// The toolkit stack's `EnvironmentRoleBoundary`, given to ecs-environment as
+/// `ENVIRONMENT_ROLE_BOUNDARY_ARN` (the strict gate evaluates the boundary's document from the
+/// template wherever a role names it).
+pub const ENVIRONMENT_ROLE_BOUNDARY_ARN: &str =
+    "arn:aws:iam::123456789012:policy/ecs-debug-toolkit/tests-EnvironmentRoleBoundary-0A1B2C";
+
 /// The toolkit stack's log group of stopped-notice claims (`NoticeClaimsLogGroup`).
 pub const NOTICE_CLAIMS_LOG_GROUP: &str = "/ecs-debug-toolkit/tests/notice-claims";
 
@@ -138,6 +144,10 @@ pub fn function_env(endpoint: &str) -> Vec<(String, String)> {
     [
         ("NOTICE_CLAIMS_LOG_GROUP", NOTICE_CLAIMS_LOG_GROUP),
         ("DEFAULT_DEBUG_TOOLKIT_IMAGE", DEFAULT_DEBUG_TOOLKIT_IMAGE),
+        (
+            "ENVIRONMENT_ROLE_BOUNDARY_ARN",
+            ENVIRONMENT_ROLE_BOUNDARY_ARN,
+        ),
         ("AWS_ENDPOINT_URL", endpoint),
         ("AWS_REGION", REGION),
         ("AWS_DEFAULT_REGION", REGION),

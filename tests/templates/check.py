@@ -32,6 +32,8 @@
   and --stack-name, Teardown deletes the environment, toolkit and spoke stacks and checks each
   with describe-stacks, and each ExecKmsKeyArns fix gives the spoke's command too;
 - scripts/spoke-template.py without PyYAML says how to get it (no traceback).
+- ecs-environment's own policy, in both templates, touches only the roles and log groups it made,
+  judged by the IAM simulator against foreign roles and log groups (check_provider_iam.py).
 Exit 1 naming every problem.
 """
 import json
@@ -46,6 +48,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import cfn_yaml  # noqa: E402  (the template loader the template tools share)
 from cfn_yaml import Tag  # noqa: E402
 import check_spoke  # noqa: E402  (beside this file)
+import check_provider_iam  # noqa: E402  (beside this file)
 import check_exec_scope  # noqa: E402  (beside this file)
 
 problems = []
@@ -282,6 +285,10 @@ def resolve(node, parameters):
     raise ValueError(f"!{node.name} in ExecUserPolicy")
 
 
+# What the Session Manager plugin asks KMS for (session-manager-plugin's encrypter).
+SESSION_KEY_CONTEXT = {"kms:EncryptionContextKeys": ["aws:ssm:SessionId", "aws:ssm:TargetId"]}
+
+
 def check_exec_user_policy(template):
     document = template["Resources"]["ExecUserPolicy"]["Properties"]["PolicyDocument"]
     user = f"arn:aws:sts::{ACCOUNT}:assumed-role/Developers/alice"
@@ -311,8 +318,11 @@ def check_exec_user_policy(template):
         ("", "ssm:TerminateSession", f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/{userid}-0a1b2c3d4e5f", {"aws:userid": userid}, True),
         ("", "ssm:TerminateSession", f"arn:aws:ssm:{REGION}:{ACCOUNT}:session/AROAOTHER:bob-0a1b2c3d4e5f", {"aws:userid": userid}, False),
         ("", "kms:GenerateDataKey", KEY, {}, False),
-        (KEY, "kms:GenerateDataKey", KEY, {}, True),
-        (KEY, "kms:GenerateDataKey", KEY.replace("1234abcd", "9999abcd"), {}, False),
+        (KEY, "kms:GenerateDataKey", KEY, SESSION_KEY_CONTEXT, True),
+        # The session's data key only: not another use of the same key.
+        (KEY, "kms:GenerateDataKey", KEY, {}, False),
+        (KEY, "kms:GenerateDataKey", KEY, {"kms:EncryptionContextKeys": ["aws:logs:arn"]}, False),
+        (KEY, "kms:GenerateDataKey", KEY.replace("1234abcd", "9999abcd"), SESSION_KEY_CONTEXT, False),
         ("", "ecs:RunTask", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/payments-dev-debug-toolkit:1", ours, False),
     ]
     requests = []
@@ -581,6 +591,10 @@ def main():
     check_teardown_docs(docs)
     check_pyyaml_message()
     cases = check_exec_user_policy(toolkit)
+    provider_cases = 0
+    for name in ("template.yaml", "spoke.yaml"):
+        found, provider_cases = check_provider_iam.check(ROOT / "infra" / name, name)
+        problems.extend(found)
     exec_policy = resolve(toolkit["Resources"]["ExecUserPolicy"]["Properties"]["PolicyDocument"], {"ExecKmsKeyArns": ""})
     scoped, scoped_cases = check_exec_scope.check(exec_policy, docs)
     problems.extend(scoped)
@@ -591,7 +605,7 @@ def main():
         sys.exit(1)
     count = len(toolkit["Parameters"]) + len(example["Parameters"]) + len(spoke["Parameters"])
     print(f"templates: ok ({count} parameters described, constrained and documented; samconfig.toml "
-          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases as the IAM simulator judges them; the spoke's bus "
+          f"gives only {', '.join(RELEASE_MOVED)}; ExecUserPolicy named {EXEC_POLICY_NAME}; ExecUserPolicy: {cases} cases and ecs-environment's policy {provider_cases} cases in each template as the IAM simulator judges them; the spoke's bus "
           f"without a policy, its hub role's trust and grants as tight as slack-command's)")
 
 

@@ -32,7 +32,7 @@ fn checked_spec(
     props: &Properties,
     stack: &StackResource,
 ) -> Result<EnvironmentSpec, String> {
-    let spec = EnvironmentSpec::parse_with(props, &stack.region, &clients.defaults)
+    let spec = EnvironmentSpec::parse_with(props, &stack.home(), &clients.defaults)
         .map_err(|e| e.to_string())?;
     policies::size::check(stack, &spec).map_err(|e| e.to_string())?;
     Ok(spec)
@@ -68,7 +68,7 @@ pub async fn update(
         Ok(spec) => spec,
         Err(why) => return Outcome::failed(physical_id, why),
     };
-    let previous = EnvironmentSpec::parse_with(old_props, &stack.region, &clients.defaults).ok();
+    let previous = EnvironmentSpec::parse_with(old_props, &stack.home(), &clients.defaults).ok();
     let current_cluster = cluster_name_of(stack, physical_id);
     let same_cluster = current_cluster.as_deref() == Some(spec.cluster_name.as_str());
     let vpc_changed = previous.as_ref().is_some_and(|p| p.vpc_id != spec.vpc_id);
@@ -225,7 +225,7 @@ pub async fn rollback_create(
     props: &Properties,
     until: Deadline,
 ) -> bool {
-    let Ok(spec) = EnvironmentSpec::parse_with(props, &stack.region, &clients.defaults) else {
+    let Ok(spec) = EnvironmentSpec::parse_with(props, &stack.home(), &clients.defaults) else {
         return true;
     };
     let names = ResourceNames::for_cluster(&spec.cluster_name);

@@ -3,6 +3,14 @@
 use sha2::{Digest, Sha256};
 
 pub const MAX_ROLE_NAME_LEN: usize = 64;
+/// Every role this version creates lives under this IAM path: ecs-environment's own policy may
+/// create, tag and change roles there alone (docs/security.md, "The provider's own IAM").
+pub const ROLE_PATH: &str = "/ecs-debug-toolkit/";
+/// How the three role names end (execution, debug task, app) before any shortening. Earlier
+/// versions made the same names at path `/` (legacy roles, kept in place: docs/decisions.md); the
+/// function's policy admits changing those by these endings and our tag alone
+/// (infra/template.yaml, `IamConvergeLegacyRoles`).
+pub const ROLE_ENDINGS: [&str; 3] = ["-task-execution", "-debug-toolkit-task", "-app-task"];
 use debug_toolkit::names::{cluster_log_group, debug_log_group, exec_log_group, task_family};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,9 +34,9 @@ impl ResourceNames {
             cluster_log_group: cluster_log_group(cluster),
             debug_log_group: debug_log_group(cluster),
             exec_log_group: exec_log_group(cluster),
-            execution_role: role_name(&format!("{cluster}-task-execution")),
-            task_role: role_name(&format!("{cluster}-debug-toolkit-task")),
-            app_task_role: role_name(&format!("{cluster}-app-task")),
+            execution_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[0])),
+            task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[1])),
+            app_task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[2])),
             security_group: format!("{cluster}-ecs-tasks"),
             task_family: task_family(cluster),
         }

@@ -1,6 +1,7 @@
 //! Who is asking: the stack resource, its account, region and partition, read from the StackId.
 
 use crate::request::Malformed;
+use crate::spec::Home;
 use debug_toolkit::tags;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +49,15 @@ impl StackResource {
             "Env",
         )
         .expect("a valid stack ARN")
+    }
+
+    /// Where the stack is, as property checks need it.
+    pub fn home(&self) -> Home {
+        Home {
+            partition: self.partition.clone(),
+            region: self.region.clone(),
+            account: self.account.clone(),
+        }
     }
 
     /// An ARN in this account and region.

@@ -182,6 +182,10 @@ class Gate:
         account = request.get("account") or DEFAULT_ACCOUNT
         roles = {"task": request["task_role"], "execution": request["execution_role"]}
         documents = {kind: role_documents(account, name) for kind, name in roles.items()}
+        boundaries = {
+            kind: inside_task.boundary_documents(account, request["region"], name, DEFAULT_TEMPLATE)
+            for kind, name in roles.items()
+        }
         results = []
         for kind, check in inside_task.checks(
             request["cluster"], request["region"], account, request.get("kms_key")
@@ -191,6 +195,8 @@ class Gate:
                 found = kms_keys.key_policy(account, request["region"], check.resource)
                 key_policy = found[1] if found else inside_task.default_key_policy(account)
             result = self.simulator.evaluate(documents[kind], check, account, roles[kind], key_policy)
+            if result == "Allowed" and boundaries[kind] is not None:
+                result = self.simulator.evaluate(boundaries[kind], check, account, roles[kind], key_policy)
             results.append({"role": kind, "action": check.action, "resource": check.resource, "result": result})
             if request.get("report", True):
                 self._write(

@@ -10,7 +10,10 @@ Sources, read 2026-11-30 (the Service Authorization Reference, "SAR", and the se
 - IAM: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
   CreateRole with Tags also needs iam:TagRole (IAM guide, "Permissions required to tag").
 - CloudWatch Logs: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
-  CreateLogGroup with tags also needs logs:TagResource (CreateLogGroup API reference).
+  CreateLogGroup with tags also needs logs:TagResource (CreateLogGroup API reference). A log
+  group's tags are its `aws:ResourceTag/*` (SAR, resource type log-group).
+- IAM CreateRole with a PermissionsBoundary: `iam:PermissionsBoundary` (SAR, IAM); PutRolePolicy,
+  DeleteRolePolicy, AttachRolePolicy and DetachRolePolicy carry the role's boundary in the same key.
 - EC2: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
   Tags in TagSpecifications need ec2:CreateTags with ec2:CreateAction (EC2 guide, "Grant
   permission to tag resources during creation"); AuthorizeSecurityGroupEgress is evaluated on the
@@ -62,16 +65,26 @@ def _iam_pairs(p):
 def _iam_create_role(p, account, region):
     arn, _ = state.iam_role(account, p["RoleName"], p.get("Path", "/"))
     pairs = _iam_pairs(p)
-    checks = [Check("iam:CreateRole", arn, request_tags(pairs))]
+    context = request_tags(pairs)
+    if p.get("PermissionsBoundary"):
+        context["iam:PermissionsBoundary"] = p["PermissionsBoundary"]
+    checks = [Check("iam:CreateRole", arn, context)]
     if pairs:
         checks.append(Check("iam:TagRole", arn, request_tags(pairs)))
     return checks
+
+
+# The actions IAM evaluates with the role's boundary as `iam:PermissionsBoundary` (SAR, IAM).
+_WITH_BOUNDARY = {"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"}
 
 
 def _iam_on_role(action, extra=lambda p: {}):
     def handler(p, account, region):
         arn, tags = state.iam_role(account, p["RoleName"])
         context = resource_tags(tags, iam=True) | extra(p)
+        boundary = state.iam_role_boundary(account, p["RoleName"]) if action in _WITH_BOUNDARY else None
+        if boundary:
+            context["iam:PermissionsBoundary"] = boundary
         return [Check(action, arn, context)]
 
     return handler
@@ -110,8 +123,10 @@ def _logs_on_group(action, reads_streams=False):
 
     def handler(p, account, region):
         name = p.get("logGroupName") or p["logGroupIdentifier"].split(":log-group:")[-1]
-        arn = _log_group_arn(region, account, name.removesuffix(":*"))
-        return [Check(action, arn + ":*" if reads_streams else arn)]
+        name = name.removesuffix(":*")
+        arn = _log_group_arn(region, account, name)
+        tags = resource_tags(state.log_group_tags(account, region, name))
+        return [Check(action, arn + ":*" if reads_streams else arn, tags)]
 
     return handler
 
@@ -119,7 +134,9 @@ def _logs_on_group(action, reads_streams=False):
 def _logs_tagging(action):
     def handler(p, account, region):
         arn = p["resourceArn"].removesuffix(":*")
-        context = request_tags(list(p.get("tags", {}).items()))
+        name = arn.split(":log-group:")[-1]
+        context = resource_tags(state.log_group_tags(account, region, name))
+        context |= request_tags(list(p.get("tags", {}).items()))
         if p.get("tagKeys"):
             context["aws:TagKeys"] = p["tagKeys"]
         return [Check(action, arn, context)]
@@ -248,13 +265,11 @@ TABLE = {
     ("iam", "PutRolePolicy"): _iam_on_role("iam:PutRolePolicy"),
     ("iam", "DeleteRolePolicy"): _iam_on_role("iam:DeleteRolePolicy"),
     ("iam", "UpdateAssumeRolePolicy"): _iam_on_role("iam:UpdateAssumeRolePolicy"),
+    ("iam", "PutRolePermissionsBoundary"): _iam_on_role(  # the boundary asked for (SAR, IAM)
+        "iam:PutRolePermissionsBoundary", lambda p: {"iam:PermissionsBoundary": p["PermissionsBoundary"]}),
     ("iam", "DeleteRole"): _iam_on_role("iam:DeleteRole"),
-    ("iam", "AttachRolePolicy"): _iam_on_role(
-        "iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}
-    ),
-    ("iam", "DetachRolePolicy"): _iam_on_role(
-        "iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}
-    ),
+    ("iam", "AttachRolePolicy"): _iam_on_role("iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
+    ("iam", "DetachRolePolicy"): _iam_on_role("iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
     ("iam", "TagRole"): _iam_on_role("iam:TagRole", lambda p: request_tags(_iam_pairs(p))),
     ("iam", "UntagRole"): _iam_on_role("iam:UntagRole", lambda p: {"aws:TagKeys": p["TagKeys"]}),
     ("iam", "CreateServiceLinkedRole"): _iam_create_service_linked_role,

@@ -9,7 +9,13 @@ request (`POST /_strict/inside-task`) against the roles' policies as they are in
   DescribeLogStreams, CreateLogStream, PutLogEvents) and, with a KMS key, `kms:Decrypt` of the
   session data key, as the task role;
 - the awslogs driver writing the session heartbeat to `debug/debug-toolkit/<task-id>` of the
-  debug-toolkit log group (CreateLogStream, PutLogEvents), as the execution role.
+  debug-toolkit log group (CreateLogStream, PutLogEvents), as the execution role;
+- the read-only view an engineer uses from the debug task's shell (the AWS CLI with the task
+  role): the cluster's tasks listed and described, its three log groups read, each with the tags
+  AWS would evaluate (a log group's own; a debug task's `Environment`, the cluster's, as the
+  launcher copies it).
+Where a role has a permissions boundary, the boundary's document is `EnvironmentRoleBoundary` of
+the template (as the toolkit stack deploys it), and a check is allowed only when both allow.
 """
 
 import json
@@ -17,7 +23,9 @@ from urllib.parse import unquote
 
 from moto.iam.models import iam_backends
 
-from .iam_common import Check
+from . import state
+from .iam_common import Check, resource_tags
+from .policies import TemplateResolver, load_template
 
 TASK_ID = "0123456789abcdef0123456789abcdef"
 
@@ -60,9 +68,35 @@ def checks(cluster, region, account, kms_key):
         ("execution", Check("logs:CreateLogStream", heartbeat_stream)),
         ("execution", Check("logs:PutLogEvents", heartbeat_stream)),
     ]
+    cluster_arn, cluster_tags = state.ecs_cluster(account, region, cluster)
+    task = f"arn:aws:ecs:{region}:{account}:task/{cluster}/{TASK_ID}"
+    task_tags = {k: v for k, v in cluster_tags.items() if k == "Environment"}
+    out += [
+        ("task", Check("ecs:ListTasks", "*", {"ecs:cluster": cluster_arn})),
+        ("task", Check("ecs:DescribeTasks", task, {"ecs:cluster": cluster_arn} | resource_tags(task_tags))),
+    ]
+    for name in (f"/ecs/{cluster}", debug_group, exec_group):
+        tags = resource_tags(state.log_group_tags(account, region, name))
+        out += [
+            ("task", Check("logs:FilterLogEvents", f"{group}{name}:*", tags)),
+            ("task", Check("logs:GetLogEvents", f"{group}{name}:*", tags)),
+        ]
     if kms_key:
-        out.append(("task", Check("kms:Decrypt", kms_key)))
+        # The agent decrypts the session's data key under the context it was made with.
+        context = {"kms:EncryptionContextKeys": ["aws:ssm:SessionId", "aws:ssm:TargetId"]}
+        out.append(("task", Check("kms:Decrypt", kms_key, context)))
     return out
+
+
+def boundary_documents(account, region, name, template_path):
+    """The boundary of role `name` as the template deploys it (`EnvironmentRoleBoundary`), or
+    None when the role has none."""
+    role = iam_backends[account]["global"].get_role(name)
+    if not role.permissions_boundary_arn:
+        return None
+    template = load_template(template_path)
+    document = template["Resources"]["EnvironmentRoleBoundary"]["Properties"]["PolicyDocument"]
+    return [TemplateResolver(template, account, region, {}).value(document)]
 
 
 def role_documents(account, name):

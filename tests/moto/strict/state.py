@@ -95,6 +95,14 @@ def iam_role(account, name, path="/"):
         return f"arn:aws:iam::{account}:role{path}{name}", {}
 
 
+def iam_role_boundary(account, name):
+    """The ARN of role `name`'s permissions boundary, or None (no boundary, or no such role)."""
+    try:
+        return iam_backends[account]["global"].get_role(name).permissions_boundary_arn
+    except Exception:
+        return None
+
+
 def iam_role_by_arn(account, arn):
     try:
         role = iam_backends[account]["global"].get_role_by_arn(arn)

@@ -91,7 +91,7 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
     let data = &created["Data"];
     assert_eq!(
         data["AppTaskRoleArn"],
-        "arn:aws:iam::123456789012:role/app-env-app-task"
+        "arn:aws:iam::123456789012:role/ecs-debug-toolkit/app-env-app-task"
     );
     assert_eq!(data["ServiceLogGroupName"], "/ecs/app-env");
 
@@ -125,7 +125,11 @@ async fn the_app_role_and_ingress_follow_the_properties_and_go_with_the_environm
     assert!(
         actions.contains(&json!("dynamodb:Query")) && actions.contains(&json!("dynamodb:PutItem"))
     );
-    assert!(statements
+    // Buckets of this account only (their ARNs name none); tables and keys by their ARNs.
+    let own_account = json!({"StringEquals": {"s3:ResourceAccount": "123456789012"}});
+    assert_eq!(statements[0]["Condition"], own_account);
+    assert_eq!(statements[1]["Condition"], own_account);
+    assert!(statements[2..3]
         .iter()
         .all(|s| s["Effect"] == "Allow" && s.get("Condition").is_none()));
     // ECS Exec works on the application's own service: the same grants as the debug task's.

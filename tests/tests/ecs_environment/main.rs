@@ -7,6 +7,7 @@ mod create;
 mod exec_preflight;
 mod faults;
 mod inside_task;
+mod legacy_roles;
 mod limits_and_references;
 mod ownership;
 mod retain_exec_logs;

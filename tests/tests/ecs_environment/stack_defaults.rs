@@ -49,3 +49,32 @@ async fn the_stacks_defaults_reach_environments_that_set_none() {
     );
     assert_eq!(leaks::inventory(&world.aws).await, before);
 }
+
+/// `AllowForeignResourceArns` (`ALLOW_FOREIGN_RESOURCE_ARNS`): what the stack refuses by default
+/// (another account's table and key, `bad_input`'s table) it admits when the operator says so, and
+/// the app role's bucket grants then hold for any account's bucket.
+#[tokio::test]
+async fn the_stack_may_admit_other_accounts_resources() {
+    let world = World::start(FUNCTION, &[("ALLOW_FOREIGN_RESOURCE_ARNS", "true")]).await;
+    let foreign = props(
+        &world,
+        "shared-data",
+        json!({
+            "AppDynamoDbTableArns": "arn:aws:dynamodb:eu-west-1:210987654321:table/orders",
+            "AppKmsKeyArns": "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "AppS3BucketArns": "arn:aws:s3:::their-uploads",
+        }),
+    );
+    let physical_id = assert_success(&create(&world, "create", &foreign).await);
+    let policy = crate::app_side::role_policy(&world, "shared-data-app-task")
+        .await
+        .unwrap();
+    let text = policy.to_string();
+    assert!(
+        text.contains("table/orders") && text.contains("their-uploads"),
+        "{text}"
+    );
+    assert!(!text.contains("s3:ResourceAccount"), "{text}");
+    assert_success(&delete(&world, "delete", &physical_id, &foreign).await);
+    assert_eq!(leaks::inventory(&world.aws).await, Vec::<String>::new());
+}

@@ -1,7 +1,8 @@
 //! The application task role's policy (docs/interface.md, `ecs-environment`): objects of
 //! `AppS3BucketArns` read and written and the buckets listed; items of `AppDynamoDbTableArns` and
-//! their indexes read, written, queried and scanned; `AppKmsKeyArns` used through S3 and DynamoDB
-//! of this region only; and what ECS Exec needs, so Exec works on the application's own service.
+//! their indexes read, written, queried and scanned (buckets of this account only, unless the stack
+//! allows other accounts' resources); `AppKmsKeyArns` used through S3 and DynamoDB of this region
+//! only; and what ECS Exec needs, so Exec works on the application's own service.
 
 use super::exec_statements;
 use crate::names::ResourceNames;
@@ -22,18 +23,27 @@ pub fn app_task_policy(
             .iter()
             .map(|b| format!("{b}/*"))
             .collect();
-        statements.push(json!({
+        let mut objects = json!({
             "Sid": "AppObjects",
             "Effect": "Allow",
             "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             "Resource": objects
-        }));
-        statements.push(json!({
+        });
+        let mut buckets = json!({
             "Sid": "AppBuckets",
             "Effect": "Allow",
             "Action": "s3:ListBucket",
             "Resource": app.s3_bucket_arns
-        }));
+        });
+        // A bucket ARN names no account: without AllowForeignResourceArns, S3 checks the
+        // bucket's owner (`s3:ResourceAccount`, Service Authorization Reference, Amazon S3).
+        if !spec.foreign_resources_allowed {
+            for statement in [&mut objects, &mut buckets] {
+                statement["Condition"] =
+                    json!({"StringEquals": {"s3:ResourceAccount": stack.account}});
+            }
+        }
+        statements.extend([objects, buckets]);
     }
     if !app.dynamodb_table_arns.is_empty() {
         let tables: Vec<String> = app
@@ -75,12 +85,17 @@ mod tests {
     use crate::spec::Properties;
 
     fn policy(extra: Value) -> Value {
+        policy_with(extra, false)
+    }
+
+    fn policy_with(extra: Value, foreign_allowed: bool) -> Value {
         let mut props: Properties = json!({"ClusterName": "c", "VpcId": "vpc-0a1b2c3d"})
             .as_object()
             .unwrap()
             .clone();
         props.extend(extra.as_object().unwrap().clone());
-        let spec = EnvironmentSpec::parse(&props, "eu-west-1").unwrap();
+        let mut spec = EnvironmentSpec::parse(&props, "eu-west-1").unwrap();
+        spec.foreign_resources_allowed = foreign_allowed;
         app_task_policy(
             &StackResource::example(),
             &ResourceNames::for_cluster("c"),
@@ -142,5 +157,22 @@ mod tests {
                 "arn:aws:dynamodb:eu-west-1:123456789012:table/payments/index/*"
             ])
         );
+    }
+
+    #[test]
+    fn buckets_are_this_accounts_unless_the_stack_allows_others() {
+        let buckets = json!({"AppS3BucketArns": "arn:aws:s3:::bucket-1"});
+        let own = policy_with(buckets.clone(), false);
+        for statement in &own["Statement"].as_array().unwrap()[..2] {
+            assert_eq!(
+                statement["Condition"],
+                json!({"StringEquals": {"s3:ResourceAccount": "123456789012"}}),
+                "{statement}"
+            );
+        }
+        let any = policy_with(buckets, true);
+        for statement in &any["Statement"].as_array().unwrap()[..2] {
+            assert!(statement.get("Condition").is_none(), "{statement}");
+        }
     }
 }

@@ -67,15 +67,23 @@ pub fn exec_statements(
         }),
     ];
     if let Some(key) = &spec.kms_key_arn {
+        // The SSM agent in the task calls KMS itself (no service in between: `kms:ViaService`
+        // would deny it), decrypting the session's data key under the context the client made it
+        // with, `aws:ssm:SessionId` and `aws:ssm:TargetId` (amazon-ssm-agent, `blockcipher.go`):
+        // what else the key encrypts (log events, S3 objects) carries another context.
         statements.push(json!({
             "Sid": "EcsExecSessionEncryption",
             "Effect": "Allow",
             "Action": "kms:Decrypt",
-            "Resource": key
+            "Resource": key,
+            "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": EXEC_SESSION_CONTEXT_KEY}}
         }));
     }
     statements
 }
+
+/// The encryption-context key every Session Manager (and ECS Exec) data key carries.
+pub const EXEC_SESSION_CONTEXT_KEY: &str = "aws:ssm:SessionId";
 
 fn log_group_arn(stack: &StackResource, name: &str) -> String {
     format!("{}:*", stack.log_group_arn(name))
@@ -114,26 +122,39 @@ pub fn execution_policy(stack: &StackResource, names: &ResourceNames) -> Value {
     })
 }
 
-/// The debug task role: the seed's read-only view of this environment (conditioned on its
-/// `Environment` tag) plus exactly what ECS Exec needs (what amazon-ecs-exec-checker checks).
+/// The debug task role: the seed's read-only view, of this environment alone (its cluster's tasks
+/// and services and its three log groups, by ARN; not the `Environment` tag, which environments
+/// share), plus exactly what ECS Exec needs (what amazon-ecs-exec-checker checks).
 pub fn task_policy(stack: &StackResource, names: &ResourceNames, spec: &EnvironmentSpec) -> Value {
+    let cluster = &names.cluster;
+    let log_groups: Vec<String> = names
+        .log_groups()
+        .iter()
+        .map(|g| log_group_arn(stack, g))
+        .collect();
     let mut statements = vec![
         json!({
-            "Sid": "ReadOnlyViewOfThisEnvironment",
+            "Sid": "ReadTasksAndServicesOfThisCluster",
             "Effect": "Allow",
-            "Action": ["ecs:DescribeServices", "ecs:DescribeTasks",
-                       "logs:GetLogEvents", "logs:FilterLogEvents"],
-            "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/Environment": spec.environment_tag()}}
+            "Action": ["ecs:DescribeServices", "ecs:DescribeTasks"],
+            "Resource": [stack.arn("ecs", &format!("task/{cluster}/*")),
+                         stack.arn("ecs", &format!("service/{cluster}/*"))]
         }),
         // A cluster-wide ListTasks is authorised against "*" with the cluster in `ecs:cluster`
-        // (no resource, so no resource tag: under the statement above it would be denied).
+        // (no resource: a statement scoped to cluster ARNs denies it).
         json!({
             "Sid": "ListTasksOfThisCluster",
             "Effect": "Allow",
             "Action": "ecs:ListTasks",
             "Resource": "*",
-            "Condition": {"ArnEquals": {"ecs:cluster": stack.arn("ecs", &format!("cluster/{}", names.cluster))}}
+            "Condition": {"ArnEquals": {"ecs:cluster": stack.arn("ecs", &format!("cluster/{cluster}"))}}
+        }),
+        // By exact name: `/ecs/<cluster>*` would also match `/ecs/<cluster>-other`.
+        json!({
+            "Sid": "ReadLogsOfThisEnvironment",
+            "Effect": "Allow",
+            "Action": ["logs:GetLogEvents", "logs:FilterLogEvents"],
+            "Resource": log_groups
         }),
     ];
     statements.extend(exec_statements(stack, names, spec));
@@ -141,100 +162,4 @@ pub fn task_policy(stack: &StackResource, names: &ResourceNames, spec: &Environm
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::spec::Properties;
-
-    fn stack() -> StackResource {
-        StackResource::example()
-    }
-
-    fn spec(extra: Value) -> EnvironmentSpec {
-        let mut props: Properties = json!({"ClusterName": "c", "VpcId": "vpc-0a1b2c3d"})
-            .as_object()
-            .unwrap()
-            .clone();
-        props.extend(extra.as_object().unwrap().clone());
-        EnvironmentSpec::parse(&props, "eu-west-1").unwrap()
-    }
-
-    fn actions(policy: &Value) -> Vec<String> {
-        policy["Statement"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| match &s["Action"] {
-                Value::String(a) => vec![a.clone()],
-                Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
-                _ => vec![],
-            })
-            .collect()
-    }
-
-    #[test]
-    fn task_role_holds_what_ecs_exec_needs() {
-        let names = ResourceNames::for_cluster("c");
-        let policy = task_policy(&stack(), &names, &spec(json!({})));
-        for needed in [
-            "ssmmessages:CreateControlChannel",
-            "ssmmessages:CreateDataChannel",
-            "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel",
-            "logs:DescribeLogGroups",
-            "logs:CreateLogStream",
-            "logs:DescribeLogStreams",
-            "logs:PutLogEvents",
-        ] {
-            assert!(actions(&policy).contains(&needed.to_string()), "{needed}");
-        }
-        assert!(!actions(&policy).contains(&"kms:Decrypt".to_string()));
-        let text = policy.to_string();
-        assert!(text.contains("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/c/ecs-exec:*"));
-        assert!(text.contains("\"aws:ResourceTag/Environment\":\"default\""));
-    }
-
-    #[test]
-    fn the_task_role_lists_tasks_of_its_own_cluster_by_the_ecs_cluster_key() {
-        let policy = task_policy(&stack(), &ResourceNames::for_cluster("c"), &spec(json!({})));
-        let statements = policy["Statement"].as_array().unwrap();
-        let listing: Vec<&Value> = statements
-            .iter()
-            .filter(|s| actions(&json!({"Statement": [s]})).contains(&"ecs:ListTasks".into()))
-            .collect();
-        assert_eq!(listing.len(), 1, "{policy:#}");
-        assert_eq!(listing[0]["Action"], "ecs:ListTasks");
-        assert_eq!(listing[0]["Resource"], "*");
-        assert_eq!(
-            listing[0]["Condition"],
-            json!({"ArnEquals": {"ecs:cluster": "arn:aws:ecs:eu-west-1:123456789012:cluster/c"}})
-        );
-    }
-
-    #[test]
-    fn task_role_decrypts_with_the_key_when_given() {
-        let key = "arn:aws:kms:eu-west-1:123456789012:key/k1";
-        let policy = task_policy(
-            &stack(),
-            &ResourceNames::for_cluster("c"),
-            &spec(json!({"KmsKeyArn": key})),
-        );
-        let statement = policy["Statement"]
-            .as_array()
-            .unwrap()
-            .last()
-            .unwrap()
-            .clone();
-        assert_eq!(statement["Action"], "kms:Decrypt");
-        assert_eq!(statement["Resource"], key);
-    }
-
-    #[test]
-    fn execution_role_is_scoped_to_this_environment() {
-        let policy = execution_policy(&stack(), &ResourceNames::for_cluster("c"));
-        let text = policy.to_string();
-        assert!(text.contains("arn:aws:secretsmanager:eu-west-1:123456789012:secret:c/*"));
-        assert!(text.contains("arn:aws:ssm:eu-west-1:123456789012:parameter/c/*"));
-        assert!(text.contains("log-group:/ecs/c/debug-toolkit:*"));
-        assert!(!text.contains("\"*\""), "no wildcard resource: {text}");
-    }
-}
+mod tests;

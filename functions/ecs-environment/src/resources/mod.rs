@@ -6,6 +6,7 @@ pub mod debug_tasks;
 pub mod log_groups;
 pub mod network;
 pub mod preflight;
+pub mod role_standing;
 pub mod roles;
 pub mod security_group;
 pub mod service_linked_role;

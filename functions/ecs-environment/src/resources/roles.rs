@@ -1,9 +1,19 @@
-//! The environment's roles: task execution, debug task and application task.
+//! The environment's roles: task execution, debug task and application task, made under
+//! [`ROLE_PATH`] with the toolkit stack's permissions boundary. A role of the same name that an
+//! earlier version made at path `/` (a legacy role) is kept in place: IAM names are unique per
+//! account whatever the path, so moving it would mean deleting it under running tasks. The
+//! stack's boundary is put on it before any policy write, its policies are converged and it is
+//! deleted with the environment, but its trust and tags stay as they are (the function's policy
+//! allows no TagRole outside its path and no trust change anywhere; docs/decisions.md, "Roles
+//! under a path of ours").
 
 use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
+use crate::names::ROLE_PATH;
 use crate::resources::adopt::adopt;
+pub use crate::resources::role_standing::Standing;
 use crate::resources::tagging::{self, Tagged};
+use crate::retry;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -11,6 +21,10 @@ use std::collections::BTreeMap;
 pub struct ExistingRole {
     pub arn: String,
     pub tags: BTreeMap<String, String>,
+    /// `/ecs-debug-toolkit/` for roles of this version, `/` for those earlier versions made.
+    pub path: String,
+    /// The permissions boundary's ARN, if the role has one.
+    pub boundary: Option<String>,
 }
 
 /// What one role should be.
@@ -29,6 +43,11 @@ pub async fn find(scope: &Scope<'_>, name: &str) -> Result<Option<ExistingRole>,
         Ok(out) => Ok(out.role().map(|role| ExistingRole {
             arn: role.arn().to_string(),
             tags: tagging::read(role.tags()),
+            path: role.path().to_string(),
+            boundary: role
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_string),
         })),
         Err(e)
             if e.as_service_error()
@@ -66,6 +85,8 @@ pub async fn ensure_exists(
         None => match iam
             .create_role()
             .role_name(name)
+            .path(ROLE_PATH)
+            .set_permissions_boundary(desired.clients().defaults.role_boundary.clone())
             .description(role.description)
             .assume_role_policy_document(role.trust.to_string())
             .set_tags(Some(tagging::iam(&desired.tags)))
@@ -108,17 +129,29 @@ pub async fn ensure_policies(
 ) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
     let name = role.name;
+    if existing.is_some_and(|r| r.standing(name) == Standing::LegacyUnmanageable) {
+        return Ok(());
+    }
+    // A legacy role given the boundary just now: IAM may still judge the write by the role as it
+    // was (no boundary, so the policy's Deny) for a moment; that refusal passes.
+    let boundary = desired.clients().defaults.role_boundary.as_deref();
+    let just_bounded = existing.is_some_and(|r| r.needs_boundary(name, boundary));
     let put_inline = async {
         match &role.inline_policy {
-            Some(policy) => iam
-                .put_role_policy()
-                .role_name(name)
-                .policy_name(role.inline_policy_name)
-                .policy_document(policy.to_string())
-                .send()
-                .await
-                .map(drop)
-                .map_err(aws("PutRolePolicy", name)),
+            Some(policy) => retry::while_transient(
+                name,
+                "PutRolePolicy",
+                |e| just_bounded && retry::code("AccessDenied")(e),
+                || {
+                    iam.put_role_policy()
+                        .role_name(name)
+                        .policy_name(role.inline_policy_name)
+                        .policy_document(policy.to_string())
+                        .send()
+                },
+            )
+            .await
+            .map(drop),
             // A role made just now has no policy to delete.
             None if existing.is_none() => Ok(()),
             None => match iam
@@ -141,14 +174,19 @@ pub async fn ensure_policies(
     };
     let attach_managed = async {
         match &role.managed_policy_arn {
-            Some(policy) => iam
-                .attach_role_policy()
-                .role_name(name)
-                .policy_arn(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws("AttachRolePolicy", name)),
+            Some(policy) => retry::while_transient(
+                name,
+                "AttachRolePolicy",
+                |e| just_bounded && retry::code("AccessDenied")(e),
+                || {
+                    iam.attach_role_policy()
+                        .role_name(name)
+                        .policy_arn(policy)
+                        .send()
+                },
+            )
+            .await
+            .map(drop),
             None => Ok(()),
         }
     };
@@ -156,21 +194,19 @@ pub async fn ensure_policies(
     inline.and(managed)
 }
 
-/// An owned role's trust and tags as desired; its ARN.
+/// An owned role's tags as desired, a legacy role given the stack's boundary (its trust and tags
+/// left, and said so: [`Standing`]); its ARN. No trust is ever rewritten: it is constant (ECS tasks
+/// of this account) and set at CreateRole alone, and the function's policy has no
+/// `iam:UpdateAssumeRolePolicy` (docs/security.md).
 async fn bring_up_to_date(
     desired: &Desired<'_>,
     role: &RoleSpec<'_>,
     current: &ExistingRole,
 ) -> Result<String, ProvisionError> {
-    desired
-        .clients()
-        .iam
-        .update_assume_role_policy()
-        .role_name(role.name)
-        .policy_document(role.trust.to_string())
-        .send()
-        .await
-        .map_err(aws("UpdateAssumeRolePolicy", role.name))?;
+    if current.standing(role.name) != Standing::Current {
+        current.bound_if_legacy(desired, role.name).await?;
+        return Ok(current.arn.clone());
+    }
     tagging::retag(
         desired,
         Tagged::Role(role.name),
@@ -190,6 +226,15 @@ pub async fn remove(scope: &Scope<'_>, name: &str) -> Result<(), ProvisionError>
         tracing::warn!(
             role = name,
             "not owned by this stack resource; left in place"
+        );
+        return Ok(());
+    }
+    if existing.standing(name) == Standing::LegacyUnmanageable {
+        tracing::warn!(
+            role = name,
+            path = %existing.path,
+            "legacy role with a shortened name, which this version's policy cannot delete: left \
+             in place; delete it by hand (docs/limitations.md)"
         );
         return Ok(());
     }

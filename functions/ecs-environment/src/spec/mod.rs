@@ -5,6 +5,7 @@ mod checks;
 mod defaults;
 mod error;
 mod fields;
+mod home;
 mod like;
 mod retain;
 mod rules;
@@ -16,6 +17,7 @@ pub use rules::{is_cluster_name, MAX_CLUSTER_NAME_LEN};
 
 pub use error::{PropertyError, PropertyErrors};
 pub use fields::Properties;
+pub use home::Home;
 pub use retain::{on_delete as exec_logs_on_delete, ExecLogsOnDelete};
 
 use checks::{
@@ -120,26 +122,32 @@ pub struct EnvironmentSpec {
     pub tags: BTreeMap<String, String>,
     /// The application side (docs/interface.md, `ecs-environment`).
     pub app: AppSpec,
+    /// The toolkit stack's `AllowForeignResourceArns`: without it the app role's S3 grants hold
+    /// for buckets of this account only (their ARNs name no account).
+    pub foreign_resources_allowed: bool,
 }
 
 impl EnvironmentSpec {
-    /// [`Self::parse_with`] the defaults of a stack that published `nicolaka/netshoot:latest`.
+    /// [`Self::parse_with`] the defaults of a stack that published `nicolaka/netshoot:latest`, in
+    /// account 123456789012.
     #[cfg(test)]
     pub fn parse(props: &Properties, region: &str) -> Result<Self, PropertyErrors> {
         let defaults = Defaults {
             image: Some("nicolaka/netshoot:latest".into()),
             ..Defaults::default()
         };
-        Self::parse_with(props, region, &defaults)
+        Self::parse_with(props, &Home::example(region), &defaults)
     }
 
-    /// Parses and validates every property, reporting all problems at once. `region` is the
-    /// stack's region (a KMS key must be in it); `defaults` fill what the properties leave out.
+    /// Parses and validates every property, reporting all problems at once. `home` is where the
+    /// stack is (a KMS key must be in its region, an ARN in its partition and account: [`Home`]);
+    /// `defaults` fill what the properties leave out.
     pub fn parse_with(
         props: &Properties,
-        region: &str,
+        home: &Home,
         defaults: &Defaults,
     ) -> Result<Self, PropertyErrors> {
+        let region = home.region.as_str();
         let mut errors = PropertyErrors::default();
         for name in props.keys() {
             let known = KNOWN_PROPERTIES.contains(&name.as_str())
@@ -218,6 +226,12 @@ impl EnvironmentSpec {
             errors.take(like::fits_beside(like, tags.len()));
         }
         let app = AppSpec::parse(props, region, &mut errors);
+        home.check(
+            kms_key_arn.as_ref().and_then(Option::as_ref),
+            app.as_ref(),
+            defaults.allow_foreign_resource_arns,
+            &mut errors,
+        );
         // Read by Delete alone (`exec_logs_on_delete`); Create and Update only validate it.
         errors.take(retain::parse(props));
         errors.into_result()?;
@@ -247,6 +261,7 @@ impl EnvironmentSpec {
             max_lifetime_minutes: max.expect("parsed"),
             tags: tags.expect("parsed"),
             app: app.expect("parsed"),
+            foreign_resources_allowed: defaults.allow_foreign_resource_arns,
         })
     }
 

@@ -190,8 +190,10 @@ fn the_stacks_defaults_apply_and_a_clash_names_where_each_value_came_from() {
         ),
         idle_timeout_minutes: 45,
         max_lifetime_minutes: 600,
+        ..Defaults::default()
     };
-    let spec = EnvironmentSpec::parse_with(&props(minimal()), REGION, &defaults).unwrap();
+    let home = Home::example(REGION);
+    let spec = EnvironmentSpec::parse_with(&props(minimal()), &home, &defaults).unwrap();
     assert_eq!(
         (
             spec.idle_timeout_minutes,
@@ -205,7 +207,7 @@ fn the_stacks_defaults_apply_and_a_clash_names_where_each_value_came_from() {
         ..defaults
     };
     let message = |extra: Value| {
-        EnvironmentSpec::parse_with(&with(extra), REGION, &short)
+        EnvironmentSpec::parse_with(&with(extra), &home, &short)
             .unwrap_err()
             .to_string()
     };
@@ -219,4 +221,22 @@ fn the_stacks_defaults_apply_and_a_clash_names_where_each_value_came_from() {
         "invalid properties: IdleTimeoutMinutes: must not exceed MaxLifetimeMinutes (20 from the \
          toolkit stack's DefaultMaxLifetimeMinutes), got 30"
     );
+}
+
+#[test]
+fn other_accounts_resources_need_the_stacks_allowance() {
+    let foreign = json!({
+        "KmsKeyArn": "arn:aws:kms:eu-west-1:210987654321:key/k1",
+        "AppDynamoDbTableArns": "arn:aws:dynamodb:eu-west-1:210987654321:table/orders",
+    });
+    let errors = EnvironmentSpec::parse(&with(foreign.clone()), REGION).unwrap_err();
+    assert_eq!(errors.names(), ["KmsKeyArn", "AppDynamoDbTableArns"]);
+    let allowing = Defaults {
+        image: Some("nicolaka/netshoot:latest".into()),
+        allow_foreign_resource_arns: true,
+        ..Defaults::default()
+    };
+    let spec = EnvironmentSpec::parse_with(&with(foreign), &Home::example(REGION), &allowing)
+        .expect("admitted by AllowForeignResourceArns");
+    assert!(spec.foreign_resources_allowed);
 }

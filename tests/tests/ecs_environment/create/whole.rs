@@ -105,6 +105,13 @@ pub async fn roles(world: &World) {
     ] {
         let role = iam.get_role().role_name(role_name).send().await.unwrap();
         let role = role.role().unwrap();
+        assert_eq!(role.path(), "/ecs-debug-toolkit/", "{role_name}");
+        assert_eq!(
+            role.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn()),
+            Some(integration_tests::moto::ENVIRONMENT_ROLE_BOUNDARY_ARN),
+            "{role_name}"
+        );
         let trust = policy_text(role.assume_role_policy_document().unwrap());
         assert!(
             trust.contains("ecs-tasks.amazonaws.com") && trust.contains("aws:SourceAccount"),
