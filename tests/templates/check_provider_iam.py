@@ -150,6 +150,8 @@ def cases():
         ("new log group, untagged", "logs:CreateLogGroup", LOG_GROUP + "/ecs/pay", {}, False),
         ("task definition, tagged", "ecs:RegisterTaskDefinition", TASK_DEFINITION, asking(OURS), True),
         ("task definition, untagged", "ecs:RegisterTaskDefinition", TASK_DEFINITION, {}, False),
+        ("task definition of an application's family, tagged", "ecs:RegisterTaskDefinition",
+         TASK_DEFINITION.replace("-debug-toolkit:", "-api:"), asking(OURS), False),
     ]
     return out
 
