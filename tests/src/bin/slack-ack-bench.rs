@@ -14,7 +14,13 @@ const ACK_BUS: &str = "ack-bench";
 
 #[tokio::main]
 async fn main() {
-    let world = LaunchWorld::start_with(&[("EVENT_BUS_NAME", ACK_BUS)], &[]).await;
+    // `start --like payments-api` needs the environment to list the service (LikeServices).
+    let world = LaunchWorld::start_with_properties(
+        &[("EVENT_BUS_NAME", ACK_BUS)],
+        &[],
+        serde_json::json!({ "LikeServices": "payments-api" }),
+    )
+    .await;
     aws_sdk_eventbridge::Client::new(&world.aws)
         .create_event_bus()
         .name(ACK_BUS)
