@@ -1,11 +1,10 @@
 """The strict gate: WSGI middleware in front of moto that answers a function's request as AWS
 would before moto sees it.
 
-A function is known by its access key id, which the test harness sets to the function's name and
-registers here (`POST /_strict/callers`) with the environment it started the function with, and
-the account and Region it runs in. A request of a function that the gate cannot read (a REST
-protocol: no `X-Amz-Target`, no `Action=`) is refused and recorded as a gate error. For each
-other request the gate
+A function is known by its access key id (the harness sets it to the function's name and registers
+it, `POST /_strict/callers`, with the function's environment, account and Region). A request the
+gate cannot read (a REST protocol: no `X-Amz-Target`, no `Action=`) is refused and recorded as a
+gate error. For each other request the gate
 1. validates the parameters against the service model and AWS's tag rules (`model_check`),
 2. evaluates every IAM authorisation the call needs (`iam_table`) against the function's policies
    from `infra/template.yaml` or `infra/spoke.yaml` (`policies`) with the IAM simulator, and,
@@ -16,10 +15,9 @@ other request the gate
 and records what it decided in the report (`$STRICT_REPORT_DIR`), then forwards it to moto in the
 account it acts in (`accounts`). The credentials of a role a function assumed become a caller of
 their own, in the role's account. Requests of other callers (the tests' own setup and checks) go
-straight to moto. Whoever starts or stops a task, the ECS Task State Change events AWS would send
-are delivered to the targets registered for its account and Region (`ecs_events`). CloudFormation's
-DescribeStackResource is answered from the stack resources the tests' CloudFormation registered
-(`stacks`).
+straight to moto. The ECS Task State Change events AWS would send for any task started or stopped
+go to the targets registered for its account and Region (`ecs_events`); DescribeStackResource is
+answered from the stack resources the tests' CloudFormation registered (`stacks`).
 """
 
 import io

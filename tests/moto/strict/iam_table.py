@@ -38,6 +38,7 @@ AWS evaluates the id it is about to assign, which no policy of ours names.
 """
 
 from . import iam_ecs as ecs
+from . import iam_roles as iam
 from . import kms_keys, state
 from .iam_common import Check, everything, request_tags, resource_tags
 
@@ -56,48 +57,6 @@ def checks_for(call, account):
 
 
 # --- IAM ---------------------------------------------------------------------------------------
-
-
-def _iam_pairs(p):
-    return [(t["Key"], t["Value"]) for t in p.get("Tags", [])]
-
-
-def _iam_create_role(p, account, region):
-    arn, _ = state.iam_role(account, p["RoleName"], p.get("Path", "/"))
-    pairs = _iam_pairs(p)
-    context = request_tags(pairs)
-    if p.get("PermissionsBoundary"):
-        context["iam:PermissionsBoundary"] = p["PermissionsBoundary"]
-    checks = [Check("iam:CreateRole", arn, context)]
-    if pairs:
-        checks.append(Check("iam:TagRole", arn, request_tags(pairs)))
-    return checks
-
-
-# The actions IAM evaluates with the role's boundary as `iam:PermissionsBoundary` (SAR, IAM).
-_WITH_BOUNDARY = {"iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"}
-
-
-def _iam_on_role(action, extra=lambda p: {}):
-    def handler(p, account, region):
-        arn, tags = state.iam_role(account, p["RoleName"])
-        context = resource_tags(tags, iam=True) | extra(p)
-        boundary = state.iam_role_boundary(account, p["RoleName"]) if action in _WITH_BOUNDARY else None
-        if boundary:
-            context["iam:PermissionsBoundary"] = boundary
-        return [Check(action, arn, context)]
-
-    return handler
-
-
-_SERVICE_LINKED_ROLES = {"ecs.amazonaws.com": "AWSServiceRoleForECS"}
-
-
-def _iam_create_service_linked_role(p, account, region):
-    service = p["AWSServiceName"]
-    name = _SERVICE_LINKED_ROLES.get(service, f"AWSServiceRoleFor{service}")
-    arn = f"arn:aws:iam::{account}:role/aws-service-role/{service}/{name}"
-    return [Check("iam:CreateServiceLinkedRole", arn, {"iam:AWSServiceName": service})]
 
 
 # --- CloudWatch Logs ---------------------------------------------------------------------------
@@ -257,22 +216,22 @@ TABLE = {
     ("ecs", "TagResource"): ecs.tagging("ecs:TagResource", True),
     ("ecs", "UntagResource"): ecs.tagging("ecs:UntagResource", False),
     ("ecs", "ListTagsForResource"): ecs.tagging("ecs:ListTagsForResource", False),
-    ("iam", "CreateRole"): _iam_create_role,
-    ("iam", "GetRole"): _iam_on_role("iam:GetRole"),
-    ("iam", "GetRolePolicy"): _iam_on_role("iam:GetRolePolicy"),
-    ("iam", "ListRolePolicies"): _iam_on_role("iam:ListRolePolicies"),
-    ("iam", "ListAttachedRolePolicies"): _iam_on_role("iam:ListAttachedRolePolicies"),
-    ("iam", "PutRolePolicy"): _iam_on_role("iam:PutRolePolicy"),
-    ("iam", "DeleteRolePolicy"): _iam_on_role("iam:DeleteRolePolicy"),
-    ("iam", "UpdateAssumeRolePolicy"): _iam_on_role("iam:UpdateAssumeRolePolicy"),
-    ("iam", "PutRolePermissionsBoundary"): _iam_on_role(  # the boundary asked for (SAR, IAM)
+    ("iam", "CreateRole"): iam.create_role,
+    ("iam", "GetRole"): iam.on_role("iam:GetRole"),
+    ("iam", "GetRolePolicy"): iam.on_role("iam:GetRolePolicy"),
+    ("iam", "ListRolePolicies"): iam.on_role("iam:ListRolePolicies"),
+    ("iam", "ListAttachedRolePolicies"): iam.on_role("iam:ListAttachedRolePolicies"),
+    ("iam", "PutRolePolicy"): iam.on_role("iam:PutRolePolicy"),
+    ("iam", "DeleteRolePolicy"): iam.on_role("iam:DeleteRolePolicy"),
+    ("iam", "UpdateAssumeRolePolicy"): iam.on_role("iam:UpdateAssumeRolePolicy"),
+    ("iam", "PutRolePermissionsBoundary"): iam.on_role(  # the boundary asked for (SAR, IAM)
         "iam:PutRolePermissionsBoundary", lambda p: {"iam:PermissionsBoundary": p["PermissionsBoundary"]}),
-    ("iam", "DeleteRole"): _iam_on_role("iam:DeleteRole"),
-    ("iam", "AttachRolePolicy"): _iam_on_role("iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
-    ("iam", "DetachRolePolicy"): _iam_on_role("iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
-    ("iam", "TagRole"): _iam_on_role("iam:TagRole", lambda p: request_tags(_iam_pairs(p))),
-    ("iam", "UntagRole"): _iam_on_role("iam:UntagRole", lambda p: {"aws:TagKeys": p["TagKeys"]}),
-    ("iam", "CreateServiceLinkedRole"): _iam_create_service_linked_role,
+    ("iam", "DeleteRole"): iam.on_role("iam:DeleteRole"),
+    ("iam", "AttachRolePolicy"): iam.on_role("iam:AttachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
+    ("iam", "DetachRolePolicy"): iam.on_role("iam:DetachRolePolicy", lambda p: {"iam:PolicyARN": p["PolicyArn"]}),
+    ("iam", "TagRole"): iam.on_role("iam:TagRole", lambda p: request_tags(iam.tag_pairs(p))),
+    ("iam", "UntagRole"): iam.on_role("iam:UntagRole", lambda p: {"aws:TagKeys": p["TagKeys"]}),
+    ("iam", "CreateServiceLinkedRole"): iam.create_service_linked_role,
     ("logs", "CreateLogGroup"): _logs_create_log_group,
     ("logs", "PutRetentionPolicy"): _logs_on_group("logs:PutRetentionPolicy"),
     ("logs", "DeleteLogGroup"): _logs_on_group("logs:DeleteLogGroup"),

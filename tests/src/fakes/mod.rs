@@ -8,3 +8,4 @@ pub mod cfn;
 pub mod fault_proxy;
 pub mod runtime_api;
 pub mod slack;
+pub mod slack_requests;
