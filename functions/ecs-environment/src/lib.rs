@@ -10,6 +10,7 @@ pub mod converge;
 pub mod error;
 pub mod guard;
 pub mod handler;
+pub mod home;
 pub mod lifecycle;
 pub mod names;
 pub mod policies;

@@ -5,15 +5,7 @@
 
 use super::error::PropertyError;
 use super::{AppSpec, PropertyErrors};
-
-/// The partition, region and account of the stack resource (its `StackId`, which is the
-/// function's own: the request is verified before anything is parsed).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Home {
-    pub partition: String,
-    pub region: String,
-    pub account: String,
-}
+pub use crate::home::Home;
 
 impl Home {
     /// Eu-west-1 of account 123456789012, in the `aws` partition.

@@ -2,19 +2,12 @@
 //! where it may answer: CloudFormation's response buckets of its own region, or the prefixes of
 //! `CFN_RESPONSE_URL_PREFIXES` (local runs and tests).
 
+pub use crate::home::Home;
 use crate::stack::StackResource;
 use debug_toolkit::url_prefixes::UrlPrefixes;
 
 /// The variable whose comma-separated URL prefixes replace the response buckets' hosts.
 pub const PREFIXES_VAR: &str = "CFN_RESPONSE_URL_PREFIXES";
-
-/// The function's partition, region and account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Home {
-    pub partition: String,
-    pub region: String,
-    pub account: String,
-}
 
 impl Home {
     /// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`.
