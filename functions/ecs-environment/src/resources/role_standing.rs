@@ -9,7 +9,18 @@
 use crate::context::Desired;
 use crate::error::{aws, ProvisionError};
 use crate::names::{ROLE_ENDINGS, ROLE_PATH};
-use crate::resources::roles::ExistingRole;
+use std::collections::BTreeMap;
+
+/// A role of ours as IAM describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingRole {
+    pub arn: String,
+    pub tags: BTreeMap<String, String>,
+    /// `/ecs-debug-toolkit/` for roles of this version, `/` for those earlier versions made.
+    pub path: String,
+    /// The permissions boundary's ARN, if the role has one.
+    pub boundary: Option<String>,
+}
 
 /// How far this version may manage an existing role of ours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,21 +11,10 @@ use crate::context::{Desired, Scope};
 use crate::error::{aws, ProvisionError};
 use crate::names::ROLE_PATH;
 use crate::resources::adopt::adopt;
-pub use crate::resources::role_standing::Standing;
+pub use crate::resources::role_standing::{ExistingRole, Standing};
 use crate::resources::tagging::{self, Tagged};
 use crate::retry;
 use serde_json::Value;
-use std::collections::BTreeMap;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExistingRole {
-    pub arn: String,
-    pub tags: BTreeMap<String, String>,
-    /// `/ecs-debug-toolkit/` for roles of this version, `/` for those earlier versions made.
-    pub path: String,
-    /// The permissions boundary's ARN, if the role has one.
-    pub boundary: Option<String>,
-}
 
 /// What one role should be.
 pub struct RoleSpec<'a> {
