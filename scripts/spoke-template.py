@@ -46,6 +46,15 @@ DROPPED = {
 # forward, doctor, the authorisation read, and start: PutEvents on the stack's own bus, which in a
 # spoke is the spoke's bus); its secrets and the AssumeRole of spoke roles stay home.
 HUB_SERVICES = {"ecs", "ec2", "iam", "logs", "events"}
+# Statements the hub role gets narrower than slack-command's own (issue 36 item 5): in a spoke
+# the hub reads debug tasks only (a one-account slack-command also reads a stopped task, whose
+# tags StopTask deleted, to say "already stopped"; a hub's answer for one it cannot read says so).
+HUB_NARROWED = {
+    "EcsReadTasks": {
+        "Sid": "EcsReadOnlyDebugTasks",
+        "Condition": {"StringEquals": {"aws:ResourceTag/debug-toolkit:managed-by": "ecs-debug-toolkit"}},
+    },
+}
 # The functions whose Slack messages name clusters: `<alias>/<cluster>` in a spoke.
 NAMING_CLUSTERS = ["DebugLauncherFunction", "TaskEventsFunction", "IdleReaperFunction"]
 
@@ -148,7 +157,7 @@ def hub_statements(template):
                 continue  # an !If: the hub's own spoke statements
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             if all(action.split(":")[0] in HUB_SERVICES for action in actions):
-                chosen.append(copy.deepcopy(statement))
+                chosen.append(copy.deepcopy(statement) | HUB_NARROWED.get(statement.get("Sid"), {}))
     return chosen
 
 

@@ -4,8 +4,7 @@
 use crate::tags;
 use std::collections::BTreeMap;
 
-/// Thresholds used when a cluster has no tag for them (`IDLE_TIMEOUT_MINUTES`,
-/// `MAX_LIFETIME_MINUTES`).
+/// Thresholds for a cluster without their tags (`IDLE_TIMEOUT_MINUTES`, `MAX_LIFETIME_MINUTES`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub idle_timeout_minutes: u32,
@@ -69,8 +68,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The same refusal naming the cluster as `written` (in a spoke, `<alias>/<cluster>`: as the
-    /// hub's Slack wrote it).
+    /// The same refusal naming the cluster as `written` (a spoke's `<alias>/<cluster>`, as typed).
     pub fn naming(self, written: &str) -> Self {
         let written = written.to_string();
         match self {
@@ -162,6 +160,16 @@ impl ClusterSettings {
                 cluster: self.name.clone(),
                 tag: tags::TASK_FAMILY,
             })
+    }
+
+    /// The debug task role's name as `ecs-environment` recorded it with the task definition.
+    pub fn task_role(&self) -> Option<&str> {
+        self.tag(tags::TASK_ROLE).filter(|r| !r.is_empty())
+    }
+
+    /// The debug task definition's image as recorded (tag characters only).
+    pub fn image(&self) -> Option<&str> {
+        self.tag(tags::IMAGE).filter(|i| !i.is_empty())
     }
 
     /// The `Environment` tag (what the debug role's conditions match), else ours.

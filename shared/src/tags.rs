@@ -15,6 +15,12 @@ pub const ALLOWED_USERS: &str = "debug-toolkit:allowed-users";
 pub const ALLOWED_CHANNELS: &str = "debug-toolkit:allowed-channels";
 pub const IDLE_TIMEOUT_MINUTES: &str = "debug-toolkit:idle-timeout-minutes";
 pub const MAX_LIFETIME_MINUTES: &str = "debug-toolkit:max-lifetime-minutes";
+/// What `doctor` knows of the debug task definition without reading it (a hub reads no task
+/// definition): the name of its task role, recorded by `ecs-environment` with the definition that
+/// names it (whose `debug-toolkit` container always has `initProcessEnabled`).
+pub const TASK_ROLE: &str = "debug-toolkit:task-role";
+/// The debug task definition's image (tag characters only), for `doctor`'s network check.
+pub const IMAGE: &str = "debug-toolkit:image";
 /// The services of the cluster `start --like` may copy (`LikeServices`): names, or `*` for any.
 pub const LIKE_SERVICES: &str = "debug-toolkit:like-services";
 

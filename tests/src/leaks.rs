@@ -83,6 +83,19 @@ pub async fn inventory(config: &SdkConfig) -> Vec<String> {
             .filter(|g| g.group_name() != Some("default"))
             .map(|g| format!("security-group {}", g.group_name().unwrap_or_default())),
     );
+    // VPC endpoints (VpcEndpoints) not deleted: the fixture's VPC has none of its own.
+    let endpoints = ec2
+        .describe_vpc_endpoints()
+        .send()
+        .await
+        .expect("DescribeVpcEndpoints");
+    found.extend(
+        endpoints
+            .vpc_endpoints()
+            .iter()
+            .filter(|e| e.state().is_none_or(|s| s.as_str() != "deleted"))
+            .map(|e| format!("vpc-endpoint {}", e.service_name().unwrap_or_default())),
+    );
     found.sort();
     found
 }

@@ -38,6 +38,17 @@ def slack_command_hub_statements(toolkit):
     ]
 
 
+# Issue 36 item 5: in a spoke the hub reads debug tasks only, and no task definition at all.
+DEBUG_TASKS_ONLY = {"StringEquals": {"aws:ResourceTag/debug-toolkit:managed-by": "ecs-debug-toolkit"}}
+
+
+def narrowed_for_the_hub(statement):
+    """slack-command's statement as the hub role must have it: DescribeTasks tag-scoped."""
+    if statement.get("Sid") == "EcsReadTasks":
+        return statement | {"Sid": "EcsReadOnlyDebugTasks", "Condition": DEBUG_TASKS_ONLY}
+    return statement
+
+
 def put_events_problems(statement, where):
     """A PutEvents grant that is not: Allow events:PutEvents on this stack's bus, for launch
     requests only (every entry: ForAllValues)."""
@@ -114,7 +125,7 @@ def check_hub_actions(toolkit, spoke):
     for statement in putting:
         problems.extend(put_events_problems(statement, f"{ROLE} {statement.get('Sid')}"))
     granted = [s for s in granted if s not in putting]
-    expected = slack_command_hub_statements(toolkit)
+    expected = [narrowed_for_the_hub(s) for s in slack_command_hub_statements(toolkit)]
     actions = {a for s in granted if isinstance(s, dict) for a in listed(s.get("Action", []))}
     wanted = {a for s in expected for a in listed(s["Action"])}
     if actions != wanted:
@@ -122,6 +133,8 @@ def check_hub_actions(toolkit, spoke):
                         f"{'/'.join(sorted(HUB_SERVICES))} actions")
     elif granted != expected:
         problems.append(f"{ROLE}: its statements are not slack-command's (resources or conditions differ)")
+    if "ecs:DescribeTaskDefinition" in actions:
+        problems.append(f"{ROLE}: grants ecs:DescribeTaskDefinition (task definitions carry secrets)")
     for statement in granted:
         for action in listed(statement.get("Action", [])) + listed(statement.get("NotAction", [])):
             if "*" in action or action.startswith(("iam:Pass", "sts:")):

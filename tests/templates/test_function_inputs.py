@@ -1,7 +1,8 @@
 """scripts/lib/function_inputs.py's key (the build cache of scripts/build-function.py) on a copy of
 the workspace: it changes with what changes a function's binary and only with that, and
-build-function.py's --verify refuses an artifact that is not the bytes its build recorded.
-Needs cargo (`cargo metadata` reads the copy's manifests) and cargo-lambda."""
+build-function.py's --verify refuses an artifact that is not the bytes its build recorded, and
+--together builds the binaries missing from the cache in one cargo-lambda invocation (a stand-in
+`cargo lambda build`, every other cargo command the real one). Needs cargo (`cargo metadata` reads the copy's manifests) and cargo-lambda."""
 
 import hashlib
 import importlib.util
@@ -79,6 +80,89 @@ class InputsKey(unittest.TestCase):
                 self.assertEqual(self.keys() != before, changes, name)
             finally:
                 del os.environ[name]
+
+
+FAKE_CARGO = """#!{python}
+import os, sys
+from pathlib import Path
+args = sys.argv[1:]
+if args[:2] != ["lambda", "build"]:
+    os.execv({cargo!r}, [{cargo!r}] + args)
+with open(os.environ["FAKE_CARGO_LOG"], "a") as log:
+    log.write(" ".join(args) + "\\n")
+if os.environ.get("FAKE_CARGO_FAIL"):
+    sys.exit("error[E0425]: cannot find value `x` in this scope")
+lambda_dir = Path(args[args.index("--lambda-dir") + 1])
+for i, arg in enumerate(args):
+    if arg == "--bin":
+        (lambda_dir / args[i + 1]).mkdir(parents=True, exist_ok=True)
+        (lambda_dir / args[i + 1] / "bootstrap").write_bytes(("built " + args[i + 1]).encode())
+"""
+
+
+class Together(unittest.TestCase):
+    """build-function.py --together, then sam build's one make call per function."""
+
+    def setUp(self):
+        self.tmp = Path(tempfile.mkdtemp())
+        for name in ("Cargo.toml", "Cargo.lock"):
+            shutil.copy2(ROOT / name, self.tmp / name)
+        for name in ("shared", "functions", "tests", "scripts"):
+            shutil.copytree(ROOT / name, self.tmp / name, ignore=SKIP)
+        bin_dir = self.tmp / "fake-bin"
+        bin_dir.mkdir()
+        (bin_dir / "cargo").write_text(FAKE_CARGO.format(python=sys.executable, cargo=shutil.which("cargo")))
+        (bin_dir / "cargo").chmod(0o755)
+        self.log = self.tmp / "cargo-lambda.log"
+        self.log.touch()
+        self.env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                        CARGO_TARGET_DIR=str(self.tmp / "target"), FAKE_CARGO_LOG=str(self.log))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_script(self, *args, status=0, **env):
+        script = [sys.executable, str(self.tmp / "scripts" / "build-function.py"), *args]
+        done = subprocess.run(script, env=self.env | env, capture_output=True, text=True)
+        self.assertEqual(done.returncode, status, done.stderr)
+        return done.stdout + done.stderr
+
+    def builds(self):
+        """Each cargo lambda build so far, as the --bin values it was given."""
+        return [sorted(line.split()[i + 1] for i, a in enumerate(line.split()) if a == "--bin")
+                for line in self.log.read_text().splitlines()]
+
+    def test_the_missing_ones_are_built_in_one_invocation_and_then_reused(self):
+        out = self.run_script("--together", "idle-reaper", "task-events")
+        self.assertEqual(self.builds(), [["idle-reaper", "task-events"]])
+        self.assertIn("idle-reaper: inputs", out)
+        self.assertIn("new, built together with 1 other(s)", out)
+        artifacts = self.tmp / "sam-build" / "IdleReaperFunction"
+        out = self.run_script("idle-reaper", str(artifacts))
+        self.assertIn("built before, reused", out)
+        self.assertEqual((artifacts / "bootstrap").read_bytes(), b"built idle-reaper")
+        self.run_script("--together", "idle-reaper", "task-events")
+        self.assertEqual(len(self.builds()), 1, "nothing is built again for the same inputs")
+        source = self.tmp / "functions" / "idle-reaper" / "src" / "main.rs"
+        source.write_bytes(source.read_bytes() + b"\n// edited\n")
+        out = self.run_script("--together", "idle-reaper", "task-events")
+        self.assertEqual(self.builds()[1:], [["idle-reaper"]], "only the function whose inputs changed")
+        self.assertIn("task-events: inputs", out)
+        self.assertIn("built before", out)
+
+    def test_a_failed_build_stores_nothing_and_says_which(self):
+        out = self.run_script("--together", "idle-reaper", "task-events", status=1, FAKE_CARGO_FAIL="1")
+        self.assertIn("cargo lambda build failed (exit 1) for idle-reaper, task-events", out)
+        self.assertFalse(list((self.tmp / "target" / "lambda-cache").glob("*/*/bootstrap")))
+        self.run_script("--together", "idle-reaper", "task-events")
+        self.assertEqual(self.builds(), [["idle-reaper", "task-events"]] * 2, "built again, together")
+
+    def test_cargo_lambda_settings_in_a_manifest_build_each_alone(self):
+        # cargo-lambda reads [package.metadata.lambda] only when one --bin is built.
+        manifest = self.tmp / "functions" / "task-events" / "Cargo.toml"
+        manifest.write_text(manifest.read_text() + "\n[package.metadata.lambda.build]\ninclude = []\n")
+        self.run_script("--together", "idle-reaper", "task-events")
+        self.assertEqual(self.builds(), [["idle-reaper"], ["task-events"]])
 
 
 class Verify(unittest.TestCase):

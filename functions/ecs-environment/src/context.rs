@@ -59,6 +59,9 @@ pub struct Desired<'a> {
     pub tags: BTreeMap<String, String>,
     /// Keys of user tags the previous properties had and these do not: removed on update.
     pub removed_tag_keys: BTreeSet<String>,
+    /// An Update (or its rollback) whose `VpcEndpoints` and cluster are the previous ones: what
+    /// the environment has stays (`needed` then takes no new name over, `resources::endpoints`).
+    pub endpoints_unchanged: bool,
 }
 
 impl<'a> Desired<'a> {
@@ -80,11 +83,15 @@ impl<'a> Desired<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let endpoints_unchanged = previous.is_some_and(|old| {
+            old.vpc_endpoints == spec.vpc_endpoints && old.cluster_name == spec.cluster_name
+        });
         Self {
             scope,
             spec,
             tags: all,
             removed_tag_keys,
+            endpoints_unchanged,
         }
     }
 

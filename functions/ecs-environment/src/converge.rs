@@ -9,6 +9,7 @@ use crate::context::{Desired, Scope};
 use crate::error::{combine, failed, ProvisionError};
 use crate::policies;
 use crate::resources::cluster::{self, ExistingCluster};
+use crate::resources::endpoints;
 use crate::resources::log_groups::{self, ExistingLogGroup};
 use crate::resources::network::{self, Network};
 use crate::resources::preflight;
@@ -20,52 +21,8 @@ use crate::resources::task_definition::{self, ExistingTaskDefinition, Roles};
 use debug_toolkit::tags;
 use std::collections::BTreeMap;
 
-/// What an environment is made of, once converged.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Provisioned {
-    pub cluster_name: String,
-    pub cluster_arn: String,
-    pub security_group_id: String,
-    pub subnet_ids: Vec<String>,
-    pub execution_role_arn: String,
-    pub task_role_arn: String,
-    pub app_task_role_arn: String,
-    pub task_definition_arn: String,
-    pub log_groups: [String; 3],
-    /// `ok`, or what keeps ECS Exec from working in the subnets (docs/interface.md,
-    /// `ecs-environment`).
-    pub exec_preflight: String,
-}
-
-impl Provisioned {
-    /// The response `Data` (for `Fn::GetAtt`).
-    pub fn data(&self) -> BTreeMap<String, String> {
-        let [cluster_logs, debug_logs, exec_logs] = self.log_groups.clone();
-        BTreeMap::from([
-            ("ClusterName".into(), self.cluster_name.clone()),
-            ("ClusterArn".into(), self.cluster_arn.clone()),
-            ("SecurityGroupId".into(), self.security_group_id.clone()),
-            ("SubnetIds".into(), self.subnet_ids.join(",")),
-            (
-                "TaskExecutionRoleArn".into(),
-                self.execution_role_arn.clone(),
-            ),
-            ("DebugToolkitTaskRoleArn".into(), self.task_role_arn.clone()),
-            (
-                "DebugToolkitTaskDefinitionArn".into(),
-                self.task_definition_arn.clone(),
-            ),
-            ("AppTaskRoleArn".into(), self.app_task_role_arn.clone()),
-            // The application's own awslogs group is the cluster's (docs/interface.md,
-            // `ecs-environment`).
-            ("ServiceLogGroupName".into(), cluster_logs.clone()),
-            ("ClusterLogGroupName".into(), cluster_logs),
-            ("DebugToolkitLogGroupName".into(), debug_logs),
-            ("ExecLogGroupName".into(), exec_logs),
-            ("ExecPreflight".into(), self.exec_preflight.clone()),
-        ])
-    }
-}
+mod provisioned;
+pub use provisioned::Provisioned;
 
 /// The named resources as found before any change.
 struct Inventory {
@@ -144,12 +101,19 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     let names = desired.names();
     let spec = desired.spec;
 
+    // The endpoints' survey needs the subnets; it refuses what cannot be met before anything
+    // is made.
+    let network_then_endpoints = async {
+        let network: Network = network::resolve(desired).await?;
+        let survey = endpoints::survey(desired, &network).await?;
+        Ok::<_, ProvisionError>((network, survey))
+    };
     let (network, inventory, sources) = tokio::join!(
-        network::resolve(desired),
+        network_then_endpoints,
         Inventory::take(scope, &spec.vpc_id),
         source_groups::check(desired)
     );
-    let network: Network = network?;
+    let (network, survey) = network?;
     sources?;
     security_group::egress::check_fits(&spec.extra_egress_ports, &network.vpc_cidrs)?;
     let inventory = inventory?;
@@ -227,16 +191,22 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             (Ok(group), Ok(())) => group,
             (g, l) => return Err(failed([g.err(), l.err()])),
         };
-        // The preflight asks whether the VPC's endpoints admit this group.
-        let (rules, cluster, exec_preflight) = tokio::join!(
+        // The endpoints admit this group; the preflight then asks whether the VPC's endpoints
+        // (ours among them, once available) serve it.
+        let endpoints_then_preflight = async {
+            let ids = endpoints::ensure(desired, &network, &survey, &group.id).await?;
+            let verdict = preflight::exec_preflight(desired, &network, &group.id).await;
+            Ok::<_, ProvisionError>((ids, verdict))
+        };
+        let (rules, cluster, endpoints) = tokio::join!(
             security_group::ensure_rules(desired, &network, &group),
             cluster::ensure(desired, &network, &group.id, inventory.cluster.as_ref()),
             // Boxed: its reads make a large future, and this join sits deep in Create and Update.
-            Box::pin(preflight::exec_preflight(desired, &network, &group.id)),
+            Box::pin(endpoints_then_preflight),
         );
-        match (rules, cluster) {
-            (Ok(()), Ok(cluster)) => Ok((group.id, cluster, exec_preflight)),
-            (r, c) => Err(failed([r.err(), c.err()])),
+        match (rules, cluster, endpoints) {
+            (Ok(()), Ok(cluster), Ok(endpoints)) => Ok((group.id, cluster, endpoints)),
+            (r, c, e) => Err(failed([r.err(), c.err(), e.err()])),
         }
     };
     let (l0, l1, l2, roles, group) = tokio::join!(
@@ -263,7 +233,7 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
     );
     let (
         (execution_role_arn, task_role_arn, app_task_role_arn, task_definition_arn),
-        (group_id, cluster_arn, exec_preflight),
+        (group_id, cluster_arn, (vpc_endpoint_ids, exec_preflight)),
     ) = match (l0, l1, l2, roles, group) {
         (Ok(()), Ok(()), Ok(()), Ok(roles), Ok(group)) => (roles, group),
         (l0, l1, l2, r, g) => return Err(failed([l0.err(), l1.err(), l2.err(), r.err(), g.err()])),
@@ -284,5 +254,6 @@ pub async fn converge(desired: &Desired<'_>) -> Result<Provisioned, ProvisionErr
             exec_logs.to_string(),
         ],
         exec_preflight,
+        vpc_endpoint_ids,
     })
 }

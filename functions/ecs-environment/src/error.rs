@@ -56,6 +56,9 @@ pub enum ProvisionError {
     },
     #[error("security group {group} is referenced by rules of other groups, which this stack does not own and has not changed: {}. Remove those rules, then delete again; nothing was removed", by.join("; "))]
     ReferencedGroup { group: String, by: Vec<String> },
+    /// `VpcEndpoints` cannot be met as asked, or EC2 did not make or remove an endpoint.
+    #[error("{0}")]
+    Endpoints(String),
     /// Several steps of one level failed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Several(Vec<ProvisionError>),

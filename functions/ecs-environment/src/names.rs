@@ -24,6 +24,8 @@ pub struct ResourceNames {
     /// The application's task role (docs/interface.md, `ecs-environment`).
     pub app_task_role: String,
     pub security_group: String,
+    /// The group of the environment's interface endpoints (`VpcEndpoints`).
+    pub vpc_endpoint_group: String,
     pub task_family: String,
 }
 
@@ -38,6 +40,7 @@ impl ResourceNames {
             task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[1])),
             app_task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[2])),
             security_group: format!("{cluster}-ecs-tasks"),
+            vpc_endpoint_group: format!("{cluster}-vpc-endpoints"),
             task_family: task_family(cluster),
         }
     }

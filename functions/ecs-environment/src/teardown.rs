@@ -2,12 +2,14 @@
 
 use crate::context::Scope;
 use crate::error::{combine, ProvisionError};
-use crate::resources::{cluster, debug_tasks, log_groups, roles, security_group, task_definition};
+use crate::resources::{
+    cluster, debug_tasks, endpoints, log_groups, roles, security_group, task_definition,
+};
 use crate::spec::ExecLogsOnDelete;
 use debug_toolkit::deadline::Deadline;
 
 /// Stops the environment's debug tasks, then removes its cluster, task definitions, roles, log
-/// groups and security group. Missing resources are fine; resources owned by anyone else are
+/// groups, VPC endpoints (waiting for their network interfaces) and security groups. Missing resources are fine; resources owned by anyone else are
 /// left untouched. Waits for stopping tasks until `until` at the latest. When other groups'
 /// rules reference the environment's group, nothing is removed: the answer names them. The exec
 /// log group stays when `exec_logs` says so (`RetainExecLogs`), tags and retention unchanged.
@@ -52,7 +54,11 @@ pub async fn remove_environment(
                 }
             }
         },
-        security_group::remove(scope, until),
+        // The endpoints' group names the tasks' group: it goes first, with the endpoints.
+        async {
+            endpoints::remove(scope, until).await?;
+            security_group::remove(scope, until).await
+        },
     );
     combine(
         [c, t, r0, r1, r2, l0, l1, l2, g]

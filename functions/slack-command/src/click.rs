@@ -12,7 +12,7 @@ use crate::budget::COMMAND_BUDGET;
 use crate::commands::{self, Caller};
 use crate::grammar::{Command, TaskRef};
 use crate::http::HttpReply;
-use crate::interaction::Click;
+use crate::interaction::{self, Click, ClickError};
 use crate::teams::other_workspace;
 use crate::App;
 use debug_toolkit::slack::buttons::Place;
@@ -33,6 +33,65 @@ enum Answer {
     Replace(Message),
     /// Ephemeral, beside the clicked message.
     Beside(Message),
+}
+
+/// A click (`None`: the body is a slash command). In a hub a value without the hub's seal is
+/// refused to the clicker alone, before any AWS call. The key is read for clicks only, so a key
+/// that cannot be read fails the clicks, not the slash commands.
+pub async fn from_body(
+    app: &App,
+    body: &[u8],
+    now: EpochSeconds,
+    deadline: Instant,
+) -> Option<HttpReply> {
+    if !interaction::is_click(body) {
+        return None;
+    }
+    let key = match timeout_at(deadline.into(), crate::seal::key(app)).await {
+        Ok(key) => key,
+        Err(_) => Err(crate::seal::KeyUnavailable(
+            "not read within Slack's time limit".into(),
+        )),
+    };
+    let key = match key {
+        Ok(key) => key,
+        Err(error) => {
+            tracing::error!(%error, "clicks cannot be verified");
+            return Some(HttpReply::text(500, "the button key is not configured"));
+        }
+    };
+    match interaction::parse_with(body, key.as_ref()) {
+        Ok(Some(click)) => Some(clicked(app, click, now, deadline).await),
+        Ok(None) => None,
+        Err(ClickError::NotSealed {
+            why,
+            user,
+            response_url,
+        }) => {
+            tracing::warn!(%why, user, "click refused: its button's value has no seal of this hub");
+            let refusal = Message::new(not_sealed(&app.config.command_name));
+            let once = app
+                .slack
+                .slack
+                .respond_at_most_once(&response_url, &refusal);
+            if !matches!(timeout_at(deadline.into(), once).await, Ok(Ok(()))) {
+                tracing::warn!("the refusal did not reach Slack");
+            }
+            Some(HttpReply::empty(200))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "signed interaction that is not one of our buttons");
+            Some(HttpReply::empty(200))
+        }
+    }
+}
+
+/// What the clicker of a button without this hub's seal is told.
+fn not_sealed(command: &str) -> String {
+    format!(
+        ":warning: That button was not made by this Slack app, so it was refused; nothing was done. `{} list` gives buttons that work.",
+        escape(command)
+    )
 }
 
 /// `deadline`: when Slack's budget ([`COMMAND_BUDGET`]) runs out for this request.
@@ -76,6 +135,7 @@ async fn act(app: &App, click: &Click, now: EpochSeconds, work_deadline: Instant
     match timeout_at(work_deadline.into(), work).await {
         Ok(Ok(message)) => {
             tracing::info!(verb, user = caller.user, channel = ?caller.channel, place = ?click.place, "button acted on");
+            let message = crate::seal::sealed(app, message).await;
             match click.place {
                 Place::Message => Answer::Replace(message),
                 Place::Row => Answer::Beside(message),

@@ -16,6 +16,9 @@ pub struct Config {
     pub limits: Limits,
     /// `SPOKES`: the accounts and regions a hub serves; empty in a one-account deploy.
     pub spokes: Vec<SpokeSpec>,
+    /// `SLACK_BUTTON_KEY` or `SLACK_BUTTON_KEY_ARN`: a hub's key for button values; unset, values
+    /// are not sealed.
+    pub button_key: SecretSource,
     /// `SLACK_TEAM_IDS` (`AllowedSlackTeams`): the workspaces and orgs served; empty, any.
     pub allowed_teams: AllowedTeams,
     /// `SLACK_COMMAND_NAME` (`SlackCommandName`): how clicks' hints name the command (a slash
@@ -43,6 +46,7 @@ impl Config {
             ),
             limits: limits_from_env()?,
             spokes: spokes::parse(&var("SPOKES").unwrap_or_default())?,
+            button_key: SecretSource::from_env("SLACK_BUTTON_KEY", "SLACK_BUTTON_KEY_ARN"),
             allowed_teams: AllowedTeams::parse(&var("SLACK_TEAM_IDS").unwrap_or_default())?,
             command_name: crate::commands::command_name(
                 &var("SLACK_COMMAND_NAME").unwrap_or_default(),

@@ -5,7 +5,6 @@ use crate::commands::{self, Caller, CommandError};
 use crate::form::SlashCommand;
 use crate::grammar;
 use crate::http::{BodyError, HttpReply, IncomingRequest};
-use crate::interaction;
 use crate::signature::{self, SignatureError};
 use crate::teams::other_workspace;
 use crate::App;
@@ -70,16 +69,14 @@ pub async fn handle(app: &App, event: Value, now: EpochSeconds) -> HttpReply {
         tracing::warn!(reason = %why, source_ip = ?request.request.request_context.http.source_ip, "request refused: not signed by Slack");
         return HttpReply::text(401, "invalid Slack signature");
     }
-    match interaction::parse(&body) {
-        Ok(Some(click)) => return crate::click::clicked(app, click, now, deadline).await,
-        Ok(None) => {}
-        Err(error) => {
-            tracing::warn!(%error, "signed interaction that is not one of our buttons");
-            return HttpReply::empty(200);
-        }
+    if let Some(reply) = crate::click::from_body(app, &body, now, deadline).await {
+        return reply;
     }
     let message = match SlashCommand::parse(&body) {
-        Ok(form) => answer(app, &request, &form, now, deadline).await,
+        Ok(form) => {
+            let message = answer(app, &request, &form, now, deadline).await;
+            crate::seal::sealed(app, message).await
+        }
         Err(error) => {
             tracing::warn!(%error, "signed request is not a slash command");
             Message::new(":warning: That request was not a slash command I can read.")

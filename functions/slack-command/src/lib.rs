@@ -14,6 +14,7 @@ pub mod grammar;
 pub mod handler;
 pub mod http;
 pub mod interaction;
+pub mod seal;
 pub mod signature;
 pub mod sites;
 pub mod spokes;
@@ -44,6 +45,8 @@ pub struct App {
     pub slack: Notifier,
     /// Members of the user groups in clusters' allowed users, kept at most five minutes.
     pub groups: GroupCache,
+    /// A hub's button key (its secret, read once), when configured.
+    pub button_key: Option<SecretCell>,
 }
 
 impl App {
@@ -60,6 +63,10 @@ impl App {
         Self {
             sites,
             signing_secret: SecretCell::new(config.signing_secret.clone(), SIGNING_SECRET_KEY),
+            button_key: config
+                .button_key
+                .is_configured()
+                .then(|| SecretCell::new(config.button_key.clone(), seal::BUTTON_KEY_JSON_KEY)),
             config,
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
             slack: Notifier::from_env(sdk),

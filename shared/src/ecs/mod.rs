@@ -80,7 +80,10 @@ pub async fn managed_clusters(client: &Client) -> Result<Vec<ClusterSettings>, A
 mod paginated;
 mod tasks;
 
-pub use tasks::{describe_tasks, running_family_tasks, stop_task, task_view};
+pub use tasks::{
+    describe_tasks, is_access_denied, running_family_arns, running_family_tasks, stop_task,
+    task_view,
+};
 
 /// Whether a cluster ARN is the cluster named by `cluster` (a name or an ARN).
 pub fn is_cluster(cluster: &str, arn: &str) -> bool {

@@ -20,9 +20,26 @@ pub async fn running_family_tasks(
     cluster: &ClusterSettings,
     family: &str,
 ) -> Result<Vec<TaskView>, AwsError> {
-    let arns: Vec<String> = client
+    let arns = running_family_arns(client, &cluster.arn, family).await?;
+    let mut tasks = match describe_tasks(client, &cluster.arn, &arns).await {
+        Err(error) if is_access_denied(&error) => {
+            readable_one_by_one(client, &cluster.arn, &arns, error).await?
+        }
+        described => described?,
+    };
+    tasks.retain(|task| !task.is_stopping_or_stopped());
+    Ok(tasks)
+}
+
+/// ListTasks of the family's tasks ECS gives as RUNNING in `cluster` (an ARN), every page.
+pub async fn running_family_arns(
+    client: &Client,
+    cluster: &str,
+    family: &str,
+) -> Result<Vec<String>, AwsError> {
+    client
         .list_tasks()
-        .cluster(&cluster.arn)
+        .cluster(cluster)
         .family(family)
         .desired_status(DesiredStatus::Running)
         .max_results(100)
@@ -31,10 +48,45 @@ pub async fn running_family_tasks(
         .send()
         .collect::<Result<_, _>>()
         .await
-        .map_err(AwsError::of("ListTasks"))?;
-    let mut tasks = describe_tasks(client, &cluster.arn, &arns).await?;
-    tasks.retain(|task| !task.is_stopping_or_stopped());
-    Ok(tasks)
+        .map_err(AwsError::of("ListTasks"))
+}
+
+/// A batch a tag-scoped grant refused (a hub's role in a spoke reads debug tasks only, and a task
+/// ListTasks returns though just stopped has lost its tags): each task alone, leaving out those
+/// refused. When every one is refused (the one task just stopped, or a missing grant, which
+/// `doctor` names), there is nothing to show: logged, not an error that would hide the cluster.
+async fn readable_one_by_one(
+    client: &Client,
+    cluster: &str,
+    arns: &[String],
+    batch_error: AwsError,
+) -> Result<Vec<TaskView>, AwsError> {
+    let mut views = Vec::new();
+    let mut any_readable = false;
+    for arn in arns {
+        match describe_tasks(client, cluster, std::slice::from_ref(arn)).await {
+            Ok(found) => {
+                any_readable = true;
+                views.extend(found);
+            }
+            Err(error) if is_access_denied(&error) => {
+                tracing::info!(task = %arn, "left out: not readable (stopped, its tags gone?)")
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if !any_readable {
+        tracing::warn!(%cluster, error = %batch_error, "no task of the cluster was readable: each just stopped, or the role lacks the grant");
+    }
+    Ok(views)
+}
+
+/// IAM's refusal, as ECS words it (`AccessDeniedException`).
+pub fn is_access_denied(error: &AwsError) -> bool {
+    matches!(
+        error.code.as_deref(),
+        Some("AccessDeniedException" | "AccessDenied")
+    )
 }
 
 /// DescribeTasks (with tags) in batches of 100; unknown tasks are left out, and so are tasks of

@@ -6,10 +6,11 @@
 //! admit the tasks?).
 
 pub mod ingress;
+pub mod lacking;
 pub mod nat;
 pub mod network;
 pub mod reach;
-mod routes;
+pub mod routes;
 
 /// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
 pub fn unchecked(what: &str, action: &str, error: &str) -> String {

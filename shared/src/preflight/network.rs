@@ -30,33 +30,47 @@ pub async fn check(
     image: &str,
     needs_kms: bool,
 ) -> Option<String> {
-    match read(ec2, place).await {
-        Ok((offer, tables, nats, subnets)) => {
-            let seen = Seen {
-                offer: &offer,
-                tables: &tables,
-                nats: &nats,
-                task_groups: place.task_groups,
-            };
-            reach::judge(
-                &seen,
-                &subnets,
-                Registry::of(image, place.region),
-                needs_kms,
-            )
-        }
+    match read(ec2, place, &[]).await {
+        Ok(read) => reach::judge(
+            &read.seen(place),
+            &read.subnets,
+            Registry::of(image, place.region),
+            needs_kms,
+        ),
         Err(clause) => Some(clause),
     }
 }
 
-type Read = (
-    Offer,
-    Vec<aws_sdk_ec2::types::RouteTable>,
-    Vec<NatGateway>,
-    Vec<Subnet>,
-);
+/// The VPC as the preflight reads it.
+#[derive(Clone, Debug, Default)]
+pub struct Read {
+    pub offer: Offer,
+    pub tables: Vec<aws_sdk_ec2::types::RouteTable>,
+    pub nats: Vec<NatGateway>,
+    pub subnets: Vec<Subnet>,
+    /// Services whose private DNS name an interface endpoint of the VPC claims, in any state
+    /// but gone or failed (EC2 refuses another endpoint with private DNS for them).
+    pub claimed: BTreeSet<String>,
+}
 
-async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, String> {
+impl Read {
+    pub fn seen<'a>(&'a self, place: &Place<'a>) -> Seen<'a> {
+        Seen {
+            offer: &self.offer,
+            tables: &self.tables,
+            nats: &self.nats,
+            task_groups: place.task_groups,
+        }
+    }
+}
+
+/// Reads the network; the endpoints `ignore` names (an environment's own) are left out, as if
+/// they were not there.
+pub async fn read(
+    ec2: &aws_sdk_ec2::Client,
+    place: &Place<'_>,
+    ignore: &[String],
+) -> Result<Read, String> {
     let vpc = Filter::builder()
         .name("vpc-id")
         .values(place.vpc_id)
@@ -84,7 +98,19 @@ async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, Stri
             .set_subnet_ids(Some(place.subnet_ids.to_vec()))
             .send(),
     );
-    let endpoints = said(endpoints, "DescribeVpcEndpoints")?;
+    let mut endpoints = said(endpoints, "DescribeVpcEndpoints")?;
+    endpoints.retain(|e| {
+        !ignore
+            .iter()
+            .any(|id| Some(id.as_str()) == e.vpc_endpoint_id())
+    });
+    let claimed = endpoints
+        .iter()
+        .filter(|e| e.vpc_endpoint_type() == Some(&VpcEndpointType::Interface))
+        .filter(|e| e.private_dns_enabled() == Some(true) && live(e))
+        .filter_map(|e| service_of(e.service_name().unwrap_or_default(), place.region))
+        .map(str::to_string)
+        .collect();
     let tables = said(tables, "DescribeRouteTables")?;
     let nats = said(nats, "DescribeNatGateways")?;
     let subnets = said(subnets, "DescribeSubnets")?;
@@ -158,7 +184,13 @@ async fn read(ec2: &aws_sdk_ec2::Client, place: &Place<'_>) -> Result<Read, Stri
             cidr: cidrs.get(id.as_str()).map(|c| c.to_string()),
         })
         .collect();
-    Ok((offer, tables, nats, subnets))
+    Ok(Read {
+        offer,
+        tables,
+        nats,
+        subnets,
+        claimed,
+    })
 }
 
 fn said<T, E, R>(result: Result<T, SdkError<E, R>>, action: &str) -> Result<T, String>
@@ -173,6 +205,15 @@ fn available(endpoint: &VpcEndpoint) -> bool {
     endpoint
         .state()
         .is_some_and(|s| s.as_str().eq_ignore_ascii_case("available"))
+}
+
+/// Not gone, going or failed: `pendingAcceptance`, `pending`, `available`, `modifying`…
+fn live(endpoint: &VpcEndpoint) -> bool {
+    !endpoint.state().is_some_and(|s| {
+        ["deleting", "deleted", "failed", "rejected", "expired"]
+            .iter()
+            .any(|gone| s.as_str().eq_ignore_ascii_case(gone))
+    })
 }
 
 /// The service of an available interface endpoint with private DNS (the service's own name then
@@ -225,44 +266,4 @@ fn permission(p: &IpPermission) -> Permission {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::service_of;
-
-    #[test]
-    fn service_names() {
-        for (name, region, expected) in [
-            (
-                "com.amazonaws.eu-west-1.ssmmessages",
-                "eu-west-1",
-                Some("ssmmessages"),
-            ),
-            (
-                "com.amazonaws.eu-west-1.ecr.dkr",
-                "eu-west-1",
-                Some("ecr.dkr"),
-            ),
-            (
-                "cn.com.amazonaws.cn-north-1.ecr.api",
-                "cn-north-1",
-                Some("ecr.api"),
-            ),
-            ("com.amazonaws.cn-north-1.s3", "cn-north-1", Some("s3")),
-            (
-                "cn.com.amazonaws.cn-northwest-1.logs",
-                "cn-northwest-1",
-                Some("logs"),
-            ),
-            ("com.amazonaws.eu-west-2.logs", "eu-west-1", None),
-            ("com.amazonaws.eu-west-1", "eu-west-1", None),
-            ("com.amazonaws.eu-west-10.logs", "eu-west-1", None),
-            (
-                "com.amazonaws.vpce.eu-west-1.vpce-svc-0123",
-                "eu-west-1",
-                None,
-            ),
-            ("aws.sagemaker.eu-west-1.notebook", "eu-west-1", None),
-        ] {
-            assert_eq!(service_of(name, region), expected, "{name} in {region}");
-        }
-    }
-}
+mod tests;

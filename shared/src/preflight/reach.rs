@@ -82,7 +82,7 @@ pub struct Subnet {
 
 /// One thing a debug task needs to reach, as the sentence names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Need {
+pub(super) enum Need {
     Endpoint(&'static str),
     S3Gateway,
     Nat,
@@ -100,7 +100,7 @@ impl Need {
 
 /// How a subnet's default route leaves the VPC, as far as a task without a public IP goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Exit {
+pub(super) enum Exit {
     NatGateway(String),
     /// Something that may lead out, which this check cannot follow.
     Unverified(String),
@@ -115,18 +115,7 @@ pub fn judge(
     registry: Registry,
     needs_kms: bool,
 ) -> Option<String> {
-    let mut needs = vec![Need::Endpoint("ssmmessages"), Need::Endpoint("logs")];
-    if needs_kms {
-        needs.push(Need::Endpoint("kms"));
-    }
-    match registry {
-        Registry::Ecr => needs.extend([
-            Need::Endpoint("ecr.api"),
-            Need::Endpoint("ecr.dkr"),
-            Need::S3Gateway,
-        ]),
-        Registry::Other => needs.push(Need::Nat),
-    }
+    let needs = needs(registry, needs_kms);
     let clauses: Vec<String> = subnets
         .iter()
         .filter_map(|subnet| clause(seen, subnet, &needs))
@@ -139,7 +128,37 @@ pub fn judge(
     })
 }
 
-fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
+/// What a debug task needs: ssmmessages and logs, kms with a key, and the image's registry.
+pub(super) fn needs(registry: Registry, needs_kms: bool) -> Vec<Need> {
+    let mut needs = vec![Need::Endpoint("ssmmessages"), Need::Endpoint("logs")];
+    if needs_kms {
+        needs.push(Need::Endpoint("kms"));
+    }
+    match registry {
+        Registry::Ecr => needs.extend([
+            Need::Endpoint("ecr.api"),
+            Need::Endpoint("ecr.dkr"),
+            Need::S3Gateway,
+        ]),
+        Registry::Other => needs.push(Need::Nat),
+    }
+    needs
+}
+
+/// What one subnet lacks of `needs`, and why what is there does not count.
+pub(super) struct Assessed {
+    pub missing: Vec<Need>,
+    pub causes: Vec<String>,
+    /// The NAT gateway that leads out, if any.
+    nat: Option<String>,
+    exit: Exit,
+    /// Services the NAT gateway would serve but for an endpoint that refuses the tasks.
+    refused: Vec<&'static str>,
+    /// The subnet's route table (its own, else the VPC's main one).
+    pub table_id: String,
+}
+
+pub(super) fn assess(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Assessed {
     let table = table_of(seen.tables, &subnet.id);
     let mut causes = Vec::new();
     // A good NAT gateway serves every service that has no interface endpoint; one that has
@@ -158,7 +177,7 @@ fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
     let table_id = table.and_then(|t| t.route_table_id()).unwrap_or_default();
     let has_endpoint = |service: &str| seen.offer.interface_endpoints.contains_key(service);
     let mut refused = Vec::new();
-    let missing: Vec<String> = needs
+    let missing: Vec<Need> = needs
         .iter()
         .filter(|need| match need {
             Need::Endpoint(service) => {
@@ -172,11 +191,31 @@ fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
             Need::S3Gateway => nat.is_none() && !seen.offer.s3_gateway_tables.contains(table_id),
             Need::Nat => nat.is_none(),
         })
-        .map(|need| need.words())
+        .copied()
         .collect();
+    Assessed {
+        missing,
+        causes,
+        nat,
+        exit,
+        refused,
+        table_id: table_id.to_string(),
+    }
+}
+
+fn clause(seen: &Seen<'_>, subnet: &Subnet, needs: &[Need]) -> Option<String> {
+    let Assessed {
+        missing,
+        mut causes,
+        nat,
+        exit,
+        refused,
+        ..
+    } = assess(seen, subnet, needs);
     if missing.is_empty() {
         return None;
     }
+    let missing: Vec<String> = missing.into_iter().map(Need::words).collect();
     if let Some(id) = nat {
         causes.push(format!(
             "the NAT gateway {id} does not help, as private DNS sends the name of {} to the endpoint",

@@ -7,6 +7,7 @@ pub mod groups;
 pub mod message;
 pub mod notifier;
 pub mod response_url;
+pub mod sealed;
 pub mod stop_reason;
 
 pub use client::{SlackClient, SlackError};

@@ -5,6 +5,7 @@ that moto does not"):
   providers fails without it, and once more right after it was created (it propagates).
 - EC2 is eventually consistent: the first call on a security group right after CreateSecurityGroup
   gets `InvalidGroup.NotFound`.
+- VPC endpoints: EC2's rules and the endpoints' states (`vpc_endpoints.py`).
 - A new IAM role is not passable at once: the first RegisterTaskDefinition or RunTask that passes a
   role created a moment ago is refused as a PassRole denial.
 
@@ -35,9 +36,15 @@ class Consistency:
         self.new_groups = set()
         self.new_roles = set()
         self.linked_role_propagating = set()
+        from .vpc_endpoints import EndpointRules  # EC2's endpoint rules (imports Refusal from here)
+
+        self.endpoints = EndpointRules()
 
     def before(self, call, account):
         """The refusal AWS would give `call` now, if any."""
+        refusal = self.endpoints.before(call, account)
+        if refusal is not None:
+            return refusal
         with self.lock:
             if call.service == "ecs" and call.operation == "CreateCluster":
                 return self._linked_role(call, account)
@@ -52,6 +59,7 @@ class Consistency:
 
     def after(self, call, account, status, body):
         """Remembers what `call` created, once it succeeded."""
+        self.endpoints.after(call, account, status, body)
         if status >= 300:
             return
         with self.lock:

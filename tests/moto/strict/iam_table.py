@@ -37,6 +37,7 @@ The resource ARN of a resource that a call creates uses a placeholder id (`sg-ne
 AWS evaluates the id it is about to assign, which no policy of ours names.
 """
 
+from . import iam_ec2_endpoints
 from . import iam_ecs as ecs
 from . import iam_roles as iam
 from . import kms_keys, state
@@ -52,7 +53,7 @@ def _cloudformation_describe_stack_resource(p, account, region):
 
 def checks_for(call, account):
     """The authorisations `call` needs, or None when the operation is not in this table."""
-    handler = TABLE.get((call.service, call.operation))
+    handler = TABLE.get((call.service, call.operation)) or iam_ec2_endpoints.TABLE.get((call.service, call.operation))
     return None if handler is None else handler(call.params, account, call.region)
 
 
@@ -153,7 +154,7 @@ def _ec2_tagging(action):
             context["aws:TagKeys"] = [k for k, _ in pairs]
         checks = []
         for resource_id in p["Resources"]:
-            kind = {"sg": "security-group", "vpc": "vpc"}[resource_id.split("-")[0]]
+            kind = {"sg": "security-group", "vpc": "vpc", "vpce": "vpc-endpoint"}[resource_id.split("-")[0]]
             tags = resource_tags(state.security_group_tags(account, region, resource_id))
             arn = _ec2_arn(region, account, kind, resource_id)
             checks.append(Check(action, arn, context | tags))

@@ -72,6 +72,28 @@ class AssumingTheSpokeRole(unittest.TestCase):
         assumed = [r for r in world.records() if r.get("call") == "sts:AssumeRole" and r["outcome"] == "allowed"]
         self.assertEqual({(r["function"], r["account"]) for r in assumed}, {("slack-command", HUB)})
 
+    def test_h_the_hub_role_reads_debug_tasks_only_and_no_task_definition(self):
+        """Issue 36 item 5: task definitions often carry secrets in plain environment variables,
+        and DescribeTaskDefinition has no resource-level permissions, so the hub role has none;
+        DescribeTasks needs our managed-by tag on the task (a task without it is refused)."""
+        test_ecs = world.as_test("ecs", SPOKE, SPOKE_REGION)
+        test_ecs.create_cluster(clusterName="apps")
+        test_ecs.register_task_definition(
+            family="app", containerDefinitions=[{"name": "app", "image": "nginx", "memoryReservation": 64}]
+        )
+        world.hub("slack-command-h")
+        ecs = world.session_client("ecs", world.assume("slack-command-h", SPOKE, SPOKE_REGION), SPOKE_REGION)
+        for call in (
+            lambda: ecs.describe_task_definition(taskDefinition="app"),
+            lambda: ecs.describe_tasks(cluster="apps", tasks=["0123456789abcdef0123456789abcdef"]),
+        ):
+            with self.assertRaises(ClientError) as raised:
+                call()
+            self.assertEqual(raised.exception.response["Error"]["Code"], "AccessDeniedException")
+        denied = [r["call"] for r in world.records() if r.get("account") == SPOKE and r.get("outcome") == "denied"]
+        self.assertIn("ecs:DescribeTaskDefinition", denied)
+        self.assertIn("ecs:DescribeTasks", denied)
+
     def test_b_a_spoke_role_trusting_another_role_is_denied(self):
         other = "444444444444"
         world.spoke(other, SPOKE_REGION, "wrong-trust", hub_role_arn=f"arn:aws:iam::{HUB}:role/someone-else")

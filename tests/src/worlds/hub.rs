@@ -42,6 +42,19 @@ impl HubWorld {
     /// The two spokes, and in `SPOKES` also these `(alias, account, region, HubRoleArn)`: spoke
     /// stacks that trust the role given (and run no functions), for the hub's refusals.
     pub async fn start_with(others: &[(&str, &str, &str, &str)]) -> Self {
+        Self::start_full(others, !others.is_empty(), &[]).await
+    }
+
+    /// A hub whose button values are sealed with `key` (`SLACK_BUTTON_KEY`).
+    pub async fn start_sealed(key: &str) -> Self {
+        Self::start_full(&[], false, &[("SLACK_BUTTON_KEY", key)]).await
+    }
+
+    async fn start_full(
+        others: &[(&str, &str, &str, &str)],
+        unreported: bool,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let local = LocalAws::start("10.60.0.0/16").await;
         let slack = SlackServer::start().await;
         let mut spokes = Vec::new();
@@ -60,7 +73,7 @@ impl HubWorld {
         let spokes_var = entries.join(",");
         // A hub with a spoke that refuses it makes denied calls on purpose (the test asserts
         // them): judged as usual, left out of the run's report of denials.
-        let unreported = if others.is_empty() {
+        let unreported = if !unreported {
             vec![]
         } else {
             let template = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
@@ -78,6 +91,7 @@ impl HubWorld {
             .map(|(k, v)| (k.to_string(), v)),
         );
         env.extend(unreported.into_iter().map(|(k, v)| (k.to_string(), v)));
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let command = Lambda::start("slack-command", &env).await;
         Self {
             local,

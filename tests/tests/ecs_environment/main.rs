@@ -16,6 +16,7 @@ mod stack_defaults;
 mod update_delete;
 mod update_settings;
 mod verification;
+mod vpc_endpoints;
 
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use aws_sdk_ec2::types::SecurityGroup;

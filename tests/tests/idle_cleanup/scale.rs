@@ -36,7 +36,7 @@ async fn five_thousand_expired_debug_tasks_are_stopped_with_fifty_describe_calls
 
     world.proxy.reset_counts();
     let started = Instant::now();
-    let summary = world.reap(&at(t0, 0)).await;
+    let summary = world.reap_at_scale(&at(t0, 0)).await;
     let took = started.elapsed();
     let calls = world.proxy.calls_of("idle-reaper");
     eprintln!(

@@ -11,6 +11,8 @@ mod commands;
 mod doctor;
 mod forward;
 mod hub_and_spokes;
+mod hub_buttons;
+mod hub_role;
 mod launcher;
 mod like;
 mod refusals;

@@ -83,6 +83,9 @@ pub fn cluster_tags(
         tags::CLUSTER_ENVIRONMENT.into(),
         spec.environment_tag().into(),
     );
+    // What `doctor` reads of the debug task definition (a hub's role reads no task definition).
+    all.insert(tags::TASK_ROLE.into(), desired.names().task_role.clone());
+    all.insert(tags::IMAGE.into(), tags::sanitise_value(&spec.image));
     if !spec.allowed_slack_users.is_empty() {
         all.insert(
             tags::ALLOWED_USERS.into(),

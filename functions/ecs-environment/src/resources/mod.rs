@@ -3,6 +3,7 @@
 pub mod adopt;
 pub mod cluster;
 pub mod debug_tasks;
+pub mod endpoints;
 pub mod log_groups;
 pub mod network;
 pub mod preflight;

@@ -4,6 +4,7 @@ use crate::context::Desired;
 use crate::error::{aws, has_code, ProvisionError};
 use aws_sdk_ec2::types::{Filter, Vpc, VpcCidrBlockStateCode};
 use debug_toolkit::tags;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Network {
@@ -13,6 +14,10 @@ pub struct Network {
     /// The VPC has an IPv6 CIDR: a new group then also allows all IPv6 egress (`::/0`).
     pub ipv6: bool,
     pub subnet_ids: Vec<String>,
+    /// Each subnet's Availability Zone.
+    pub subnet_zones: BTreeMap<String, String>,
+    /// The account that owns the VPC (another one's when the VPC is shared with this account).
+    pub vpc_owner: Option<String>,
 }
 
 pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
@@ -79,11 +84,22 @@ pub async fn resolve(desired: &Desired<'_>) -> Result<Network, ProvisionError> {
         return Err(ProvisionError::NoPrivateSubnets(vpc_id.to_string()));
     }
     let subnet_ids = fitting_one_tag(subnet_ids);
+    let subnet_zones = subnets
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.subnet_id()?.to_string(),
+                s.availability_zone()?.to_string(),
+            ))
+        })
+        .collect();
     Ok(Network {
         vpc_id: vpc_id.to_string(),
         vpc_cidrs,
         ipv6,
         subnet_ids,
+        subnet_zones,
+        vpc_owner: vpc.as_ref().and_then(|v| v.owner_id()).map(str::to_string),
     })
 }
 

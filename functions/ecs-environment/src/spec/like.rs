@@ -103,12 +103,12 @@ mod tests {
             ),
             (json!({"a": 1}), "single value"),
         ];
-        assert_eq!(fits_beside(&[], 39), Ok(()));
-        assert_eq!(fits_beside(&["a".into()], 38), Ok(()));
-        assert!(fits_beside(&["a".into()], 39)
+        assert_eq!(fits_beside(&[], 37), Ok(()));
+        assert_eq!(fits_beside(&["a".into()], 36), Ok(()));
+        assert!(fits_beside(&["a".into()], 37)
             .unwrap_err()
             .message
-            .contains("at most 38 Tags"));
+            .contains("at most 36 Tags"));
         for (value, why) in refused {
             let error = parse(value.clone()).unwrap_err();
             assert_eq!(error.property, PROPERTY);

@@ -9,6 +9,7 @@ mod home;
 mod like;
 mod retain;
 mod rules;
+pub mod vpc_endpoints;
 
 pub use app::{AppSpec, GroupRef};
 pub use defaults::{Defaults, IMAGE_VARIABLE};
@@ -19,6 +20,7 @@ pub use error::{PropertyError, PropertyErrors};
 pub use fields::Properties;
 pub use home::Home;
 pub use retain::{on_delete as exec_logs_on_delete, ExecLogsOnDelete};
+pub use vpc_endpoints::VpcEndpoints;
 
 use checks::{
     capacity_providers, check_cluster_name, check_subnets, check_tag_value, check_vpc_id,
@@ -33,7 +35,7 @@ use std::collections::BTreeMap;
 /// Properties CloudFormation itself adds to every request.
 const CLOUDFORMATION_PROPERTIES: [&str; 2] = ["ServiceToken", "ServiceTimeout"];
 
-const KNOWN_PROPERTIES: [&str; 28] = [
+const KNOWN_PROPERTIES: [&str; 29] = [
     "ClusterName",
     "VpcId",
     "SubnetIds",
@@ -62,12 +64,13 @@ const KNOWN_PROPERTIES: [&str; 28] = [
     "AppKmsKeyArns",
     retain::PROPERTY,
     like::PROPERTY,
+    vpc_endpoints::PROPERTY,
 ];
 
-/// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner and the eight
-/// launch tags (`debug-toolkit:like-services`, a ninth, only with `LikeServices`: `like.rs`
-/// checks that). AWS allows 50 tags a resource.
-const OUR_TAG_COUNT: usize = 11;
+/// Tags we put on the cluster besides the user's: `Environment`, managed-by, owner, the eight
+/// launch tags and the two `doctor` reads (task role, image); `debug-toolkit:like-services`, one
+/// more, only with `LikeServices`: `like.rs` checks that. AWS allows 50 tags a resource.
+const OUR_TAG_COUNT: usize = 13;
 const MAX_USER_TAGS: usize = 50 - OUR_TAG_COUNT;
 /// A security group holds 60 egress rules; one is the HTTPS rule.
 const MAX_EXTRA_EGRESS_PORTS: usize = 59;
@@ -125,6 +128,8 @@ pub struct EnvironmentSpec {
     /// The toolkit stack's `AllowForeignResourceArns`: without it the app role's S3 grants hold
     /// for buckets of this account only (their ARNs name no account).
     pub foreign_resources_allowed: bool,
+    /// `VpcEndpoints` (docs/interface.md, "VPC endpoints").
+    pub vpc_endpoints: VpcEndpoints,
 }
 
 impl EnvironmentSpec {
@@ -232,6 +237,7 @@ impl EnvironmentSpec {
             defaults.allow_foreign_resource_arns,
             &mut errors,
         );
+        let vpc_endpoints = errors.take(vpc_endpoints::parse(props));
         // Read by Delete alone (`exec_logs_on_delete`); Create and Update only validate it.
         errors.take(retain::parse(props));
         errors.into_result()?;
@@ -262,6 +268,7 @@ impl EnvironmentSpec {
             tags: tags.expect("parsed"),
             app: app.expect("parsed"),
             foreign_resources_allowed: defaults.allow_foreign_resource_arns,
+            vpc_endpoints: vpc_endpoints.expect("parsed"),
         })
     }
 

@@ -159,11 +159,11 @@ fn all_problems_are_reported_together() {
 
 #[test]
 fn too_many_user_tags_are_refused() {
-    let tags: Vec<Value> = (0..40)
+    let tags: Vec<Value> = (0..38)
         .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
         .collect();
     let errors = EnvironmentSpec::parse(&with(json!({ "Tags": tags })), REGION).unwrap_err();
-    assert!(errors.to_string().contains("at most 39 tags"), "{errors}");
+    assert!(errors.to_string().contains("at most 37 tags"), "{errors}");
 }
 
 #[test]

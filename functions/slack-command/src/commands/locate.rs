@@ -7,7 +7,9 @@ use crate::sites::Site;
 use crate::App;
 use debug_toolkit::cluster::{ClusterSettings, Refusal};
 use debug_toolkit::debug_task::TaskView;
-use debug_toolkit::ecs::{describe_cluster, describe_tasks, managed_clusters};
+use debug_toolkit::ecs::{
+    describe_cluster, describe_tasks, is_access_denied, managed_clusters, running_family_arns,
+};
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 /// Clusters looked at concurrently.
@@ -130,21 +132,54 @@ pub async fn task<'a>(
         TaskRef::Arn { arn, .. } => arn.clone(),
         TaskRef::Id(id) | TaskRef::InCluster { id, .. } => id.clone(),
     };
-    let found: Vec<(Located<'a>, TaskView)> = stream::iter(clusters)
+    // A task named with its cluster (a button, `stop <alias>/<cluster>/<id>`) that the hub may not
+    // read there is said so; an id alone looked for in every cluster is "not found" where absent.
+    let named_cluster = !matches!(task, TaskRef::Id(_));
+    let found: Vec<Option<(Located<'a>, TaskView)>> = stream::iter(clusters)
         .map(|located| {
             let wanted = wanted.clone();
             async move {
                 let ecs = &located.site.ecs;
-                let tasks = describe_tasks(ecs, &located.cluster.arn, &[wanted]).await?;
-                Ok::<_, CommandError>(tasks.into_iter().next().map(|t| (located, t)))
+                // A hub reads only the spoke's running debug tasks: one not among them is not
+                // asked for (its role may not read it). In its named cluster it may have just
+                // stopped: not "not found", which on a task's own message would say ECS forgot it.
+                if located.site.is_spoke() && !is_running_debug_task(&located, &wanted).await? {
+                    return Ok(named_cluster.then_some(None));
+                }
+                match describe_tasks(ecs, &located.cluster.arn, &[wanted]).await {
+                    Ok(tasks) => Ok(tasks.into_iter().next().map(|t| Some((located, t)))),
+                    // A hub's role in a spoke reads debug tasks only (tag-scoped): a task it is
+                    // refused is not a running debug task there (or stopped: its tags are gone).
+                    Err(error) if located.site.is_spoke() && is_access_denied(&error) => {
+                        tracing::info!(cluster = %located.written(), %error, "the hub may not read that task");
+                        Ok(Some(None))
+                    }
+                    Err(error) => Err(CommandError::from(error)),
+                }
             }
         })
         .buffer_unordered(CONCURRENCY)
         .try_filter_map(|hit| async move { Ok(hit) })
         .try_collect()
         .await?;
+    let denied = found.iter().any(Option::is_none);
     found
         .into_iter()
+        .flatten()
         .find(|(_, t)| t.id() == task.id())
-        .ok_or_else(not_found)
+        .ok_or_else(|| {
+            if denied {
+                CommandError::NotReadable(task.id().to_string())
+            } else {
+                not_found()
+            }
+        })
+}
+
+/// Whether `wanted` (an id or ARN) is among the cluster's debug tasks ListTasks gives as running.
+async fn is_running_debug_task(located: &Located<'_>, wanted: &str) -> Result<bool, CommandError> {
+    let family = located.cluster.task_family()?;
+    let id = wanted.rsplit('/').next().unwrap_or(wanted);
+    let listed = running_family_arns(&located.site.ecs, &located.cluster.arn, family).await?;
+    Ok(listed.iter().any(|arn| arn.rsplit('/').next() == Some(id)))
 }

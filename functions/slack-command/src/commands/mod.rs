@@ -41,6 +41,8 @@ pub enum CommandError {
     Refused(#[from] Refusal),
     #[error("no task `{0}` in the clusters you may use")]
     NotFound(String),
+    #[error("task `{0}` is not a running debug task I may read in the clusters you may use (in a spoke the hub reads running debug tasks only: a stopped one's tags are gone); nothing was changed")]
+    NotReadable(String),
     #[error("task `{task}` on `{cluster}` is not a debug task; it was left untouched")]
     NotDebug { task: String, cluster: String },
     #[error("debug task `{0}` has not started yet (its container has no runtime id); try again in a minute")]

@@ -4,6 +4,7 @@
 use crate::grammar::{Command, TaskRef};
 use crate::teams::ClickTeams;
 use debug_toolkit::slack::buttons::{self, Place, EXTEND, EXTEND_MINUTES, STOP};
+use debug_toolkit::slack::sealed::{open_value, ButtonKey, SealError};
 use serde::Deserialize;
 
 /// One click, as the commands need it.
@@ -35,6 +36,14 @@ pub enum ClickError {
     UnknownAction(String),
     #[error("the button's value {0:?} does not name a debug task as <cluster>/<task-id>")]
     BadValue(String),
+    /// In a hub: a value without this hub's seal (made up, or by a spoke). The clicker is told
+    /// on `response_url`; nothing is read or changed in AWS.
+    #[error("{why}")]
+    NotSealed {
+        why: SealError,
+        user: String,
+        response_url: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -78,10 +87,28 @@ struct Action {
     block_id: String,
 }
 
-/// `Ok(None)` when the form has no `payload` field: a slash command, not a click.
+/// `Ok(None)` when the form has no `payload` field: a slash command, not a click. One account:
+/// button values as built.
 pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
+    parse_with(body, None)
+}
+
+/// Whether the form is a click (has a `payload` field), before anything is read to open it.
+pub fn is_click(body: &[u8]) -> bool {
+    payload_field(body).is_some()
+}
+
+fn payload_field(body: &[u8]) -> Option<String> {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let Some((_, payload)) = fields.into_iter().find(|(name, _)| name == "payload") else {
+    fields
+        .into_iter()
+        .find(|(name, _)| name == "payload")
+        .map(|(_, payload)| payload)
+}
+
+/// [`parse`], with a hub's button key: a value must carry its seal.
+pub fn parse_with(body: &[u8], key: Option<&ButtonKey>) -> Result<Option<Click>, ClickError> {
+    let Some(payload) = payload_field(body) else {
         return Ok(None);
     };
     let payload: Payload =
@@ -95,8 +122,13 @@ pub fn parse(body: &[u8]) -> Result<Option<Click>, ClickError> {
         .into_iter()
         .next()
         .ok_or(ClickError::NoAction)?;
-    let (cluster, task) = buttons::parse_value(&action.value)
-        .ok_or_else(|| ClickError::BadValue(action.value.clone()))?;
+    let value = open_value(key, &action.value).map_err(|why| ClickError::NotSealed {
+        why,
+        user: payload.user.id.clone(),
+        response_url: payload.response_url.clone(),
+    })?;
+    let (cluster, task) =
+        buttons::parse_value(value).ok_or_else(|| ClickError::BadValue(action.value.clone()))?;
     let task = TaskRef::InCluster {
         cluster: cluster.to_string(),
         id: task.to_string(),

@@ -141,3 +141,42 @@ fn what_is_not_one_of_our_clicks_is_named() {
         assert!(expected(&error), "{error:?}");
     }
 }
+
+#[test]
+fn in_a_hub_only_values_with_its_seal_become_commands() {
+    let key = ButtonKey::new(b"the hub's key, at least thirty-two bytes long").unwrap();
+    let value = format!("prod/payments/{TASK}");
+    let click = parse_with(&form(&payload(STOP, &key.seal(&value))), Some(&key))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        click.command,
+        Command::Stop {
+            task: TaskRef::InCluster {
+                cluster: "prod/payments".into(),
+                id: TASK.into()
+            }
+        }
+    );
+    let sealed = key.seal(&value);
+    let (_, seal) = sealed.rsplit_once('.').unwrap();
+    for (forged, why) in [
+        (value.clone(), SealError::Unsealed),
+        (format!("staging/payments/{TASK}.{seal}"), SealError::Forged),
+    ] {
+        match parse_with(&form(&payload(STOP, &forged)), Some(&key)) {
+            Err(ClickError::NotSealed {
+                why: found,
+                user,
+                response_url,
+            }) => {
+                assert_eq!(found, why, "{forged}");
+                assert_eq!(user, "U0ALLOWED");
+                assert_eq!(response_url, "https://hooks.slack.com/actions/T1/1/abc");
+            }
+            other => panic!("{forged}: {other:?}"),
+        }
+    }
+    // One account: the value as sent.
+    assert!(parse_with(&form(&payload(STOP, &value)), None).is_ok());
+}

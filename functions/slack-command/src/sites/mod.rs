@@ -83,6 +83,11 @@ impl Site {
         address::qualified(self.alias.as_deref(), cluster)
     }
 
+    /// Whether this is a spoke of a hub (reached through its hub role).
+    pub fn is_spoke(&self) -> bool {
+        self.alias.is_some()
+    }
+
     /// How answers name this site.
     pub fn label(&self) -> &str {
         self.alias.as_deref().unwrap_or("this account")

@@ -24,8 +24,16 @@ pub async fn referencing(scope: &Scope<'_>, id: &str) -> Result<Vec<Reference>, 
     );
     let ingress = ingress.map_err(aws("DescribeSecurityGroups", id))?;
     let egress = egress.map_err(aws("DescribeSecurityGroups", id))?;
-    let mut found = references(ingress.security_groups(), id);
-    found.extend(references(egress.security_groups(), id));
+    // This stack resource's own groups (the endpoints' `C-vpc-endpoints`) go with ours.
+    let others = |groups: &[SecurityGroup]| -> Vec<SecurityGroup> {
+        groups
+            .iter()
+            .filter(|g| !scope.owns(&crate::resources::tagging::read(g.tags())))
+            .cloned()
+            .collect()
+    };
+    let mut found = references(&others(ingress.security_groups()), id);
+    found.extend(references(&others(egress.security_groups()), id));
     found.sort();
     found.dedup();
     Ok(found)

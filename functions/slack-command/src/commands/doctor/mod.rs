@@ -1,7 +1,8 @@
 //! `doctor <cluster>`: the ECS Exec checklist of one cluster as it stands now (docs/interface.md,
 //! `doctor`), authorised as `start`. Everything is read concurrently in two rounds (the cluster
 //! first, then what it names) within the command's 2.4 s; a fact that cannot be read is said on
-//! its line. [`checks`] judges.
+//! its line. The debug task definition is known from the cluster's tags (ecs-environment records
+//! its task role and image), never read. [`checks`] judges.
 
 mod checks;
 
@@ -19,29 +20,21 @@ use serde_json::Value;
 pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Message, CommandError> {
     let located = locate::allowed_cluster(app, caller, name).await?;
     let (site, cluster) = (located.site, &located.cluster);
-    let family = cluster.task_family()?.to_string();
     let subnets: Vec<String> = cluster.subnets().iter().map(|s| s.to_string()).collect();
     let task_groups: Vec<String> = cluster
         .security_groups()
         .iter()
         .map(|g| g.to_string())
         .collect();
-    let (exec, definition, vpc) = tokio::join!(
-        exec_configuration(site, cluster),
-        debug_definition(site, &family),
-        vpc_of(site, &subnets),
-    );
+    // The task definition is not read (a hub's role in a spoke reads none: definitions carry
+    // secrets): ecs-environment records what doctor needs of it in the cluster's tags.
+    let definition = recorded_definition(cluster);
+    let (exec, vpc) = tokio::join!(exec_configuration(site, cluster), vpc_of(site, &subnets));
     let log_group = exec.as_ref().ok().and_then(|e| e.log_group.clone());
     let needs_kms = exec.as_ref().is_ok_and(|e| e.kms);
     let (log_group_exists, task_role_policies, network) = tokio::join!(
         log_group_exists(site, log_group.as_deref()),
-        role_policies(
-            site,
-            definition
-                .as_ref()
-                .ok()
-                .and_then(|d| d.task_role.as_deref())
-        ),
+        role_policies(site, definition.as_ref().ok().map(|d| d.task_role.as_str())),
         network(
             site,
             vpc,
@@ -53,10 +46,7 @@ pub async fn doctor(app: &App, caller: &Caller<'_>, name: &str) -> Result<Messag
     let facts = Facts {
         exec_log_group: exec.map(|e| e.log_group),
         log_group_exists,
-        init_process: definition
-            .as_ref()
-            .map(|d| d.init_process)
-            .map_err(Clone::clone),
+        init_process: definition.as_ref().map(|_| true).map_err(Clone::clone),
         task_role_policies: match definition {
             Ok(_) => task_role_policies,
             Err(why) => Err(why),
@@ -114,35 +104,21 @@ async fn exec_configuration(
     })
 }
 
+/// What ecs-environment recorded of the debug task definition it registered (whose
+/// `debug-toolkit` container always has `initProcessEnabled`).
 struct DebugDefinition {
-    init_process: bool,
-    task_role: Option<String>,
+    task_role: String,
     image: String,
 }
 
-async fn debug_definition(site: &Site, family: &str) -> Result<DebugDefinition, String> {
-    let described = site
-        .ecs
-        .describe_task_definition()
-        .task_definition(family)
-        .send()
-        .await
-        .map_err(|e| format!("DescribeTaskDefinition: {}", describe_sdk_error(&e)))?;
-    let definition = described
-        .task_definition()
-        .ok_or("DescribeTaskDefinition: no task definition")?;
-    let container = definition
-        .container_definitions()
-        .iter()
-        .find(|c| c.name() == Some(debug_toolkit::names::CONTAINER))
-        .ok_or("the task definition has no `debug-toolkit` container")?;
+fn recorded_definition(cluster: &ClusterSettings) -> Result<DebugDefinition, String> {
+    let task_role = cluster.task_role().ok_or(
+        "the cluster does not record its task definition (made before doctor read it from the \
+         cluster's tags): update the environment's stack",
+    )?;
     Ok(DebugDefinition {
-        init_process: container
-            .linux_parameters()
-            .and_then(|l| l.init_process_enabled())
-            == Some(true),
-        task_role: definition.task_role_arn().map(str::to_string),
-        image: container.image().unwrap_or_default().to_string(),
+        task_role: task_role.to_string(),
+        image: cluster.image().unwrap_or_default().to_string(),
     })
 }
 
@@ -180,10 +156,8 @@ async fn log_group_exists(site: &Site, group: Option<&str>) -> Result<bool, Stri
 }
 
 /// The role's inline policy documents (IAM returns them URL-encoded).
-async fn role_policies(site: &Site, role_arn: Option<&str>) -> Result<Vec<Value>, String> {
-    let role = role_arn
-        .and_then(|arn| arn.rsplit('/').next())
-        .ok_or("the task definition has no task role")?;
+async fn role_policies(site: &Site, role: Option<&str>) -> Result<Vec<Value>, String> {
+    let role = role.ok_or("the task definition has no task role")?;
     let names = site
         .iam
         .list_role_policies()

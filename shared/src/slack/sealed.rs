@@ -1,0 +1,168 @@
+//! Button values sealed in a hub (docs/interface.md, "Buttons"; issue 36 item 5): a button's
+//! `value` is `<value>.<hmac>`, the HMAC-SHA256 of the value under a key only the hub holds (hex,
+//! 64 digits), so a value that a spoke or anyone else made up names no task the hub will act on.
+//! One account (no key): values are as built. The one place values are sealed and opened.
+
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+
+/// The shortest key accepted (the hub stack's secret has 64 characters).
+pub const MIN_KEY_LEN: usize = 32;
+const TAG_HEX_LEN: usize = 64;
+
+/// The hub's button key.
+#[derive(Clone)]
+pub struct ButtonKey(Vec<u8>);
+
+impl std::fmt::Debug for ButtonKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ButtonKey(redacted)")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    #[error("the button key is shorter than {MIN_KEY_LEN} bytes")]
+    ShortKey,
+    #[error("the button's value carries no seal of this hub")]
+    Unsealed,
+    #[error("the button's value has a seal this hub did not make")]
+    Forged,
+}
+
+impl ButtonKey {
+    pub fn new(key: &[u8]) -> Result<Self, SealError> {
+        if key.len() < MIN_KEY_LEN {
+            return Err(SealError::ShortKey);
+        }
+        Ok(Self(key.to_vec()))
+    }
+
+    fn mac(&self, value: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        mac.update(value.as_bytes());
+        mac
+    }
+
+    /// `<value>.<hmac>`.
+    pub fn seal(&self, value: &str) -> String {
+        let tag = hex::encode(self.mac(value).finalize().into_bytes());
+        format!("{value}.{tag}")
+    }
+
+    /// The value a sealed value carries, when its HMAC is this key's (compared in constant time).
+    pub fn open<'a>(&self, sealed: &'a str) -> Result<&'a str, SealError> {
+        let (value, tag) = sealed.rsplit_once('.').ok_or(SealError::Unsealed)?;
+        if tag.len() != TAG_HEX_LEN {
+            return Err(SealError::Unsealed);
+        }
+        let tag = hex::decode(tag).map_err(|_| SealError::Unsealed)?;
+        self.mac(value)
+            .verify_slice(&tag)
+            .map(|()| value)
+            .map_err(|_| SealError::Forged)
+    }
+
+    /// Seals the value of every button in `blocks` (Block Kit `actions` elements).
+    pub fn seal_blocks(&self, blocks: &mut [Value]) {
+        for block in blocks {
+            let Some(elements) = block.get_mut("elements").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for element in elements {
+                if element["type"] != "button" {
+                    continue;
+                }
+                if let Some(value) = element.get("value").and_then(Value::as_str) {
+                    element["value"] = Value::String(self.seal(value));
+                }
+            }
+        }
+    }
+}
+
+/// A button's value as the commands read it: opened with the hub's key, or as sent without one.
+pub fn open_value<'a>(key: Option<&ButtonKey>, value: &'a str) -> Result<&'a str, SealError> {
+    match key {
+        Some(key) => key.open(value),
+        None => Ok(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const KEY: &[u8] = b"0123456789abcdef0123456789abcdef-hub";
+
+    #[test]
+    fn a_sealed_value_opens_to_itself_and_nothing_else_does() {
+        let key = ButtonKey::new(KEY).unwrap();
+        let other = ButtonKey::new(b"another hub's key, thirty-two bytes or more").unwrap();
+        let value = "prod/payments/0123456789abcdef0123456789abcdef";
+        let sealed = key.seal(value);
+        assert_eq!(sealed.len(), value.len() + 1 + 64);
+        assert_eq!(key.open(&sealed), Ok(value));
+        let (_, tag) = sealed.rsplit_once('.').unwrap();
+        let mut flipped = tag.to_string();
+        flipped.replace_range(0..1, if tag.starts_with('0') { "1" } else { "0" });
+        for (forged, why) in [
+            (value.to_string(), SealError::Unsealed),
+            (format!("{value}."), SealError::Unsealed),
+            (format!("{value}.{}", &tag[..63]), SealError::Unsealed),
+            (format!("{value}.{}", "z".repeat(64)), SealError::Unsealed),
+            (format!("{value}.{flipped}"), SealError::Forged),
+            // Another spoke's task under this task's seal.
+            (
+                format!("staging/payments/0123456789abcdef0123456789abcdef.{tag}"),
+                SealError::Forged,
+            ),
+            (other.seal(value), SealError::Forged),
+            (String::new(), SealError::Unsealed),
+        ] {
+            assert_eq!(key.open(&forged), Err(why), "{forged:?}");
+        }
+    }
+
+    #[test]
+    fn one_account_reads_values_as_sent() {
+        assert_eq!(open_value(None, "payments/abc"), Ok("payments/abc"));
+        let key = ButtonKey::new(KEY).unwrap();
+        assert_eq!(
+            open_value(Some(&key), "payments/abc"),
+            Err(SealError::Unsealed)
+        );
+        assert_eq!(
+            open_value(Some(&key), &key.seal("payments/abc")),
+            Ok("payments/abc")
+        );
+    }
+
+    #[test]
+    fn short_keys_are_refused_and_keys_are_never_printed() {
+        assert_eq!(ButtonKey::new(b"short").unwrap_err(), SealError::ShortKey);
+        let key = ButtonKey::new(KEY).unwrap();
+        assert!(!format!("{key:?}").contains("0123"));
+    }
+
+    #[test]
+    fn every_button_of_a_message_is_sealed_and_nothing_else() {
+        let key = ButtonKey::new(KEY).unwrap();
+        let mut blocks = vec![
+            json!({"type": "section", "text": {"type": "mrkdwn", "text": "a.b"}}),
+            crate::slack::buttons::actions(
+                "prod/payments",
+                "abc",
+                crate::slack::buttons::Place::Message,
+            ),
+        ];
+        key.seal_blocks(&mut blocks);
+        assert_eq!(blocks[0]["text"]["text"], "a.b");
+        for element in blocks[1]["elements"].as_array().unwrap() {
+            let value = element["value"].as_str().unwrap();
+            assert_eq!(key.open(value), Ok("prod/payments/abc"));
+        }
+    }
+}
