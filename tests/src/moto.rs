@@ -2,16 +2,24 @@
 
 use crate::http::free_port;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use std::process::Stdio;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::process::{Child, Command};
 
 pub const REGION: &str = "eu-west-1";
 pub const ACCOUNT: &str = "123456789012";
 
 pub struct Moto {
     pub port: u16,
-    _child: Child,
+    /// The server's process, a fork of this test process's forkserver.
+    pid: u32,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        forkserver(&format!("stop {}", self.pid));
+    }
 }
 
 impl Moto {
@@ -25,31 +33,13 @@ impl Moto {
     /// moto whose ECS Exec agents follow their task's network (`Network::Modelled`: the agent is
     /// RUNNING only where the subnet reaches ssmmessages and logs; tests/moto/strict/network.py).
     pub async fn start_with(network: Network) -> Self {
-        let program = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/moto/moto_server.py");
         let port = free_port();
-        let child = Command::new(&program)
-            .args([script, "-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .env(
-                "STRICT_NETWORK",
-                if network == Network::Modelled {
-                    "1"
-                } else {
-                    "0"
-                },
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start {program} {script} (pip install \"moto[server]\"): {e}")
-            });
-        let moto = Self {
-            port,
-            _child: child,
-        };
+        let strict_network = u8::from(network == Network::Modelled);
+        let answer = forkserver(&format!("start {port} {strict_network}"));
+        let pid = answer
+            .parse()
+            .unwrap_or_else(|_| panic!("moto's forkserver did not start a server: {answer}"));
+        let moto = Self { port, pid };
         moto.wait_until_ready().await;
         // What the toolkit stack makes before any function runs: task-events' claims group.
         aws_sdk_cloudwatchlogs::Client::new(&sdk_config(&moto.endpoint()))
@@ -83,7 +73,7 @@ impl Moto {
                     return;
                 }
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         panic!("moto_server did not start on port {}", self.port);
     }
@@ -100,6 +90,59 @@ impl Moto {
             "{path}: {}",
             response.status()
         );
+    }
+}
+
+/// `tests/moto/moto_forkserver.py`, started once per test process: it has imported moto (with
+/// the Rust SDK compatibility fix of `moto_server.py`, the managed IAM policies and the strict
+/// gate) and forks a server per test in milliseconds, where a fresh `python3` takes about 2 s of
+/// CPU. When this process ends its stdin closes and it stops every server it started.
+/// `$PYTHON` picks the interpreter.
+struct Forkserver {
+    requests: ChildStdin,
+    answers: BufReader<ChildStdout>,
+    _process: Child,
+}
+
+/// Sends one request line to the forkserver and returns its answer line.
+fn forkserver(request: &str) -> String {
+    static FORKSERVER: OnceLock<Mutex<Forkserver>> = OnceLock::new();
+    let server = FORKSERVER.get_or_init(|| Mutex::new(Forkserver::start()));
+    // A test that panicked while holding the lock left the pipe whole: a line is written and read
+    // at once.
+    let mut server = server
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    writeln!(server.requests, "{request}")
+        .and_then(|()| server.requests.flush())
+        .expect("write to moto's forkserver");
+    let mut answer = String::new();
+    server
+        .answers
+        .read_line(&mut answer)
+        .expect("read from moto's forkserver");
+    answer.trim().to_string()
+}
+
+impl Forkserver {
+    fn start() -> Self {
+        let program = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/moto/moto_forkserver.py");
+        let mut process = Command::new(&program)
+            .arg(script)
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {program} {script} (pip install \"moto[server]\"): {e}")
+            });
+        Self {
+            requests: process.stdin.take().expect("piped stdin"),
+            answers: BufReader::new(process.stdout.take().expect("piped stdout")),
+            _process: process,
+        }
     }
 }
 

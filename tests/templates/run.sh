@@ -9,7 +9,8 @@
 # test_check_bash32.py), deploy.sh's options and printed commands are what the docs say
 # (check_deploy.sh), and docs/migrating.md maps every variable of the Terraform module, names every
 # property and declares what its HCL uses (check_migrating.py), and the Makefile builds from a
-# checkout whose path has a space (check_makefile.sh).
+# checkout whose path has a space (check_makefile.sh); slack-command reserves concurrency by default
+# and no role of the stacks gets ExecUserPolicy (check_security_defaults.py).
 # Needs python3 with PyYAML, cargo (reads the lock's manifests), Node (the simulator) and, for the
 # application, root and nginx.
 set -euo pipefail
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/../.."
 python3 scripts/slack-manifest.py check --schema
 python3 scripts/spoke-template.py check
 python3 tests/templates/check.py
+python3 tests/templates/check_security_defaults.py
 python3 tests/templates/check_toolchain.py
 python3 tests/templates/test_check_bash32.py
 python3 tests/templates/test_function_inputs.py

@@ -1,4 +1,5 @@
 use crate::*;
+use integration_tests::fakes::slack::{form_with, Delivery};
 use integration_tests::worlds::launch::{ALLOWED_CHANNEL, MAX_LIFETIME_MINUTES};
 
 #[tokio::test]
@@ -164,4 +165,35 @@ pub fn parse_time(text: &str) -> i64 {
     time::OffsetDateTime::parse(text, &Rfc3339)
         .unwrap_or_else(|e| panic!("{text} is RFC 3339: {e}"))
         .unix_timestamp()
+}
+
+#[tokio::test]
+async fn a_replayed_start_makes_one_task_its_trigger_id_being_the_request_id() {
+    // An attacker who captured a signed request may send it again within Slack's 300 s window:
+    // the same body and signature. Its `trigger_id` is the launch's `requestId`, so both launch
+    // requests are one task.
+    let world = LaunchWorld::start().await;
+    let trigger = "1700000000123.42.replayed";
+    let body = form_with(
+        ALLOWED_USER,
+        "C0ELSEWHERE",
+        "start payments-dev 30m replay",
+        &world.slack.response_url("cmd"),
+        &[("trigger_id", trigger)],
+    );
+    let delivery = Delivery::signed(&body);
+    for _ in 0..2 {
+        assert_eq!(world.deliver(&body, &delivery).await.status, 200);
+    }
+    let events = world.bus.drain().await;
+    assert_eq!(events.len(), 2, "{events:#?}");
+    assert!(
+        events.iter().all(|e| e["detail"]["requestId"] == trigger),
+        "the requestId is the trigger_id: {events:#?}"
+    );
+    let first = world.launch(events[0].clone()).await;
+    let second = world.launch(events[1].clone()).await;
+    assert_eq!(first["outcome"], "launched", "{first:#}");
+    assert_eq!(second["outcome"], "already-running", "{second:#}");
+    assert_eq!(second["taskArn"], first["taskArn"]);
 }

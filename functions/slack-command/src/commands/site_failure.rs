@@ -2,8 +2,9 @@
 //! never the error's text. STS's and the services' messages name account ids and role ARNs
 //! ("User: arn:aws:sts::111111111111:assumed-role/… is not authorized to perform sts:AssumeRole
 //! on resource: arn:aws:iam::222222222222:role/…"), and `list` answers any workspace member. The
-//! full error goes to the log. Any other command that meets a role it cannot assume says so in the
-//! same words ([`without_arns`]).
+//! full error goes to the log. Every other command's AWS failure is told in the same way, by its
+//! action and error code only ([`without_arns`]): a workspace member sees what failed, an operator
+//! reads why in the log (handler.rs and click.rs log the whole error).
 
 use super::CommandError;
 
@@ -21,17 +22,23 @@ pub fn public_cause(error: &CommandError) -> String {
     }
 }
 
-/// A command's failure to assume a spoke's role, in words without the STS message (its account
-/// ids and role ARNs): `None` for every other error, which is shown as it is.
+/// A command's AWS failure in words without AWS's message (its account ids and role ARNs): the
+/// action and, when AWS gave one, its error code; `None` for every other error, shown as it is.
 pub fn without_arns(error: &CommandError) -> Option<String> {
-    match error {
-        CommandError::Aws(aws) if aws.message.starts_with("no credentials") => Some(format!(
-            "AWS refused the request ({}: {}; the reason is in slack-command's log); nothing was changed",
-            aws.action,
-            public_cause(error)
-        )),
-        _ => None,
-    }
+    let CommandError::Aws(aws) = error else {
+        return None;
+    };
+    let what = if aws.message.starts_with("no credentials") {
+        format!("{}: its role could not be assumed", aws.action)
+    } else {
+        match aws.code.as_deref().filter(|c| is_code(c)) {
+            Some(code) => format!("{}: {code}", aws.action),
+            None => aws.action.to_string(),
+        }
+    };
+    Some(format!(
+        "AWS refused the request ({what}; the reason is in slack-command's log); nothing was changed"
+    ))
 }
 
 /// An error code as AWS writes them (`AccessDeniedException`): letters, digits and dots only, so
@@ -51,6 +58,38 @@ mod tests {
             code: code.map(str::to_string),
             message: message.to_string(),
         })
+    }
+
+    #[test]
+    fn a_commands_aws_failure_names_the_action_and_code_only() {
+        let cases = [
+            (
+                aws(
+                    "StopTask",
+                    Some("AccessDeniedException"),
+                    "User: arn:aws:sts::222222222222:assumed-role/ecs-debug-toolkit-hub-eu-west-1/s is not authorized to perform: ecs:StopTask on resource: arn:aws:ecs:eu-west-1:222222222222:task/c/abc",
+                ),
+                Some("AWS refused the request (StopTask: AccessDeniedException; the reason is in slack-command's log); nothing was changed"),
+            ),
+            (
+                aws("DescribeTasks", None, "no credentials to send it with (AccessDenied: arn:aws:iam::222222222222:role/x)"),
+                Some("AWS refused the request (DescribeTasks: its role could not be assumed; the reason is in slack-command's log); nothing was changed"),
+            ),
+            (
+                aws("TagResource", Some("arn:aws:iam::222222222222:role/x"), "x"),
+                Some("AWS refused the request (TagResource; the reason is in slack-command's log); nothing was changed"),
+            ),
+            (CommandError::NotFound("abc".into()), None),
+        ];
+        for (error, expected) in cases {
+            let words = without_arns(&error);
+            assert_eq!(words.as_deref(), expected, "{error}");
+            let shown = error.message("/debug").text;
+            assert!(
+                !shown.contains("arn:") && !shown.contains("2222"),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -88,11 +88,18 @@ async fn put_launch_request(site: &Site, request: &LaunchRequest) -> Result<(), 
         .map_err(AwsError::of("PutEvents"))?;
     match output.entries().first() {
         Some(entry) if output.failed_entry_count() == 0 && entry.event_id().is_some() => Ok(()),
-        Some(entry) => Err(CommandError::NotQueued(format!(
-            "{}: {}",
-            entry.error_code().unwrap_or("error"),
-            entry.error_message().unwrap_or("no message")
-        ))),
+        Some(entry) => {
+            // The entry's message may name the bus's ARN and account: the log has it, the
+            // requester sees the code.
+            tracing::warn!(
+                code = entry.error_code(),
+                message = entry.error_message(),
+                "PutEvents did not accept the launch request"
+            );
+            Err(CommandError::NotQueued(
+                entry.error_code().unwrap_or("no error code").to_string(),
+            ))
+        }
         None => Err(CommandError::NotQueued("no entry in the answer".into())),
     }
 }

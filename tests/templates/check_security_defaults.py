@@ -1,0 +1,111 @@
+"""Two claims of docs/security.md's threat model that only the templates make true (issue 36):
+
+- slack-command's public Function URL has reserved concurrency **by default**: the parameter
+  SlackCommandConcurrency defaults to 10 (contract section 13), its condition is "not 0", and the
+  function reserves exactly that value under that condition, so a flood of unverifiable requests
+  cannot take the account's unreserved concurrency.
+- ExecUserPolicy (ECS Exec into debug tasks) is attached to nobody by the stacks: no role, user or
+  group of infra/template.yaml or infra/spoke.yaml gets it, so reaching a debug task takes an
+  operator's own grant.
+
+Each check is also run against a template changed to break it, so that it cannot pass vacuously.
+Usage: python3 tests/templates/check_security_defaults.py (exit 1 naming what is wrong).
+"""
+
+import copy
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import cfn_yaml  # noqa: E402  (the template loader the template tools share)
+from cfn_yaml import Tag  # noqa: E402
+
+CONTRACT_CONCURRENCY = 10
+
+
+def reserved_by_default(template):
+    """What is wrong with slack-command's reserved concurrency, as a list of sentences."""
+    problems = []
+    parameter = template["Parameters"].get("SlackCommandConcurrency", {})
+    if parameter.get("Default") != CONTRACT_CONCURRENCY:
+        problems.append(f"SlackCommandConcurrency defaults to {parameter.get('Default')!r}, not {CONTRACT_CONCURRENCY}")
+    condition = template["Conditions"].get("HasSlackCommandConcurrency")
+    wanted = Tag("Not", [Tag("Equals", [Tag("Ref", "SlackCommandConcurrency"), 0])])
+    if condition != wanted:
+        problems.append(f"HasSlackCommandConcurrency is {condition!r}, not {wanted!r}")
+    function = template["Resources"]["SlackCommandFunction"]["Properties"]
+    reserved = function.get("ReservedConcurrentExecutions")
+    wanted = Tag("If", ["HasSlackCommandConcurrency", Tag("Ref", "SlackCommandConcurrency"), Tag("Ref", "AWS::NoValue")])
+    if reserved != wanted:
+        problems.append(f"SlackCommandFunction reserves {reserved!r}, not {wanted!r}")
+    return problems
+
+
+def mentions(value, name):
+    """Whether `value` (a property, any depth) refers to the resource `name`."""
+    if isinstance(value, Tag):
+        if value.name in ("Ref", "GetAtt") and str(value.value).split(".")[0] == name:
+            return True
+        if value.name == "Sub" and f"${{{name}" in str(value.value):
+            return True
+        return mentions(value.value, name)
+    if isinstance(value, dict):
+        return any(mentions(v, name) for v in value.values())
+    if isinstance(value, list):
+        return any(mentions(v, name) for v in value)
+    return False
+
+
+def exec_policy_attached(template):
+    """Every resource of `template` that attaches ExecUserPolicy to someone."""
+    resources = template["Resources"]
+    policy = resources.get("ExecUserPolicy")
+    found = []
+    if policy is not None:
+        for key in ("Roles", "Users", "Groups"):
+            if policy["Properties"].get(key):
+                found.append(f"ExecUserPolicy.{key}")
+    for name, resource in resources.items():
+        if name == "ExecUserPolicy":
+            continue
+        managed = resource.get("Properties", {}).get("ManagedPolicyArns")
+        policies = resource.get("Properties", {}).get("Policies")
+        if mentions(managed, "ExecUserPolicy") or mentions(policies, "ExecUserPolicy"):
+            found.append(name)
+    return found
+
+
+def main():
+    problems = []
+    toolkit = cfn_yaml.load(ROOT / "infra" / "template.yaml")
+    problems += [f"template.yaml: {p}" for p in reserved_by_default(toolkit)]
+    templates = {"template.yaml": toolkit, "spoke.yaml": cfn_yaml.load(ROOT / "infra" / "spoke.yaml")}
+    for file, template in templates.items():
+        if "ExecUserPolicy" not in template["Resources"]:
+            problems.append(f"{file}: has no ExecUserPolicy (the check would say nothing)")
+        problems += [f"{file}: {name} attaches ExecUserPolicy" for name in exec_policy_attached(template)]
+
+    # The checks fail on templates that break them.
+    broken = copy.deepcopy(toolkit)
+    broken["Parameters"]["SlackCommandConcurrency"]["Default"] = 0
+    if not reserved_by_default(broken):
+        problems.append("the reserved-concurrency check passes a default of 0")
+    del broken["Resources"]["SlackCommandFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    if len(reserved_by_default(broken)) != 2:
+        problems.append("the reserved-concurrency check passes a function without it")
+    broken = copy.deepcopy(toolkit)
+    function = next(n for n, r in broken["Resources"].items() if r["Type"] == "AWS::Serverless::Function")
+    broken["Resources"][function]["Properties"]["Policies"].append(Tag("Ref", "ExecUserPolicy"))
+    if exec_policy_attached(broken) != [function]:
+        problems.append("the ExecUserPolicy check misses a function's role given it")
+
+    for problem in problems:
+        print(f"check_security_defaults: {problem}", file=sys.stderr)
+    if problems:
+        sys.exit(1)
+    print("check_security_defaults: slack-command reserves 10 by default; ExecUserPolicy is attached to nobody")
+
+
+if __name__ == "__main__":
+    main()
