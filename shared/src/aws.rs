@@ -24,6 +24,11 @@ pub async fn load_sdk_config() -> SdkConfig {
         .await
 }
 
+/// How [`describe_sdk_error`] starts the failures that are not AWS's answer (our own words).
+const TIMED_OUT: &str = "the call timed out";
+const NOT_SENT: &str = "the request could not be sent";
+const NO_CREDENTIALS: &str = "no credentials to send it with";
+
 /// An SDK error in words: `Code: message` for service errors, the kind of failure otherwise.
 pub fn describe_sdk_error<E, R>(error: &SdkError<E, R>) -> String
 where
@@ -39,18 +44,15 @@ where
                 _ => inner.to_string(),
             }
         }
-        SdkError::TimeoutError(_) => "the call timed out".to_string(),
+        SdkError::TimeoutError(_) => TIMED_OUT.to_string(),
         SdkError::DispatchFailure(failure) => match failure.as_connector_error() {
             // Not the network: no credentials (a spoke's role that cannot be assumed, say). The
             // chain then names the provider's cause, such as STS's AccessDenied.
             Some(connector) if connector.is_other() => {
-                format!(
-                    "no credentials to send it with ({})",
-                    provider_cause(connector)
-                )
+                format!("{NO_CREDENTIALS} ({})", provider_cause(connector))
             }
             connector => format!(
-                "the request could not be sent ({})",
+                "{NOT_SENT} ({})",
                 connector.map_or("transport error", crate::http::kind_of)
             ),
         },
@@ -109,5 +111,115 @@ impl AwsError {
                 .map(str::to_string),
             message: describe_sdk_error(&error),
         }
+    }
+}
+
+impl AwsError {
+    /// Whether the call had no credentials (a role that could not be assumed: the message then
+    /// carries STS's, with account ids and role ARNs).
+    pub fn lacked_credentials(&self) -> bool {
+        self.message.starts_with(NO_CREDENTIALS)
+    }
+
+    /// The failure in words a chat may show, where any workspace member reads it: AWS's error
+    /// code, or the kind of failure in our own words; never AWS's message, which names account
+    /// ids and role or resource ARNs (log the whole error beside it).
+    pub fn public_cause(&self) -> String {
+        if self.lacked_credentials() {
+            return "its role could not be assumed".to_string();
+        }
+        if let Some(code) = self.code.as_deref().filter(|c| is_error_code(c)) {
+            return code.to_string();
+        }
+        if self.message.starts_with(TIMED_OUT) || self.message.starts_with(NOT_SENT) {
+            return self.message.clone();
+        }
+        "no error code".to_string()
+    }
+
+    /// `<action>: <public cause>`.
+    pub fn public(&self) -> String {
+        format!("{}: {}", self.action, self.public_cause())
+    }
+
+    /// How a sentence about this failure starts: AWS answered (a code, or no credentials to
+    /// ask with) or the request failed on the way.
+    pub fn lead(&self) -> &'static str {
+        if self.code.is_some() || self.lacked_credentials() {
+            "AWS refused the request"
+        } else {
+            "The request to AWS failed"
+        }
+    }
+
+    /// What became of the request: after a timeout AWS may have done it.
+    pub fn outcome(&self) -> &'static str {
+        if self.message.starts_with(TIMED_OUT) {
+            "it may or may not have happened: look before trying again"
+        } else {
+            "nothing was changed"
+        }
+    }
+}
+
+/// An error code as AWS writes them (`AccessDeniedException`): letters, digits and dots only, so
+/// that nothing else rides along in it.
+pub fn is_error_code(code: &str) -> bool {
+    (1..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(code: Option<&str>, message: &str) -> AwsError {
+        AwsError {
+            action: "StopTask",
+            code: code.map(str::to_string),
+            message: message.to_string(),
+        }
+    }
+
+    #[test]
+    fn public_words_carry_no_account_or_arn() {
+        let arn = "User: arn:aws:sts::222222222222:assumed-role/r/s is not authorized";
+        let cases = [
+            (
+                error(Some("AccessDeniedException"), arn),
+                "StopTask: AccessDeniedException",
+            ),
+            (
+                error(None, &format!("{NO_CREDENTIALS} (AccessDenied: {arn})")),
+                "StopTask: its role could not be assumed",
+            ),
+            (
+                error(Some("arn:aws:iam::222222222222:role/x"), arn),
+                "StopTask: no error code",
+            ),
+            (error(None, TIMED_OUT), "StopTask: the call timed out"),
+            (
+                error(None, &format!("{NOT_SENT} (timeout)")),
+                "StopTask: the request could not be sent (timeout)",
+            ),
+            (error(None, arn), "StopTask: no error code"),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.public(), expected, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_timeout_is_neither_a_refusal_nor_said_to_have_changed_nothing() {
+        let timeout = error(None, TIMED_OUT);
+        assert_eq!(timeout.lead(), "The request to AWS failed");
+        assert!(timeout
+            .outcome()
+            .starts_with("it may or may not have happened"));
+        let refused = error(Some("AccessDeniedException"), "x");
+        assert_eq!(refused.lead(), "AWS refused the request");
+        assert_eq!(refused.outcome(), "nothing was changed");
+        let unsent = error(None, &format!("{NOT_SENT} (io)"));
+        assert_eq!(unsent.lead(), "The request to AWS failed");
+        assert_eq!(unsent.outcome(), "nothing was changed");
     }
 }

@@ -42,8 +42,15 @@ def reserved_by_default(template):
     return problems
 
 
+# ExecUserPolicy's fixed name (ManagedPolicyName): a policy ARN written out names it.
+POLICY_NAME = "ecs-debug-toolkit-exec-"
+
+
 def mentions(value, name):
-    """Whether `value` (a property, any depth) refers to the resource `name`."""
+    """Whether `value` (a property, any depth) refers to the resource `name`, or to
+    ExecUserPolicy by its name or an export of its ARN."""
+    if isinstance(value, str):
+        return POLICY_NAME in value or (name == "ExecUserPolicy" and "ExecUserPolicy" in value)
     if isinstance(value, Tag):
         if value.name in ("Ref", "GetAtt") and str(value.value).split(".")[0] == name:
             return True
@@ -96,9 +103,26 @@ def main():
         problems.append("the reserved-concurrency check passes a function without it")
     broken = copy.deepcopy(toolkit)
     function = next(n for n, r in broken["Resources"].items() if r["Type"] == "AWS::Serverless::Function")
-    broken["Resources"][function]["Properties"]["Policies"].append(Tag("Ref", "ExecUserPolicy"))
-    if exec_policy_attached(broken) != [function]:
-        problems.append("the ExecUserPolicy check misses a function's role given it")
+    attachments = [
+        ("a function's Policies, by Ref", function, "Policies", Tag("Ref", "ExecUserPolicy")),
+        ("a function's Policies, by its ARN", function, "Policies",
+         Tag("Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/ecs-debug-toolkit-exec-${AWS::Region}")),
+        ("a function's Policies, by an import", function, "Policies",
+         Tag("ImportValue", Tag("Sub", "${AWS::StackName}-ExecUserPolicyArn"))),
+    ]
+    for what, resource, key, value in attachments:
+        broken = copy.deepcopy(toolkit)
+        broken["Resources"][resource]["Properties"][key].append(value)
+        if exec_policy_attached(broken) != [resource]:
+            problems.append(f"the ExecUserPolicy check misses {what}")
+    broken = copy.deepcopy(toolkit)
+    broken["Resources"]["ExecUserPolicy"]["Properties"]["Roles"] = [Tag("Ref", "SomeRole")]
+    if exec_policy_attached(broken) != ["ExecUserPolicy.Roles"]:
+        problems.append("the ExecUserPolicy check misses the policy's own Roles")
+    broken = copy.deepcopy(toolkit)
+    broken["Conditions"]["HasSlackCommandConcurrency"] = Tag("Equals", [Tag("Ref", "SlackCommandConcurrency"), 0])
+    if not reserved_by_default(broken):
+        problems.append("the reserved-concurrency check passes an inverted condition")
 
     for problem in problems:
         print(f"check_security_defaults: {problem}", file=sys.stderr)

@@ -102,6 +102,23 @@ enum LaunchError {
     TooMany(#[from] crate::cap::TooMany),
 }
 
+impl LaunchError {
+    /// What the requester is told: an AWS failure by its action and error code only (AWS's
+    /// message names account ids and ARNs; the log has it).
+    fn told(&self) -> String {
+        match self {
+            Self::Run(RunError::Aws(aws)) | Self::Like(crate::like::LikeError::Aws(aws)) => {
+                format!(
+                    "{} ({}; the reason is in debug-launcher's log)",
+                    aws.lead(),
+                    aws.public()
+                )
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 impl From<debug_toolkit::aws::AwsError> for LaunchError {
     fn from(error: debug_toolkit::aws::AwsError) -> Self {
         Self::Run(RunError::Aws(error))
@@ -186,7 +203,7 @@ fn conclude(
             let message = Message::new(format!(
                 ":x: No debug task was started on `{}`: {}",
                 escape(&address::qualified(alias, &request.cluster)),
-                escape(&error.to_string())
+                escape(&error.told())
             ));
             let result = if transient {
                 Err(TransientFailure(error.to_string()))

@@ -15,7 +15,7 @@ use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, ContainerOverride, KeyValuePair, LaunchType,
     NetworkConfiguration, TaskOverride,
 };
-use debug_toolkit::aws::{describe_sdk_error, AwsError};
+use debug_toolkit::aws::AwsError;
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::deadline::Deadline;
@@ -146,9 +146,19 @@ async fn attempt(ecs: &aws_sdk_ecs::Client, plan: &LaunchPlan) -> Result<Attempt
         {
             return Ok(Attempt::Conflict)
         }
-        Err(e) if outcome_unknown(&e) => return Ok(Attempt::Unknown(describe_sdk_error(&e))),
-        Err(e) if is_retryable(&e) => return Ok(Attempt::Retry(describe_sdk_error(&e))),
-        Err(e) => return Err(RunError::Refused(describe_sdk_error(&e))),
+        Err(e) => {
+            let (unknown, retryable) = (outcome_unknown(&e), is_retryable(&e));
+            // The requester is told the code (AWS's message names accounts and ARNs): the log
+            // has the whole error.
+            let error = AwsError::of("RunTask")(e);
+            tracing::warn!(%error, "RunTask failed");
+            let said = error.public_cause();
+            return match (unknown, retryable) {
+                (true, _) => Ok(Attempt::Unknown(said)),
+                (false, true) => Ok(Attempt::Retry(said)),
+                (false, false) => Err(RunError::Refused(said)),
+            };
+        }
     };
     if let Some(task) = output.tasks().first() {
         return Ok(Attempt::Started(Box::new(task_view(task))));

@@ -12,7 +12,8 @@ pub mod network;
 pub mod reach;
 pub mod routes;
 
-/// The clause for a check whose AWS call failed (`describe_sdk_error`'s words).
+/// The clause for a check whose AWS call failed, `error` in the words the caller chose (the
+/// network's: `AwsError::public_cause`, which a chat may show; the key policy's: AWS's own).
 pub fn unchecked(what: &str, action: &str, error: &str) -> String {
     format!(
         "{what} could not be checked ({action} failed: {})",

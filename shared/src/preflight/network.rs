@@ -6,7 +6,7 @@ use super::ingress::Permission;
 use super::nat::NatGateway;
 use super::reach::{self, Endpoint, Offer, Registry, Seen, Subnet};
 use super::unchecked;
-use crate::aws::describe_sdk_error;
+use crate::aws::AwsError;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::{
     ConnectivityType, Filter, IpPermission, SecurityGroup, VpcEndpoint, VpcEndpointType,
@@ -193,12 +193,19 @@ pub async fn read(
     })
 }
 
-fn said<T, E, R>(result: Result<T, SdkError<E, R>>, action: &str) -> Result<T, String>
+/// A failed read in words `doctor` may show any workspace member and CloudFormation may keep in
+/// `ExecPreflight`: the action and AWS's error code, never its message (account ids, ARNs); the
+/// whole error goes to the log.
+fn said<T, E, R>(result: Result<T, SdkError<E, R>>, action: &'static str) -> Result<T, String>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    result.map_err(|e| unchecked("the network", action, &describe_sdk_error(&e)))
+    result.map_err(|e| {
+        let error = AwsError::of(action)(e);
+        tracing::warn!(%error, "the network could not be checked");
+        unchecked("the network", action, &error.public_cause())
+    })
 }
 
 fn available(endpoint: &VpcEndpoint) -> bool {

@@ -11,40 +11,25 @@ use super::CommandError;
 /// The cause of a spoke's failure in words that name no account, role or resource.
 pub fn public_cause(error: &CommandError) -> String {
     match error {
-        CommandError::Aws(aws) if aws.message.starts_with("no credentials") => {
-            "its role could not be assumed".to_string()
-        }
-        CommandError::Aws(aws) => match aws.code.as_deref().filter(|c| is_code(c)) {
-            Some(code) => format!("{} failed: {code}", aws.action),
-            None => format!("{} failed", aws.action),
-        },
+        CommandError::Aws(aws) if aws.lacked_credentials() => aws.public_cause(),
+        CommandError::Aws(aws) => format!("{} failed: {}", aws.action, aws.public_cause()),
         _ => "it could not be listed".to_string(),
     }
 }
 
 /// A command's AWS failure in words without AWS's message (its account ids and role ARNs): the
-/// action and, when AWS gave one, its error code; `None` for every other error, shown as it is.
+/// action and AWS's error code, or the kind of failure; `None` for every other error, shown as it
+/// is.
 pub fn without_arns(error: &CommandError) -> Option<String> {
     let CommandError::Aws(aws) = error else {
         return None;
     };
-    let what = if aws.message.starts_with("no credentials") {
-        format!("{}: its role could not be assumed", aws.action)
-    } else {
-        match aws.code.as_deref().filter(|c| is_code(c)) {
-            Some(code) => format!("{}: {code}", aws.action),
-            None => aws.action.to_string(),
-        }
-    };
     Some(format!(
-        "AWS refused the request ({what}; the reason is in slack-command's log); nothing was changed"
+        "{} ({}; the reason is in slack-command's log); {}",
+        aws.lead(),
+        aws.public(),
+        aws.outcome()
     ))
-}
-
-/// An error code as AWS writes them (`AccessDeniedException`): letters, digits and dots only, so
-/// that nothing else rides along in it.
-fn is_code(code: &str) -> bool {
-    (1..=64).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 #[cfg(test)]
@@ -77,7 +62,11 @@ mod tests {
             ),
             (
                 aws("TagResource", Some("arn:aws:iam::222222222222:role/x"), "x"),
-                Some("AWS refused the request (TagResource; the reason is in slack-command's log); nothing was changed"),
+                Some("AWS refused the request (TagResource: no error code; the reason is in slack-command's log); nothing was changed"),
+            ),
+            (
+                aws("StopTask", None, "the call timed out"),
+                Some("The request to AWS failed (StopTask: the call timed out; the reason is in slack-command's log); it may or may not have happened: look before trying again"),
             ),
             (CommandError::NotFound("abc".into()), None),
         ];
@@ -107,11 +96,11 @@ mod tests {
             ),
             (
                 aws("DescribeClusters", Some("arn:aws:iam::222222222222:role/x"), "x"),
-                "DescribeClusters failed",
+                "DescribeClusters failed: no error code",
             ),
             (
                 aws("ListTasks", None, "the request could not be sent (timeout)"),
-                "ListTasks failed",
+                "ListTasks failed: the request could not be sent (timeout)",
             ),
             (
                 CommandError::NotQueued("arn:aws:events:eu-west-1:222222222222:event-bus/x".into()),

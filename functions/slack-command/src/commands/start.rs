@@ -6,7 +6,7 @@ use super::{locate, mention, Caller, CommandError};
 use crate::sites::Site;
 use crate::App;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use debug_toolkit::aws::AwsError;
+use debug_toolkit::aws::{is_error_code, AwsError};
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::launch::{LaunchRequest, DEFAULT_TTL_MINUTES, DETAIL_TYPE, SOURCE};
 use debug_toolkit::slack::{escape, Message};
@@ -96,8 +96,9 @@ async fn put_launch_request(site: &Site, request: &LaunchRequest) -> Result<(), 
                 message = entry.error_message(),
                 "PutEvents did not accept the launch request"
             );
+            let code = entry.error_code().filter(|c| is_error_code(c));
             Err(CommandError::NotQueued(
-                entry.error_code().unwrap_or("no error code").to_string(),
+                code.unwrap_or("no error code").to_string(),
             ))
         }
         None => Err(CommandError::NotQueued("no entry in the answer".into())),

@@ -3,18 +3,15 @@
 //! is made, tagged and removed like `C-ecs-tasks` (`security_group`).
 
 use crate::context::{Desired, Scope};
-use crate::error::{aws, has_code, ProvisionError};
+use crate::error::{aws, ProvisionError};
 use crate::resources::network::Network;
 use crate::resources::security_group::rules::{self, Direction, Peer, RulePlan};
-use crate::resources::security_group::ExistingGroup;
+use crate::resources::security_group::{named, ExistingGroup};
 use crate::resources::tagging::{self, Tagged};
-use crate::retry;
 use crate::spec::GroupRef;
-use aws_sdk_ec2::types::{Filter, ResourceType, TagSpecification};
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::preflight::ingress::HTTPS_PORT;
-use debug_toolkit::tags;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -25,17 +22,7 @@ pub async fn find(
     scope: &Scope<'_>,
     vpc_id: &str,
 ) -> Result<Option<ExistingGroup>, ProvisionError> {
-    let name = &scope.names.vpc_endpoint_group;
-    let out = scope
-        .clients
-        .ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("group-name").values(name).build())
-        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
-        .send()
-        .await
-        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
-    Ok(out.security_groups().first().map(ExistingGroup::from))
+    named::in_vpc(scope, &scope.names.vpc_endpoint_group, vpc_id).await
 }
 
 /// The group made or retagged, its ingress exactly HTTPS from `task_group`: its id.
@@ -52,22 +39,11 @@ pub async fn ensure(
             (group.id.clone(), group.ingress.clone())
         }
         None => {
-            let created = desired
-                .clients()
-                .ec2
-                .create_security_group()
-                .group_name(name)
-                .description(format!(
-                    "ECS debug-toolkit VPC endpoints: HTTPS from {}",
-                    desired.names().security_group
-                ))
-                .vpc_id(&network.vpc_id)
-                .tag_specifications(
-                    TagSpecification::builder()
-                        .resource_type(ResourceType::SecurityGroup)
-                        .set_tags(Some(tagging::ec2(&desired.tags)))
-                        .build(),
-                )
+            let description = format!(
+                "ECS debug-toolkit VPC endpoints: HTTPS from {}",
+                desired.names().security_group
+            );
+            let created = named::create(desired, network, name, description)
                 .send()
                 .await
                 .map_err(aws("CreateSecurityGroup", name))?;
@@ -92,40 +68,8 @@ pub async fn ensure(
 /// Deletes the groups of our name that this stack resource owns, in any VPC; a group still held
 /// by an endpoint's network interfaces is retried until `until` (or a minute).
 pub async fn remove(scope: &Scope<'_>, until: Option<Deadline>) -> Result<(), ProvisionError> {
-    let ec2 = &scope.clients.ec2;
-    let name = &scope.names.vpc_endpoint_group;
-    let owned = ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("group-name").values(name).build())
-        .filters(
-            Filter::builder()
-                .name(format!("tag:{}", tags::OWNER))
-                .values(scope.owner())
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
     let until = until.unwrap_or_else(|| Deadline::after(Duration::from_secs(60)));
-    for group in owned.security_groups() {
-        let id = group.group_id().unwrap_or_default();
-        let answer = retry::retried(
-            id,
-            "DeleteSecurityGroup",
-            HELD,
-            Some(until),
-            |e| has_code(e, "DependencyViolation"),
-            || ec2.delete_security_group().group_id(id).send(),
-        )
-        .await;
-        match answer {
-            Err(e) if !has_code(&e, "InvalidGroup.NotFound") => {
-                return Err(aws("DeleteSecurityGroup", id)(e))
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    named::delete_owned(scope, &scope.names.vpc_endpoint_group, HELD, until).await
 }
 
 /// While deleted endpoints' network interfaces still hold the group: 1 s doubling to 10 s.

@@ -4,6 +4,7 @@
 
 pub mod egress;
 pub mod ingress;
+pub mod named;
 mod references;
 pub mod rules;
 
@@ -12,13 +13,9 @@ use crate::context::{Desired, Scope};
 use crate::error::{aws, has_code, ProvisionError};
 use crate::resources::adopt::adopt;
 use crate::resources::tagging::{self, Tagged};
-use crate::retry;
-use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, Ipv6Range, ResourceType, SecurityGroup, TagSpecification,
-};
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, SecurityGroup};
 use debug_toolkit::backoff::Backoff;
 use debug_toolkit::deadline::Deadline;
-use debug_toolkit::tags;
 use rules::Direction;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -46,17 +43,7 @@ pub async fn find(
     scope: &Scope<'_>,
     vpc_id: &str,
 ) -> Result<Option<ExistingGroup>, ProvisionError> {
-    let name = &scope.names.security_group;
-    let out = scope
-        .clients
-        .ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("group-name").values(name).build())
-        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
-        .send()
-        .await
-        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
-    Ok(out.security_groups().first().map(ExistingGroup::from))
+    named::in_vpc(scope, &scope.names.security_group, vpc_id).await
 }
 
 /// EC2's limit on a group description.
@@ -80,7 +67,6 @@ pub async fn ensure_exists(
     network: &Network,
     existing: Option<&ExistingGroup>,
 ) -> Result<ExistingGroup, ProvisionError> {
-    let ec2 = &desired.clients().ec2;
     let name = desired.names().security_group.as_str();
     let (id, ingress, egress) = match existing {
         Some(group) => {
@@ -91,19 +77,14 @@ pub async fn ensure_exists(
                 group.egress.clone(),
             )
         }
-        None => match ec2
-            .create_security_group()
-            .group_name(name)
-            .description(group_description(&desired.names().cluster))
-            .vpc_id(&network.vpc_id)
-            .tag_specifications(
-                TagSpecification::builder()
-                    .resource_type(ResourceType::SecurityGroup)
-                    .set_tags(Some(tagging::ec2(&desired.tags)))
-                    .build(),
-            )
-            .send()
-            .await
+        None => match named::create(
+            desired,
+            network,
+            name,
+            group_description(&desired.names().cluster),
+        )
+        .send()
+        .await
         {
             Ok(created) => {
                 let id = created.group_id().unwrap_or_default().to_string();
@@ -161,30 +142,10 @@ pub async fn ensure_rules(
     egress.and(ingress)
 }
 
-/// The groups of this name that this stack resource owns, in any VPC.
-async fn owned(scope: &Scope<'_>) -> Result<Vec<SecurityGroup>, ProvisionError> {
-    let name = &scope.names.security_group;
-    let out = scope
-        .clients
-        .ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("group-name").values(name).build())
-        .filters(
-            Filter::builder()
-                .name(format!("tag:{}", tags::OWNER))
-                .values(scope.owner())
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(aws("DescribeSecurityGroups", name.as_str()))?;
-    Ok(out.security_groups().to_vec())
-}
-
 /// Fails, naming them, when rules of other groups reference a group Delete would remove: EC2
 /// would refuse the delete for as long as they do, and they are not ours to change.
 pub async fn refuse_if_referenced(scope: &Scope<'_>) -> Result<(), ProvisionError> {
-    for group in owned(scope).await? {
+    for group in named::owned(scope, &scope.names.security_group).await? {
         let id = group.group_id().unwrap_or_default();
         let by = references::referencing(scope, id).await?;
         if !by.is_empty() {
@@ -201,27 +162,7 @@ pub async fn refuse_if_referenced(scope: &Scope<'_>) -> Result<(), ProvisionErro
 /// of just-stopped tasks hold a group for a while, so `DependencyViolation` is retried until
 /// `until`.
 pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionError> {
-    let ec2 = &scope.clients.ec2;
-    for group in owned(scope).await? {
-        let id = group.group_id().unwrap_or_default();
-        let in_use = |e: &_| has_code(e, "DependencyViolation");
-        let answer = retry::retried(
-            id,
-            "DeleteSecurityGroup",
-            STILL_IN_USE,
-            Some(until),
-            in_use,
-            || ec2.delete_security_group().group_id(id).send(),
-        )
-        .await;
-        match answer {
-            Err(e) if !has_code(&e, "InvalidGroup.NotFound") => {
-                return Err(aws("DeleteSecurityGroup", id)(e))
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    named::delete_owned(scope, &scope.names.security_group, STILL_IN_USE, until).await
 }
 
 /// While network interfaces of stopped tasks still hold the group: 2 s doubling to 15 s.

@@ -9,9 +9,10 @@ mod checks;
 use super::{locate, Caller, CommandError};
 use crate::sites::Site;
 use crate::App;
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ecs::types::{ClusterField, ExecuteCommandLogging};
 use checks::{checklist, Facts};
-use debug_toolkit::aws::describe_sdk_error;
+use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::ClusterSettings;
 use debug_toolkit::preflight::network::Place;
 use debug_toolkit::slack::{escape, Message};
@@ -87,7 +88,7 @@ async fn exec_configuration(
         .include(ClusterField::Configurations)
         .send()
         .await
-        .map_err(|e| format!("DescribeClusters: {}", describe_sdk_error(&e)))?;
+        .map_err(unread("DescribeClusters"))?;
     let configuration = described
         .clusters()
         .first()
@@ -129,7 +130,7 @@ async fn vpc_of(site: &Site, subnets: &[String]) -> Result<String, String> {
         .set_subnet_ids(Some(subnets.to_vec()))
         .send()
         .await
-        .map_err(|e| format!("DescribeSubnets: {}", describe_sdk_error(&e)))?;
+        .map_err(unread("DescribeSubnets"))?;
     described
         .subnets()
         .first()
@@ -148,7 +149,7 @@ async fn log_group_exists(site: &Site, group: Option<&str>) -> Result<bool, Stri
         .log_group_name_prefix(group)
         .send()
         .await
-        .map_err(|e| format!("DescribeLogGroups: {}", describe_sdk_error(&e)))?;
+        .map_err(unread("DescribeLogGroups"))?;
     Ok(described
         .log_groups()
         .iter()
@@ -164,7 +165,7 @@ async fn role_policies(site: &Site, role: Option<&str>) -> Result<Vec<Value>, St
         .role_name(role)
         .send()
         .await
-        .map_err(|e| format!("ListRolePolicies: {}", describe_sdk_error(&e)))?;
+        .map_err(unread("ListRolePolicies"))?;
     let reads = names.policy_names().iter().map(|name| async move {
         let policy = site
             .iam
@@ -173,7 +174,7 @@ async fn role_policies(site: &Site, role: Option<&str>) -> Result<Vec<Value>, St
             .policy_name(name)
             .send()
             .await
-            .map_err(|e| format!("GetRolePolicy: {}", describe_sdk_error(&e)))?;
+            .map_err(unread("GetRolePolicy"))?;
         let text = percent_encoding::percent_decode_str(policy.policy_document())
             .decode_utf8_lossy()
             .into_owned();
@@ -202,4 +203,18 @@ async fn network(
     };
     let image = definition.map(|d| d.image.as_str()).unwrap_or_default();
     debug_toolkit::preflight::network::check(&site.ec2, &place, image, needs_kms).await
+}
+
+/// A check's failed call in words any workspace member may read (the action and AWS's error
+/// code, never its message with account ids and ARNs); the whole error goes to the log.
+fn unread<E, R>(action: &'static str) -> impl FnOnce(SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    move |error| {
+        let error = AwsError::of(action)(error);
+        tracing::warn!(%error, "doctor: a check could not be made");
+        error.public()
+    }
 }
