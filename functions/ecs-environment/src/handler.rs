@@ -161,7 +161,7 @@ fn answer_reserve(remaining: Duration) -> Duration {
 
 /// Time kept back for rolling back a failed Create.
 fn cleanup_reserve(remaining: Duration) -> Duration {
-    (remaining / 4).clamp(Duration::from_secs(1), Duration::from_secs(60))
+    (remaining / 4).clamp(Duration::from_secs(1), Duration::from_secs(240))
 }
 
 /// The verified request's work, within the budget; a panic or an overrun becomes a FAILED.
@@ -290,7 +290,7 @@ mod tests {
         );
         assert_eq!(
             cleanup_reserve(Duration::from_secs(900)),
-            Duration::from_secs(60)
+            Duration::from_secs(225)
         );
         assert_eq!(
             cleanup_reserve(Duration::from_secs(20)),

@@ -2,7 +2,7 @@
 //! delete, and wait (until available after a change; until gone, with their network interfaces,
 //! after a delete).
 
-use super::plan::{Ours, Step, Wanted};
+use super::plan::{Ours, Standing, Step, Wanted};
 use super::wanted_tags;
 use super::S3;
 use crate::context::{Desired, Scope};
@@ -199,9 +199,10 @@ pub async fn wait_available(desired: &Desired<'_>, ids: &[String]) -> Result<(),
     let mut waits = CHANGING.start();
     loop {
         let states = states(&desired.scope, ids).await?;
+        // Anything but on its way to serving (failed, deleted by hand meanwhile…) never will.
         if let Some((id, state)) = states
             .iter()
-            .find(|(_, s)| s == "failed" || s == "rejected")
+            .find(|(_, s)| Standing::of(s) != Standing::Live)
         {
             return Err(ProvisionError::Endpoints(format!(
                 "the VPC endpoint {id} is {state}"

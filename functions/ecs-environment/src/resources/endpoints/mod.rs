@@ -25,7 +25,7 @@ use aws_sdk_ec2::types::{Filter, VpcEndpoint, VpcEndpointType};
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::preflight::network::service_of;
 use debug_toolkit::tags;
-use plan::{Ours, Step};
+use plan::{Ours, Standing, Step};
 
 /// The tag that names the cluster whose environment an endpoint serves (the owner tag alone is
 /// shared by an environment and its replacement).
@@ -54,9 +54,20 @@ pub async fn ensure(
     let mut kept: Vec<String> = survey
         .ours
         .iter()
+        .filter(|o| Standing::of(&o.state) == Standing::Live)
         .filter(|o| !deleted.iter().any(|d| d.id == o.id))
         .map(|o| o.id.clone())
         .collect();
+    // Ours still being deleted (an earlier Update's, which ran out of time) hold their private
+    // DNS names until they are gone: wait before making their services again.
+    let going: Vec<&Ours> = survey
+        .ours
+        .iter()
+        .filter(|o| Standing::of(&o.state) == Standing::Going)
+        .collect();
+    if !going.is_empty() {
+        calls::wait_gone(&desired.scope, &going, None).await?;
+    }
     let made = calls::apply(desired, network, wanted, group_id.as_deref(), steps).await?;
     kept.extend(made);
     calls::wait_available(desired, &kept).await?;
@@ -76,11 +87,17 @@ pub async fn remove(scope: &Scope<'_>, until: Deadline) -> Result<(), ProvisionE
     let ours = find(scope, None).await?;
     let live: Vec<&Ours> = ours
         .iter()
-        .filter(|o| !o.state.eq_ignore_ascii_case("deleted"))
+        .filter(|o| Standing::of(&o.state) != Standing::Gone)
         .collect();
     if !live.is_empty() {
-        let ids: Vec<String> = live.iter().map(|o| o.id.clone()).collect();
-        calls::delete(scope, &ids).await?;
+        let ids: Vec<String> = live
+            .iter()
+            .filter(|o| Standing::of(&o.state) != Standing::Going)
+            .map(|o| o.id.clone())
+            .collect();
+        if !ids.is_empty() {
+            calls::delete(scope, &ids).await?;
+        }
         calls::wait_gone(scope, &live, Some(until)).await?;
     }
     group::remove(scope, Some(until)).await

@@ -47,6 +47,32 @@ pub fn one_per_zone(subnets: &[String], zones: &BTreeMap<String, String>) -> Vec
         .collect()
 }
 
+/// What an endpoint's state (EC2's `VpcEndpoint.State`) makes of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Serving, or on its way to serving: kept, changed in place.
+    Live,
+    /// Being deleted (by us or by hand): not kept, not deleted again; its private DNS name is
+    /// held until it is gone, so its service is made again only after that.
+    Going,
+    /// Gone.
+    Gone,
+    /// `failed`, `rejected`, `expired`, `partial` or unknown: deleted (AWS bills an endpoint in
+    /// any state) and made again.
+    Broken,
+}
+
+impl Standing {
+    pub fn of(state: &str) -> Self {
+        match state.to_ascii_lowercase().as_str() {
+            "pending" | "pendingacceptance" | "available" | "modifying" => Self::Live,
+            "deleting" => Self::Going,
+            "deleted" => Self::Gone,
+            _ => Self::Broken,
+        }
+    }
+}
+
 /// One change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -63,17 +89,22 @@ pub enum Step {
 }
 
 /// The steps from `ours` to `wanted`: an endpoint of a service no longer wanted, a second one of
-/// a service, or one that failed is deleted; one kept gets its subnets (or route tables) set.
+/// a service, or a broken one is deleted; one kept gets its subnets (or route tables) set; one
+/// already being deleted is left to go (the caller waits for it before making its service again).
 pub fn plan(wanted: &Wanted, ours: &[Ours]) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut kept = BTreeSet::new();
     for endpoint in ours {
+        let standing = Standing::of(&endpoint.state);
+        if matches!(standing, Standing::Going | Standing::Gone) {
+            continue;
+        }
         let is_wanted = if endpoint.gateway {
             endpoint.service == S3 && !wanted.s3_tables.is_empty()
         } else {
             wanted.interface.contains_key(&endpoint.service)
         };
-        let usable = !endpoint.state.eq_ignore_ascii_case("failed");
+        let usable = standing == Standing::Live;
         if !is_wanted || !usable || !kept.insert((endpoint.gateway, endpoint.service.clone())) {
             steps.push(Step::Delete(endpoint.id.clone()));
             continue;

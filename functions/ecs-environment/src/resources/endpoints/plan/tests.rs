@@ -80,6 +80,16 @@ fn steps() {
         ("a failed one is replaced",
             wanted(&["logs"], &["s-a"], &[]), vec![interface("vpce-1", "logs", &["s-a"], "failed")],
             vec![Delete("vpce-1".into()), CreateInterface("logs".into())]),
+        ("one being deleted (a failed Update's, or by hand) is left to go and made again",
+            wanted(&["logs"], &["s-a"], &[]), vec![interface("vpce-1", "logs", &["s-a"], "deleting")],
+            vec![CreateInterface("logs".into())]),
+        ("one being deleted is not deleted again when no longer wanted",
+            wanted(&[], &["s-a"], &[]), vec![interface("vpce-1", "logs", &["s-a"], "deleting")], vec![]),
+        ("an expired one is replaced",
+            wanted(&["logs"], &["s-a"], &[]), vec![interface("vpce-1", "logs", &["s-a"], "Expired")],
+            vec![Delete("vpce-1".into()), CreateInterface("logs".into())]),
+        ("a modifying one is kept",
+            wanted(&["logs"], &["s-a"], &[]), vec![interface("vpce-1", "logs", &["s-a"], "modifying")], vec![]),
         ("a second one of a service (an earlier attempt's) is deleted",
             wanted(&["logs"], &["s-a"], &[]),
             vec![interface("vpce-1", "logs", &["s-a"], "available"), interface("vpce-2", "logs", &["s-a"], "pending")],
@@ -121,5 +131,24 @@ fn one_subnet_per_zone_in_the_given_order() {
             strings(&expected),
             "{subnets:?}"
         );
+    }
+}
+
+#[test]
+fn standing_of_every_state_ec2_documents() {
+    for (state, standing) in [
+        ("pendingAcceptance", Standing::Live),
+        ("pending", Standing::Live),
+        ("available", Standing::Live),
+        ("modifying", Standing::Live),
+        ("deleting", Standing::Going),
+        ("deleted", Standing::Gone),
+        ("rejected", Standing::Broken),
+        ("failed", Standing::Broken),
+        ("expired", Standing::Broken),
+        ("partial", Standing::Broken),
+        ("something new", Standing::Broken),
+    ] {
+        assert_eq!(Standing::of(state), standing, "{state}");
     }
 }
