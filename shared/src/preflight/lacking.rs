@@ -1,7 +1,7 @@
 //! What VPC endpoints would give the debug tasks what their subnets lack, by the preflight's own
 //! rules ([`super::reach`]): `VpcEndpoints: needed` (docs/interface.md, "VPC endpoints"). An
 //! interface endpoint for a service whose private DNS name another endpoint of the VPC already
-//! claims (whatever its state, whoever made it) is never proposed: EC2 refuses a second one, and
+//! claims (in any state but going, gone or failed; whoever made it) is never proposed: EC2 refuses a second one, and
 //! the one there is not ours to change. A need no endpoint meets (an image of another registry,
 //! only through NAT) is left to the preflight's sentence.
 
