@@ -59,11 +59,15 @@ pub async fn ensure(
         .map(|o| o.id.clone())
         .collect();
     // Ours still being deleted (an earlier Update's, which ran out of time) hold their private
-    // DNS names until they are gone: wait before making their services again.
+    // DNS names until they are gone: wait for those whose service is made again.
+    let made_again = |o: &Ours| match o.gateway {
+        true => steps.contains(&Step::CreateS3Gateway),
+        false => steps.contains(&Step::CreateInterface(o.service.clone())),
+    };
     let going: Vec<&Ours> = survey
         .ours
         .iter()
-        .filter(|o| Standing::of(&o.state) == Standing::Going)
+        .filter(|o| Standing::of(&o.state) == Standing::Going && made_again(o))
         .collect();
     if !going.is_empty() {
         calls::wait_gone(&desired.scope, &going, None).await?;
