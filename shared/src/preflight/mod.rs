@@ -11,6 +11,8 @@ pub mod nat;
 pub mod network;
 pub mod reach;
 pub mod routes;
+#[cfg(test)]
+mod test_routes;
 
 /// The clause for a check whose AWS call failed, `error` in the words the caller chose (the
 /// network's: `AwsError::public_cause`, which a chat may show; the key policy's: AWS's own).

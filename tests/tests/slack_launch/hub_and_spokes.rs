@@ -27,7 +27,7 @@ fn text(answer: &Value) -> String {
 }
 
 /// Every button value in a message.
-fn buttons(body: &Value) -> Vec<String> {
+pub(crate) fn buttons(body: &Value) -> Vec<String> {
     body["blocks"]
         .as_array()
         .into_iter()
@@ -38,7 +38,7 @@ fn buttons(body: &Value) -> Vec<String> {
 }
 
 /// The running debug tasks of a spoke's cluster, straight from its account.
-async fn running(spoke: &Spoke) -> Vec<String> {
+pub(crate) async fn running(spoke: &Spoke) -> Vec<String> {
     integration_tests::user_tasks::running_task_arns(&spoke.ecs(), CLUSTER).await
 }
 

@@ -3,27 +3,12 @@
 //! a spoke or anyone made up, naming another spoke's task — is refused to the clicker alone
 //! before any AWS call.
 
+use crate::hub_and_spokes::{buttons, running};
 use integration_tests::fakes::slack::Posted;
 use integration_tests::worlds::hub::{HubWorld, CLUSTER};
-use integration_tests::worlds::spoke::Spoke;
-use serde_json::Value;
 use std::time::Duration;
 
 const KEY: &str = "hub-button-key-for-tests-0123456789abcdef0123456789";
-
-fn buttons(message: &Value) -> Vec<String> {
-    message["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| e["value"].as_str().map(str::to_string))
-        .collect()
-}
-
-async fn running(spoke: &Spoke) -> Vec<String> {
-    integration_tests::user_tasks::running_task_arns(&spoke.ecs(), CLUSTER).await
-}
 
 async fn start(world: &HubWorld, alias: &str) -> String {
     world

@@ -5,9 +5,9 @@
 //! and `list` right after a stop (ListTasks may still return the stopped task, whose tags are
 //! gone) lists the rest. The world's report fails the run on any denied call.
 
+use crate::hub_and_spokes::running;
 use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
 use integration_tests::worlds::hub::{HubWorld, CLUSTER};
-use integration_tests::worlds::spoke::Spoke;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -22,10 +22,6 @@ fn text(answer: &Value) -> String {
         );
     }
     parts.join("\n")
-}
-
-async fn running(spoke: &Spoke) -> Vec<String> {
-    integration_tests::user_tasks::running_task_arns(&spoke.ecs(), CLUSTER).await
 }
 
 /// `start` through the hub, the spoke's launcher run on the request; the new task's id.

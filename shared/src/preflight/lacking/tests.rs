@@ -4,26 +4,10 @@ use super::*;
 use crate::preflight::ingress::Permission;
 use crate::preflight::nat::NatGateway;
 use crate::preflight::reach::{Endpoint, Offer};
-use aws_sdk_ec2::types::{Route, RouteTable, RouteTableAssociation};
+use crate::preflight::test_routes::{default_route, table};
+use aws_sdk_ec2::types::{Route, RouteTable};
 
 const ECR_ENDPOINTS: [&str; 4] = ["ecr.api", "ecr.dkr", "logs", "ssmmessages"];
-
-fn table(id: &str, subnet: Option<&str>, main: bool, route: Option<Route>) -> RouteTable {
-    RouteTable::builder()
-        .route_table_id(id)
-        .associations(
-            RouteTableAssociation::builder()
-                .set_subnet_id(subnet.map(str::to_owned))
-                .main(main)
-                .build(),
-        )
-        .set_routes(route.map(|r| vec![r]))
-        .build()
-}
-
-fn default_route() -> aws_sdk_ec2::types::builders::RouteBuilder {
-    Route::builder().destination_cidr_block("0.0.0.0/0")
-}
 
 /// Someone else's endpoints (available, private DNS), admitting HTTPS from the tasks or not.
 fn offer(endpoints: &[&str], admitting: bool, s3_tables: &[&str]) -> Offer {

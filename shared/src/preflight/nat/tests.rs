@@ -1,18 +1,6 @@
 use super::*;
-use aws_sdk_ec2::types::{Route, RouteState, RouteTableAssociation};
-
-fn table(id: &str, subnet: Option<&str>, main: bool, route: Option<Route>) -> RouteTable {
-    RouteTable::builder()
-        .route_table_id(id)
-        .associations(
-            RouteTableAssociation::builder()
-                .set_subnet_id(subnet.map(str::to_owned))
-                .main(main)
-                .build(),
-        )
-        .set_routes(route.map(|r| vec![r]))
-        .build()
-}
+use crate::preflight::test_routes::table;
+use aws_sdk_ec2::types::{Route, RouteState};
 
 fn to(target: &str) -> Option<Route> {
     let route = Route::builder().destination_cidr_block("0.0.0.0/0");

@@ -1,27 +1,11 @@
 use super::*;
 use crate::preflight::ingress::Permission;
 use crate::preflight::nat::NatGateway;
-use aws_sdk_ec2::types::{Route, RouteTableAssociation};
+use crate::preflight::test_routes::{default_route, table};
+use aws_sdk_ec2::types::Route;
 
 const ECR_IMAGE: &str =
     "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0";
-
-fn table(id: &str, subnet: Option<&str>, main: bool, route: Option<Route>) -> RouteTable {
-    RouteTable::builder()
-        .route_table_id(id)
-        .associations(
-            RouteTableAssociation::builder()
-                .set_subnet_id(subnet.map(str::to_owned))
-                .main(main)
-                .build(),
-        )
-        .set_routes(route.map(|r| vec![r]))
-        .build()
-}
-
-fn default_route() -> aws_sdk_ec2::types::builders::RouteBuilder {
-    Route::builder().destination_cidr_block("0.0.0.0/0")
-}
 
 /// HTTPS from the tasks' group.
 fn admitting() -> Vec<Permission> {
