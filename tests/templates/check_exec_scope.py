@@ -8,7 +8,8 @@ usable. The example in the docs is what is simulated, so the docs cannot drift f
 import json
 import pathlib
 import re
-import subprocess
+
+from iam_simulator import simulate
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MARKER = "<!-- exec-policy-per-environment -->"
@@ -54,12 +55,9 @@ def check(exec_user_policy, docs):
         "policies": [exec_user_policy, deny], "action": action, "resource": resource,
         "context": context | {"aws:userid": "AROAEXAMPLEID:alice"}, "account": ACCOUNT, "principal": user,
     }) for action, resource, context, _ in cases]
-    simulator = ROOT / "tests/iam-simulator/simulate.mjs"
-    answers = subprocess.run(["node", str(simulator)], input="\n".join(requests) + "\n",
-                             capture_output=True, text=True, check=True).stdout.splitlines()
+    answers = simulate(requests)
     problems = []
-    for (action, resource, context, allowed), line in zip(cases, answers, strict=True):
-        answer = json.loads(line)
+    for (action, resource, context, allowed), answer in zip(cases, answers, strict=True):
         if answer["result"] == "Error" or (answer["result"] == "Allowed") != allowed:
             problems.append(
                 f"docs/deploying.md's per-environment exec policy with ExecUserPolicy: {action} on "

@@ -9,9 +9,9 @@
 resolve() makes the policy as CloudFormation would (check.py hands it to check_exec_scope.py).
 """
 import json
-import subprocess
 
-from check_common import ACCOUNT, REGION, ROOT, problems
+from check_common import ACCOUNT, REGION, problems
+from iam_simulator import simulate
 from cfn_yaml import Tag  # (check_common puts scripts/ on the path)
 
 
@@ -122,11 +122,8 @@ def check_exec_user_policy(template):
             "context": context | {"aws:userid": context.get("aws:userid", userid)},
             "account": ACCOUNT, "principal": user,
         } | ({"resourcePolicy": DEFAULT_KEY_POLICY} if action.startswith("kms:") else {})))
-    simulator = ROOT / "tests/iam-simulator/simulate.mjs"
-    answers = subprocess.run(["node", str(simulator)], input="\n".join(requests) + "\n",
-                             capture_output=True, text=True, check=True).stdout.splitlines()
-    for (keys, action, resource, context, allowed), line in zip(cases, answers, strict=True):
-        answer = json.loads(line)
+    answers = simulate(requests)
+    for (keys, action, resource, context, allowed), answer in zip(cases, answers, strict=True):
         if answer["result"] == "Error" or (answer["result"] == "Allowed") != allowed:
             problems.append(
                 f"ExecUserPolicy (ExecKmsKeyArns={keys!r}): {action} on {resource} with {context} "

@@ -16,12 +16,12 @@ name endings but without our tag; and so is a foreign log group.
 
 import json
 import pathlib
-import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "moto"))
 from strict.policies import TemplateResolver, load_template  # noqa: E402
+from iam_simulator import simulate  # noqa: E402  (beside this file)
 
 REGION, ACCOUNT = "eu-west-1", "123456789012"
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/ecs-debug-toolkit/toolkit-EnvironmentRoleBoundary-1A2B3C"
@@ -195,12 +195,9 @@ def judge(documents, table, label):
                    | key_policy(resource))
         for _, action, resource, context, _ in table
     ]
-    simulator = ROOT / "tests/iam-simulator/simulate.mjs"
-    answers = subprocess.run(["node", str(simulator)], input="\n".join(requests) + "\n",
-                             capture_output=True, text=True, check=True).stdout.splitlines()
+    answers = simulate(requests)
     problems = []
-    for (what, action, resource, context, allowed), line in zip(table, answers, strict=True):
-        answer = json.loads(line)
+    for (what, action, resource, context, allowed), answer in zip(table, answers, strict=True):
         if answer["result"] == "Error" or (answer["result"] == "Allowed") != allowed:
             problems.append(
                 f"{label}: {action} on {resource} ({what}) should be "
