@@ -9,8 +9,7 @@
   `a-2` too) and, without `desiredStatus`, lists stopped tasks too; AWS lists the named cluster's
   tasks only, with the desired status RUNNING unless asked otherwise, and recently stopped tasks
   among them for a while (`strict/stopping.py`).
-- moto has no AssociateKmsKey/DisassociateKmsKey for log groups: they set and clear the group's
-  `kmsKeyId`, as CloudWatch Logs does.
+- CloudWatch Logs' log groups as AWS makes them (`logs_groups.py`).
 - ECS's service-linked role is `AWSServiceRoleForECS` on AWS; moto names it
   `AWSServiceRoleForecs`. A second CreateServiceLinkedRole for a service fails on AWS with
   InvalidInput "Service role name ... has been taken in this account, please try a different
@@ -169,23 +168,7 @@ def _list_tasks(
 
 models.EC2ContainerServiceBackend.list_tasks = _list_tasks
 
-from moto.logs import exceptions as logs_exceptions  # noqa: E402
-from moto.logs import responses as logs_responses  # noqa: E402
-
-
-def _set_log_group_key(response, key):
-    name = response._get_param("logGroupName")
-    group = response.logs_backend.groups.get(name)
-    if group is None:
-        raise logs_exceptions.ResourceNotFoundException()
-    group.kms_key_id = key
-    return ""
-
-
-logs_responses.LogsResponse.associate_kms_key = lambda self: _set_log_group_key(
-    self, self._get_param("kmsKeyId")
-)
-logs_responses.LogsResponse.disassociate_kms_key = lambda self: _set_log_group_key(self, None)
+import logs_groups  # noqa: E402,F401  (CloudWatch Logs' log groups as AWS makes them)
 
 from moto.iam import exceptions as iam_exceptions  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
