@@ -1,6 +1,7 @@
 // Test-only IAM evaluator: one JSON request per line on stdin, one JSON answer per line on stdout.
 // Request: {"policies": [document...], "action", "resource", "context", "account", "principal",
-//           "resourcePolicy" (optional: the resource's own policy, e.g. a KMS key policy)}.
+//           "resourcePolicy" (optional: the resource's own policy, e.g. a KMS key policy),
+//           "resourceControlPolicies" (optional: an organization's RCPs on the resource's account)}.
 // Answer:  {"result": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Error", "detail"}.
 //
 // AWS matches a request resource of "*" literally: only a policy resource that matches the
@@ -25,7 +26,9 @@ async function evaluate(request) {
   const simulation = {
     identityPolicies: documents.map((policy, i) => ({ name: `policy${i}`, policy })),
     serviceControlPolicies: [],
-    resourceControlPolicies: [],
+    resourceControlPolicies: (request.resourceControlPolicies ?? []).length
+      ? [{ orgIdentifier: 'r-root', policies: request.resourceControlPolicies.map((policy, i) => ({ name: `rcp${i}`, policy })) }]
+      : [],
     ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
     request: {
       action: request.action,

@@ -19,7 +19,11 @@ beside this file says in full what its checks hold:
   debug tasks only (check_exec_scope.py, the IAM simulator);
 - scripts/spoke-template.py without PyYAML says how to get it (no traceback; here);
 - ecs-environment's own policy, in both templates, touches only the roles and log groups it made,
-  judged by the IAM simulator against foreign roles and log groups (check_provider_iam.py).
+  judged by the IAM simulator against foreign roles and log groups (check_provider_iam.py);
+- docs/security.md's resource control policy lets only AWS services assume environment roles
+  (check_environment_roles_rcp.py, the IAM simulator);
+- every role's inline policies and every managed policy of both stacks within IAM's size quotas,
+  with the longest names a deploy can give them (check_policy_sizes.py).
 The checks append to one list of problems (check_common.py). Exit 1 naming every problem.
 """
 import re
@@ -31,10 +35,12 @@ from check_common import ROOT, load, problems
 import check_spoke
 import check_provider_iam
 import check_exec_scope
+import check_environment_roles_rcp
+import check_policy_sizes
 from check_parameters import RELEASE_MOVED, check_agreements, check_parameters, check_samconfig
 from check_exec_user_policy import (
     EXEC_POLICY_NAME, check_exec_policy_frozen, check_exec_policy_name, check_exec_user_policy, resolve)
-from check_deploying_docs import check_deploy_docs, check_teardown_docs
+from check_deploying_docs import check_deploy_docs, check_role_names_snippet, check_teardown_docs
 from check_functions import check_functions
 from check_dashboards import check_dashboard, check_metric_sources
 from check_example_environment import check_example
@@ -78,8 +84,10 @@ def main():
     check_readme_modules()
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
+    problems.extend(check_policy_sizes.check("template.yaml") + check_policy_sizes.check("spoke.yaml"))
     check_example(example, [("template.yaml", toolkit), ("spoke.yaml", spoke)], docs)
     check_teardown_docs(docs)
+    check_role_names_snippet(docs)
     check_pyyaml_message()
     cases = check_exec_user_policy(toolkit)
     provider_cases = 0
@@ -90,6 +98,9 @@ def main():
     scoped, scoped_cases = check_exec_scope.check(exec_policy, docs)
     problems.extend(scoped)
     cases += scoped_cases
+    guarded, rcp_cases = check_environment_roles_rcp.check((ROOT / "docs/security.md").read_text())
+    problems.extend(guarded)
+    cases += rcp_cases
     for problem in problems:
         print(f"templates: {problem}", file=sys.stderr)
     if problems:

@@ -5,9 +5,11 @@
   templates (a second toolkit or spoke in one account and region fails on it);
 - every delete-stack and wait stack-delete-complete names --profile, --region and --stack-name,
   Teardown deletes the environment, toolkit and spoke stacks and checks each with describe-stacks,
-  and each ExecKmsKeyArns fix gives the spoke's command too.
+  and each ExecKmsKeyArns fix gives the spoke's command too;
+- Upgrading's snippet computing a long ClusterName's new role names prints what names.rs makes.
 """
 import re
+import subprocess
 
 from check_common import problems
 from cfn_yaml import Tag  # (check_common puts scripts/ on the path)
@@ -94,3 +96,22 @@ def check_teardown_docs(docs):
                 problems.append(f"docs/deploying.md: the ExecKmsKeyArns fix is given for the toolkit only, not as "
                                 f"`./scripts/deploy.sh --spoke --profile … --region … --parameter-overrides "
                                 f"ExecKmsKeyArns=…` for a spoke: {block.strip()[:80]!r}…")
+
+
+def check_role_names_snippet(docs):
+    """The Upgrading section's snippet that computes a long ClusterName's new role names gives
+    what functions/ecs-environment/src/names.rs makes (its test
+    `long_role_names_are_shortened_deterministically_keeping_their_kind` pins the same names)."""
+    at = docs.find("<!-- new-role-names -->")
+    block = re.search(r"```sh\n(.*?)```", docs[at:], re.S) if at >= 0 else None
+    if block is None:
+        problems.append("docs/deploying.md: no shell block after <!-- new-role-names -->")
+        return
+    script = block.group(1).replace("c=<ClusterName>", "c=" + "c" * 50)
+    run = subprocess.run(["bash", "-c", script], capture_output=True, text=True)
+    expected = ["role/ecs-debug-toolkit/" + "c" * 38 + ".002a5b5985-task-execution",
+                "role/ecs-debug-toolkit/" + "c" * 34 + ".2587c31bfa-debug-toolkit-task",
+                "unchanged: " + "c" * 50 + "-app-task"]
+    if run.stdout.splitlines() != expected:
+        problems.append(f"docs/deploying.md: the new-role-names snippet printed {run.stdout!r} "
+                        f"({run.stderr.strip()!r}), not {expected}")

@@ -1,8 +1,9 @@
 """ecs-environment's own policy, as CloudFormation would make it from infra/template.yaml and
 infra/spoke.yaml, judged by the IAM simulator (tests/iam-simulator; tests/templates/check.py runs
 these): it may create roles only under /ecs-debug-toolkit/, only with our tag and the stack's
-permissions boundary; tag, change, pass and delete only the roles there carrying our tag; converge
-and delete the legacy roles earlier versions made at path / only by their three name endings and
+permissions boundary; tag, change and delete only the roles there carrying our tag, and pass only
+the debug task and execution roles there, by ARN alone (AWS's documented way, not by the role's
+tags); converge, delete and (PassLegacyRoles true) pass the legacy roles earlier versions made at path / only by their three name endings and
 our tag, and write their policies only once the stack's boundary is on them (the function puts it
 on, and no other boundary); never tag them; change no role's trust; never remove a boundary or
 rewrite the boundary policy; register only tagged task definitions; delete or change only log
@@ -31,6 +32,9 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/"
 LOG_GROUP = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:"
 EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/pay-debug-toolkit:2"
+# A debug task role of a long ClusterName as names.rs shortens it, and as earlier versions did.
+SHORTENED = "ecs-debug-toolkit/" + "c" * 34 + ".2587c31bfa-debug-toolkit-task"
+EARLIER = "ecs-debug-toolkit/" + "c" * 50 + "-de-2587c31bfa"
 
 
 def on(tags):
@@ -82,15 +86,17 @@ def cases():
                # TagRole there cannot ask for a resource tag (CreateRole with tags is authorised as
                # TagRole on a role that has none yet); but no policy is ever written or attached
                # to a role without the stack's boundary.
+               # PassRole is by ARN alone (AWS's documented way): a role under our path with a
+               # debug task role's or execution role's ending may be passed, tagged or not.
                ("untagged, under our path", ROLE + "ecs-debug-toolkit/prod-task-execution", {}, None,
-                ("iam:TagRole",)),
+                ("iam:TagRole", "iam:PassRole")),
                ("tagged as ours, under our path, no boundary", ROLE + "ecs-debug-toolkit/x-task-execution",
                 OURS, None, ("iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
                              "iam:PassRole", "iam:DeleteRole")),
                ("tagged as ours, under our path, another boundary", ROLE + "ecs-debug-toolkit/x-app-task",
                 OURS, f"arn:aws:iam::{ACCOUNT}:policy/Loose",
                 ("iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy",
-                 "iam:PassRole", "iam:DeleteRole")))
+                 "iam:DeleteRole")))
     for what, role, tags, boundary, still in foreign:
         out += [(f"foreign {what}",) + change(action, role, tags, boundary) + (action in still,)
                 for action in CHANGES]
@@ -127,6 +133,12 @@ def cases():
          on(OURS) | {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess",
                      "iam:PermissionsBoundary": BOUNDARY}, False),
         ("ours, to Lambda", "iam:PassRole", ours, on(OURS) | {"iam:PassedToService": "lambda.amazonaws.com"}, False),
+        ("our app role (the function never passes it)", "iam:PassRole", ROLE + "ecs-debug-toolkit/pay-app-task",
+         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, False),
+        ("ours, a long name shortened keeping its ending", "iam:PassRole", ROLE + SHORTENED,
+         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, True),
+        ("ours, a long name as earlier versions shortened it", "iam:PassRole", ROLE + EARLIER,
+         on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}, False),
         ("legacy, to Lambda", "iam:PassRole", legacy,
          on(OURS) | {"iam:PassedToService": "lambda.amazonaws.com"}, False),
         ("new, with the boundary", "iam:CreateRole", ours, asking(OURS) | {"iam:PermissionsBoundary": BOUNDARY}, True),
@@ -207,8 +219,8 @@ def judge(documents, table, label):
 
 
 def policies_of(resolver, template, function):
-    documents = [resolver.value(entry) for entry in template["Resources"][function]["Properties"]["Policies"]]
-    return [d for d in documents if isinstance(d, dict) and "Statement" in d]
+    """`function`'s policy documents, its managed policies of the template included."""
+    return resolver.documents(template["Resources"][function])
 
 
 def check(template_path, name):
@@ -221,7 +233,25 @@ def check(template_path, name):
     table = cases()
     problems = judge(policies_of(resolver, template, FUNCTION), table, f"{name} ecs-environment's policy")
     more, count = check_role_reach.check(resolver, template, name)
-    return problems + more, len(table) + count
+    # PassLegacyRoles false: no role at path / is passed, ours or not; ours under the path still are.
+    off = TemplateResolver(template, ACCOUNT, REGION,
+                           {"EnvironmentRoleBoundary": BOUNDARY, "PassLegacyRoles": "false"})
+    without = without_legacy()
+    problems += judge(policies_of(off, template, FUNCTION), without,
+                      f"{name} ecs-environment's policy, PassLegacyRoles false")
+    more += check_role_reach.check_without_legacy(off, template, name)
+    return problems + more, len(table) + count + 2 * len(without)
+
+
+def without_legacy():
+    """(what, action, resource, context, allowed) for iam:PassRole with PassLegacyRoles false."""
+    to_tasks = on(OURS) | {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
+    return [
+        ("legacy execution role, ours", "iam:PassRole", ROLE + "pay-task-execution", to_tasks, False),
+        ("legacy debug task role, ours", "iam:PassRole", ROLE + "pay-debug-toolkit-task", to_tasks, False),
+        ("our debug task role", "iam:PassRole", ROLE + "ecs-debug-toolkit/pay-debug-toolkit-task", to_tasks, True),
+        ("our execution role", "iam:PassRole", ROLE + "ecs-debug-toolkit/pay-task-execution", to_tasks, True),
+    ]
 
 
 if __name__ == "__main__":

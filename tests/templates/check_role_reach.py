@@ -1,6 +1,7 @@
 """What the roles around an environment can reach, judged by the IAM simulator (run by
 check_provider_iam.check, so by tests/templates/check.py): debug-launcher passes to ECS tasks only
-the debug task and execution roles tagged ours (under /ecs-debug-toolkit/, or the legacy ones at /),
+the debug task and execution roles under /ecs-debug-toolkit/ by their names' endings (by ARN
+alone, AWS's documented way) and, while PassLegacyRoles is true, the legacy ones at / tagged ours;
 never an application role and never another role tagged as ours, so neither RunTask nor its
 overrides can hand a debug task more; and the stack's EnvironmentRoleBoundary, which caps every
 environment role (and so whatever a role trusting another account could be used for: a function
@@ -10,7 +11,9 @@ DynamoDB of this region or for Session Manager data keys.
 `check(resolver, template, name)` returns the problems and how many cases it judged.
 """
 
-from check_provider_iam import ACCOUNT, OURS, REGION, ROLE, judge, on, policies_of
+from check_provider_iam import (  # noqa: I001
+    ACCOUNT, EARLIER, OURS, REGION, ROLE, SHORTENED, judge, on, policies_of, without_legacy,
+)
 
 LAUNCHER = "DebugLauncherFunction"
 TO_TASKS = {"iam:PassedToService": "ecs-tasks.amazonaws.com"}
@@ -29,7 +32,13 @@ def passing():
         ("legacy app role", ROLE + "pay-app-task", OURS, False),
         ("Admin tagged as ours", ROLE + "Admin", OURS, False),
         ("Admin tagged as ours, another path", ROLE + "ops/Admin", OURS, False),
-        ("untagged debug task role", ROLE + "pay-debug-toolkit-task", {}, False),
+        ("untagged legacy debug task role", ROLE + "pay-debug-toolkit-task", {}, False),
+        # By ARN alone under our path (AWS's documented way): the ending decides, not the tags.
+        ("our debug task role, untagged", ROLE + "ecs-debug-toolkit/pay-debug-toolkit-task", {}, True),
+        ("our debug task role, a long name shortened", ROLE + SHORTENED, OURS, True),
+        ("our debug task role, as earlier versions shortened it", ROLE + EARLIER, OURS, False),
+        ("our app role, a long name shortened", ROLE + SHORTENED.replace("-debug-toolkit-task", "-app-task"),
+         OURS, False),
     )
     out = [(what, "iam:PassRole", arn, on(tags) | TO_TASKS, allowed) for what, arn, tags, allowed in roles]
     out.append(("our debug task role, to Lambda", "iam:PassRole", roles[0][1],
@@ -65,3 +74,9 @@ def check(resolver, template, name):
     limits = bounded()
     problems += judge([boundary], limits, f"{name} EnvironmentRoleBoundary")
     return problems, len(table) + len(limits)
+
+
+def check_without_legacy(resolver, template, name):
+    """debug-launcher's iam:PassRole with PassLegacyRoles false (`resolver`): the problems."""
+    return judge(policies_of(resolver, template, LAUNCHER), without_legacy(),
+                 f"{name} debug-launcher's policy, PassLegacyRoles false")

@@ -36,9 +36,9 @@ impl ResourceNames {
             cluster_log_group: cluster_log_group(cluster),
             debug_log_group: debug_log_group(cluster),
             exec_log_group: exec_log_group(cluster),
-            execution_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[0])),
-            task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[1])),
-            app_task_role: role_name(&format!("{cluster}{}", ROLE_ENDINGS[2])),
+            execution_role: role_name(cluster, ROLE_ENDINGS[0]),
+            task_role: role_name(cluster, ROLE_ENDINGS[1]),
+            app_task_role: role_name(cluster, ROLE_ENDINGS[2]),
             security_group: format!("{cluster}-ecs-tasks"),
             vpc_endpoint_group: format!("{cluster}-vpc-endpoints"),
             task_family: task_family(cluster),
@@ -56,17 +56,40 @@ impl ResourceNames {
     pub fn roles(&self) -> [&str; 3] {
         [&self.execution_role, &self.task_role, &self.app_task_role]
     }
+
+    /// The names earlier versions gave this environment's roles where they differ from today's
+    /// (a long `ClusterName`: their shortened names ended in the hash, not the kind): an Update
+    /// leaves such roles to the tasks still using them, a Delete removes them.
+    pub fn earlier_roles(&self) -> Vec<String> {
+        ROLE_ENDINGS
+            .iter()
+            .map(|ending| format!("{}{ending}", self.cluster))
+            .filter(|full| full.len() > MAX_ROLE_NAME_LEN)
+            .map(|full| format!("{}-{}", &full[..MAX_ROLE_NAME_LEN - HASH_LEN], hash(&full)))
+            .collect()
+    }
 }
 
-/// IAM role names are at most 64 characters: a longer name keeps its head and ends in a hash of
-/// the whole name, so the same input always gives the same, distinct name.
-pub fn role_name(full: &str) -> String {
+/// A separator and ten hex digits of a name's hash.
+const HASH_LEN: usize = 11;
+
+/// IAM role names are at most 64 characters: a longer name keeps the cluster's head, then `.` and
+/// a hash of the whole name, then the kind's `ending`, so the same input always gives the same,
+/// distinct name, and the functions' IAM can name a kind by its ending alone (`iam:PassRole` on
+/// `role/ecs-debug-toolkit/*-debug-toolkit-task`: AWS's documented way, by ARN, not by tag). IAM
+/// allows `.` in role names and ECS does not in cluster names, so no cluster's unshortened name is
+/// ever another's shortened one.
+pub fn role_name(cluster: &str, ending: &str) -> String {
+    let full = format!("{cluster}{ending}");
     if full.len() <= MAX_ROLE_NAME_LEN {
-        return full.to_string();
+        return full;
     }
-    let digest = hex::encode(Sha256::digest(full.as_bytes()));
-    let suffix = format!("-{}", &digest[..10]);
-    format!("{}{}", &full[..MAX_ROLE_NAME_LEN - suffix.len()], suffix)
+    let head = &cluster[..MAX_ROLE_NAME_LEN - HASH_LEN - ending.len()];
+    format!("{head}.{}{ending}", hash(&full))
+}
+
+fn hash(full: &str) -> String {
+    hex::encode(Sha256::digest(full.as_bytes()))[..HASH_LEN - 1].to_string()
 }
 
 #[cfg(test)]
@@ -87,21 +110,53 @@ mod tests {
     }
 
     #[test]
-    fn long_role_names_are_shortened_deterministically() {
+    fn long_role_names_are_shortened_deterministically_keeping_their_kind() {
         let cluster = "a-very-long-cluster-name-that-goes-on-and-on-for-a-while";
         let names = ResourceNames::for_cluster(cluster);
-        for role in names.roles() {
+        for (role, ending) in names.roles().into_iter().zip(ROLE_ENDINGS) {
             assert_eq!(role.len(), MAX_ROLE_NAME_LEN, "{role}");
+            assert!(role.ends_with(ending), "{role}");
+            assert!(role.starts_with("a-very-long-cluster-name"), "{role}");
+            assert!(!debug_toolkit::cluster::is_valid_name(
+                &role[..role.len() - ending.len()]
+            ));
         }
         assert_ne!(names.execution_role, names.task_role);
         assert_eq!(names, ResourceNames::for_cluster(cluster));
         let other = ResourceNames::for_cluster(&format!("{cluster}x"));
         assert_ne!(other.task_role, names.task_role);
+        // docs/deploying.md (Upgrading) computes these with sha256sum; its check pins the same.
+        let fifty = ResourceNames::for_cluster(&"c".repeat(50));
+        assert_eq!(
+            fifty.roles(),
+            [
+                format!("{}.002a5b5985-task-execution", "c".repeat(38)),
+                format!("{}.2587c31bfa-debug-toolkit-task", "c".repeat(34)),
+                format!("{}-app-task", "c".repeat(50)),
+            ]
+        );
+        let longest = ResourceNames::for_cluster(&"c".repeat(255));
+        assert!(longest.roles().iter().all(|r| r.len() == MAX_ROLE_NAME_LEN));
     }
 
     #[test]
-    fn names_at_the_limit_are_kept() {
-        let full = "x".repeat(MAX_ROLE_NAME_LEN);
-        assert_eq!(role_name(&full), full);
+    fn names_at_the_limit_are_kept_and_have_no_earlier_names() {
+        let cluster = "x".repeat(MAX_ROLE_NAME_LEN - ROLE_ENDINGS[1].len());
+        let names = ResourceNames::for_cluster(&cluster);
+        assert_eq!(names.task_role, format!("{cluster}-debug-toolkit-task"));
+        assert!(names.earlier_roles().is_empty());
+    }
+
+    #[test]
+    fn earlier_names_are_the_hash_ended_ones_of_long_clusters() {
+        // As the previous version named them (head, then the hash of the whole name).
+        let names = ResourceNames::for_cluster(&"c".repeat(50));
+        assert_eq!(
+            names.earlier_roles(),
+            [
+                format!("{}-ta-002a5b5985", "c".repeat(50)),
+                format!("{}-de-2587c31bfa", "c".repeat(50)),
+            ]
+        );
     }
 }

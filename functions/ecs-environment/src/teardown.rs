@@ -34,12 +34,13 @@ pub async fn remove_environment(
             None => Ok(()),
         }
     };
-    let (c, t, r0, r1, r2, l0, l1, l2, g) = tokio::join!(
+    let (c, t, r0, r1, r2, r3, l0, l1, l2, g) = tokio::join!(
         remove_cluster,
         task_definition::remove(scope),
         roles::remove(scope, &names.execution_role),
         roles::remove(scope, &names.task_role),
         roles::remove(scope, &names.app_task_role),
+        remove_earlier_roles(scope),
         log_groups::remove(scope, cluster_logs),
         log_groups::remove(scope, debug_logs),
         async {
@@ -61,9 +62,17 @@ pub async fn remove_environment(
         },
     );
     combine(
-        [c, t, r0, r1, r2, l0, l1, l2, g]
+        [c, t, r0, r1, r2, r3, l0, l1, l2, g]
             .into_iter()
             .filter_map(Result::err)
             .collect(),
     )
+}
+
+/// The roles an earlier version named otherwise (`ResourceNames::earlier_roles`), ours only: an
+/// Update that renamed them left them to the tasks still using them.
+async fn remove_earlier_roles(scope: &Scope<'_>) -> Result<(), ProvisionError> {
+    let earlier = scope.names.earlier_roles();
+    let removed = futures::future::join_all(earlier.iter().map(|name| roles::remove(scope, name)));
+    combine(removed.await.into_iter().filter_map(Result::err).collect())
 }

@@ -89,6 +89,20 @@ class TemplateResolver:
             return f"arn:aws:cloudformation:{self.region}:{self.account}:not-given/{name}"
         raise Unresolved(f"!Ref {name}")
 
+    def documents(self, resource):
+        """`resource`'s SAM `Policies` as documents: inline ones, and a `!Ref` of the template's
+        own `AWS::IAM::ManagedPolicy` (SAM attaches it by ARN) as that policy's document."""
+        out = []
+        for entry in resource["Properties"].get("Policies", []):
+            if isinstance(entry, _Tag) and entry.name == "Ref":
+                managed = self.template["Resources"].get(entry.value, {})
+                if managed.get("Type") == "AWS::IAM::ManagedPolicy":
+                    entry = managed["Properties"]["PolicyDocument"]
+            document = self.value(entry)
+            if isinstance(document, dict) and "Statement" in document:
+                out.append(document)
+        return out
+
     def _physical_name(self, name):
         resource = self.template["Resources"].get(name) if self.physical_names else None
         key = _NAME_PROPERTIES.get(resource["Type"]) if resource else None
@@ -101,11 +115,12 @@ class TemplateResolver:
         if isinstance(text, list):
             text, given = text
             variables = {k: str(self.value(v)) for k, v in given.items()}
+        text = text.replace("${!", "\0")  # `${!x}` is the literal `${x}`
         for key, value in (self.pseudo | self.refs | variables).items():
             text = text.replace("${" + key + "}", str(value))
         if "${" in text:
             raise Unresolved(f"!Sub {text}")
-        return text
+        return text.replace("\0", "${")
 
     def _GetAtt(self, target):
         name, attribute = target.split(".", 1) if isinstance(target, str) else target
@@ -168,13 +183,10 @@ class Resolver(TemplateResolver):
         super().__init__(template, account, region, refs)
 
     def policies(self):
-        """The function's policy documents (SAM `Policies` entries that are documents)."""
-        out = []
-        for entry in self.resource["Properties"].get("Policies", []):
-            document = self.value(entry)
-            if isinstance(document, dict) and "Statement" in document:
-                out.append(document)
-        return out
+        """The function's policy documents (SAM `Policies` entries that are documents, and the
+        managed policies of the template they `!Ref`)."""
+        return self.documents(self.resource)
+
 
 
 _NAME_PROPERTIES = {"AWS::Events::EventBus": "Name", "AWS::IAM::Role": "RoleName"}

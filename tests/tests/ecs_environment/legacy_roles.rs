@@ -6,13 +6,11 @@
 //! revisions naming them, and never recreates, retags or re-trusts them; a Delete removes them. All through the function's policy
 //! from the template (its `IamConvergeLegacyRoles`), judged by the strict gate.
 
+use crate::earlier_roles::{latest_revision_naming, register_revision_naming, remake_role, Remade};
 use crate::*;
-use aws_sdk_ecs::types::TaskDefinitionField;
 use integration_tests::{app_service, leaks};
 
 const CLUSTER: &str = "legacy";
-const EXECUTION_POLICY: &str =
-    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 const ROLES: [&str; 3] = [
     "legacy-task-execution",
     "legacy-debug-toolkit-task",
@@ -27,85 +25,17 @@ const EARLIER_VIEW: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadO
 /// role with the earlier tag-conditioned view, and the latest task-definition revision naming
 /// them. Returns `Data` as the earlier version answered it.
 async fn as_an_earlier_version_made_it(world: &World, created: &Value) -> Value {
-    let iam = aws_sdk_iam::Client::new(&world.aws);
     let mut data = created["Data"].clone();
     for name in ROLES {
-        let role = iam.get_role().role_name(name).send().await.unwrap();
-        let role = role.role().unwrap().clone();
-        assert_eq!(
-            role.path(),
-            "/ecs-debug-toolkit/",
-            "made today under our path"
-        );
-        let mut policies = vec![];
-        for policy in iam
-            .list_role_policies()
-            .role_name(name)
-            .send()
-            .await
-            .unwrap()
-            .policy_names()
-        {
-            let document = iam
-                .get_role_policy()
-                .role_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .unwrap();
-            policies.push((
-                policy.clone(),
-                leaks::policy_text(document.policy_document()),
-            ));
-            iam.delete_role_policy()
-                .role_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .unwrap();
-        }
-        let execution = name.ends_with("-task-execution");
-        if execution {
-            iam.detach_role_policy()
-                .role_name(name)
-                .policy_arn(EXECUTION_POLICY)
-                .send()
-                .await
-                .unwrap();
-        }
-        iam.delete_role().role_name(name).send().await.unwrap();
-        let made = iam
-            .create_role()
-            .role_name(name)
-            .path("/")
-            .assume_role_policy_document(leaks::policy_text(
-                role.assume_role_policy_document().unwrap(),
-            ))
-            .set_tags(Some(role.tags().to_vec()))
-            .send()
-            .await
-            .unwrap();
-        for (policy, mut document) in policies {
-            if name.ends_with("-debug-toolkit-task") {
-                document = EARLIER_VIEW.to_string();
-            }
-            iam.put_role_policy()
-                .role_name(name)
-                .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .unwrap();
-        }
-        if execution {
-            iam.attach_role_policy()
-                .role_name(name)
-                .policy_arn(EXECUTION_POLICY)
-                .send()
-                .await
-                .unwrap();
-        }
-        let arn = made.role().unwrap().arn().to_string();
+        let remade = Remade {
+            name,
+            path: "/",
+            keep_boundary: false,
+            earlier_document: name
+                .ends_with("-debug-toolkit-task")
+                .then_some(EARLIER_VIEW),
+        };
+        let arn = remake_role(world, name, remade).await;
         assert_eq!(arn, format!("arn:aws:iam::123456789012:role/{name}"));
         let key = match name {
             n if n.ends_with("-task-execution") => "TaskExecutionRoleArn",
@@ -114,31 +44,13 @@ async fn as_an_earlier_version_made_it(world: &World, created: &Value) -> Value 
         };
         data[key] = json!(arn);
     }
-    let ecs = aws_sdk_ecs::Client::new(&world.aws);
-    let latest = ecs
-        .describe_task_definition()
-        .task_definition(format!("{CLUSTER}-debug-toolkit"))
-        .include(TaskDefinitionField::Tags)
-        .send()
-        .await
-        .unwrap();
-    let definition = latest.task_definition().unwrap();
-    let registered = ecs
-        .register_task_definition()
-        .family(format!("{CLUSTER}-debug-toolkit"))
-        .set_network_mode(definition.network_mode().cloned())
-        .set_requires_compatibilities(Some(definition.requires_compatibilities().to_vec()))
-        .set_cpu(definition.cpu().map(str::to_owned))
-        .set_memory(definition.memory().map(str::to_owned))
-        .set_container_definitions(Some(definition.container_definitions().to_vec()))
-        .execution_role_arn(data["TaskExecutionRoleArn"].as_str().unwrap())
-        .task_role_arn(data["DebugToolkitTaskRoleArn"].as_str().unwrap())
-        .set_tags(Some(latest.tags().to_vec()))
-        .send()
-        .await
-        .unwrap();
-    let arn = registered.task_definition().unwrap().task_definition_arn();
-    data["DebugToolkitTaskDefinitionArn"] = json!(arn.unwrap());
+    let execution = data["TaskExecutionRoleArn"].as_str().unwrap().to_string();
+    let task = data["DebugToolkitTaskRoleArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let revision = register_revision_naming(world, CLUSTER, &execution, &task).await;
+    data["DebugToolkitTaskDefinitionArn"] = json!(revision);
     json!({ "Data": data })
 }
 
@@ -219,14 +131,7 @@ async fn an_update_of_an_earlier_versions_environment_keeps_its_roles_and_conver
     assert!(app.contains("arn:aws:s3:::legacy-uploads/*"), "{app}");
 
     // A new revision with the new image, naming the legacy roles.
-    let ecs = aws_sdk_ecs::Client::new(&world.aws);
-    let latest = ecs
-        .describe_task_definition()
-        .task_definition(format!("{CLUSTER}-debug-toolkit"))
-        .send()
-        .await
-        .unwrap();
-    let latest = latest.task_definition().unwrap();
+    let latest = latest_revision_naming(&world, CLUSTER, &earlier["Data"]).await;
     assert_eq!(
         Some(latest.task_definition_arn().unwrap()),
         updated["Data"]["DebugToolkitTaskDefinitionArn"].as_str()
@@ -239,15 +144,8 @@ async fn an_update_of_an_earlier_versions_environment_keeps_its_roles_and_conver
         latest.container_definitions()[0].image(),
         Some("public.ecr.aws/docker/library/busybox:1.36")
     );
-    assert_eq!(
-        latest.task_role_arn(),
-        earlier["Data"]["DebugToolkitTaskRoleArn"].as_str()
-    );
-    assert_eq!(
-        latest.execution_role_arn(),
-        earlier["Data"]["TaskExecutionRoleArn"].as_str()
-    );
     // The application's service, on those roles all along, still runs.
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
     let described = ecs
         .describe_services()
         .cluster(CLUSTER)

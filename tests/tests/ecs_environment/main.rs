@@ -4,11 +4,13 @@
 mod app_side;
 mod bad_input;
 mod create;
+mod earlier_roles;
 mod exec_preflight;
 mod faults;
 mod inside_task;
 mod legacy_roles;
 mod limits_and_references;
+mod long_names;
 mod ownership;
 mod retain_exec_logs;
 mod service_linked_role;

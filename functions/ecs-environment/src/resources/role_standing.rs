@@ -107,7 +107,9 @@ mod tests {
             path: path.into(),
             boundary: None,
         };
-        let shortened = crate::names::ResourceNames::for_cluster(&"c".repeat(60)).task_role;
+        // A name as earlier versions shortened it (ending in the hash).
+        let shortened =
+            crate::names::ResourceNames::for_cluster(&"c".repeat(60)).earlier_roles()[1].clone();
         for (path, name, standing) in [
             (
                 "/ecs-debug-toolkit/",
@@ -134,7 +136,9 @@ mod tests {
             path: path.into(),
             boundary: boundary.map(str::to_string),
         };
-        let shortened = crate::names::ResourceNames::for_cluster(&"c".repeat(60)).task_role;
+        // A name as earlier versions shortened it (ending in the hash).
+        let shortened =
+            crate::names::ResourceNames::for_cluster(&"c".repeat(60)).earlier_roles()[1].clone();
         for (found, name, stack, needs) in [
             (role("/", None), "pay-app-task", Some(OURS), true),
             (

@@ -133,7 +133,7 @@ pub async fn ensure(
         .await?;
         return Ok(current.arn.clone());
     }
-    // A role made a moment ago may not be passable yet (IAM propagation, its tag condition).
+    // A role made a moment ago may not be passable yet (IAM propagation).
     let registered = retry::while_transient(
         family,
         "RegisterTaskDefinition",
