@@ -11,7 +11,7 @@ without a policy (it admits no other account), the launcher's rule matching this
 events, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
 ClusterNamesInSlack, `<alias>/*` in place of the toolkit's `*`, which the example environment's
 TryIt reads), and the role the hub's slack-command assumes, whose policy is slack-command's own
-ECS, EC2, IAM, Logs and PutEvents statements, copied here, never re-typed: the hub puts a launch
+ECS, EC2, IAM, Logs and PutEvents Allow statements, copied here, never re-typed: the hub puts a launch
 request here as that role, a same-account PutEvents on this bus (contract section 9). Anything
 else that still names slack-command fails the generation.
 Needs PyYAML.
@@ -155,6 +155,8 @@ def hub_statements(template):
         for statement in document.get("Statement", []):
             if not isinstance(statement, dict):
                 continue  # an !If: the hub's own spoke statements
+            if statement.get("Effect") != "Allow":
+                continue  # its Denies hold its SAM role's AWSLambdaBasicExecutionRole, no hub role's
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             if all(action.split(":")[0] in HUB_SERVICES for action in actions):
                 chosen.append(copy.deepcopy(statement) | HUB_NARROWED.get(statement.get("Sid"), {}))

@@ -160,6 +160,18 @@ def cases():
     out += [
         ("new log group, tagged", "logs:CreateLogGroup", LOG_GROUP + "/ecs/pay", asking(OURS), True),
         ("new log group, untagged", "logs:CreateLogGroup", LOG_GROUP + "/ecs/pay", {}, False),
+        # SAM's AWSLambdaBasicExecutionRole allows these on *; the function's Denies keep it to
+        # its own group (no forged lines in an exec session log) and to tagged /ecs/ groups.
+        ("new log group outside /ecs/, tagged", "logs:CreateLogGroup", LOG_GROUP + "/aws/lambda/x",
+         asking(OURS), False),
+        ("an environment's exec session log", "logs:PutLogEvents",
+         LOG_GROUP + "/ecs/pay/ecs-exec:log-stream:ecs-execute-command-1", {}, False),
+        ("an environment's exec session log", "logs:CreateLogStream",
+         LOG_GROUP + "/ecs/pay/ecs-exec:log-stream:ecs-execute-command-1", {}, False),
+        ("its own log group", "logs:PutLogEvents",
+         LOG_GROUP + "/ecs-debug-toolkit/ecs-debug-toolkit/ecs-environment:log-stream:2026/12/07/x", {}, True),
+        ("its own log group", "logs:CreateLogStream",
+         LOG_GROUP + "/ecs-debug-toolkit/ecs-debug-toolkit/ecs-environment:log-stream:2026/12/07/x", {}, True),
         ("task definition, tagged", "ecs:RegisterTaskDefinition", TASK_DEFINITION, asking(OURS), True),
         ("task definition, untagged", "ecs:RegisterTaskDefinition", TASK_DEFINITION, {}, False),
         ("task definition of an application's family, tagged", "ecs:RegisterTaskDefinition",

@@ -7,6 +7,9 @@
 - ExecUserPolicy (ECS Exec into debug tasks) is attached to nobody by the stacks: no role, user or
   group of infra/template.yaml or infra/spoke.yaml gets it, so reaching a debug task takes an
   operator's own grant.
+- Every managed policy of the stacks is attached only where intended (ATTACHED_ONLY_TO):
+  ecs-environment's IAM policy to its function alone, none through a policy's own Roles, Users or
+  Groups.
 
 Each check is also run against a template changed to break it, so that it cannot pass vacuously.
 Usage: python3 tests/templates/check_security_defaults.py (exit 1 naming what is wrong).
@@ -83,6 +86,36 @@ def exec_policy_attached(template):
     return found
 
 
+# Each managed policy of the templates and the resources that may list it in their `Policies` or
+# `ManagedPolicyArns` (the boundary is given as a permissions boundary, never attached).
+ATTACHED_ONLY_TO = {
+    "EcsEnvironmentRolesPolicy": ["EcsEnvironmentFunction"],
+    "EnvironmentRoleBoundary": [],
+    "ExecUserPolicy": [],
+}
+
+
+def managed_policies_attached(template):
+    """What is wrong with where the template attaches its managed policies, as sentences."""
+    problems = []
+    resources = template["Resources"]
+    for name, policy in resources.items():
+        if policy["Type"] != "AWS::IAM::ManagedPolicy":
+            continue
+        if name not in ATTACHED_ONLY_TO:
+            problems.append(f"managed policy {name} is not in ATTACHED_ONLY_TO")
+        for key in ("Roles", "Users", "Groups"):
+            if policy["Properties"].get(key):
+                problems.append(f"{name}.{key} attaches it")
+        listing = [other for other, resource in resources.items()
+                   if any(isinstance(entry, Tag) and entry.name == "Ref" and entry.value == name
+                          for key in ("Policies", "ManagedPolicyArns")
+                          for entry in resource.get("Properties", {}).get(key) or [])]
+        if listing != ATTACHED_ONLY_TO.get(name, []):
+            problems.append(f"{name} is attached by {listing}, not {ATTACHED_ONLY_TO.get(name, [])}")
+    return problems
+
+
 def main():
     problems = []
     toolkit = cfn_yaml.load(ROOT / "infra" / "template.yaml")
@@ -92,6 +125,7 @@ def main():
         if "ExecUserPolicy" not in template["Resources"]:
             problems.append(f"{file}: has no ExecUserPolicy (the check would say nothing)")
         problems += [f"{file}: {name} attaches ExecUserPolicy" for name in exec_policy_attached(template)]
+        problems += [f"{file}: {p}" for p in managed_policies_attached(template)]
 
     # The checks fail on templates that break them.
     broken = copy.deepcopy(toolkit)
@@ -119,6 +153,13 @@ def main():
     broken["Resources"]["ExecUserPolicy"]["Properties"]["Roles"] = [Tag("Ref", "SomeRole")]
     if exec_policy_attached(broken) != ["ExecUserPolicy.Roles"]:
         problems.append("the ExecUserPolicy check misses the policy's own Roles")
+    for what, resource, key in (("its own Roles", "EcsEnvironmentRolesPolicy", "Roles"),
+                                ("another function's Policies", "DebugLauncherFunction", "Policies")):
+        broken = copy.deepcopy(toolkit)
+        properties = broken["Resources"][resource]["Properties"]
+        properties.setdefault(key, []).append(Tag("Ref", "SomeRole" if key == "Roles" else "EcsEnvironmentRolesPolicy"))
+        if len(managed_policies_attached(broken)) != 1:
+            problems.append(f"the managed-policy check misses EcsEnvironmentRolesPolicy attached by {what}")
     broken = copy.deepcopy(toolkit)
     broken["Conditions"]["HasSlackCommandConcurrency"] = Tag("Equals", [Tag("Ref", "SlackCommandConcurrency"), 0])
     if not reserved_by_default(broken):
@@ -128,7 +169,7 @@ def main():
         print(f"check_security_defaults: {problem}", file=sys.stderr)
     if problems:
         sys.exit(1)
-    print("check_security_defaults: slack-command reserves 10 by default; ExecUserPolicy is attached to nobody")
+    print("check_security_defaults: slack-command reserves 10 by default; ExecUserPolicy is attached to nobody; each managed policy only where intended")
 
 
 if __name__ == "__main__":

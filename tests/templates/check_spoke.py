@@ -28,12 +28,12 @@ def statements_of(function):
 
 
 def slack_command_hub_statements(toolkit):
-    """slack-command's statements whose every action is in HUB_SERVICES (its !If entries are the
-    hub's own AssumeRole of spoke roles)."""
+    """slack-command's Allow statements whose every action is in HUB_SERVICES (its !If entries are
+    the hub's own AssumeRole of spoke roles; its Denies hold SAM's basic role, not a hub role's)."""
     return [
         statement
         for statement in statements_of(toolkit["Resources"]["SlackCommandFunction"]["Properties"])
-        if isinstance(statement, dict)
+        if isinstance(statement, dict) and statement.get("Effect") == "Allow"
         and all(action.split(":")[0] in HUB_SERVICES for action in listed(statement["Action"]))
     ]
 

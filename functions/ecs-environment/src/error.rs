@@ -59,6 +59,10 @@ pub enum ProvisionError {
     /// `VpcEndpoints` cannot be met as asked, or EC2 did not make or remove an endpoint.
     #[error("{0}")]
     Endpoints(String),
+    /// A role under our path, tagged as this stack resource's, without the stack's boundary:
+    /// never made by this function (CreateRole there always sets it), so never adopted.
+    #[error("IAM role {role} is under /ecs-debug-toolkit/ and tagged as this stack resource's, but its permissions boundary is {found}, not the stack's EnvironmentRoleBoundary: this function never makes such a role, so it was not adopted and nothing names it; delete it (or put the stack's boundary on it) and update again")]
+    UnboundedRole { role: String, found: String },
     /// Several steps of one level failed.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Several(Vec<ProvisionError>),

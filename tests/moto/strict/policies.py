@@ -61,7 +61,8 @@ class TemplateResolver:
 
     def __init__(self, template, account, region, refs, physical_names=False):
         self.template = template
-        self.pseudo = {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": account}
+        self.pseudo = {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": account,
+                       "AWS::StackName": "ecs-debug-toolkit"}
         self.refs = dict(refs)
         self.region, self.account = region, account
         self.physical_names = physical_names
@@ -91,16 +92,20 @@ class TemplateResolver:
 
     def documents(self, resource):
         """`resource`'s SAM `Policies` as documents: inline ones, and a `!Ref` of the template's
-        own `AWS::IAM::ManagedPolicy` (SAM attaches it by ARN) as that policy's document."""
-        out = []
+        own `AWS::IAM::ManagedPolicy` (SAM attaches it by ARN) as that policy's document; and
+        what SAM attaches to every function role it makes, AWSLambdaBasicExecutionRole."""
+        out = [LAMBDA_BASIC_EXECUTION] if resource["Type"] == "AWS::Serverless::Function" else []
         for entry in resource["Properties"].get("Policies", []):
             if isinstance(entry, _Tag) and entry.name == "Ref":
                 managed = self.template["Resources"].get(entry.value, {})
                 if managed.get("Type") == "AWS::IAM::ManagedPolicy":
                     entry = managed["Properties"]["PolicyDocument"]
             document = self.value(entry)
-            if isinstance(document, dict) and "Statement" in document:
-                out.append(document)
+            if not (isinstance(document, dict) and "Statement" in document):
+                # A managed policy by name or ARN, a SAM policy template: what it grants is not
+                # in the template, so nothing here could judge it.
+                raise Unresolved(f"a Policies entry that is not a document: {document!r:.120}")
+            out.append(document)
         return out
 
     def _physical_name(self, name):
@@ -189,6 +194,13 @@ class Resolver(TemplateResolver):
 
 
 
+# The AWS managed policy SAM attaches to each function role it makes (its document as AWS
+# publishes it).
+LAMBDA_BASIC_EXECUTION = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream",
+                                                 "logs:PutLogEvents"], "Resource": "*"}],
+}
 _NAME_PROPERTIES = {"AWS::Events::EventBus": "Name", "AWS::IAM::Role": "RoleName"}
 _NO_VALUE = object()
 

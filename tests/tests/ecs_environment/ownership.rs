@@ -76,6 +76,51 @@ async fn a_foreign_role_of_the_same_name_is_refused_and_nothing_is_left() {
     );
 }
 
+/// PassRole admits any role under our path by its name's ending, so a role there that this
+/// function did not make (no stack boundary) must never be named by a task definition, even when
+/// it carries our tags (copied from the environment's other resources).
+#[tokio::test]
+async fn a_role_under_our_path_without_the_stacks_boundary_is_not_adopted() {
+    let world = world().await;
+    let before = props(&world, "bounded", json!({}));
+    let created = create(&world, "create", &before).await;
+    let physical_id = assert_success(&created);
+    let remade = crate::earlier_roles::Remade {
+        name: "bounded-debug-toolkit-task",
+        path: "/ecs-debug-toolkit/",
+        keep_boundary: false,
+        earlier_document: Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        ),
+    };
+    crate::earlier_roles::remake_role(&world, "bounded-debug-toolkit-task", remade).await;
+
+    let after = props(
+        &world,
+        "bounded",
+        json!({"DebugToolkitImage": "public.ecr.aws/docker/library/busybox:1.36"}),
+    );
+    let updated = update(&world, "update", &physical_id, &after, &before).await;
+    assert_failed(
+        &updated,
+        "IAM role bounded-debug-toolkit-task is under /ecs-debug-toolkit/ and tagged as this stack resource's, but its permissions boundary is none",
+    );
+    // No revision names it: the latest is still the Create's.
+    let ecs = aws_sdk_ecs::Client::new(&world.aws);
+    let latest = ecs
+        .describe_task_definition()
+        .task_definition("bounded-debug-toolkit")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        latest.task_definition().unwrap().task_definition_arn(),
+        created["Data"]["DebugToolkitTaskDefinitionArn"].as_str()
+    );
+    assert_success(&delete(&world, "delete", &physical_id, &before).await);
+    assert_eq!(leaks::inventory(&world.aws).await, Vec::<String>::new());
+}
+
 #[tokio::test]
 async fn another_stack_resource_cannot_adopt_an_environment() {
     let world = world().await;

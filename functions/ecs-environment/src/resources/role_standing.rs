@@ -47,6 +47,29 @@ impl ExistingRole {
         }
     }
 
+    /// A role of ours under the path without the stack's `boundary` (none configured: local runs,
+    /// nothing to compare) was not made by this function, whose CreateRole always sets it:
+    /// someone put it there with our tags. Refused rather than adopted, so no task definition
+    /// names it (`iam:PassRole` admits any role there by ARN).
+    pub fn refuse_if_unbounded(
+        &self,
+        name: &str,
+        boundary: Option<&str>,
+    ) -> Result<(), ProvisionError> {
+        match boundary {
+            Some(b)
+                if self.standing(name) == Standing::Current
+                    && self.boundary.as_deref() != Some(b) =>
+            {
+                Err(ProvisionError::UnboundedRole {
+                    role: name.to_string(),
+                    found: self.boundary.clone().unwrap_or_else(|| "none".into()),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Whether `name`, found as `self`, needs the stack's `boundary` put on: a legacy role without
     /// it (a role of ours has had it since CreateRole; one out of reach is left as it is).
     pub fn needs_boundary(&self, name: &str, boundary: Option<&str>) -> bool {
@@ -124,6 +147,32 @@ mod tests {
             ("/", shortened.as_str(), Standing::LegacyUnmanageable),
         ] {
             assert_eq!(at(path).standing(name), standing, "{path}{name}");
+        }
+    }
+
+    #[test]
+    fn a_role_under_our_path_without_the_stacks_boundary_is_refused() {
+        const OURS: &str = "arn:aws:iam::1:policy/ecs-debug-toolkit/B";
+        let role = |path: &str, boundary: Option<&str>| ExistingRole {
+            arn: String::new(),
+            tags: Default::default(),
+            path: path.into(),
+            boundary: boundary.map(str::to_string),
+        };
+        for (found, stack, refused) in [
+            (role("/ecs-debug-toolkit/", Some(OURS)), Some(OURS), false),
+            (role("/ecs-debug-toolkit/", None), Some(OURS), true),
+            (
+                role("/ecs-debug-toolkit/", Some("arn:aws:iam::1:policy/Loose")),
+                Some(OURS),
+                true,
+            ),
+            // Legacy roles get the boundary put on instead; local runs configure none.
+            (role("/", None), Some(OURS), false),
+            (role("/ecs-debug-toolkit/", None), None, false),
+        ] {
+            let answer = found.refuse_if_unbounded("pay-debug-toolkit-task", stack);
+            assert_eq!(answer.is_err(), refused, "{found:?} {stack:?}");
         }
     }
 

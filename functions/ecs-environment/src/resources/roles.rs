@@ -196,6 +196,10 @@ async fn bring_up_to_date(
         current.bound_if_legacy(desired, role.name).await?;
         return Ok(current.arn.clone());
     }
+    current.refuse_if_unbounded(
+        role.name,
+        desired.clients().defaults.role_boundary.as_deref(),
+    )?;
     tagging::retag(
         desired,
         Tagged::Role(role.name),
