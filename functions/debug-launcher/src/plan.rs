@@ -3,6 +3,7 @@
 
 use crate::request::ValidRequest;
 use debug_toolkit::cluster::{ClusterSettings, Limits, Refusal};
+use debug_toolkit::names;
 use debug_toolkit::stop_record;
 use debug_toolkit::tags::{self, sanitise_value};
 use debug_toolkit::timestamp::{self, EpochSeconds};
@@ -44,11 +45,15 @@ pub fn plan(
     cluster: &ClusterSettings,
     limits: &Limits,
 ) -> Result<LaunchPlan, Refusal> {
-    let family = cluster.task_family()?.to_string();
     let incomplete = |tag| Refusal::Incomplete {
         cluster: cluster.name.clone(),
         tag,
     };
+    // Whoever may tag the cluster could name another family: only the environment's own runs.
+    let family = cluster.task_family()?.to_string();
+    if family != names::task_family(&cluster.name) {
+        return Err(incomplete(tags::TASK_FAMILY));
+    }
     let subnets: Vec<String> = cluster.subnets().iter().map(|s| s.to_string()).collect();
     if subnets.is_empty() || subnets.len() > 16 {
         return Err(incomplete(tags::SUBNETS));
@@ -189,5 +194,13 @@ mod tests {
         ));
         let too_many = cluster(&[(tags::SECURITY_GROUPS, "sg-1 sg-2 sg-3 sg-4 sg-5 sg-6")]);
         assert!(plan(&request(60), &too_many, &Limits::default()).is_err());
+        let another_family = cluster(&[(tags::TASK_FAMILY, "payments-api")]);
+        assert!(matches!(
+            plan(&request(60), &another_family, &Limits::default()),
+            Err(Refusal::Incomplete {
+                tag: tags::TASK_FAMILY,
+                ..
+            })
+        ));
     }
 }
