@@ -30,8 +30,9 @@ pub enum Standing {
     /// At another path (made by an earlier version): the stack's boundary put on, policies
     /// converged, trust and tags left.
     Legacy,
-    /// At another path with a shortened name, which the function's policy cannot name: left
-    /// entirely as it is.
+    /// At another path with a name earlier versions shortened (ending in the hash), which the
+    /// function's policy cannot name: left entirely as it is. Only such an earlier name
+    /// ([`crate::names::ResourceNames::earlier_roles`]) stands so: today's names keep their ending.
     LegacyUnmanageable,
 }
 
@@ -56,25 +57,24 @@ impl ExistingRole {
         name: &str,
         boundary: Option<&str>,
     ) -> Result<(), ProvisionError> {
-        match boundary {
-            Some(b)
-                if self.standing(name) == Standing::Current
-                    && self.boundary.as_deref() != Some(b) =>
-            {
-                Err(ProvisionError::UnboundedRole {
-                    role: name.to_string(),
-                    found: self.boundary.clone().unwrap_or_else(|| "none".into()),
-                })
-            }
-            _ => Ok(()),
+        if self.standing(name) == Standing::Current && self.lacks(boundary) {
+            return Err(ProvisionError::UnboundedRole {
+                role: name.to_string(),
+                found: self.boundary.clone().unwrap_or_else(|| "none".into()),
+            });
         }
+        Ok(())
     }
 
     /// Whether `name`, found as `self`, needs the stack's `boundary` put on: a legacy role without
     /// it (a role of ours has had it since CreateRole; one out of reach is left as it is).
     pub fn needs_boundary(&self, name: &str, boundary: Option<&str>) -> bool {
-        self.standing(name) == Standing::Legacy
-            && boundary.is_some_and(|b| self.boundary.as_deref() != Some(b))
+        self.standing(name) == Standing::Legacy && self.lacks(boundary)
+    }
+
+    /// Whether the stack configures a `boundary` and this role has another or none.
+    fn lacks(&self, boundary: Option<&str>) -> bool {
+        boundary.is_some_and(|b| self.boundary.as_deref() != Some(b))
     }
 
     /// A role not under our path, said so; a legacy one given the stack's boundary first
@@ -85,15 +85,6 @@ impl ExistingRole {
         desired: &Desired<'_>,
         name: &str,
     ) -> Result<(), ProvisionError> {
-        if self.standing(name) == Standing::LegacyUnmanageable {
-            tracing::warn!(
-                role = name,
-                path = %self.path,
-                "legacy role made by an earlier version with a shortened name, which this \
-                 version's policy cannot name: left entirely as it is (docs/limitations.md)"
-            );
-            return Ok(());
-        }
         tracing::warn!(
             role = name,
             path = %self.path,
@@ -122,17 +113,25 @@ impl ExistingRole {
 mod tests {
     use super::*;
 
-    #[test]
-    fn which_roles_this_version_manages_and_how_far() {
-        let at = |path: &str| ExistingRole {
+    const OURS: &str = "arn:aws:iam::1:policy/ecs-debug-toolkit/B";
+
+    fn role(path: &str, boundary: Option<&str>) -> ExistingRole {
+        ExistingRole {
             arn: String::new(),
             tags: Default::default(),
             path: path.into(),
-            boundary: None,
-        };
-        // A name as earlier versions shortened it (ending in the hash).
-        let shortened =
-            crate::names::ResourceNames::for_cluster(&"c".repeat(60)).earlier_roles()[1].clone();
+            boundary: boundary.map(str::to_string),
+        }
+    }
+
+    /// A name as earlier versions shortened it (ending in the hash).
+    fn shortened() -> String {
+        crate::names::ResourceNames::for_cluster(&"c".repeat(60)).earlier_roles()[1].clone()
+    }
+
+    #[test]
+    fn which_roles_this_version_manages_and_how_far() {
+        let shortened = shortened();
         for (path, name, standing) in [
             (
                 "/ecs-debug-toolkit/",
@@ -146,19 +145,12 @@ mod tests {
             ("/team/", "pay-app-task", Standing::Legacy),
             ("/", shortened.as_str(), Standing::LegacyUnmanageable),
         ] {
-            assert_eq!(at(path).standing(name), standing, "{path}{name}");
+            assert_eq!(role(path, None).standing(name), standing, "{path}{name}");
         }
     }
 
     #[test]
     fn a_role_under_our_path_without_the_stacks_boundary_is_refused() {
-        const OURS: &str = "arn:aws:iam::1:policy/ecs-debug-toolkit/B";
-        let role = |path: &str, boundary: Option<&str>| ExistingRole {
-            arn: String::new(),
-            tags: Default::default(),
-            path: path.into(),
-            boundary: boundary.map(str::to_string),
-        };
         for (found, stack, refused) in [
             (role("/ecs-debug-toolkit/", Some(OURS)), Some(OURS), false),
             (role("/ecs-debug-toolkit/", None), Some(OURS), true),
@@ -178,16 +170,7 @@ mod tests {
 
     #[test]
     fn only_a_legacy_role_without_the_stacks_boundary_gets_it() {
-        const OURS: &str = "arn:aws:iam::1:policy/ecs-debug-toolkit/B";
-        let role = |path: &str, boundary: Option<&str>| ExistingRole {
-            arn: String::new(),
-            tags: Default::default(),
-            path: path.into(),
-            boundary: boundary.map(str::to_string),
-        };
-        // A name as earlier versions shortened it (ending in the hash).
-        let shortened =
-            crate::names::ResourceNames::for_cluster(&"c".repeat(60)).earlier_roles()[1].clone();
+        let shortened = shortened();
         for (found, name, stack, needs) in [
             (role("/", None), "pay-app-task", Some(OURS), true),
             (

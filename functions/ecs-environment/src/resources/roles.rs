@@ -118,9 +118,6 @@ pub async fn ensure_policies(
 ) -> Result<(), ProvisionError> {
     let iam = &desired.clients().iam;
     let name = role.name;
-    if existing.is_some_and(|r| r.standing(name) == Standing::LegacyUnmanageable) {
-        return Ok(());
-    }
     // A legacy role given the boundary just now: IAM may still judge the write by the role as it
     // was (no boundary, so the policy's Deny) for a moment; that refusal passes.
     let boundary = desired.clients().defaults.role_boundary.as_deref();
