@@ -6,7 +6,12 @@ the toolkit minus its Slack front, for one account and region a hub's slack-comm
   spoke-template.py check   exit 1, with a diff, when infra/spoke.yaml is not what `write` writes
 
 What the spoke drops: slack-command and what only it uses (its secret, log group, alarm, outputs,
-parameters, conditions, its line on the dashboard). What it adds: the bus `ecs-debug-toolkit`,
+parameters, conditions, its line on the dashboard), and everything Slack holds a key to: the bot
+token (its secret, parameter, outputs, grants and variables), the response_url allow-list, the hub's
+button key, the bus policy and rule for spokes' notices. Only the hub holds the bot token (issue 36
+item 5): debug-launcher and task-events here put `Debug Task Notice`s on the spoke's bus, and the
+rule NoticesToTheHub sends them to the hub's bus (HubEventBusArn) as NoticeForwardingRole, the
+documented cross-account path. What it adds besides: the bus `ecs-debug-toolkit`,
 without a policy (it admits no other account), the launcher's rule matching this account's own
 events, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
 ClusterNamesInSlack, `<alias>/*` in place of the toolkit's `*`, which the example environment's
@@ -35,13 +40,26 @@ HEADER = (
 
 # The Slack front: what only slack-command has or uses.
 DROPPED = {
-    "Resources": ["SlackCommandFunction", "SlackSigningSecret", "SlackCommandLogs", "SlackCommandErrorsAlarm"],
+    "Resources": [
+        "SlackCommandFunction", "SlackSigningSecret", "SlackCommandLogs", "SlackCommandErrorsAlarm",
+        "SlackBotToken", "SlackButtonKey", "NoticesFromSpokes",
+    ],
     "Outputs": [
         "SlackCommandUrl", "SlackAppManifest", "SlackAppCreateUrl", "SlackSigningSecretCommand",
-        "SlackSigningSecretArn", "SlackCommandRoleArn",
+        "SlackSigningSecretArn", "SlackCommandRoleArn", "SlackBotTokenSecretArn", "SlackBotTokenCommand",
+        "HubEventBusArn",
     ],
-    "Parameters": ["SlackCommandName", "Spokes", "SlackCommandConcurrency", "AllowedSlackTeams"],
+    "Parameters": [
+        "SlackCommandName", "Spokes", "SlackCommandConcurrency", "AllowedSlackTeams",
+        "SlackBotTokenSecretArn", "SpokeAccounts", "SlackResponseUrlPrefixes",
+    ],
 }
+# What reaches Slack only in the hub: the functions' variables and grants for it, and the hub's rule.
+SLACK_VARIABLES = {"SLACK_BOT_TOKEN_ARN", "SLACK_RESPONSE_URL_PREFIXES", "SPOKES", "SLACK_BUTTON_KEY_ARN"}
+SLACK_GRANTS = {"ReadTheBotToken", "ReadTheButtonKey"}
+HUB_ONLY_EVENTS = {"TaskEventsFunction": ["SpokeNotices"]}
+# The functions that tell Slack: in a spoke, through the hub.
+TELLING = ["DebugLauncherFunction", "TaskEventsFunction"]
 # The services of slack-command's statements the hub needs in a spoke (list, stop, extend,
 # forward, doctor, the authorisation read, and start: PutEvents on the stack's own bus, which in a
 # spoke is the spoke's bus); its secrets and the AssumeRole of spoke roles stay home.
@@ -79,6 +97,11 @@ Parameters:
     AllowedPattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"
     ConstraintDescription: an IAM role ARN (arn:aws:iam::<account>:role/<name>)
     Description: The hub stack's output SlackCommandRoleArn, the only principal that may assume this spoke's role ecs-debug-toolkit-hub-<region>.
+  HubEventBusArn:
+    Type: String
+    AllowedPattern: "^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._-]+$"
+    ConstraintDescription: an EventBridge bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>)
+    Description: The hub stack's output HubEventBusArn. This spoke's ready, stopped and launch notices go there (the hub posts them; no Slack token is held here). Add this account to the hub's SpokeAccounts.
   OrganizationId:
     Type: String
     Default: ""
@@ -112,6 +135,49 @@ Resources:
           PolicyDocument:
             Version: "2012-10-17"
             Statement: []
+  # Only the hub holds the bot token: this account's notices go to the hub's bus, the documented
+  # cross-account path (a rule here whose target is the bus there, with a role to put them).
+  NoticesToTheHub:
+    Type: AWS::Events::Rule
+    Properties:
+      Description: This spoke's Debug Task Notices, to the hub's bus (the hub posts them in Slack)
+      EventBusName: !Ref DebugRequestsBus
+      EventPattern:
+        source: [ecs-debug-toolkit]
+        detail-type: [Debug Task Notice]
+        account: [!Ref AWS::AccountId]
+      Targets:
+        - Id: hub-bus
+          Arn: !Ref HubEventBusArn
+          RoleArn: !GetAtt NoticeForwardingRole.Arn
+  NoticeForwardingRole:
+    Type: AWS::IAM::Role
+    Properties:
+      Description: EventBridge sends this spoke's Debug Task Notices to the hub's bus as this role
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: EventBridgeOfThisAccount
+            Effect: Allow
+            Principal:
+              Service: events.amazonaws.com
+            Action: sts:AssumeRole
+            Condition:
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId
+      Policies:
+        - PolicyName: put-notices-on-the-hub-bus
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Sid: PutOnlyNoticesOnTheHubBus
+                Effect: Allow
+                Action: events:PutEvents
+                Resource: !Ref HubEventBusArn
+                Condition:
+                  ForAllValues:StringEquals:
+                    events:source: ecs-debug-toolkit
+                    events:detail-type: Debug Task Notice
 Outputs:
   ClusterNamesInSlack:
     Description: How Slack names this account and region's clusters through the hub, * standing for a cluster's name; the example environment's TryIt reads it.
@@ -124,6 +190,18 @@ Outputs:
   SpokeBusArn:
     Description: The bus the hub puts launch requests on as SpokeRoleArn (event-bus/ecs-debug-toolkit)
     Value: !GetAtt DebugRequestsBus.Arn
+""")
+
+# The grant of each function that tells Slack: its notices on this stack's own bus, nothing else.
+PUT_NOTICES = cfn_yaml.loads("""
+Sid: PutOnlyNoticesForTheHub
+Effect: Allow
+Action: events:PutEvents
+Resource: !GetAtt DebugRequestsBus.Arn
+Condition:
+  ForAllValues:StringEquals:
+    events:source: ecs-debug-toolkit
+    events:detail-type: Debug Task Notice
 """)
 
 # Parameter descriptions that name slack-command in template.yaml, as they read in a spoke.
@@ -206,8 +284,42 @@ def refuse_leftovers(template):
             sys.exit(f"spoke-template: still refers to the Slack front: {node!r:.200}")
 
 
+def without_slack(resources):
+    """The functions that tell Slack, as a spoke's: no token, allow-list or key; their notices on
+    this stack's bus (NOTICE_BUS_NAME) with a grant for that alone; the hub's rule gone."""
+    for name, resource in resources.items():
+        properties = resource.get("Properties", {})
+        variables = properties.get("Environment", {}).get("Variables", {})
+        for variable in SLACK_VARIABLES & set(variables):
+            del variables[variable]
+        for event in HUB_ONLY_EVENTS.get(name, []):
+            del properties["Events"][event]
+        if "Policies" not in properties:
+            continue
+        documents = []
+        for document in properties["Policies"]:
+            if not isinstance(document, dict):
+                documents.append(document)  # a managed policy's !Ref
+                continue
+            statements = [s for s in document.get("Statement", []) if not is_slack_grant(s)]
+            if statements:
+                documents.append(document | {"Statement": statements})
+        if name in TELLING:
+            variables["NOTICE_BUS_NAME"] = Tag("Ref", "DebugRequestsBus")
+            documents[0]["Statement"].append(copy.deepcopy(PUT_NOTICES))
+        properties["Policies"] = documents
+
+
+def is_slack_grant(statement):
+    """A statement (or an !If of one) granting a Slack secret."""
+    if isinstance(statement, Tag) and statement.name == "If":
+        return any(is_slack_grant(branch) for branch in statement.value[1:])
+    return isinstance(statement, dict) and statement.get("Sid") in SLACK_GRANTS
+
+
 def spoke(template):
     statements, order = hub_statements(template), list(template)
+    without_slack(template["Resources"])
     for section, names in DROPPED.items():
         for name in names:
             del template[section][name]

@@ -60,20 +60,22 @@ next_steps() {
 With this spoke's credentials${profile_note:+ (profile $profile_note)}: account $account, region $region.
 - Publish the debug-toolkit image to the spoke's repository (as step 2 of the path):
      ${env_profile}./scripts/publish-image.sh ./image $(output DebugToolkitRepositoryUri)
-- Put the Slack app's bot token (xoxb-...) into the spoke's secret:
-     $(output SlackBotTokenCommand)$with_profile
+- No Slack token here: this spoke's notices go to the hub's bus ($(parameter HubEventBusArn)),
+  and the hub posts them once its SpokeAccounts lists this account ($account).
 - Attach the people's policy (IAM Identity Center: the name ecs-debug-toolkit-exec-$region, path /,
   in a permission set of this region's accounts only: docs/deploying.md, step 5):
      aws iam attach-role-policy$with_profile --role-name <role> --policy-arn $(output ExecUserPolicyArn)
 - Make environments here, with ToolkitStackName=$stack and$with_profile --region $region.
 - All of this stack's outputs:
      aws cloudformation describe-stacks$with_profile --region $region --stack-name $stack --query 'Stacks[0].Outputs' --output table
-Then, with the hub's credentials and region again, add this spoke to the hub's Spokes (step 3):
-the whole list, the hub's spokes so far (its parameter Spokes) and this one's entry:
+Then, with the hub's credentials and region again, add this spoke to the hub's Spokes and its
+account to SpokeAccounts (step 3): the whole lists, the hub's so far (its parameters Spokes and
+SpokeAccounts) and this spoke's entries:
      aws cloudformation describe-stacks --profile <hub profile> --region <hub region> --stack-name ecs-debug-toolkit \\
-       --query "Stacks[0].Parameters[?ParameterKey=='Spokes'].ParameterValue" --output text
-     ./scripts/deploy.sh --profile <hub profile> --region <hub region> \\
-       --parameter-overrides "Spokes=<those spokes, if any, then a comma>$(parameter SpokeAlias)=$account/$region"
+       --query "Stacks[0].Parameters[?ParameterKey=='Spokes' || ParameterKey=='SpokeAccounts'].[ParameterKey,ParameterValue]" --output text
+     ./scripts/deploy.sh --profile <hub profile> --region <hub region> --parameter-overrides \\
+       "Spokes=<those spokes, if any, then a comma>$(parameter SpokeAlias)=$account/$region" \\
+       "SpokeAccounts=<those accounts, if any, then a comma>$account"
 NEXT
     return
   fi

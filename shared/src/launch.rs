@@ -18,6 +18,14 @@ pub struct LaunchRequest {
     pub channel_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_url: Option<String>,
+    /// From a hub: the requester's `response_url` sealed for the spoke (the spoke hands it back
+    /// in its `Debug Task Notice`, unread; `crate::slack::sealed_url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_response_url: Option<String>,
+    /// From a hub: the cluster's user groups the hub read the requester in (a spoke holds no bot
+    /// token to read them itself).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requester_groups: Vec<String>,
     /// A number (or, from hand-written events, a numeric string); judged by [`Self::ttl_minutes`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_minutes: Option<Value>,

@@ -10,6 +10,8 @@
 pub mod address;
 pub mod aws;
 pub mod backoff;
+#[cfg(feature = "bus")]
+pub mod bus;
 pub mod cidr;
 pub mod cluster;
 pub mod commands;
@@ -26,6 +28,8 @@ pub mod launch;
 pub mod like_services;
 pub mod metrics;
 pub mod names;
+#[cfg(feature = "notices")]
+pub mod notice;
 #[cfg(feature = "ec2")]
 pub mod preflight;
 #[cfg(feature = "secrets")]
@@ -33,6 +37,7 @@ pub mod secrets;
 #[cfg(feature = "slack")]
 pub mod slack;
 pub mod slack_ids;
+pub mod spokes;
 pub mod stop_record;
 pub mod tags;
 pub mod text;

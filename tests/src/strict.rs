@@ -65,6 +65,24 @@ pub async fn register(
     );
 }
 
+/// Tells the gate that a stack of `template` (default `infra/template.yaml`) is deployed in
+/// `account` and `region` with these parameters: its bus policies are then what AWS would
+/// evaluate for a delivery from another account (a hub's `NoticesFromSpokes`).
+pub async fn register_buses(endpoint: &str, account: &str, region: &str, parameters: &Value) {
+    let body = json!({"account": account, "region": region, "parameters": parameters});
+    let response = reqwest::Client::new()
+        .post(format!("{endpoint}/_strict/buses"))
+        .json(&body)
+        .send()
+        .await
+        .expect("registering a stack's buses with the strict gate");
+    assert!(
+        response.status().is_success(),
+        "the strict gate refused the buses of {account}/{region}: {}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
 /// Tells the gate that a spoke stack (`infra/spoke.yaml`, or `template` for a test of the gate)
 /// is deployed in `account` and `region` with these parameters: its hub role's trust and
 /// policies and its bus policy are then what AWS would evaluate there.
@@ -99,6 +117,10 @@ pub async fn register_spoke(
 pub struct Deliveries(Arc<Mutex<Vec<(Value, Reply)>>>);
 
 impl Deliveries {
+    pub fn record(&self, event: Value, reply: Reply) {
+        self.0.lock().unwrap().push((event, reply));
+    }
+
     /// Every event delivered so far and how the function answered it, oldest first.
     pub fn all(&self) -> Vec<(Value, Reply)> {
         self.0.lock().unwrap().clone()

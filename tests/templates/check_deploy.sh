@@ -48,9 +48,11 @@ plan --profile prod --spoke --region eu-west-1
 expect "--spoke after --profile" "--config-env spoke --stack-name ecs-debug-toolkit-spoke"
 refuse "--spoke after --profile" "^plan: .* --spoke"
 expect "the spoke's publish command" "AWS_PROFILE=prod ./scripts/publish-image.sh ./image <DebugToolkitRepositoryUri>"
-expect "the spoke's secret command" "<SlackBotTokenCommand> --profile prod"
+refuse "a spoke holds no bot token" "SlackBotTokenCommand"
+expect "the spoke's notices go to the hub" "the hub's bus (<HubEventBusArn>)"
 expect "the spoke's outputs command" "aws cloudformation describe-stacks --profile prod --region eu-west-1"
-expect "the spoke's entry for the hub" '--parameter-overrides "Spokes=<those spokes, if any, then a comma><SpokeAlias>=<account>/eu-west-1"'
+expect "the spoke's entry for the hub" '"Spokes=<those spokes, if any, then a comma><SpokeAlias>=<account>/eu-west-1"'
+expect "the spoke's account for the hub" '"SpokeAccounts=<those accounts, if any, then a comma><account>"'
 
 plan --profile hub
 expect "the hub's stack" "--config-env default --stack-name ecs-debug-toolkit --region eu-west-1 --profile hub"

@@ -3,20 +3,19 @@
 use crate::outcome::Outcome;
 use crate::plan::{self, LaunchPlan};
 use crate::report::tell;
-use crate::request::{self, RequestError, ValidRequest};
+use crate::request::{self, ReplyTo, RequestError, ValidRequest};
 use crate::run::{self, RunError};
 use crate::App;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use debug_toolkit::address;
 use debug_toolkit::cluster::Refusal;
-use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
-use debug_toolkit::duration::format_minutes;
 use debug_toolkit::ecs::{describe_cluster, running_family_tasks};
 use debug_toolkit::metrics;
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::notice::About;
 use debug_toolkit::timestamp::{self, EpochSeconds};
+use debug_toolkit::user_groups::GroupMembers;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -61,12 +60,13 @@ pub async fn handle(
         }
         Err(error) => {
             tracing::warn!(%error, "launch request refused");
-            let url = request::response_url_of(&envelope.detail);
-            let message = Message::new(format!(
-                ":warning: No debug task was started: {}",
-                escape(&error.to_string())
-            ));
-            tell(app, url.as_deref(), None, &message).await;
+            // The requester only: a malformed event posts in no channel.
+            let to = ReplyTo {
+                channel: None,
+                ..ReplyTo::of(&envelope.detail)
+            };
+            let reason = error.to_string();
+            tell(app, &to, About::Refused { reason }).await;
             return Ok(Outcome::Refused {
                 reason: error.to_string(),
             });
@@ -74,14 +74,8 @@ pub async fn handle(
     };
     tracing::info!(cluster = %request.cluster, requested_by = %request.requested_by, request_id = %request.request_id, ttl_minutes = request.ttl_minutes, "launch requested");
     let outcome = launch(app, &request, deadline.minus(REPORT_RESERVE)).await;
-    let (message, result) = conclude(app.config.spoke_alias.as_deref(), &request, outcome);
-    tell(
-        app,
-        request.response_url.as_deref(),
-        request.channel.as_deref(),
-        &message,
-    )
-    .await;
+    let (about, result) = conclude(&request, outcome);
+    tell(app, &request.reply, about).await;
     result
 }
 
@@ -134,10 +128,14 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
                 &request.cluster,
             ))
         })?;
-    let groups = app.groups.members(&app.slack, &cluster.user_groups()).await;
+    let groups = requester_groups(app, request, &cluster.user_groups()).await;
     let written = address::qualified(app.config.spoke_alias.as_deref(), &request.cluster);
     cluster
-        .authorise_with(&request.requested_by, request.channel.as_deref(), &groups)
+        .authorise_with(
+            &request.requested_by,
+            request.reply.channel.as_deref(),
+            &groups,
+        )
         .map_err(|refusal| refusal.naming(&written))?;
     let mut plan = plan::plan(request, &cluster, &app.config.limits)
         .map_err(|refusal| refusal.naming(&written))?;
@@ -156,28 +154,36 @@ async fn launch(app: &App, request: &ValidRequest, until: Deadline) -> Result<La
     Ok(Launch::Started(plan, task))
 }
 
-/// `alias`: the spoke's, so the messages name the cluster as the hub knows it.
+/// The members of the cluster's user groups `wanted`: read with the bot token in one account; in
+/// a spoke (no token), as the hub read them for this request (`requesterGroups`): the requester
+/// in each group the hub found them in, nobody in the others.
+async fn requester_groups(app: &App, request: &ValidRequest, wanted: &[&str]) -> GroupMembers {
+    if app.slack.has_token() || app.hub.is_none() {
+        return app.groups.members(&app.slack, wanted).await;
+    }
+    wanted
+        .iter()
+        .map(|group| {
+            let member = request.requester_groups.iter().any(|g| g == group);
+            let members = member.then(|| request.requested_by.clone());
+            (group.to_string(), Ok(members.into_iter().collect()))
+        })
+        .collect()
+}
+
+/// What the requester is told, and the function's result.
 fn conclude(
-    alias: Option<&str>,
     request: &ValidRequest,
     outcome: Result<Launch, LaunchError>,
-) -> (Message, Result<Outcome, TransientFailure>) {
+) -> (About, Result<Outcome, TransientFailure>) {
     match outcome {
         Ok(Launch::Started(plan, task)) => {
             tracing::info!(task = %task.arn, cluster = %plan.cluster_name, expires_at = %timestamp::format(plan.expires_at), "debug task started");
             let dimensions = [(metrics::CLUSTER, plan.cluster_name.as_str())];
             metrics::count(metrics::DEBUG_TASKS_LAUNCHED, 1, &dimensions);
-            let capped = if plan.capped {
-                " (capped at the cluster's max lifetime)"
-            } else {
-                ""
-            };
-            let mut message = ready_message(alias, &plan, &task, "is starting", capped);
-            if plan.public_ip_withheld {
-                message = message.section(crate::like::PUBLIC_IP_WITHHELD);
-            }
+            let about = launched(&plan, &task, false);
             (
-                message,
+                about,
                 Ok(Outcome::Launched {
                     task_arn: task.arn,
                     expires_at: timestamp::format(plan.expires_at),
@@ -186,25 +192,18 @@ fn conclude(
         }
         Ok(Launch::AlreadyRunning(plan, task)) => {
             tracing::info!(task = %task.arn, "this request's task is already running; nothing started");
-            let message = ready_message(
-                alias,
-                &plan,
-                &task,
-                "is already running for this request",
-                "",
-            );
-            (message, Ok(Outcome::AlreadyRunning { task_arn: task.arn }))
+            let about = launched(&plan, &task, true);
+            (about, Ok(Outcome::AlreadyRunning { task_arn: task.arn }))
         }
         Err(error) => {
             let transient = matches!(&error, LaunchError::Run(run) if run.is_transient());
             tracing::error!(%error, cluster = %request.cluster, transient, "no debug task started");
             let dimensions = [(metrics::CLUSTER, request.cluster.as_str())];
             metrics::count(metrics::LAUNCH_FAILURES, 1, &dimensions);
-            let message = Message::new(format!(
-                ":x: No debug task was started on `{}`: {}",
-                escape(&address::qualified(alias, &request.cluster)),
-                escape(&error.told())
-            ));
+            let about = About::NotLaunched {
+                cluster: request.cluster.clone(),
+                reason: error.told(),
+            };
             let result = if transient {
                 Err(TransientFailure(error.to_string()))
             } else {
@@ -212,26 +211,19 @@ fn conclude(
                     reason: error.to_string(),
                 })
             };
-            (message, result)
+            (about, result)
         }
     }
 }
 
-fn ready_message(
-    alias: Option<&str>,
-    plan: &LaunchPlan,
-    task: &TaskView,
-    state: &str,
-    capped: &str,
-) -> Message {
-    let written = address::qualified(alias, &plan.cluster_name);
-    Message::new(format!(
-        ":toolbox: Debug task `{}` on `{}` {state}. It expires at {} ({} after the request){capped}. Connect with ECS Exec once it is RUNNING:",
-        escape(task.id()),
-        escape(&written),
-        timestamp::format(plan.expires_at),
-        format_minutes(plan.ttl_minutes),
-    ))
-    .command(&commands::connect(&plan.cluster_name, &task.arn, task.image.as_deref()))
-    .task_buttons(&written, task.id())
+fn launched(plan: &LaunchPlan, task: &TaskView, already_running: bool) -> About {
+    About::Launched {
+        task_arn: task.arn.clone(),
+        image: task.image.clone(),
+        expires_at: plan.expires_at,
+        ttl_minutes: plan.ttl_minutes,
+        already_running,
+        capped: plan.capped && !already_running,
+        public_ip_withheld: plan.public_ip_withheld && !already_running,
+    }
 }

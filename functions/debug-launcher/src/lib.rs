@@ -4,7 +4,8 @@
 //!
 //! The event comes from a bus others may write to, so nothing in it is trusted: ids are checked,
 //! the cluster must be managed and must allow the requester, the reason is sanitised into a tag,
-//! and the `responseUrl` is contacted only when `SLACK_RESPONSE_URL_PREFIXES` admits it.
+//! and the `responseUrl` is contacted only when `SLACK_RESPONSE_URL_PREFIXES` admits it. In a
+//! spoke, which holds no bot token, the outcome goes to the hub as a `Debug Task Notice`.
 
 pub mod cap;
 pub mod config;
@@ -20,6 +21,7 @@ pub use config::Config;
 pub use handler::handle;
 pub use outcome::Outcome;
 
+use debug_toolkit::notice::tell::HubBus;
 use debug_toolkit::slack::groups::GroupCache;
 use debug_toolkit::slack::Notifier;
 
@@ -32,6 +34,8 @@ pub struct App {
     pub slack: Notifier,
     /// Members of the user groups in clusters' allowed users (read with the bot token).
     pub groups: GroupCache,
+    /// In a spoke (`NOTICE_BUS_NAME`): the bus its notices go on, for the hub to post.
+    pub hub: Option<HubBus>,
 }
 
 impl App {
@@ -41,6 +45,7 @@ impl App {
             ecs: aws_sdk_ecs::Client::new(sdk),
             slack,
             groups: GroupCache::default(),
+            hub: HubBus::from_env(sdk),
         }
     }
 }

@@ -10,9 +10,6 @@ use aws_sdk_ecs::types::AssignPublicIp;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::tags;
 
-/// Told to the requester when the copied service has a public IP.
-pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a subnet whose way out is an internet gateway, it then reaches AWS (its image, ECS Exec) only through VPC endpoints.";
-
 /// A task holds at most 5 security groups.
 pub const MAX_SECURITY_GROUPS: usize = 5;
 

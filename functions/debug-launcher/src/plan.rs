@@ -88,7 +88,7 @@ pub fn plan(
         task_tags.push((tags::ENVIRONMENT.to_string(), sanitise_value(environment)));
     }
     let mut container_environment = Vec::new();
-    if let Some(channel) = &request.channel {
+    if let Some(channel) = &request.reply.channel {
         task_tags.push((tags::CHANNEL.to_string(), channel.clone()));
         container_environment.push((stop_record::CHANNEL_VARIABLE.to_string(), channel.clone()));
     }
@@ -134,8 +134,11 @@ mod tests {
         ValidRequest {
             cluster: "payments-dev".into(),
             requested_by: "U1".into(),
-            channel: Some("C9".into()),
-            response_url: None,
+            reply: crate::request::ReplyTo {
+                channel: Some("C9".into()),
+                ..Default::default()
+            },
+            requester_groups: vec![],
             ttl_minutes: ttl,
             reason: "db \"timeouts\", <!channel>".into(),
             request_id: "r-1".into(),

@@ -2,7 +2,7 @@
 
 use debug_toolkit::cluster::is_valid_name;
 use debug_toolkit::launch::{is_service_name, LaunchRequest, DETAIL_TYPE, SOURCE};
-use debug_toolkit::slack_ids::is_plain_id;
+use debug_toolkit::slack_ids::{is_plain_id, is_user_group_id};
 use debug_toolkit::timestamp::EpochSeconds;
 use serde_json::Value;
 
@@ -16,8 +16,10 @@ pub const MAX_SKEW_SECONDS: i64 = 5 * 60;
 pub struct ValidRequest {
     pub cluster: String,
     pub requested_by: String,
-    pub channel: Option<String>,
-    pub response_url: Option<String>,
+    /// Who is told how it ended, and where.
+    pub reply: ReplyTo,
+    /// From a hub: the cluster's user groups the hub read the requester in.
+    pub requester_groups: Vec<String>,
     pub ttl_minutes: u32,
     pub reason: String,
     /// The request's identity: `requestId`, else the EventBridge event id.
@@ -26,6 +28,38 @@ pub struct ValidRequest {
     pub requested_at: EpochSeconds,
     /// Place the task like this service (docs/interface.md, `debug-launcher`).
     pub like_service: Option<String>,
+}
+
+/// Where the requester is told: the channel, their `response_url` (one account) or the one a hub
+/// sealed for this spoke.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReplyTo {
+    pub channel: Option<String>,
+    pub response_url: Option<String>,
+    pub sealed_response_url: Option<String>,
+}
+
+impl ReplyTo {
+    /// The channel and `response_url`s of a detail, read even from one too broken to parse, so
+    /// that the requester can be told why nothing happened (a malformed channel is dropped).
+    pub fn of(detail: &Value) -> Self {
+        let text = |key: &str| {
+            detail[key]
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        Self {
+            channel: text("channelId").filter(|c| is_plain_id(c)),
+            response_url: text("responseUrl"),
+            sealed_response_url: text("sealedResponseUrl").filter(|s| is_sealed_shape(s)),
+        }
+    }
+}
+
+/// A sealed `response_url` as a hub writes it: hex, of a bounded length.
+fn is_sealed_shape(text: &str) -> bool {
+    text.len() <= 4096 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -39,12 +73,6 @@ pub enum RequestError {
     Malformed(String),
     #[error("the launch request is {0} minutes old; ask again with `start`")]
     Stale(i64),
-}
-
-/// The `responseUrl` of a request, read even from a detail too broken to parse, so that the
-/// requester can be told why nothing happened.
-pub fn response_url_of(detail: &Value) -> Option<String> {
-    detail["responseUrl"].as_str().map(str::to_string)
 }
 
 pub fn validate(
@@ -74,6 +102,16 @@ pub fn validate(
     if channel.as_deref().is_some_and(|c| !is_plain_id(c)) {
         return Err(malformed("`channelId` must be a Slack channel id"));
     }
+    if request
+        .sealed_response_url
+        .as_deref()
+        .is_some_and(|s| !is_sealed_shape(s))
+    {
+        return Err(malformed("`sealedResponseUrl` must be hex"));
+    }
+    if !request.requester_groups.iter().all(|g| is_user_group_id(g)) {
+        return Err(malformed("`requesterGroups` must be Slack user group ids"));
+    }
     let ttl_minutes = request
         .ttl_minutes()
         .map_err(|e| RequestError::Malformed(e.to_string()))?;
@@ -98,8 +136,12 @@ pub fn validate(
     Ok(ValidRequest {
         cluster: request.cluster,
         requested_by: request.requested_by,
-        channel,
-        response_url: request.response_url.filter(|u| !u.is_empty()),
+        reply: ReplyTo {
+            channel,
+            response_url: request.response_url.filter(|u| !u.is_empty()),
+            sealed_response_url: request.sealed_response_url.filter(|u| !u.is_empty()),
+        },
+        requester_groups: request.requester_groups,
         ttl_minutes,
         reason: request.reason.unwrap_or_default(),
         request_id,
@@ -138,7 +180,7 @@ mod tests {
         let valid = check(json!({"cluster": "c", "requestedBy": "U1"}), None).unwrap();
         assert_eq!(valid.ttl_minutes, 60);
         assert_eq!(valid.request_id, "event-1");
-        assert_eq!(valid.channel, None);
+        assert_eq!(valid.reply, ReplyTo::default());
         assert_eq!(valid.requested_at, NOW);
     }
 
@@ -161,6 +203,14 @@ mod tests {
                 None,
             ),
             (json!({"cluster": "c", "requestedBy": 7}), None),
+            (
+                json!({"cluster": "c", "requestedBy": "U1", "sealedResponseUrl": "https://hooks.slack.com/x"}),
+                None,
+            ),
+            (
+                json!({"cluster": "c", "requestedBy": "U1", "requesterGroups": ["U1"]}),
+                None,
+            ),
             (json!("not an object"), None),
             (
                 json!({"cluster": "c", "requestedBy": "U1"}),

@@ -46,7 +46,10 @@ impl Config {
             ),
             limits: limits_from_env()?,
             spokes: spokes::parse(&var("SPOKES").unwrap_or_default())?,
-            button_key: SecretSource::from_env("SLACK_BUTTON_KEY", "SLACK_BUTTON_KEY_ARN"),
+            button_key: {
+                let (plain, arn) = debug_toolkit::slack::sealed::KEY_VARIABLES;
+                SecretSource::from_env(plain, arn)
+            },
             allowed_teams: AllowedTeams::parse(&var("SLACK_TEAM_IDS").unwrap_or_default())?,
             command_name: crate::commands::command_name(
                 &var("SLACK_COMMAND_NAME").unwrap_or_default(),

@@ -17,7 +17,7 @@ pub mod interaction;
 pub mod seal;
 pub mod signature;
 pub mod sites;
-pub mod spokes;
+pub use debug_toolkit::spokes;
 pub mod target;
 pub mod teams;
 
@@ -63,10 +63,12 @@ impl App {
         Self {
             sites,
             signing_secret: SecretCell::new(config.signing_secret.clone(), SIGNING_SECRET_KEY),
-            button_key: config
-                .button_key
-                .is_configured()
-                .then(|| SecretCell::new(config.button_key.clone(), seal::BUTTON_KEY_JSON_KEY)),
+            button_key: config.button_key.is_configured().then(|| {
+                SecretCell::new(
+                    config.button_key.clone(),
+                    debug_toolkit::slack::sealed::KEY_JSON_KEY,
+                )
+            }),
             config,
             secrets_manager: aws_sdk_secretsmanager::Client::new(sdk),
             slack: Notifier::from_env(sdk),

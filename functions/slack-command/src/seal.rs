@@ -3,11 +3,8 @@
 //! (`debug_toolkit::slack::sealed`). Without a key (one account) both are no-ops.
 
 use crate::App;
-use debug_toolkit::slack::sealed::ButtonKey;
+use debug_toolkit::slack::sealed::{read_key, ButtonKey};
 use debug_toolkit::slack::Message;
-
-/// The key's name when its secret holds a JSON object.
-pub const BUTTON_KEY_JSON_KEY: &str = "buttonKey";
 
 #[derive(Debug, thiserror::Error)]
 #[error("the button key cannot be used: {0}")]
@@ -18,13 +15,9 @@ pub async fn key(app: &App) -> Result<Option<ButtonKey>, KeyUnavailable> {
     let Some(cell) = &app.button_key else {
         return Ok(None);
     };
-    let secret = cell
-        .get(&app.secrets_manager)
+    read_key(cell, &app.secrets_manager)
         .await
-        .map_err(|e| KeyUnavailable(e.to_string()))?;
-    ButtonKey::new(secret.expose().as_bytes())
-        .map(Some)
-        .map_err(|e| KeyUnavailable(e.to_string()))
+        .map_err(KeyUnavailable)
 }
 
 /// `message` with its buttons sealed. A key that cannot be read leaves them as built: the hub

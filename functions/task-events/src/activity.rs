@@ -9,7 +9,8 @@ use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::metrics;
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::notice::tell::tell;
+use debug_toolkit::notice::{About, Notice};
 use debug_toolkit::tags::{LAST_ACTIVITY, LAST_SESSION};
 use debug_toolkit::timestamp::{self, EpochSeconds};
 
@@ -78,31 +79,23 @@ pub async fn record(
     })
 }
 
-/// Tells the task's channel who opened a shell (with a bot token; a failed post is logged).
+/// Tells the task's channel who opened a shell (a failure is logged).
 async fn tell_who(app: &App, task: &TaskView, opened_by: Option<&str>) {
     let (Some(channel), Some(who)) = (task.channel(), opened_by) else {
         return;
     };
-    if !app.slack.has_token() {
+    if !crate::notice::can_tell(app) {
         return;
     }
-    let message = who_message(who, task, app.spoke_alias.as_deref());
-    if let Err(error) = app.slack.post(channel, &message).await {
+    let about = About::ShellOpened {
+        task_arn: task.arn.clone(),
+        opened_by: who.to_string(),
+    };
+    let notice = Notice::to_channel(channel, about);
+    let alias = app.spoke_alias.as_deref();
+    if let Err(error) = tell(&app.slack, app.hub.as_ref(), &notice, alias).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told who opened a shell");
     }
-}
-
-/// "`who` opened a shell on debug task `…` on `…`", the cluster as Slack names it (in a spoke,
-/// `<alias>/<cluster>`).
-fn who_message(who: &str, task: &TaskView, alias: Option<&str>) -> Message {
-    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
-    let written = debug_toolkit::address::qualified(alias, cluster);
-    Message::new(format!(
-        ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
-        escape(who),
-        escape(task.id()),
-        escape(&written)
-    ))
 }
 
 /// Session ids are tag-safe (`ecs-execute-command-` and hex); anything else is not written.
@@ -112,28 +105,4 @@ fn is_session_id(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_shell_notice_names_the_cluster_as_slack_does() {
-        let task = TaskView {
-            arn: "arn:aws:ecs:eu-west-1:1:task/payments-dev/abc".into(),
-            cluster_arn: "arn:aws:ecs:eu-west-1:1:cluster/payments-dev".into(),
-            ..TaskView::default()
-        };
-        for (alias, expected) in [
-            (None, "`payments-dev`"),
-            (Some("prod"), "`prod/payments-dev`"),
-        ] {
-            let text = who_message("alice", &task, alias).text;
-            assert_eq!(
-                text,
-                format!(":eyes: `alice` opened a shell on debug task `abc` on {expected}.")
-            );
-        }
-    }
 }

@@ -1,61 +1,15 @@
 //! The two kinds of event this function takes, read from EventBridge's envelope.
 
+use crate::cloudtrail::{exec_session, ExecSession};
 use crate::overrides::Overrides;
 use aws_lambda_events::eventbridge::EventBridgeEvent;
-use debug_toolkit::timestamp::{self, EpochSeconds};
+use debug_toolkit::notice;
+use debug_toolkit::timestamp::EpochSeconds;
 use serde::Deserialize;
 use serde_json::Value;
 
 pub const CLOUDTRAIL: &str = "AWS API Call via CloudTrail";
 pub const TASK_STATE_CHANGE: &str = "ECS Task State Change";
-
-/// `requestParameters` of `ExecuteCommand` (cluster and task may be names, ids or ARNs).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecuteCommandRequest {
-    pub cluster: Option<String>,
-    pub task: Option<String>,
-    pub container: Option<String>,
-}
-
-/// The CloudTrail record in the `detail`, read only as far as this function uses it: a record that
-/// lacks a field we never read (userIdentity, eventVersion, …) is still a record.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ExecuteCommandCall {
-    event_name: String,
-    event_source: String,
-    event_time: Option<String>,
-    /// Set on failed calls (denied, agent not running); those opened no session.
-    error_code: Option<String>,
-    #[serde(default)]
-    request_parameters: Option<ExecuteCommandRequest>,
-    #[serde(default)]
-    response_elements: Option<ExecuteCommandResponse>,
-    #[serde(default)]
-    user_identity: Option<UserIdentity>,
-}
-
-/// Who made the call (`userIdentity.arn`: a role session, a user).
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct UserIdentity {
-    pub arn: Option<String>,
-}
-
-/// `responseElements` of `ExecuteCommand`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecuteCommandResponse {
-    pub cluster_arn: Option<String>,
-    pub task_arn: Option<String>,
-    pub session: Option<Session>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
-    pub session_id: Option<String>,
-}
 
 /// The `detail` of `ECS Task State Change` (the fields this function needs). Events never carry
 /// tags; `overrides` (with the channel the launcher recorded) survives a stop.
@@ -90,15 +44,15 @@ pub struct StateChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Incoming {
     /// Someone opened an ECS Exec session.
-    ExecSession {
-        cluster: String,
-        task: String,
-        session_id: Option<String>,
-        at: EpochSeconds,
-        /// Who opened it (`userIdentity.arn`).
-        opened_by: Option<String>,
-    },
+    ExecSession(ExecSession),
     StateChange(StateChange),
+    /// A spoke's `Debug Task Notice`, with the account and Region EventBridge says it came from.
+    Notice {
+        account: Option<String>,
+        region: Option<String>,
+        id: Option<String>,
+        detail: Value,
+    },
     Ignored(String),
 }
 
@@ -109,49 +63,20 @@ pub fn read(event: Value, now: EpochSeconds) -> Incoming {
     };
     let event_time = envelope.time.map(|t| t.timestamp()).unwrap_or(now);
     match (envelope.source.as_str(), envelope.detail_type.as_str()) {
-        ("aws.ecs", CLOUDTRAIL) => exec_session(envelope.detail, event_time),
+        ("aws.ecs", CLOUDTRAIL) => match exec_session(envelope.detail, event_time) {
+            Ok(session) => Incoming::ExecSession(session),
+            Err(reason) => Incoming::Ignored(reason),
+        },
         ("aws.ecs", TASK_STATE_CHANGE) => state_change(envelope.detail),
+        (notice::SOURCE, notice::DETAIL_TYPE) => Incoming::Notice {
+            account: envelope.account,
+            region: envelope.region,
+            id: envelope.id,
+            detail: envelope.detail,
+        },
         (source, detail_type) => Incoming::Ignored(format!(
             "not an event for this function (source {source:?}, detail-type {detail_type:?})"
         )),
-    }
-}
-
-fn exec_session(detail: Value, event_time: EpochSeconds) -> Incoming {
-    let call: ExecuteCommandCall = match serde_json::from_value(detail) {
-        Ok(call) => call,
-        Err(error) => return Incoming::Ignored(format!("not a CloudTrail API call: {error}")),
-    };
-    if call.event_name != "ExecuteCommand" || call.event_source != "ecs.amazonaws.com" {
-        return Incoming::Ignored(format!(
-            "CloudTrail event {} is not ECS ExecuteCommand",
-            call.event_name
-        ));
-    }
-    if let Some(code) = call.error_code {
-        return Incoming::Ignored(format!(
-            "ExecuteCommand failed ({code}): no session was opened"
-        ));
-    }
-    let request = call.request_parameters.unwrap_or_default();
-    let response = call.response_elements.unwrap_or_default();
-    let cluster = response
-        .cluster_arn
-        .or(request.cluster)
-        .unwrap_or_else(|| "default".to_string());
-    let Some(task) = response.task_arn.or(request.task) else {
-        return Incoming::Ignored("ExecuteCommand record names no task".to_string());
-    };
-    Incoming::ExecSession {
-        cluster,
-        task,
-        session_id: response.session.and_then(|s| s.session_id),
-        opened_by: call.user_identity.and_then(|u| u.arn),
-        at: call
-            .event_time
-            .as_deref()
-            .and_then(timestamp::parse)
-            .unwrap_or(event_time),
     }
 }
 
@@ -174,6 +99,7 @@ fn state_change(detail: Value) -> Incoming {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use debug_toolkit::timestamp;
 
     const NOW: EpochSeconds = 1_795_000_000;
 
@@ -189,13 +115,13 @@ mod tests {
 
     #[test]
     fn cloudtrail_execute_command() {
-        let Incoming::ExecSession {
+        let Incoming::ExecSession(ExecSession {
             cluster,
             task,
             session_id,
             at,
             opened_by,
-        } = read(sample("exec"), NOW)
+        }) = read(sample("exec"), NOW)
         else {
             panic!("an exec session");
         };
@@ -247,7 +173,7 @@ mod tests {
             ]
             .contains(&key.as_str())
         });
-        let Incoming::ExecSession { task, at, .. } = read(sparse, NOW) else {
+        let Incoming::ExecSession(ExecSession { task, at, .. }) = read(sparse, NOW) else {
             panic!("still an exec session");
         };
         assert!(task.ends_with("/0123456789abcdef0123456789abcdef"));

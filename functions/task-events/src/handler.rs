@@ -1,8 +1,9 @@
 //! One event: an exec session to record, a state change to tell, or something to ignore.
 
+use crate::cloudtrail::ExecSession;
 use crate::events::{read, Incoming};
 use crate::outcome::Outcome;
-use crate::{activity, notify, App};
+use crate::{activity, hub, notify, App};
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::timestamp::EpochSeconds;
@@ -16,13 +17,13 @@ pub async fn handle(
     deadline: Deadline,
 ) -> Result<Outcome, AwsError> {
     match read(event, now) {
-        Incoming::ExecSession {
+        Incoming::ExecSession(ExecSession {
             cluster,
             task,
             session_id,
             at,
             opened_by,
-        } => {
+        }) => {
             let session = activity::Session {
                 id: session_id.as_deref(),
                 at,
@@ -31,6 +32,12 @@ pub async fn handle(
             activity::record(app, &cluster, &task, &session).await
         }
         Incoming::StateChange(change) => notify::state_changed(app, &change, deadline).await,
+        Incoming::Notice {
+            account,
+            region,
+            id,
+            detail,
+        } => hub::notice_from_spoke(app, (account, region), id, detail).await,
         Incoming::Ignored(reason) => {
             tracing::info!(%reason, "event ignored");
             Ok(Outcome::Ignored { reason })

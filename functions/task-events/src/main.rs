@@ -14,6 +14,9 @@ async fn main() -> Result<(), Error> {
     let sdk = debug_toolkit::aws::load_sdk_config().await;
     let app = App {
         spoke_alias: debug_toolkit::address::alias_from_env()?,
+        spokes: debug_toolkit::spokes::parse(
+            &debug_toolkit::config::var("SPOKES").unwrap_or_default(),
+        )?,
         ..App::new(&sdk, Notifier::from_env(&sdk))
     };
     let app = &app;

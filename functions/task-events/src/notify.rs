@@ -13,13 +13,11 @@ use crate::readiness::{wait_for_exec_agent, ExecAgent};
 use crate::stopped;
 use crate::App;
 use debug_toolkit::aws::AwsError;
-use debug_toolkit::cluster::name_of_arn;
-use debug_toolkit::commands;
 use debug_toolkit::deadline::Deadline;
 use debug_toolkit::debug_task::TaskView;
 use debug_toolkit::ecs::{describe_tasks, tags};
 use debug_toolkit::ecs_status::TaskStatus;
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::notice::{About, Notice};
 use debug_toolkit::tags::NOTIFIED;
 
 pub async fn state_changed(
@@ -62,7 +60,7 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
     let Some(channel) = task.channel().map(str::to_string) else {
         return Ok(Outcome::ignored("no channel tag"));
     };
-    if !app.slack.has_token() {
+    if !crate::notice::can_tell(app) {
         tracing::info!(task = %task.arn, "no bot token: the channel is not told");
         return Ok(Outcome::ignored("no bot token"));
     }
@@ -89,10 +87,9 @@ async fn ready(app: &App, change: &StateChange, deadline: Deadline) -> Result<Ou
     let agent = wait_for_exec_agent(app, &change.cluster_arn, &task.arn, known, deadline).await?;
     post(
         app,
-        &channel,
         &task.arn,
         TaskStatus::Running,
-        ready_message(&task, &agent, app.spoke_alias.as_deref()),
+        ready_notice(&channel, &task, &agent),
     )
     .await
 }
@@ -111,27 +108,17 @@ async fn stopped_meanwhile(app: &App, change: &StateChange) -> bool {
         .is_some_and(|task| task.is_on_its_way_out())
 }
 
-fn ready_message(task: &TaskView, agent: &ExecAgent, alias: Option<&str>) -> Message {
-    let cluster = name_of_arn(&task.cluster_arn).unwrap_or(&task.cluster_arn);
-    let written = debug_toolkit::address::qualified(alias, cluster);
-    let text = match agent {
-        ExecAgent::NotYet(status) => format!(
-            ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
-            escape(task.id()),
-            escape(&written),
-            escape(status)
-        ),
-        _ => format!(
-            ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
-            escape(task.id()),
-            escape(&written)
-        ),
+fn ready_notice(channel: &str, task: &TaskView, agent: &ExecAgent) -> Notice {
+    let exec_agent = match agent {
+        ExecAgent::NotYet(status) => Some(status.clone()),
+        ExecAgent::Running => None,
     };
-    Message::new(text)
-        .command(&commands::connect(
-            cluster,
-            &task.arn,
-            task.image.as_deref(),
-        ))
-        .task_buttons(&written, task.id())
+    Notice::to_channel(
+        channel,
+        About::Ready {
+            task_arn: task.arn.clone(),
+            image: task.image.clone(),
+            exec_agent,
+        },
+    )
 }

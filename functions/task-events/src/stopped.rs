@@ -13,11 +13,10 @@ use crate::App;
 use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
-use debug_toolkit::debug_task::task_id;
 use debug_toolkit::ecs::describe_tasks;
 use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::metrics::{self, StopReason};
-use debug_toolkit::slack::{escape, Message};
+use debug_toolkit::notice::{About, Notice};
 use debug_toolkit::stop_record::{
     is_debug_family, stopped_claim_stream, CLAIMS_LOG_GROUP_VARIABLE,
 };
@@ -56,32 +55,16 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
     let Some(channel) = channel else {
         return Ok(Outcome::ignored("no channel recorded"));
     };
-    if !app.slack.has_token() {
+    if !crate::notice::can_tell(app) {
         tracing::info!(task = %change.task_arn, "no bot token: the channel is not told");
         return Ok(Outcome::ignored("no bot token"));
     }
-    let message = Message::new(format!(
-        ":stop_sign: Debug task `{}` on `{}` stopped: {}",
-        escape(task_id(&change.task_arn)),
-        escape(&debug_toolkit::address::qualified(
-            app.spoke_alias.as_deref(),
-            cluster
-        )),
-        escape(
-            change
-                .stopped_reason
-                .as_deref()
-                .unwrap_or("no reason given")
-        )
-    ));
-    post(
-        app,
-        &channel,
-        &change.task_arn,
-        TaskStatus::Stopped,
-        message,
-    )
-    .await
+    let about = About::Stopped {
+        task_arn: change.task_arn.clone(),
+        stopped_reason: change.stopped_reason.clone(),
+    };
+    let notice = Notice::to_channel(&channel, about);
+    post(app, &change.task_arn, TaskStatus::Stopped, notice).await
 }
 
 /// The recorded channel, else (a task that kept its tags) the channel tag.
@@ -103,7 +86,7 @@ async fn channel(app: &App, change: &StateChange) -> Result<Option<String>, AwsE
 }
 
 /// Creates the claim stream: `true` when this call made it, `false` when it already existed.
-async fn claim(app: &App, group: &str, stream: &str) -> Result<bool, AwsError> {
+pub(crate) async fn claim(app: &App, group: &str, stream: &str) -> Result<bool, AwsError> {
     match app
         .logs
         .create_log_stream()

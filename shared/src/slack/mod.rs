@@ -8,6 +8,7 @@ pub mod message;
 pub mod notifier;
 pub mod response_url;
 pub mod sealed;
+pub mod sealed_url;
 pub mod stop_reason;
 
 pub use client::{SlackClient, SlackError};

@@ -7,6 +7,25 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
+/// `SLACK_BUTTON_KEY` or `SLACK_BUTTON_KEY_ARN`: a hub's key (unset: one account, no seals).
+pub const KEY_VARIABLES: (&str, &str) = ("SLACK_BUTTON_KEY", "SLACK_BUTTON_KEY_ARN");
+/// The key's name when its secret holds a JSON object.
+pub const KEY_JSON_KEY: &str = "buttonKey";
+
+/// The hub's key from its secret; `Ok(None)` when none is configured (one account).
+pub async fn read_key(
+    cell: &crate::secrets::SecretCell,
+    client: &aws_sdk_secretsmanager::Client,
+) -> Result<Option<ButtonKey>, String> {
+    if !cell.source().is_configured() {
+        return Ok(None);
+    }
+    let secret = cell.get(client).await.map_err(|e| e.to_string())?;
+    ButtonKey::new(secret.expose().as_bytes())
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// The shortest key accepted (the hub stack's secret has 64 characters).
 pub const MIN_KEY_LEN: usize = 32;
 const TAG_HEX_LEN: usize = 64;
@@ -39,7 +58,7 @@ impl ButtonKey {
         Ok(Self(key.to_vec()))
     }
 
-    fn mac(&self, value: &str) -> Hmac<Sha256> {
+    pub(crate) fn mac(&self, value: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
         mac.update(value.as_bytes());
         mac

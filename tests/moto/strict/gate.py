@@ -26,7 +26,7 @@ import os
 import re
 import threading
 
-from . import accounts, inside_task, kms_keys, model_check, stacks, stopping
+from . import accounts, bus_targets, inside_task, kms_keys, model_check, stacks, stopping
 from .accounts import DEFAULT_ACCOUNT, GateError
 from .answers import DENIED, INVALID, THROTTLED, answer, protocol
 from .calls import Call, credential, read_call
@@ -57,11 +57,13 @@ class Gate:
         self.trust = Trust()
         self.stacks = stacks.StackResources()
         self.report = _report_file()
+        bus_targets.install(self)
         self.endpoints = {
             "/_strict/callers": self._register,
             "/_strict/event-targets": self._register_target,
             "/_strict/inside-task": self._inside_task,
             "/_strict/spokes": self._register_spoke,
+            "/_strict/buses": self._register_buses,
             "/_strict/organizations": self._register_organization,
             "/_strict/stack-resources": self.stacks.register,
         }
@@ -159,7 +161,15 @@ class Gate:
         self.targets.register(template, target["function"], target["url"], account, target.get("region"))
 
     def _register_spoke(self, spoke):
-        return self.trust.register_spoke(spoke, STACKS["spoke"])
+        registered = self.trust.register_spoke(spoke, STACKS["spoke"])
+        template = load_template(spoke.get("template") or STACKS["spoke"])
+        registered["rules"] = bus_targets.deploy_rules(template, spoke["account"], spoke["region"], spoke["parameters"])
+        return registered
+
+    def _register_buses(self, stack):
+        """A stack's bus policies (`template`, default infra/template.yaml) in its account/Region."""
+        template = load_template(stack.get("template") or STACKS["toolkit"])
+        return self.trust.register_buses(template, stack["account"], stack["region"], stack["parameters"])
 
     def _register_organization(self, organization):
         self.trust.register_organization(organization["account"], organization["org_id"])

@@ -113,6 +113,9 @@ class TemplateResolver:
         key = _NAME_PROPERTIES.get(resource["Type"]) if resource else None
         if key and key in resource.get("Properties", {}):
             return self.value(resource["Properties"][key])
+        if key == "RoleName":
+            # CloudFormation names it <stack>-<logical id>-<random suffix>; the world drops the suffix.
+            return f"{self.pseudo['AWS::StackName']}-{name}"
         return None
 
     def _Sub(self, text):

@@ -70,11 +70,25 @@ class Trust:
         policies = [_clean(resolver.value(p["PolicyDocument"])) for p in properties.get("Policies", [])]
         label = f"hub role ({parameters.get('SpokeAlias', account)})"
         buses = _bus_policies(resources, resolver, account, region)
+        roles = {arn: Role(arn, name, account, label, trust, policies)}
+        for logical, resource in resources.items():
+            if resource["Type"] == "AWS::IAM::Role" and logical != HUB_ROLE:
+                other = _template_role(resolver, logical, resource, account)
+                roles[other.arn] = other
         with self.lock:
-            self.roles[arn] = Role(arn, name, account, label, trust, policies)
+            self.roles.update(roles)
             self.buses.update(buses)
             self.spokes[(account, region)] = dict(parameters)
-        return {"role": arn, "buses": sorted(buses)}
+        return {"role": arn, "roles": sorted(roles), "buses": sorted(buses)}
+
+    def register_buses(self, template, account, region, parameters):
+        """The bus policies of a stack (a hub's `NoticesFromSpokes`) deployed in `account`/`region`."""
+        _check_parameters(template, parameters)
+        resolver = TemplateResolver(template, account, region, _typed(template, parameters), physical_names=True)
+        buses = _bus_policies(template["Resources"], resolver, account, region)
+        with self.lock:
+            self.buses.update(buses)
+        return {"buses": sorted(buses)}
 
     def register_organization(self, account, org_id):
         with self.lock:
@@ -125,16 +139,35 @@ class Trust:
         return attached, caller["session_arn"]
 
 
+def _template_role(resolver, logical, resource, account):
+    """A role of the template (inline policies only), as CloudFormation names it."""
+    properties = resource["Properties"]
+    name = resolver._Ref(logical)
+    trust = _clean(resolver.value(properties["AssumeRolePolicyDocument"]))
+    policies = [_clean(resolver.value(p["PolicyDocument"])) for p in properties.get("Policies", [])]
+    return Role(f"arn:aws:iam::{account}:role/{name}", name, account, logical, trust, policies)
+
+
+def _typed(template, parameters):
+    """The parameters as `!Ref` gives them: a CommaDelimitedList's value is a list."""
+    declared = template.get("Parameters", {})
+    return {
+        name: value.split(",") if declared.get(name, {}).get("Type") == "CommaDelimitedList" else value
+        for name, value in parameters.items()
+    }
+
+
 def _check_parameters(template, parameters):
     """Refuses what CloudFormation would: an unknown parameter, a missing one without a default, a
-    value outside its AllowedPattern."""
+    value outside its AllowedPattern (each item of a CommaDelimitedList)."""
     declared = template.get("Parameters", {})
     problems = [f"{name}: not a parameter of the stack" for name in parameters if name not in declared]
     for name, spec in declared.items():
         value = parameters.get(name, spec.get("Default"))
+        items = str(value).split(",") if spec.get("Type") == "CommaDelimitedList" else [value]
         if value is None:
             problems.append(f"{name}: required")
-        elif "AllowedPattern" in spec and not re.fullmatch(spec["AllowedPattern"], str(value)):
+        elif "AllowedPattern" in spec and not all(re.fullmatch(spec["AllowedPattern"], str(v)) for v in items):
             problems.append(f"{name}: {value!r} does not match {spec['AllowedPattern']}")
     if problems:
         raise ValueError("; ".join(problems))

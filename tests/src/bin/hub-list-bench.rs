@@ -11,7 +11,7 @@ use integration_tests::fakes::slack::{
 };
 use integration_tests::lambda::Lambda;
 use integration_tests::strict::register_spoke;
-use integration_tests::worlds::hub::{CHANNEL, HUB_ROLE_ARN, USER};
+use integration_tests::worlds::hub::{CHANNEL, HUB_BUS_ARN, HUB_ROLE_ARN, USER};
 use integration_tests::worlds::spoke::view_of;
 use integration_tests::worlds::LocalAws;
 use serde_json::{json, Value};
@@ -33,7 +33,8 @@ async fn main() {
             format!("{:012}", 300_000_000_000u64 + n as u64),
         );
         let region = if n % 2 == 0 { "eu-west-1" } else { "us-east-1" };
-        let parameters = json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN});
+        let parameters =
+            json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN, "HubEventBusArn": HUB_BUS_ARN});
         register_spoke(&endpoint, &account, region, &parameters, None).await;
         managed_cluster(&view_of(&endpoint, &account, region), &alias).await;
         spokes.push(format!("{alias}={account}/{region}"));

@@ -1,8 +1,16 @@
-//! EventBridge in moto: a bus whose `Debug Task Requested` events a rule delivers to an SQS queue,
-//! so tests read exactly what `slack-command` put.
+//! EventBridge in moto: a bus whose `Debug Task Requested` events (or, for a hub's bus, its spokes'
+//! `Debug Task Notice`s) a rule delivers to an SQS queue, so tests read exactly what was put; a
+//! hub's notices are relayed from there to its task-events as EventBridge invokes it ([`relay`]).
 
+use crate::fakes::runtime_api::RuntimeApi;
+use crate::strict::Deliveries;
 use aws_config::SdkConfig;
 use serde_json::Value;
+use std::time::Duration;
+
+/// The detail-type of launch requests, and of the notices spokes send their hub.
+pub const LAUNCH_REQUESTS: &str = "Debug Task Requested";
+pub const NOTICES: &str = "Debug Task Notice";
 
 pub struct Bus {
     pub name: String,
@@ -11,7 +19,13 @@ pub struct Bus {
 }
 
 impl Bus {
+    /// A bus whose launch requests go to the queue.
     pub async fn create(aws: &SdkConfig, name: &str) -> Self {
+        Self::create_for(aws, name, LAUNCH_REQUESTS).await
+    }
+
+    /// A bus whose events of `detail_type` (from source `ecs-debug-toolkit`) go to the queue.
+    pub async fn create_for(aws: &SdkConfig, name: &str, detail_type: &str) -> Self {
         let events = aws_sdk_eventbridge::Client::new(aws);
         let sqs = aws_sdk_sqs::Client::new(aws);
         events
@@ -22,7 +36,7 @@ impl Bus {
             .expect("CreateEventBus");
         let queue_url = sqs
             .create_queue()
-            .queue_name(format!("{name}-launch-requests"))
+            .queue_name(format!("{name}-{}", detail_type.replace(' ', "-")))
             .send()
             .await
             .expect("CreateQueue")
@@ -42,19 +56,20 @@ impl Bus {
                     .cloned()
             })
             .expect("queue arn");
+        let rule = detail_type.to_lowercase().replace(' ', "-");
+        let pattern =
+            serde_json::json!({"source": ["ecs-debug-toolkit"], "detail-type": [detail_type]});
         events
             .put_rule()
-            .name("debug-task-requested")
+            .name(&rule)
             .event_bus_name(name)
-            .event_pattern(
-                r#"{"source":["ecs-debug-toolkit"],"detail-type":["Debug Task Requested"]}"#,
-            )
+            .event_pattern(pattern.to_string())
             .send()
             .await
             .expect("PutRule");
         events
             .put_targets()
-            .rule("debug-task-requested")
+            .rule(&rule)
             .event_bus_name(name)
             .targets(
                 aws_sdk_eventbridge::types::Target::builder()
@@ -103,4 +118,21 @@ impl Bus {
             }
         }
     }
+}
+
+/// Relays what reaches `bus`'s queue to the function under `runtime`, as EventBridge invokes it
+/// (asynchronously, one event per invocation), for as long as the test runs.
+pub fn relay(bus: Bus, runtime: RuntimeApi) -> Deliveries {
+    let deliveries = Deliveries::default();
+    let recorded = deliveries.clone();
+    tokio::spawn(async move {
+        loop {
+            for event in bus.drain().await {
+                let reply = runtime.invoke(event.clone(), Duration::from_secs(30)).await;
+                recorded.record(event, reply);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    deliveries
 }

@@ -4,13 +4,20 @@
 //! `ecs-environment`, `debug-launcher`, `task-events` (given its own account's ECS events) and
 //! `idle-reaper`, its bus `ecs-debug-toolkit` (routed to a queue the test drains) and its hub
 //! role, whose trust and policies the gate evaluates as AWS would (the bus has no policy: the hub
-//! puts launch requests as that role, in the spoke's account).
+//! puts launch requests as that role, in the spoke's account). Only the hub holds the bot token:
+//! the spokes' notices reach the hub's bus through their rule NoticesToTheHub (judged by the gate:
+//! the rule's role, the hub bus's policy `NoticesFromSpokes`), and a queue there relays them to
+//! the hub's task-events, which posts them. The hub seals buttons and `response_url`s with
+//! [`HUB_KEY`], as the hub stack's `SlackButtonKey` does.
 
 use super::spoke::Spoke;
 use super::LocalAws;
+use crate::fakes::bus::{relay, Bus, NOTICES};
 use crate::fakes::slack::{click, form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
 use crate::lambda::Lambda;
-use crate::strict::register_spoke;
+use crate::moto::{ACCOUNT, REGION};
+use crate::strict::{register_buses, register_spoke, Deliveries};
+use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -21,6 +28,29 @@ pub const BOT_TOKEN: &str = "xoxb-hub-test-bot-token-DO-NOT-LOG";
 /// The role the gate knows the hub's `slack-command` by (`arn:aws:iam::<account>:role/<binary>`),
 /// which each spoke's `HubRoleArn` names.
 pub const HUB_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/slack-command";
+/// The hub stack's bus (`<stack>-debug-requests`), where spokes send their notices.
+pub const HUB_BUS: &str = "ecs-debug-toolkit-debug-requests";
+pub const HUB_BUS_ARN: &str =
+    "arn:aws:events:eu-west-1:123456789012:event-bus/ecs-debug-toolkit-debug-requests";
+/// The hub's button key (the hub stack's SlackButtonKey).
+pub const HUB_KEY: &str = "hub-button-key-for-tests-0123456789abcdef0123456789";
+
+/// `value` as the hub seals it (`<value>.<hex HMAC-SHA256 under HUB_KEY>`), computed here.
+pub fn seal(value: &str) -> String {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(HUB_KEY.as_bytes()).expect("any key");
+    mac.update(value.as_bytes());
+    format!("{value}.{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// The value a sealed button value carries, checked against [`seal`] (panics on a forgery).
+pub fn opened(sealed: &str) -> String {
+    let (value, _) = sealed
+        .rsplit_once('.')
+        .unwrap_or_else(|| panic!("unsealed: {sealed}"));
+    assert_eq!(seal(value), sealed, "a seal the hub did not make");
+    value.to_string()
+}
+
 /// (alias, account, region, VPC CIDR) of the two spokes.
 pub const SPOKES: [(&str, &str, &str, &str); 2] = [
     ("prod", "111111111111", "eu-west-1", "10.61.0.0/16"),
@@ -31,6 +61,10 @@ pub struct HubWorld {
     pub local: LocalAws,
     pub slack: SlackServer,
     pub command: Lambda,
+    /// The hub's task-events: it posts what the spokes' notices say.
+    pub task_events: Lambda,
+    /// The notices relayed to it from the hub's bus, with its answers.
+    pub notices: Deliveries,
     pub spokes: Vec<Spoke>,
 }
 
@@ -45,11 +79,6 @@ impl HubWorld {
         Self::start_full(others, !others.is_empty(), &[]).await
     }
 
-    /// A hub whose button values are sealed with `key` (`SLACK_BUTTON_KEY`).
-    pub async fn start_sealed(key: &str) -> Self {
-        Self::start_full(&[], false, &[("SLACK_BUTTON_KEY", key)]).await
-    }
-
     async fn start_full(
         others: &[(&str, &str, &str, &str)],
         unreported: bool,
@@ -57,6 +86,15 @@ impl HubWorld {
     ) -> Self {
         let local = LocalAws::start("10.60.0.0/16").await;
         let slack = SlackServer::start().await;
+        let hub_bus = Bus::create_for(&local.aws, HUB_BUS, NOTICES).await;
+        let spoke_accounts: Vec<&str> = SPOKES.iter().map(|s| s.1).collect();
+        let listed: Vec<String> = SPOKES
+            .iter()
+            .map(|(alias, account, region, _)| format!("{alias}={account}/{region}"))
+            .collect();
+        let parameters =
+            json!({"Spokes": listed.join(","), "SpokeAccounts": spoke_accounts.join(",")});
+        register_buses(&local.moto.endpoint(), ACCOUNT, REGION, &parameters).await;
         let mut spokes = Vec::new();
         for (alias, account, region, cidr) in SPOKES {
             spokes.push(Spoke::deploy(&local, &slack, alias, account, region, cidr).await);
@@ -66,7 +104,8 @@ impl HubWorld {
             .map(|(alias, account, region, _)| format!("{alias}={account}/{region}"))
             .collect();
         for (alias, account, region, trusted) in others {
-            let parameters = json!({"SpokeAlias": alias, "HubRoleArn": trusted});
+            let parameters =
+                json!({"SpokeAlias": alias, "HubRoleArn": trusted, "HubEventBusArn": HUB_BUS_ARN});
             register_spoke(&local.moto.endpoint(), account, region, &parameters, None).await;
             entries.push(format!("{alias}={account}/{region}"));
         }
@@ -87,16 +126,23 @@ impl HubWorld {
                 ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
                 ("SLACK_RESPONSE_URL_PREFIXES", slack.hooks_prefix()),
                 ("SLACK_API_BASE_URL", slack.api_base()),
+                ("SLACK_BUTTON_KEY", HUB_KEY.to_string()),
             ]
             .map(|(k, v)| (k.to_string(), v)),
         );
         env.extend(unreported.into_iter().map(|(k, v)| (k.to_string(), v)));
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let command = Lambda::start("slack-command", &env).await;
+        let (command, task_events) = tokio::join!(
+            Lambda::start("slack-command", &env),
+            Lambda::start("task-events", &env),
+        );
+        let notices = relay(hub_bus, task_events.runtime.clone());
         Self {
             local,
             slack,
             command,
+            task_events,
+            notices,
             spokes,
         }
     }
@@ -132,6 +178,7 @@ impl HubWorld {
 
     pub fn all_logs(&self) -> String {
         let mut logs = self.command.logs();
+        logs.push_str(&self.task_events.logs());
         for spoke in &self.spokes {
             for function in [
                 &spoke.environment,

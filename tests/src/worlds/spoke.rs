@@ -1,6 +1,7 @@
 //! A spoke of the many-accounts world (`infra/spoke.yaml` in another account and region): the
 //! tests' own view of its account, its four functions, its bus routed to a queue the test drains,
-//! and the gate told of its hub role (the bus has no policy).
+//! and the gate told of its hub role (the bus has no policy) and its rule NoticesToTheHub (made on
+//! the bus as CloudFormation would). It holds no bot token: its notices go to the hub.
 
 use super::LocalAws;
 use crate::fakes::bus::Bus;
@@ -10,7 +11,7 @@ use crate::fixtures::Vpc;
 use crate::lambda::Lambda;
 use crate::moto::{ACCOUNT, NOTICE_CLAIMS_LOG_GROUP};
 use crate::strict::{deliver_ecs_events_of, register_spoke, Deliveries, ACCOUNT_VAR, STACK_VAR};
-use crate::worlds::hub::{BOT_TOKEN, CHANNEL, CLUSTER, HUB_ROLE_ARN, USER};
+use crate::worlds::hub::{CHANNEL, CLUSTER, HUB_BUS_ARN, HUB_ROLE_ARN, USER};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -71,25 +72,20 @@ impl Spoke {
     ) -> Spoke {
         let endpoint = local.moto.endpoint();
         let aws = view_of(&endpoint, account, region);
-        register_spoke(
-            &endpoint,
-            account,
-            region,
-            &json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN}),
-            None,
-        )
-        .await;
+        let ec2 = aws_sdk_ec2::Client::new(&aws);
+        let (vpc, bus) = tokio::join!(
+            Vpc::create(&ec2, cidr),
+            Bus::create(&aws, "ecs-debug-toolkit"),
+        );
+        let parameters =
+            json!({"SpokeAlias": alias, "HubRoleArn": HUB_ROLE_ARN, "HubEventBusArn": HUB_BUS_ARN});
+        register_spoke(&endpoint, account, region, &parameters, None).await;
         aws_sdk_cloudwatchlogs::Client::new(&aws)
             .create_log_group()
             .log_group_name(NOTICE_CLAIMS_LOG_GROUP)
             .send()
             .await
             .expect("CreateLogGroup of the spoke's claims group");
-        let ec2 = aws_sdk_ec2::Client::new(&aws);
-        let (vpc, bus) = tokio::join!(
-            Vpc::create(&ec2, cidr),
-            Bus::create(&aws, "ecs-debug-toolkit"),
-        );
         let image = format!(
             "{account}.dkr.ecr.{region}.amazonaws.com/ecs-debug-toolkit/debug-toolkit:1.0.0"
         );
@@ -110,8 +106,8 @@ impl Spoke {
                 (ACCOUNT_VAR, account.to_string()),
                 (STACK_VAR, "spoke".to_string()),
                 ("SPOKE_ALIAS", alias.to_string()),
-                ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
-                ("SLACK_RESPONSE_URL_PREFIXES", slack.hooks_prefix()),
+                ("NOTICE_BUS_NAME", "ecs-debug-toolkit".to_string()),
+                // Where Slack would be, were a spoke to call it (it must not: no token).
                 ("SLACK_API_BASE_URL", slack.api_base()),
             ]
             .map(|(k, v)| (k.to_string(), v)),

@@ -1,12 +1,13 @@
 //! One Slack app, many accounts (docs/interface.md, "Many accounts"): a hub and two spokes in
 //! other accounts and regions. `start` puts the request on the spoke's bus as the spoke's hub role
-//! (a same-account PutEvents: the bus has no policy), the spoke launches it and tells Slack; `list` asks both spokes at once through
+//! (a same-account PutEvents: the bus has no policy), the spoke launches it and tells the hub,
+//! which tells Slack (only the hub holds the bot token); `list` asks both spokes at once through
 //! their hub roles; `forward` and a `Stop` click act in the spoke the cluster is in; the spoke's
 //! reaper stops what expired. Every task gets one ready and one stopped notice, naming its
 //! cluster as the hub knows it.
 
 use integration_tests::fakes::slack::Posted;
-use integration_tests::worlds::hub::{HubWorld, CHANNEL, CLUSTER};
+use integration_tests::worlds::hub::{opened, seal, HubWorld, BOT_TOKEN, CHANNEL, CLUSTER};
 use integration_tests::worlds::spoke::Spoke;
 use serde_json::Value;
 use std::time::Duration;
@@ -68,6 +69,16 @@ async fn clicked_outcome(world: &HubWorld, n: usize) -> Value {
     panic!("no outcome {n} of a click was posted")
 }
 
+/// What was posted to the slash commands' `response_url`s.
+fn launch_replies(world: &HubWorld) -> Vec<Posted> {
+    world
+        .slack
+        .posts()
+        .into_iter()
+        .filter(|p| p.path.contains("/cmd/"))
+        .collect()
+}
+
 async fn start(world: &HubWorld, alias: &str, transcript: &mut Vec<String>) -> String {
     let command = format!("start {alias}/{CLUSTER} 45m checking the hub");
     let answer = world.slash(&command).await;
@@ -91,10 +102,23 @@ async fn start(world: &HubWorld, alias: &str, transcript: &mut Vec<String>) -> S
         "the launch request's Region: {:#}",
         requests[0]
     );
+    let replies_before = launch_replies(world).len();
     spoke
         .launcher
         .call(requests[0].clone(), Duration::from_secs(60))
         .await;
+    // The spoke's reply reaches the requester through the hub (its notice, relayed).
+    for _ in 0..500 {
+        if launch_replies(world).len() > replies_before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        launch_replies(world).len() > replies_before,
+        "no launch reply for {alias}: {}",
+        world.task_events.logs()
+    );
     let tasks = running(spoke).await;
     assert_eq!(tasks.len(), 1, "{alias}: {tasks:?}");
     tasks[0].clone()
@@ -129,12 +153,12 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     let staging_id = staging_task.rsplit('/').next().unwrap().to_string();
     let prod_id = prod_task.rsplit('/').next().unwrap().to_string();
 
-    // The launchers' replies name the cluster as the hub knows it, buttons included.
-    let replies: Vec<Posted> = world.slack.posts();
-    let launch_buttons: Vec<String> = replies
+    // The launchers' replies name the cluster as the hub knows it, buttons included, each sealed
+    // by the hub.
+    let launch_buttons: Vec<String> = launch_replies(&world)
         .iter()
-        .filter(|p| p.path.contains("/cmd/"))
         .flat_map(|p| buttons(&p.body))
+        .map(|v| opened(&v))
         .collect();
     assert!(
         launch_buttons.contains(&format!("staging/{CLUSTER}/{staging_id}")),
@@ -188,7 +212,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
 
     // Extend 1h, clicked on the prod task: its expiry tag moves in the prod account.
     let value = format!("prod/{CLUSTER}/{prod_id}");
-    world.click("debug_extend", &value).await;
+    world.click("debug_extend", &seal(&value)).await;
     let outcome = text(&clicked_outcome(&world, 1).await);
     transcript.push(format!("[Extend 1h] clicked on {value}\n  → {outcome}"));
     assert!(
@@ -198,7 +222,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
 
     // Stop, clicked on the staging task's button: acts in the staging account.
     let value = format!("staging/{CLUSTER}/{staging_id}");
-    world.click("debug_stop", &value).await;
+    world.click("debug_stop", &seal(&value)).await;
     let outcome = text(&clicked_outcome(&world, 2).await);
     transcript.push(format!("[Stop] clicked on {value}\n  → {outcome}"));
     assert!(
@@ -240,18 +264,39 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
             .count();
         assert_eq!((ready, stopped), (1, 1), "{id}: {of_task:#?}");
     }
+    // Every notice and reply was the hub's: posted with its token, after its task-events took
+    // the spoke's notice (2 launch replies, 2 ready and 2 stopped notices), buttons sealed.
+    let channel_posts: Vec<&Posted> = posted
+        .iter()
+        .filter(|p| p.path == "/api/chat.postMessage")
+        .collect();
+    assert!(
+        channel_posts
+            .iter()
+            .all(|p| p.authorization.as_deref() == Some(&format!("Bearer {BOT_TOKEN}")[..])),
+        "{channel_posts:#?}"
+    );
+    for post in &channel_posts {
+        buttons(&post.body).iter().for_each(|v| drop(opened(v)));
+    }
+    let relayed = world.notices.wait_for(6, Duration::from_secs(30)).await;
+    let told = relayed
+        .iter()
+        .filter(|(_, reply)| format!("{reply:?}").contains("\"posted\""))
+        .count();
+    assert_eq!(told, 6, "{relayed:#?}");
     // Each spoke's role was assumed once: its credentials served every later command.
     let assumed = world.local.proxy.calls().get("AssumeRole").copied();
     transcript.push(format!("AssumeRole calls by the hub: {assumed:?}"));
     assert_eq!(assumed, Some(2), "one AssumeRole per spoke");
-    // Both launch requests were put with the spokes' role sessions, none with the hub's own keys.
+    // Both launch requests were put with the spokes' role sessions, none with the hub's own keys
+    // (the spokes' debug-launcher and task-events put their notices on their own buses).
     let proxy = &world.local.proxy;
-    assert_eq!(
-        proxy.calls().get("PutEvents"),
-        Some(&2),
-        "{:?}",
-        proxy.calls()
-    );
+    let puts = |calls: std::collections::BTreeMap<String, usize>| {
+        calls.get("PutEvents").copied().unwrap_or(0)
+    };
+    let by_spokes = puts(proxy.calls_of("debug-launcher")) + puts(proxy.calls_of("task-events"));
+    assert_eq!(puts(proxy.calls()) - by_spokes, 2, "{:?}", proxy.calls());
     assert_eq!(
         proxy.calls_of("slack-command").get("PutEvents"),
         None,

@@ -8,8 +8,6 @@ use integration_tests::fakes::slack::Posted;
 use integration_tests::worlds::hub::{HubWorld, CLUSTER};
 use std::time::Duration;
 
-const KEY: &str = "hub-button-key-for-tests-0123456789abcdef0123456789";
-
 async fn start(world: &HubWorld, alias: &str) -> String {
     world
         .slash(&format!("start {alias}/{CLUSTER} 45m sealed"))
@@ -42,7 +40,7 @@ async fn click_outcomes(world: &HubWorld, n: usize) -> Vec<Posted> {
 
 #[tokio::test]
 async fn forged_button_values_are_refused_and_the_hubs_own_work() {
-    let world = HubWorld::start_sealed(KEY).await;
+    let world = HubWorld::start().await;
     let staging_id = start(&world, "staging").await;
     let prod_id = start(&world, "prod").await;
 

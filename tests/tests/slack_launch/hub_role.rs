@@ -7,7 +7,7 @@
 
 use crate::hub_and_spokes::running;
 use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
-use integration_tests::worlds::hub::{HubWorld, CLUSTER};
+use integration_tests::worlds::hub::{seal, HubWorld, CLUSTER};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -103,7 +103,7 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
     let first = start(&world, "prod").await;
     let second = start(&world, "prod").await;
     world
-        .click("debug_stop", &format!("prod/{CLUSTER}/{first}"))
+        .click("debug_stop", &seal(&format!("prod/{CLUSTER}/{first}")))
         .await;
     let listed = text(&world.slash("list prod/payments").await);
     assert!(listed.contains(&second), "{listed}");
@@ -114,7 +114,7 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
     // tags) and says so, not "no task" (which on the task's own message would take its buttons
     // as if ECS had forgotten it); nothing is stopped.
     world
-        .click("debug_stop", &format!("prod/{CLUSTER}/{first}"))
+        .click("debug_stop", &seal(&format!("prod/{CLUSTER}/{first}")))
         .await;
     let said = click_outcome(&world, 2).await;
     assert!(

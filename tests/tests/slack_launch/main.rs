@@ -12,6 +12,7 @@ mod doctor;
 mod forward;
 mod hub_and_spokes;
 mod hub_buttons;
+mod hub_notices;
 mod hub_role;
 mod launcher;
 mod like;

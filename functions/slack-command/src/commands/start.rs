@@ -5,8 +5,7 @@
 use super::{locate, mention, Caller, CommandError};
 use crate::sites::Site;
 use crate::App;
-use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use debug_toolkit::aws::{is_error_code, AwsError};
+use debug_toolkit::bus::{put_one, PutError};
 use debug_toolkit::duration::format_minutes;
 use debug_toolkit::launch::{LaunchRequest, DEFAULT_TTL_MINUTES, DETAIL_TYPE, SOURCE};
 use debug_toolkit::slack::{escape, Message};
@@ -37,11 +36,14 @@ pub async fn start(
     let max = settings.max_lifetime_minutes(&app.config.limits);
     let asked = ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
     let ttl = asked.min(max);
+    let (response_url, sealed_response_url) = way_back(app, located.site, caller).await;
     let request = LaunchRequest {
         cluster: settings.name.clone(),
         requested_by: caller.user.to_string(),
         channel_id: caller.channel.map(str::to_string),
-        response_url: caller.response_url.map(str::to_string),
+        response_url,
+        sealed_response_url,
+        requester_groups: requester_groups(app, &located, caller.user).await,
         ttl_minutes: Some(json!(ttl)),
         reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
         request_id: Some(caller.request_id.to_string()),
@@ -69,38 +71,49 @@ pub async fn start(
     )))
 }
 
-/// Puts the request on the site's bus: this account's, or the spoke's (its ARN, the hub's own
-/// credentials, a client in the spoke's region; the spoke's bus policy admits the hub).
+/// The requester's `response_url` as the launcher gets it: as it is in one account; in a spoke
+/// (which never sees it), sealed for that spoke with the hub's key, or not at all without one
+/// (the launch reply then goes to the channel).
+async fn way_back(app: &App, site: &Site, caller: &Caller<'_>) -> (Option<String>, Option<String>) {
+    let Some(url) = caller.response_url else {
+        return (None, None);
+    };
+    let Some(alias) = &site.alias else {
+        return (Some(url.to_string()), None);
+    };
+    match crate::seal::key(app).await {
+        Ok(Some(key)) => (None, Some(key.seal_url(url, alias))),
+        Ok(None) => (None, None),
+        Err(error) => {
+            tracing::error!(%error, "the response_url is not sent: the launch reply goes to the channel");
+            (None, None)
+        }
+    }
+}
+
+/// In a spoke (which holds no bot token): the cluster's user groups the requester is in, as read
+/// here for the authorisation (from the cache it just filled).
+async fn requester_groups(app: &App, located: &locate::Located<'_>, user: &str) -> Vec<String> {
+    if located.site.alias.is_none() {
+        return Vec::new();
+    }
+    let wanted = located.cluster.user_groups();
+    let members = app.groups.members(&app.slack, &wanted).await;
+    wanted
+        .into_iter()
+        .filter(|g| matches!(members.get(*g), Some(Ok(m)) if m.contains(user)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Puts the request on the site's bus: this account's, or the spoke's (as the spoke's role, with
+/// a client in the spoke's region: a same-account PutEvents).
 async fn put_launch_request(site: &Site, request: &LaunchRequest) -> Result<(), CommandError> {
     let detail = serde_json::to_string(request).expect("a launch request serialises");
-    let entry = PutEventsRequestEntry::builder()
-        .event_bus_name(&site.bus)
-        .source(SOURCE)
-        .detail_type(DETAIL_TYPE)
-        .detail(detail)
-        .build();
-    let output = site
-        .events
-        .put_events()
-        .entries(entry)
-        .send()
+    put_one(&site.events, &site.bus, (SOURCE, DETAIL_TYPE), detail)
         .await
-        .map_err(AwsError::of("PutEvents"))?;
-    match output.entries().first() {
-        Some(entry) if output.failed_entry_count() == 0 && entry.event_id().is_some() => Ok(()),
-        Some(entry) => {
-            // The entry's message may name the bus's ARN and account: the log has it, the
-            // requester sees the code.
-            tracing::warn!(
-                code = entry.error_code(),
-                message = entry.error_message(),
-                "PutEvents did not accept the launch request"
-            );
-            let code = entry.error_code().filter(|c| is_error_code(c));
-            Err(CommandError::NotQueued(
-                code.unwrap_or("no error code").to_string(),
-            ))
-        }
-        None => Err(CommandError::NotQueued("no entry in the answer".into())),
-    }
+        .map_err(|error| match error {
+            PutError::Aws(aws) => aws.into(),
+            PutError::NotAccepted(code) => CommandError::NotQueued(code),
+        })
 }

@@ -1,7 +1,7 @@
 //! `SPOKES` (docs/interface.md, "Many accounts"): the accounts and regions one Slack app serves,
 //! as comma-separated `alias=account-id/region` entries. Parsing is pure and names what is wrong.
 
-use debug_toolkit::address::is_valid_alias;
+use crate::address::is_valid_alias;
 
 /// One spoke as configured: its alias and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,11 +62,18 @@ pub enum SpokesError {
     Duplicate(String),
 }
 
+/// The spoke at `account` and `region` (where an event came from), if it is one of `spokes`.
+pub fn at<'s>(spokes: &'s [SpokeSpec], account: &str, region: &str) -> Option<&'s SpokeSpec> {
+    spokes
+        .iter()
+        .find(|s| s.account == account && s.region == region)
+}
+
 /// The spokes in `text`; empty text means none (one account).
 pub fn parse(text: &str) -> Result<Vec<SpokeSpec>, SpokesError> {
     let mut spokes: Vec<SpokeSpec> = Vec::new();
     for entry in text.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        let shape = || SpokesError::Shape(debug_toolkit::text::shorten(entry, 60));
+        let shape = || SpokesError::Shape(crate::text::shorten(entry, 60));
         let (alias, place) = entry.split_once('=').ok_or_else(shape)?;
         let (account, region) = place.split_once('/').ok_or_else(shape)?;
         let (alias, account, region) = (alias.trim(), account.trim(), region.trim());

@@ -1,0 +1,114 @@
+//! A notice's Slack message: the one place the ready, stopped, shell and launch messages are
+//! written, by a function in one account and by the hub alike. `alias`: the spoke's, so that
+//! messages name the cluster as Slack knows it (`<alias>/<cluster>`).
+
+use super::{About, Notice};
+use crate::address::qualified;
+use crate::commands;
+use crate::debug_task::{cluster_of_task_arn, task_id};
+use crate::duration::format_minutes;
+use crate::slack::{escape, Message};
+use crate::timestamp;
+
+/// Said under a launch reply when the copied service has a public IP.
+pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a subnet whose way out is an internet gateway, it then reaches AWS (its image, ECS Exec) only through VPC endpoints.";
+
+/// The message `notice` is posted as.
+pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
+    let named = |task_arn: &str| {
+        let cluster = cluster_of_task_arn(task_arn).unwrap_or("<cluster>");
+        (
+            cluster.to_string(),
+            qualified(alias, cluster),
+            task_id(task_arn).to_string(),
+        )
+    };
+    match &notice.about {
+        About::Ready {
+            task_arn,
+            image,
+            exec_agent,
+        } => {
+            let (cluster, written, id) = named(task_arn);
+            let text = match exec_agent {
+                Some(status) => format!(
+                    ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
+                    escape(&id),
+                    escape(&written),
+                    escape(status)
+                ),
+                None => format!(
+                    ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
+                    escape(&id),
+                    escape(&written)
+                ),
+            };
+            Message::new(text)
+                .command(&commands::connect(&cluster, task_arn, image.as_deref()))
+                .task_buttons(&written, &id)
+        }
+        About::Stopped {
+            task_arn,
+            stopped_reason,
+        } => {
+            let (_, written, id) = named(task_arn);
+            Message::new(format!(
+                ":stop_sign: Debug task `{}` on `{}` stopped: {}",
+                escape(&id),
+                escape(&written),
+                escape(stopped_reason.as_deref().unwrap_or("no reason given"))
+            ))
+        }
+        About::ShellOpened {
+            task_arn,
+            opened_by,
+        } => {
+            let (_, written, id) = named(task_arn);
+            Message::new(format!(
+                ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
+                escape(opened_by),
+                escape(&id),
+                escape(&written)
+            ))
+        }
+        About::Launched {
+            task_arn,
+            image,
+            expires_at,
+            ttl_minutes,
+            already_running,
+            capped,
+            public_ip_withheld,
+        } => {
+            let (cluster, written, id) = named(task_arn);
+            let (state, capped) = match (already_running, capped) {
+                (true, _) => ("is already running for this request", ""),
+                (false, true) => ("is starting", " (capped at the cluster's max lifetime)"),
+                (false, false) => ("is starting", ""),
+            };
+            let message = Message::new(format!(
+                ":toolbox: Debug task `{}` on `{}` {state}. It expires at {} ({} after the request){capped}. Connect with ECS Exec once it is RUNNING:",
+                escape(&id),
+                escape(&written),
+                timestamp::format(*expires_at),
+                format_minutes(*ttl_minutes),
+            ))
+            .command(&commands::connect(&cluster, task_arn, image.as_deref()))
+            .task_buttons(&written, &id);
+            if *public_ip_withheld {
+                message.section(PUBLIC_IP_WITHHELD)
+            } else {
+                message
+            }
+        }
+        About::NotLaunched { cluster, reason } => Message::new(format!(
+            ":x: No debug task was started on `{}`: {}",
+            escape(&qualified(alias, cluster)),
+            escape(reason)
+        )),
+        About::Refused { reason } => Message::new(format!(
+            ":warning: No debug task was started: {}",
+            escape(reason)
+        )),
+    }
+}
