@@ -165,6 +165,8 @@ Resources:
             Condition:
               StringEquals:
                 aws:SourceAccount: !Ref AWS::AccountId
+              ArnLike:
+                aws:SourceArn: !Sub "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/ecs-debug-toolkit/*"
       Policies:
         - PolicyName: put-notices-on-the-hub-bus
           PolicyDocument:

@@ -49,8 +49,35 @@ NEXT
       echo "- the Slack app: its manifest is unchanged; nothing to do in Slack."
     fi
   fi
+  notices_steps
   echo "- environments take a new image only when updated (docs/deploying.md, \"Upgrading\", step 4)."
   echo "The first deploy's steps follow; each is done once (skip those you did)."
+}
+# Spokes' notices reach Slack through the hub (docs/deploying.md, "Notices through the hub"): a
+# hub's SpokeAccounts must list every account of Spokes, and a spoke's account must be in its
+# hub's SpokeAccounts.
+notices_steps() {
+  local spokes listed entry missing=""
+  if $spoke; then
+    echo "- notices: this spoke's go to the hub's bus ($(parameter HubEventBusArn || true)); the hub's"
+    echo "  SpokeAccounts must list $account (docs/deploying.md, \"Notices through the hub\")."
+    return
+  fi
+  spokes=$(parameter Spokes || true) listed=",$(parameter SpokeAccounts || true),"
+  [ -n "$spokes" ] || return 0
+  for entry in $(echo "$spokes" | tr ',' ' '); do
+    entry=${entry#*=} entry=${entry%/*}
+    case "$listed" in *",$entry,"*|*"<SpokeAccounts>"*) ;; *) missing="$missing $entry" ;; esac
+  done
+  if [ -n "$missing" ]; then
+    echo "- notices: SpokeAccounts lacks$missing (accounts of Spokes): their spokes' notices and launch"
+    echo "  replies are refused at this hub's bus. Deploy again with both lists (docs/deploying.md, step 3):"
+    echo "     ./scripts/deploy.sh$with_profile --region $region --parameter-overrides \\"
+    echo "       \"Spokes=$spokes\" \"SpokeAccounts=<every account of Spokes, comma-separated>\" DebugToolkitImageTag=$(tr -d '[:space:]' <infra/debug-toolkit-image/VERSION)"
+  else
+    echo "- notices: SpokeAccounts lists every account of Spokes; upgrade each spoke now, with the hub's"
+    echo "  HubEventBusArn (docs/deploying.md, \"Notices through the hub\")."
+  fi
 }
 next_steps() {
   if $existing; then update_steps; fi

@@ -93,6 +93,11 @@ impl TaskView {
         self.tag(tags::CHANNEL)
     }
 
+    /// In a spoke: the hub's seal of the channel.
+    pub fn channel_seal(&self) -> Option<&str> {
+        self.tag(tags::CHANNEL_SEAL)
+    }
+
     pub fn request(&self) -> Option<&str> {
         self.tag(tags::REQUEST)
     }

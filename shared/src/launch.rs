@@ -22,6 +22,10 @@ pub struct LaunchRequest {
     /// in its `Debug Task Notice`, unread; `crate::slack::sealed_url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_response_url: Option<String>,
+    /// From a hub: its seal of `channelId` for the spoke (`crate::slack::sealed`), which the
+    /// task and its notices carry, so that the hub posts only in channels its requests came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_seal: Option<String>,
     /// From a hub: the cluster's user groups the hub read the requester in (a spoke holds no bot
     /// token to read them itself).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -38,7 +38,7 @@ impl SpokeSpec {
 }
 
 /// The partition a region belongs to.
-fn partition(region: &str) -> &'static str {
+pub fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
@@ -60,6 +60,8 @@ pub enum SpokesError {
     Region(String),
     #[error("alias `{0}` is given twice")]
     Duplicate(String),
+    #[error("`{0}` is given twice (each account and region is one spoke, under one alias)")]
+    DuplicatePlace(String),
 }
 
 /// The spoke at `account` and `region` (where an event came from), if it is one of `spokes`.
@@ -88,6 +90,12 @@ pub fn parse(text: &str) -> Result<Vec<SpokeSpec>, SpokesError> {
         }
         if spokes.iter().any(|s| s.alias == alias) {
             return Err(SpokesError::Duplicate(alias.to_string()));
+        }
+        if spokes
+            .iter()
+            .any(|s| s.account == account && s.region == region)
+        {
+            return Err(SpokesError::DuplicatePlace(format!("{account}/{region}")));
         }
         spokes.push(SpokeSpec {
             alias: alias.into(),
@@ -164,6 +172,10 @@ mod tests {
             (
                 "a=111111111111/eu-west-1,a=222222222222/us-east-1",
                 Err(SpokesError::Duplicate("a".into())),
+            ),
+            (
+                "a=111111111111/eu-west-1,b=111111111111/eu-west-1",
+                Err(SpokesError::DuplicatePlace("111111111111/eu-west-1".into())),
             ),
         ] {
             assert_eq!(parse(text), expected, "{text}");

@@ -8,6 +8,8 @@ use crate::debug_task::task_id;
 
 /// The environment variable of the debug-toolkit container that carries the requester's channel.
 pub const CHANNEL_VARIABLE: &str = "DEBUG_TOOLKIT_CHANNEL";
+/// In a spoke, the hub's seal of that channel (`crate::slack::sealed`), which its notices carry.
+pub const CHANNEL_SEAL_VARIABLE: &str = "DEBUG_TOOLKIT_CHANNEL_SEAL";
 
 /// The environment variable naming the log group that holds the stop claims (`task-events`).
 pub const CLAIMS_LOG_GROUP_VARIABLE: &str = "NOTICE_CLAIMS_LOG_GROUP";
@@ -22,9 +24,17 @@ pub fn stopped_claim_stream(cluster: &str, task_arn: &str) -> String {
 pub fn channel_of<'a>(
     environment: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Option<&'a str> {
+    recorded(environment, CHANNEL_VARIABLE)
+}
+
+/// The value of `variable` in a container's environment, if set and not empty.
+pub fn recorded<'a>(
+    environment: impl IntoIterator<Item = (&'a str, &'a str)>,
+    variable: &str,
+) -> Option<&'a str> {
     environment
         .into_iter()
-        .find(|(name, value)| *name == CHANNEL_VARIABLE && !value.is_empty())
+        .find(|(name, value)| *name == variable && !value.is_empty())
         .map(|(_, value)| value)
 }
 

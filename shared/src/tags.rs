@@ -26,6 +26,8 @@ pub const LIKE_SERVICES: &str = "debug-toolkit:like-services";
 
 pub const REQUESTED_BY: &str = "debug-toolkit:requested-by";
 pub const CHANNEL: &str = "debug-toolkit:channel";
+/// In a spoke: the hub's seal of the channel (64 hex digits), which the task's notices carry.
+pub const CHANNEL_SEAL: &str = "debug-toolkit:channel-seal";
 /// The service a debug task was placed like (`start --like`).
 pub const LIKE_SERVICE: &str = "debug-toolkit:like-service";
 pub const REASON: &str = "debug-toolkit:reason";

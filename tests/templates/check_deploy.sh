@@ -16,7 +16,8 @@
 #   why and delete it;
 # - a Mac without the Command Line Tools (whose /usr/bin/cc and make are stubs) stops before the
 #   build, saying xcode-select --install;
-# - a first deploy whose change set was declined says nothing was deployed (no next steps).
+# - a first deploy whose change set was declined says nothing was deployed (no next steps);
+# - a hub's update names the accounts of Spokes its SpokeAccounts lacks (their notices are refused).
 # Exit 1 naming each case that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -165,6 +166,24 @@ out=$(env -u AWS_PROFILE HOME="$tree/home" CARGO_TARGET_DIR="$tree/target" PATH=
 [ "$status" = 1 ] || { echo "check_deploy: a declined change set: exit $status, not 1" >&2; failures=$((failures + 1)); }
 expect "a declined change set" "nothing deployed: stack ecs-debug-toolkit was not created"
 refuse "a declined change set" "== next steps|must not run|check_deploy: aws"
+
+# A hub whose SpokeAccounts lacks an account of Spokes says so, with the command that fixes it
+# (notices_steps of scripts/lib/deploy-steps.sh, with the stack's parameters played here).
+out=$(
+  spoke=false region=eu-west-1 account=999999999999 with_profile=" --profile hub"
+  parameter() { case "$1" in Spokes) echo "prod=111111111111/eu-west-1,dev=222222222222/us-east-1" ;; SpokeAccounts) echo "111111111111" ;; esac; }
+  source scripts/lib/deploy-steps.sh
+  notices_steps
+)
+expect "a hub missing a spoke's account" "SpokeAccounts lacks 222222222222 (accounts of Spokes)"
+expect "a hub missing a spoke's account" '"SpokeAccounts=<every account of Spokes, comma-separated>"'
+out=$(
+  spoke=false region=eu-west-1 account=999999999999 with_profile=""
+  parameter() { case "$1" in Spokes) echo "prod=111111111111/eu-west-1" ;; SpokeAccounts) echo "111111111111" ;; esac; }
+  source scripts/lib/deploy-steps.sh
+  notices_steps
+)
+expect "a hub listing its spokes' accounts" "SpokeAccounts lists every account of Spokes"
 
 if [ "$failures" -gt 0 ]; then exit 1; fi
 echo "deploy.sh: ok (--spoke and --dry-run anywhere, --guided on a copy of samconfig.toml, the profile in every printed command, an update's steps before the first deploy's, a failed first deploy's stack named before the build, a Mac without the Command Line Tools stopped first, a declined change set said so)"

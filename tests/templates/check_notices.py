@@ -17,6 +17,8 @@ import copy
 from cfn_yaml import Tag
 
 NOTICES = {"ForAllValues:StringEquals": {"events:source": "ecs-debug-toolkit", "events:detail-type": "Debug Task Notice"}}
+FROM_SPOKE_RULES = {"ArnLike": {"aws:SourceArn": Tag("Sub", "arn:${AWS::Partition}:events:*:*:rule/ecs-debug-toolkit/*")}}
+OWN_RULES = {"ArnLike": {"aws:SourceArn": Tag("Sub", "arn:${AWS::Partition}:events:*:${AWS::AccountId}:rule/ecs-debug-toolkit/*")}}
 PATTERN = {"source": ["ecs-debug-toolkit"], "detail-type": ["Debug Task Notice"]}
 TELLING = ("DebugLauncherFunction", "TaskEventsFunction")
 SLACK_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_BUTTON_KEY", "SLACK_RESPONSE_URL_PREFIXES", "SLACK_SIGNING_SECRET")
@@ -64,7 +66,8 @@ def check_spoke(spoke):
     role = resources.get("NoticeForwardingRole", {}).get("Properties", {})
     trust = role.get("AssumeRolePolicyDocument", {}).get("Statement", [])
     trusted = {"Sid": "EventBridgeOfThisAccount", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-               "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": Tag("Ref", "AWS::AccountId")}}}
+               "Action": "sts:AssumeRole",
+               "Condition": {"StringEquals": {"aws:SourceAccount": Tag("Ref", "AWS::AccountId")}} | OWN_RULES}
     if trust != [trusted]:
         problems.append("NoticeForwardingRole: not trusted by this account's EventBridge alone")
     granted = [{k: v for k, v in s.items() if k != "Sid"} for s in _role_statements(role)]
@@ -81,7 +84,7 @@ def check_hub(toolkit):
     policy = resources.get("NoticesFromSpokes", {})
     statement = policy.get("Properties", {}).get("Statement", {})
     wanted = {"Effect": "Allow", "Principal": {"AWS": Tag("Ref", "SpokeAccounts")}, "Action": "events:PutEvents",
-              "Resource": Tag("GetAtt", "DebugRequestsBus.Arn"), "Condition": NOTICES}
+              "Resource": Tag("GetAtt", "DebugRequestsBus.Arn"), "Condition": NOTICES | FROM_SPOKE_RULES}
     if policy.get("Condition") != "HasSpokeAccounts" or statement != wanted:
         problems.append(f"NoticesFromSpokes: {statement!r}, not notices from SpokeAccounts only")
     events = resources["TaskEventsFunction"]["Properties"]["Events"].get("SpokeNotices", {}).get("Properties", {})
@@ -113,6 +116,7 @@ def selfcheck(toolkit, spoke):
     ]
     hub_cases = [
         lambda r: r["NoticesFromSpokes"]["Properties"]["Statement"].update(Principal="*"),
+        lambda r: r["NoticesFromSpokes"]["Properties"]["Statement"]["Condition"].pop("ArnLike"),
         lambda r: r["TaskEventsFunction"]["Properties"]["Events"]["SpokeNotices"]["Properties"]["Pattern"].pop("account"),
         lambda r: r["SlackButtonKey"]["Properties"]["GenerateSecretString"].update(PasswordLength=16),
     ]

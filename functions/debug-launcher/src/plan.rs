@@ -92,6 +92,10 @@ pub fn plan(
         task_tags.push((tags::CHANNEL.to_string(), channel.clone()));
         container_environment.push((stop_record::CHANNEL_VARIABLE.to_string(), channel.clone()));
     }
+    if let Some(seal) = &request.reply.channel_seal {
+        task_tags.push((tags::CHANNEL_SEAL.to_string(), seal.clone()));
+        container_environment.push((stop_record::CHANNEL_SEAL_VARIABLE.to_string(), seal.clone()));
+    }
     Ok(LaunchPlan {
         cluster_name: cluster.name.clone(),
         cluster_arn: cluster.arn.clone(),

@@ -11,8 +11,10 @@ use debug_toolkit::notice::{About, Notice};
 pub async fn tell(app: &App, to: &ReplyTo, about: About) {
     let notice = Notice {
         channel: to.channel.clone(),
+        channel_seal: to.channel_seal.clone(),
         response_url: to.response_url.clone(),
         sealed_response_url: to.sealed_response_url.clone(),
+        notice_id: None,
         about,
     };
     let alias = app.config.spoke_alias.as_deref();

@@ -35,6 +35,8 @@ pub struct ValidRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReplyTo {
     pub channel: Option<String>,
+    /// From a hub: its seal of the channel, recorded on the task and handed back in notices.
+    pub channel_seal: Option<String>,
     pub response_url: Option<String>,
     pub sealed_response_url: Option<String>,
 }
@@ -51,10 +53,16 @@ impl ReplyTo {
         };
         Self {
             channel: text("channelId").filter(|c| is_plain_id(c)),
+            channel_seal: text("channelSeal").filter(|s| is_channel_seal(s)),
             response_url: text("responseUrl"),
             sealed_response_url: text("sealedResponseUrl").filter(|s| is_sealed_shape(s)),
         }
     }
+}
+
+/// A channel's seal as a hub writes it: 64 hex digits (it goes into a tag).
+fn is_channel_seal(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A sealed `response_url` as a hub writes it: hex, of a bounded length.
@@ -109,6 +117,13 @@ pub fn validate(
     {
         return Err(malformed("`sealedResponseUrl` must be hex"));
     }
+    if request
+        .channel_seal
+        .as_deref()
+        .is_some_and(|s| !is_channel_seal(s))
+    {
+        return Err(malformed("`channelSeal` must be 64 hex digits"));
+    }
     if !request.requester_groups.iter().all(|g| is_user_group_id(g)) {
         return Err(malformed("`requesterGroups` must be Slack user group ids"));
     }
@@ -137,6 +152,7 @@ pub fn validate(
         cluster: request.cluster,
         requested_by: request.requested_by,
         reply: ReplyTo {
+            channel_seal: request.channel_seal.filter(|_| channel.is_some()),
             channel,
             response_url: request.response_url.filter(|u| !u.is_empty()),
             sealed_response_url: request.sealed_response_url.filter(|u| !u.is_empty()),

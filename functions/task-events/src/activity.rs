@@ -91,7 +91,7 @@ async fn tell_who(app: &App, task: &TaskView, opened_by: Option<&str>) {
         task_arn: task.arn.clone(),
         opened_by: who.to_string(),
     };
-    let notice = Notice::to_channel(channel, about);
+    let notice = Notice::to_channel(channel, about).sealed_by(task.channel_seal());
     let alias = app.spoke_alias.as_deref();
     if let Err(error) = tell(&app.slack, app.hub.as_ref(), &notice, alias).await {
         tracing::warn!(%error, task = %task.arn, "the channel could not be told who opened a shell");

@@ -39,6 +39,8 @@ pub struct StateChange {
     pub task_definition_arn: Option<String>,
     /// The channel recorded in the container's overrides (which a stop keeps).
     pub channel: Option<String>,
+    /// In a spoke: the hub's seal of that channel, recorded beside it.
+    pub channel_seal: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,6 @@ pub enum Incoming {
     Notice {
         account: Option<String>,
         region: Option<String>,
-        id: Option<String>,
         detail: Value,
     },
     Ignored(String),
@@ -71,7 +72,6 @@ pub fn read(event: Value, now: EpochSeconds) -> Incoming {
         (notice::SOURCE, notice::DETAIL_TYPE) => Incoming::Notice {
             account: envelope.account,
             region: envelope.region,
-            id: envelope.id,
             detail: envelope.detail,
         },
         (source, detail_type) => Incoming::Ignored(format!(
@@ -84,6 +84,7 @@ fn state_change(detail: Value) -> Incoming {
     match serde_json::from_value::<TaskStateChange>(detail) {
         Ok(change) => Incoming::StateChange(StateChange {
             channel: change.overrides.channel(),
+            channel_seal: change.overrides.channel_seal(),
             cluster_arn: change.cluster_arn,
             task_arn: change.task_arn,
             last_status: change.last_status.unwrap_or_default(),

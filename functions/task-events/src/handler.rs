@@ -35,9 +35,8 @@ pub async fn handle(
         Incoming::Notice {
             account,
             region,
-            id,
             detail,
-        } => hub::notice_from_spoke(app, (account, region), id, detail).await,
+        } => hub::notice_from_spoke(app, (account, region), detail).await,
         Incoming::Ignored(reason) => {
             tracing::info!(%reason, "event ignored");
             Ok(Outcome::Ignored { reason })

@@ -2,8 +2,9 @@
 //! hub"). Who sent it is what EventBridge says (`account`, `region`: the sender cannot choose
 //! them), which must be one of the hub's spokes; every task it names must be of that account and
 //! Region. The hub renders it itself (the spoke chooses no word of a command and no button value),
-//! seals its buttons with its key, opens the `response_url` it sealed for that spoke, claims it
-//! once per event and posts it with its own bot token.
+//! seals its buttons with its key, posts only to the `response_url` it sealed for that spoke or in
+//! a channel whose seal it made for that spoke (one its requests came from), claims it once per
+//! event and posts it with its own bot token.
 
 use crate::notice::can_tell;
 use crate::outcome::Outcome;
@@ -15,15 +16,15 @@ use debug_toolkit::slack::sealed::{read_key, ButtonKey};
 use debug_toolkit::spokes;
 use serde_json::Value;
 
-/// The claim stream of one notice event (its EventBridge id) in the claims log group.
-pub fn claim_stream(event_id: &str) -> String {
-    format!("hub-notice/{event_id}")
+/// The claim stream of one notice (its spoke's account and the notice's own id) in the claims
+/// log group.
+pub fn claim_stream(account: &str, notice_id: &str) -> String {
+    format!("hub-notice/{account}/{notice_id}")
 }
 
 pub async fn notice_from_spoke(
     app: &App,
     from: (Option<String>, Option<String>),
-    event_id: Option<String>,
     detail: Value,
 ) -> Result<Outcome, AwsError> {
     let (Some(account), Some(region)) = from else {
@@ -52,23 +53,29 @@ pub async fn notice_from_spoke(
     if !can_tell(app) {
         return Ok(Outcome::ignored("no bot token"));
     }
-    if let (Some(group), Some(id)) = (app.claims_log_group.as_deref(), event_id.as_deref()) {
-        if !crate::stopped::claim(app, group, &claim_stream(id)).await? {
-            return Ok(Outcome::ignored("already told"));
-        }
-    }
     let key = match read_key(&app.button_key, &app.secrets_manager).await {
         Ok(key) => key,
         Err(error) => {
-            tracing::error!(%error, "the button key cannot be read: buttons left unsealed (their clicks will be refused), no sealed response_url opened");
+            tracing::error!(%error, "the button key cannot be read: no channel seal or sealed response_url opens, nothing is posted");
             None
         }
     };
-    let mut message = render::message(&notice, Some(&spoke.alias));
+    let Some(to) = recipient(&notice, key.as_ref(), &spoke.alias) else {
+        return Ok(refused(&format!(
+            "the notice of {} names no channel this hub's requests came from and no response_url it sealed",
+            spoke.alias
+        )));
+    };
+    let id = notice.notice_id.as_deref().unwrap_or_default();
+    if let Some(group) = app.claims_log_group.as_deref() {
+        if !crate::stopped::claim(app, group, &claim_stream(&account, id)).await? {
+            return Ok(Outcome::ignored("already told"));
+        }
+    }
+    let mut message = render::message_from_spoke(&notice, &spoke.alias);
     if let Some(key) = &key {
         key.seal_blocks(&mut message.blocks);
     }
-    let to = recipient(&notice, key.as_ref(), &spoke.alias);
     let task = notice.about.task_arn().unwrap_or_default().to_string();
     match post_here(&app.slack, &to, &message).await {
         Ok(Told::Nobody(reason)) => Ok(Outcome::ignored(reason)),
@@ -88,19 +95,32 @@ pub async fn notice_from_spoke(
     }
 }
 
-/// Where the hub posts: the `response_url` it sealed for this spoke, else the channel.
-fn recipient(notice: &Notice, key: Option<&ButtonKey>, alias: &str) -> Notice {
+/// Where the hub posts, if anywhere: the `response_url` it sealed for this spoke, else the
+/// channel when the notice carries the hub's seal of it for this spoke (a channel one of its
+/// requests to that spoke came from). Without the key, nowhere.
+fn recipient(notice: &Notice, key: Option<&ButtonKey>, alias: &str) -> Option<Notice> {
+    let key = key?;
     let mut to = notice.clone();
     to.response_url = None;
-    if let (Some(sealed), Some(key)) = (&notice.sealed_response_url, key) {
-        match key.open_url(sealed, alias) {
+    if let Some(sealed) = &notice.sealed_response_url {
+        match key.open_url(sealed, alias, debug_toolkit::timestamp::now()) {
             Ok(url) => to.response_url = Some(url),
             Err(error) => {
-                tracing::warn!(%error, spoke = alias, "a sealed response_url does not open: the channel is told instead");
+                tracing::warn!(%error, spoke = alias, "a sealed response_url does not open");
             }
         }
     }
-    to
+    let sealed_channel = match (&notice.channel, &notice.channel_seal) {
+        (Some(channel), Some(seal)) => key.opens_channel(alias, channel, seal),
+        _ => false,
+    };
+    if !sealed_channel {
+        if notice.channel.is_some() {
+            tracing::warn!(spoke = alias, channel = ?notice.channel, "a channel without this hub's seal for the spoke: not posted there");
+        }
+        to.channel = None;
+    }
+    (to.response_url.is_some() || to.channel.is_some()).then_some(to)
 }
 
 fn refused(reason: &str) -> Outcome {

@@ -121,4 +121,5 @@ fn ready_notice(channel: &str, task: &TaskView, agent: &ExecAgent) -> Notice {
             exec_agent,
         },
     )
+    .sealed_by(task.channel_seal())
 }

@@ -28,16 +28,23 @@ struct EnvironmentVariable {
 impl Overrides {
     /// The channel recorded in the debug-toolkit container's environment.
     pub fn channel(&self) -> Option<String> {
+        self.recorded(stop_record::CHANNEL_VARIABLE)
+    }
+
+    /// In a spoke: the hub's seal of that channel, recorded beside it.
+    pub fn channel_seal(&self) -> Option<String> {
+        self.recorded(stop_record::CHANNEL_SEAL_VARIABLE)
+    }
+
+    fn recorded(&self, variable: &str) -> Option<String> {
         let container = self
             .container_overrides
             .iter()
             .find(|c| c.name.as_deref() == Some(names::CONTAINER))?;
-        stop_record::channel_of(
-            container
-                .environment
-                .iter()
-                .filter_map(|v| Some((v.name.as_deref()?, v.value.as_deref().unwrap_or_default()))),
-        )
-        .map(str::to_string)
+        let environment = container
+            .environment
+            .iter()
+            .filter_map(|v| Some((v.name.as_deref()?, v.value.as_deref().unwrap_or_default())));
+        stop_record::recorded(environment, variable).map(str::to_string)
     }
 }

@@ -52,7 +52,7 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
         (metrics::REASON, reason.as_str()),
     ];
     metrics::count(metrics::DEBUG_TASKS_STOPPED, 1, &dimensions);
-    let Some(channel) = channel else {
+    let Some((channel, seal)) = channel else {
         return Ok(Outcome::ignored("no channel recorded"));
     };
     if !crate::notice::can_tell(app) {
@@ -63,14 +63,18 @@ pub async fn told(app: &App, change: &StateChange) -> Result<Outcome, AwsError> 
         task_arn: change.task_arn.clone(),
         stopped_reason: change.stopped_reason.clone(),
     };
-    let notice = Notice::to_channel(&channel, about);
+    let notice = Notice::to_channel(&channel, about).sealed_by(seal.as_deref());
     post(app, &change.task_arn, TaskStatus::Stopped, notice).await
 }
 
-/// The recorded channel, else (a task that kept its tags) the channel tag.
-async fn channel(app: &App, change: &StateChange) -> Result<Option<String>, AwsError> {
+/// The recorded channel (with the hub's seal of it, in a spoke), else (a task that kept its
+/// tags) the channel tag and its seal's.
+async fn channel(
+    app: &App,
+    change: &StateChange,
+) -> Result<Option<(String, Option<String>)>, AwsError> {
     if let Some(channel) = &change.channel {
-        return Ok(Some(channel.clone()));
+        return Ok(Some((channel.clone(), change.channel_seal.clone())));
     }
     let found = describe_tasks(
         &app.ecs,
@@ -82,7 +86,10 @@ async fn channel(app: &App, change: &StateChange) -> Result<Option<String>, AwsE
         .into_iter()
         .next()
         .filter(|task| task.is_debug_task())
-        .and_then(|task| task.channel().map(str::to_string)))
+        .and_then(|task| {
+            let seal = task.channel_seal().map(str::to_string);
+            task.channel().map(|c| (c.to_string(), seal))
+        }))
 }
 
 /// Creates the claim stream: `true` when this call made it, `false` when it already existed.

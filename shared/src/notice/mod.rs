@@ -28,6 +28,10 @@ pub struct Notice {
     /// The channel to post in (ready, stopped, shell notices; a reply with no way back).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// Through a hub: the hub's seal of `channel` for this spoke, as the launch request carried it
+    /// (`crate::slack::sealed::ButtonKey::seal_channel`); the hub posts in no other channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_seal: Option<String>,
     /// Where a reply goes in one account: the requester's `response_url`. Never put on a bus.
     #[serde(skip)]
     pub response_url: Option<String>,
@@ -35,6 +39,11 @@ pub struct Notice {
     /// (`crate::slack::sealed::ButtonKey::seal_url`), handed back as it came.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_response_url: Option<String>,
+    /// Through a hub: this notice's own id, made by the spoke before it puts it (`tell`), which
+    /// the hub claims it by. EventBridge's event id is no such id: a delivery to a bus in another
+    /// Region gets a new one, and a `PutEvents` the SDK sent again is another event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_id: Option<String>,
     #[serde(flatten)]
     pub about: About,
 }
@@ -93,6 +102,12 @@ pub enum NoticeError {
     TooLong,
     #[error("the notice names neither a channel nor a sealed response_url")]
     NoRecipient,
+    #[error("the channel's seal is not 64 hex digits")]
+    ChannelSeal,
+    #[error("the notice has no id of 32 hex digits")]
+    NoticeId,
+    #[error("the Exec agent's status is not a status (letters and _, at most 32)")]
+    Status,
 }
 
 impl About {
@@ -125,16 +140,33 @@ impl Notice {
     pub fn to_channel(channel: &str, about: About) -> Self {
         Self {
             channel: Some(channel.to_string()),
+            channel_seal: None,
             response_url: None,
             sealed_response_url: None,
+            notice_id: None,
             about,
         }
     }
 
+    /// With the hub's seal of the channel, when the task has one.
+    pub fn sealed_by(mut self, channel_seal: Option<&str>) -> Self {
+        self.channel_seal = channel_seal.map(str::to_string);
+        self
+    }
+
+    /// A new id for a notice put for the hub: 32 hex digits.
+    pub fn new_id() -> String {
+        format!("{:032x}", fastrand::u128(..))
+    }
+
     /// Checks a notice that came from `account` in `region` (EventBridge's `account` and `region`
-    /// of the event, which the sender cannot choose): every task it names is a task of that
-    /// account and Region, every name is well-formed, and free texts are bounded.
+    /// of the event, which the sender cannot choose): it has its id, every task it names is a task
+    /// of that account and Region, every name is well-formed, and free texts are bounded.
     pub fn check(&self, account: &str, region: &str) -> Result<(), NoticeError> {
+        let hex32 = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if !self.notice_id.as_deref().is_some_and(hex32) {
+            return Err(NoticeError::NoticeId);
+        }
         if let Some(channel) = &self.channel {
             if !is_plain_id(channel) {
                 return Err(NoticeError::Channel(crate::text::shorten(channel, 40)));
@@ -142,6 +174,10 @@ impl Notice {
         }
         if self.channel.is_none() && self.sealed_response_url.is_none() {
             return Err(NoticeError::NoRecipient);
+        }
+        let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        if self.channel_seal.as_deref().is_some_and(|s| !hex64(s)) {
+            return Err(NoticeError::ChannelSeal);
         }
         let mut texts: Vec<&str> = Vec::new();
         match &self.about {
@@ -151,7 +187,9 @@ impl Notice {
                 exec_agent,
             } => {
                 task_of(task_arn, account, region)?;
-                texts.extend(exec_agent.as_deref());
+                if exec_agent.as_deref().is_some_and(|s| !is_status(s)) {
+                    return Err(NoticeError::Status);
+                }
                 if image.as_deref().is_some_and(|i| i.len() > MAX_IMAGE) {
                     return Err(NoticeError::TooLong);
                 }
@@ -193,6 +231,11 @@ impl Notice {
     }
 }
 
+/// An agent status as ECS writes it (`PENDING`, `RUNNING`, `STOPPED`; `unknown` when unread).
+fn is_status(text: &str) -> bool {
+    (1..=32).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+}
+
 /// The cluster and task id of `task_arn` when it is `arn:<partition>:ecs:<region>:<account>:
 /// task/<cluster>/<id>` in exactly this account and Region, with a well-formed cluster and id.
 pub fn task_of<'a>(
@@ -205,9 +248,8 @@ pub fn task_of<'a>(
     let [arn, partition, service, in_region, in_account, resource] = parts[..] else {
         return Err(foreign());
     };
-    let known_partition = ["aws", "aws-cn", "aws-us-gov"].contains(&partition);
     if arn != "arn"
-        || !known_partition
+        || partition != crate::spokes::partition(region)
         || service != "ecs"
         || in_region != region
         || in_account != account

@@ -13,8 +13,34 @@ use crate::timestamp;
 /// Said under a launch reply when the copied service has a public IP.
 pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a public IP; a debug task never gets one. In a subnet whose way out is an internet gateway, it then reaches AWS (its image, ECS Exec) only through VPC endpoints.";
 
-/// The message `notice` is posted as.
+/// A text a spoke sent (AWS's stop reason, who opened a shell, a refusal's reason), as the hub
+/// shows it inside its sentence: escaped, on one line and without a backquote, so that it can
+/// open no code span or block of its own (nor a quote or a line that looks like the hub's).
+fn flattened(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            '`' => '\'',
+            other => other,
+        })
+        .collect();
+    escape(&flat)
+}
+
+/// The message `notice` is posted as by the function that made it (one account): its texts
+/// escaped.
 pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
+    written(notice, alias, escape)
+}
+
+/// The message a hub posts for its spoke `alias`: the spoke's texts also flattened.
+pub fn message_from_spoke(notice: &Notice, alias: &str) -> Message {
+    written(notice, Some(alias), flattened)
+}
+
+/// `words`: how a text the notice carries (not one of ours) is written into the message.
+fn written(notice: &Notice, alias: Option<&str>, words: fn(&str) -> String) -> Message {
     let named = |task_arn: &str| {
         let cluster = cluster_of_task_arn(task_arn).unwrap_or("<cluster>");
         (
@@ -35,7 +61,7 @@ pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
                     ":hourglass_flowing_sand: Debug task `{}` on `{}` is running, but ECS Exec is not ready yet (ExecuteCommandAgent: {}). Try in a minute with:",
                     escape(&id),
                     escape(&written),
-                    escape(status)
+                    words(status)
                 ),
                 None => format!(
                     ":white_check_mark: Debug task `{}` on `{}` is running and ECS Exec is ready. Connect with:",
@@ -56,7 +82,7 @@ pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
                 ":stop_sign: Debug task `{}` on `{}` stopped: {}",
                 escape(&id),
                 escape(&written),
-                escape(stopped_reason.as_deref().unwrap_or("no reason given"))
+                words(stopped_reason.as_deref().unwrap_or("no reason given"))
             ))
         }
         About::ShellOpened {
@@ -66,7 +92,7 @@ pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
             let (_, written, id) = named(task_arn);
             Message::new(format!(
                 ":eyes: `{}` opened a shell on debug task `{}` on `{}`.",
-                escape(opened_by),
+                words(opened_by),
                 escape(&id),
                 escape(&written)
             ))
@@ -104,11 +130,11 @@ pub fn message(notice: &Notice, alias: Option<&str>) -> Message {
         About::NotLaunched { cluster, reason } => Message::new(format!(
             ":x: No debug task was started on `{}`: {}",
             escape(&qualified(alias, cluster)),
-            escape(reason)
+            words(reason)
         )),
         About::Refused { reason } => Message::new(format!(
             ":warning: No debug task was started: {}",
-            escape(reason)
+            words(reason)
         )),
     }
 }

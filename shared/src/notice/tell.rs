@@ -57,7 +57,9 @@ pub async fn tell(
     alias: Option<&str>,
 ) -> Result<Told, TellError> {
     if let Some(hub) = hub {
-        put(hub, notice).await?;
+        let mut notice = notice.clone();
+        notice.notice_id.get_or_insert_with(Notice::new_id);
+        put(hub, &notice).await?;
         return Ok(Told::ForTheHub);
     }
     post_here(slack, notice, &render::message(notice, alias)).await

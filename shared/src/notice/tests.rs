@@ -4,15 +4,22 @@ use serde_json::json;
 const TASK: &str =
     "arn:aws:ecs:eu-west-1:111111111111:task/payments/0123456789abcdef0123456789abcdef";
 
+const ID: &str = "0123456789abcdef0123456789abcdef";
+
 fn ready(task_arn: &str) -> Notice {
-    Notice::to_channel(
-        "C0DEBUG",
-        About::Ready {
-            task_arn: task_arn.into(),
-            image: None,
-            exec_agent: None,
-        },
-    )
+    to_channel(About::Ready {
+        task_arn: task_arn.into(),
+        image: None,
+        exec_agent: None,
+    })
+}
+
+/// A notice as a spoke puts it (with its id).
+fn to_channel(about: About) -> Notice {
+    Notice {
+        notice_id: Some(ID.into()),
+        ..Notice::to_channel("C0DEBUG", about)
+    }
 }
 
 #[test]
@@ -23,7 +30,7 @@ fn on_the_bus_a_notice_is_its_facts_and_never_a_response_url() {
     let detail = serde_json::to_value(&notice).unwrap();
     assert_eq!(
         detail,
-        json!({"channel": "C0DEBUG", "sealedResponseUrl": "00ff", "kind": "ready", "taskArn": TASK})
+        json!({"channel": "C0DEBUG", "sealedResponseUrl": "00ff", "noticeId": ID, "kind": "ready", "taskArn": TASK})
     );
     let read: Notice = serde_json::from_value(detail).unwrap();
     assert_eq!(read.response_url, None);
@@ -90,38 +97,62 @@ fn the_hub_takes_only_tasks_of_the_account_and_region_a_notice_came_from() {
             },
             Ok(()),
         ),
+        (ready(TASK).sealed_by(Some(&"a".repeat(64))), Ok(())),
         (
-            Notice::to_channel(
-                "C0",
-                About::Stopped {
-                    task_arn: TASK.into(),
-                    stopped_reason: Some(long.clone()),
-                },
-            ),
+            ready(TASK).sealed_by(Some("abc")),
+            Err(NoticeError::ChannelSeal),
+        ),
+        (
+            Notice {
+                notice_id: None,
+                ..ready(TASK)
+            },
+            Err(NoticeError::NoticeId),
+        ),
+        (
+            Notice {
+                notice_id: Some("xyz".into()),
+                ..ready(TASK)
+            },
+            Err(NoticeError::NoticeId),
+        ),
+        (
+            ready(&TASK.replace("arn:aws:", "arn:aws-cn:")),
+            Err(NoticeError::ForeignTask(
+                TASK.replace("arn:aws:", "arn:aws-cn:"),
+            )),
+        ),
+        (
+            to_channel(About::Ready {
+                task_arn: TASK.into(),
+                image: None,
+                exec_agent: Some("PENDING) run `x`".into()),
+            }),
+            Err(NoticeError::Status),
+        ),
+        (
+            to_channel(About::Stopped {
+                task_arn: TASK.into(),
+                stopped_reason: Some(long.clone()),
+            }),
             Err(NoticeError::TooLong),
         ),
         (
-            Notice::to_channel(
-                "C0",
-                About::ShellOpened {
-                    task_arn: TASK.into(),
-                    opened_by: "alice".into(),
-                },
-            ),
+            to_channel(About::ShellOpened {
+                task_arn: TASK.into(),
+                opened_by: "alice".into(),
+            }),
             Ok(()),
         ),
         (
-            Notice::to_channel(
-                "C0",
-                About::NotLaunched {
-                    cluster: "pay/ments".into(),
-                    reason: "no".into(),
-                },
-            ),
+            to_channel(About::NotLaunched {
+                cluster: "pay/ments".into(),
+                reason: "no".into(),
+            }),
             Err(NoticeError::Cluster("pay/ments".into())),
         ),
         (
-            Notice::to_channel("C0", About::Refused { reason: long }),
+            to_channel(About::Refused { reason: long }),
             Err(NoticeError::TooLong),
         ),
     ];
@@ -146,18 +177,15 @@ fn messages_name_the_cluster_as_slack_does_and_build_the_command_themselves() {
             format!("{written}/0123456789abcdef0123456789abcdef")
         );
     }
-    let launched = Notice::to_channel(
-        "C0",
-        About::Launched {
-            task_arn: TASK.into(),
-            image: None,
-            expires_at: 1_795_000_000,
-            ttl_minutes: 60,
-            already_running: false,
-            capped: true,
-            public_ip_withheld: true,
-        },
-    );
+    let launched = to_channel(About::Launched {
+        task_arn: TASK.into(),
+        image: None,
+        expires_at: 1_795_000_000,
+        ttl_minutes: 60,
+        already_running: false,
+        capped: true,
+        public_ip_withheld: true,
+    });
     let message = render::message(&launched, Some("prod"));
     assert!(message.text.starts_with(":toolbox: Debug task `0123456789abcdef0123456789abcdef` on `prod/payments` is starting. It expires at "), "{}", message.text);
     assert!(message.text.ends_with("(1h after the request) (capped at the cluster's max lifetime). Connect with ECS Exec once it is RUNNING:"), "{}", message.text);
@@ -165,15 +193,17 @@ fn messages_name_the_cluster_as_slack_does_and_build_the_command_themselves() {
         message.blocks.last().unwrap()["text"]["text"],
         render::PUBLIC_IP_WITHHELD
     );
-    let refused = Notice::to_channel(
-        "C0",
-        About::NotLaunched {
-            cluster: "payments".into(),
-            reason: "<!here> run `evil`".into(),
-        },
-    );
+    let refused = to_channel(About::NotLaunched {
+        cluster: "payments".into(),
+        reason: "<!here> run\n```evil```".into(),
+    });
     assert_eq!(
-        render::message(&refused, Some("prod")).text,
-        ":x: No debug task was started on `prod/payments`: &lt;!here&gt; run `evil`"
+        render::message_from_spoke(&refused, "prod").text,
+        ":x: No debug task was started on `prod/payments`: &lt;!here&gt; run '''evil'''"
+    );
+    // A function's own words, in one account: escaped only (its backquotes are its markup).
+    assert_eq!(
+        render::message(&refused, None).text,
+        ":x: No debug task was started on `payments`: &lt;!here&gt; run\n```evil```"
     );
 }

@@ -48,6 +48,8 @@ pub enum SealError {
     Unsealed,
     #[error("the button's value has a seal this hub did not make")]
     Forged,
+    #[error("the sealed response_url has expired (Slack takes a response_url for 30 minutes)")]
+    Expired,
 }
 
 impl ButtonKey {
@@ -83,6 +85,28 @@ impl ButtonKey {
             .map_err(|_| SealError::Forged)
     }
 
+    /// The seal of `channel` for the spoke `alias` (64 hex digits): proof that a request of this
+    /// hub came from that channel, which the spoke's notices about the task hand back.
+    pub fn seal_channel(&self, alias: &str, channel: &str) -> String {
+        hex::encode(
+            self.mac(&channel_text(alias, channel))
+                .finalize()
+                .into_bytes(),
+        )
+    }
+
+    /// Whether `seal` is this key's seal of `channel` for `alias` (compared in constant time).
+    pub fn opens_channel(&self, alias: &str, channel: &str, seal: &str) -> bool {
+        let Ok(tag) = hex::decode(seal) else {
+            return false;
+        };
+        tag.len() == TAG_HEX_LEN / 2
+            && self
+                .mac(&channel_text(alias, channel))
+                .verify_slice(&tag)
+                .is_ok()
+    }
+
     /// Seals the value of every button in `blocks` (Block Kit `actions` elements).
     pub fn seal_blocks(&self, blocks: &mut [Value]) {
         for block in blocks {
@@ -99,6 +123,11 @@ impl ButtonKey {
             }
         }
     }
+}
+
+/// What a channel seal is the HMAC of: a text no button value can be (values have no newline).
+fn channel_text(alias: &str, channel: &str) -> String {
+    format!("channel\n{alias}\n{channel}")
 }
 
 /// A button's value as the commands read it: opened with the hub's key, or as sent without one.
@@ -143,6 +172,29 @@ mod tests {
         ] {
             assert_eq!(key.open(&forged), Err(why), "{forged:?}");
         }
+    }
+
+    #[test]
+    fn a_channel_seal_opens_for_its_spoke_and_channel_only() {
+        let key = ButtonKey::new(KEY).unwrap();
+        let seal = key.seal_channel("prod", "C0DEBUG");
+        assert_eq!(seal.len(), 64);
+        assert!(key.opens_channel("prod", "C0DEBUG", &seal));
+        for (alias, channel, seal) in [
+            ("staging", "C0DEBUG", seal.as_str()),
+            ("prod", "C0GENERAL", seal.as_str()),
+            ("prod", "C0DEBUG", &seal[..63]),
+            ("prod", "C0DEBUG", ""),
+            ("prod", "C0DEBUG", "not hex"),
+        ] {
+            assert!(
+                !key.opens_channel(alias, channel, seal),
+                "{alias} {channel} {seal}"
+            );
+        }
+        // A button value's seal is no channel seal.
+        let value = key.seal("prod/C0DEBUG");
+        assert!(!key.opens_channel("prod", "C0DEBUG", value.rsplit_once('.').unwrap().1));
     }
 
     #[test]

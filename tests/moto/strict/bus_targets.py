@@ -2,12 +2,15 @@
 
 moto's `Rule.send_to_targets` re-puts such an event with the receiving bus's account and Region in
 `account` and `region`, and evaluates neither a role nor a bus policy. AWS keeps the sender's
-`account`, `region`, `id`, `time` (EventBridge user guide, "Sending and receiving events between
-AWS accounts": the receiving account's rules match on the sender's account), and delivers only when
-(EventBridge user guide, "Event bus targets"; PutTargets' `RoleArn`):
+`account` and `region` (EventBridge user guide, "Sending and receiving events between AWS accounts":
+the receiving account's rules match on the sender's account); the `id` is AWS's to keep or not (a
+delivery to a bus in another Region gets a new one), so the world gives each delivery a new id.
+AWS delivers only when (EventBridge user guide, "Event bus targets"; PutTargets' `RoleArn`):
 - the target names a role (`RoleArn`) that EventBridge may assume (a trust policy admitting
   `events.amazonaws.com`), and that role's identity policy allows `events:PutEvents` on the bus;
-- the receiving bus's policy admits the sender's account (a bus without one admits only its own).
+- the receiving bus's policy admits the sender's account (a bus without one admits only its own),
+  with the rule's ARN in `aws:SourceArn` and its account in `aws:SourceAccount` (EventBridge user
+  guide, "Send events from specific rules to an Amazon EventBridge bus in a different Region").
 Each delivery is judged here with the IAM simulator (the role's policies, the bus policy as the
 resource policy, the event's `events:source` and `events:detail-type`) and recorded in the run's
 report like a function's call: a refused delivery is a denial that fails the run. The role is a
@@ -20,6 +23,7 @@ other kind of target are left to moto, whose default delivery drops the event's 
 import copy
 import json
 import threading
+import uuid
 
 from moto.events import models as events_models
 from moto.events.models import events_backends
@@ -73,7 +77,12 @@ def deliver(gate, rule, target, event):
     """Judges and (when allowed) delivers `event` from `rule` to the bus `target` names."""
     bus_arn = target["Arn"]
     account, region = rule.account_id, rule.region_name
-    context = {"events:source": [event["source"]], "events:detail-type": [event["detail-type"]]}
+    context = {
+        "events:source": [event["source"]],
+        "events:detail-type": [event["detail-type"]],
+        "aws:SourceArn": rule.arn,
+        "aws:SourceAccount": account,
+    }
     check = Check("events:PutEvents", bus_arn, context, gate.trust.buses.get(bus_arn) or _NO_ONE,
                   bus_arn.split(":")[4])
     role_arn = target.get("RoleArn")
@@ -98,8 +107,10 @@ def deliver(gate, rule, target, event):
         return
     to_account, to_region, name = bus_arn.split(":")[4], bus_arn.split(":")[3], bus_arn.split("/", 1)[1]
     bus = events_backends[to_account][to_region].describe_event_bus(name)
+    # The sender's account and Region stay; the id is AWS's to keep or not: a new one each time.
+    delivered = copy.deepcopy(event) | {"id": str(uuid.uuid4())}
     for receiving in list(bus.rules.values()):
-        receiving.send_to_targets(copy.deepcopy(event))
+        receiving.send_to_targets(copy.deepcopy(delivered))
 
 
 _NO_ONE = {"Version": "2012-10-17", "Statement": []}

@@ -42,6 +42,14 @@ pub fn seal(value: &str) -> String {
     format!("{value}.{}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// The hub's seal of `channel` for the spoke `alias` (hex HMAC-SHA256 of
+/// `channel\n<alias>\n<channel>` under HUB_KEY), computed here.
+pub fn channel_seal(alias: &str, channel: &str) -> String {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(HUB_KEY.as_bytes()).expect("any key");
+    mac.update(format!("channel\n{alias}\n{channel}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 /// The value a sealed button value carries, checked against [`seal`] (panics on a forgery).
 pub fn opened(sealed: &str) -> String {
     let (value, _) = sealed

