@@ -12,7 +12,8 @@ button key, the bus policy and rule for spokes' notices. Only the hub holds the 
 item 5): debug-launcher and task-events here put `Debug Task Notice`s on the spoke's bus, and the
 rule NoticesToTheHub sends them to the hub's bus (HubEventBusArn) as NoticeForwardingRole, the
 documented cross-account path. What it adds besides: the bus `ecs-debug-toolkit`,
-without a policy (it admits no other account), the launcher's rule matching this account's own
+with a policy that only denies (it admits no other account, and no one but the spoke's debug-launcher
+and task-events may put a notice on it), the launcher's rule matching this account's own
 events, SPOKE_ALIAS for the functions that name clusters in Slack (and the export
 ClusterNamesInSlack, `<alias>/*` in place of the toolkit's `*`, which the example environment's
 TryIt reads), and the role the hub's slack-command assumes, whose policy is slack-command's own
@@ -60,6 +61,25 @@ SLACK_GRANTS = {"ReadTheBotToken", "ReadTheButtonKey"}
 HUB_ONLY_EVENTS = {"TaskEventsFunction": ["SpokeNotices"]}
 # The functions that tell Slack: in a spoke, through the hub.
 TELLING = ["DebugLauncherFunction", "TaskEventsFunction"]
+# The spoke's bus policy: it admits no one (no Allow), and no one but those functions may put a
+# notice on it, whatever their identity policy (a PowerUser of the account included), since the hub
+# posts what arrives (issue 36 item 5).
+BUS_POLICY = cfn_yaml.loads("""
+Version: "2012-10-17"
+Statement:
+  - Sid: OnlyTheFunctionsPutNotices
+    Effect: Deny
+    Principal: "*"
+    Action: events:PutEvents
+    Resource: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/ecs-debug-toolkit"
+    Condition:
+      ForAnyValue:StringEquals:
+        events:detail-type: Debug Task Notice
+      ArnNotEquals:
+        aws:PrincipalArn:
+          - !GetAtt DebugLauncherFunctionRole.Arn
+          - !GetAtt TaskEventsFunctionRole.Arn
+""")
 # The services of slack-command's statements the hub needs in a spoke (list, stop, extend,
 # forward, doctor, the authorisation read, and start: PutEvents on the stack's own bus, which in a
 # spoke is the spoke's bus); its secrets and the AssumeRole of spoke roles stay home.
@@ -79,7 +99,7 @@ NAMING_CLUSTERS = ["DebugLauncherFunction", "TaskEventsFunction", "IdleReaperFun
 DESCRIPTION = """\
 ecs-debug-toolkit spoke: one account and region served by a hub's Slack command (a stack of
 infra/template.yaml with Spokes). The Custom::EcsEnvironment provider (ecs-environment), the
-launcher of debug tasks (debug-launcher) on the bus ecs-debug-toolkit (no bus policy: it admits
+launcher of debug tasks (debug-launcher) on the bus ecs-debug-toolkit (its policy only denies: it admits
 no other account), exec activity and state changes (task-events), the scheduled clean-up
 (idle-reaper), and the role the hub's slack-command assumes to list, stop, extend, forward,
 diagnose and start here (a start is a launch request the hub puts on this bus as that role).
@@ -339,6 +359,7 @@ def spoke(template):
     template["Parameters"] = ADDED["Parameters"] | template["Parameters"]
     template["Conditions"] |= ADDED["Conditions"]
     resources["DebugRequestsBus"]["Properties"]["Name"] = "ecs-debug-toolkit"
+    resources["DebugRequestsBus"]["Properties"]["Policy"] = copy.deepcopy(BUS_POLICY)
     launch = resources["DebugLauncherFunction"]["Properties"]["Events"]["LaunchRequested"]["Properties"]
     # The hub puts as this account's own role: the rule takes this account's events only.
     launch["Pattern"]["account"] = [Tag("Ref", "AWS::AccountId")]

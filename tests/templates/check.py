@@ -15,6 +15,7 @@ beside this file says in full what its checks hold:
 - infra/spoke.yaml admits the hub's role and nothing more, no other account on its bus (check_spoke.py);
 - only the hub holds the bot token: a spoke's notices go to the hub's bus on EventBridge's
   cross-account path, and the hub's bus admits them from SpokeAccounts only (check_notices.py);
+  who may put a notice on either bus, judged by the IAM simulator (check_notice_buses.py);
 - the example environment: its DebugToolkitImage parameter and TryIt output
   (check_example_environment.py);
 - docs/deploying.md's per-environment exec policy, with ExecUserPolicy, admits one environment's
@@ -36,6 +37,7 @@ import sys
 from check_common import ROOT, load, problems
 import check_spoke
 import check_notices
+import check_notice_buses
 import check_provider_iam
 import check_exec_scope
 import check_environment_roles_rcp
@@ -88,6 +90,7 @@ def main():
     check_dashboard(spoke, "spoke.yaml")
     problems.extend(check_spoke.check(toolkit, spoke))
     problems.extend(check_notices.check(toolkit, spoke) + check_notices.selfcheck(toolkit, spoke))
+    problems.extend(check_notice_buses.check()[0])
     problems.extend(check_policy_sizes.check("template.yaml") + check_policy_sizes.check("spoke.yaml"))
     check_example(example, [("template.yaml", toolkit), ("spoke.yaml", spoke)], docs)
     check_teardown_docs(docs)

@@ -1,7 +1,9 @@
 """What infra/spoke.yaml must never loosen (tests/templates/check.py runs these; that the file is what
 scripts/spoke-template.py makes is checked by `spoke-template.py check`):
-- no bus policy: no other account may put on the spoke's bus (the hub puts launch requests as the
-  spoke's own hub role, a same-account PutEvents); the launcher's rule matches this account only;
+- no bus policy that allows: no other account may put on the spoke's bus (the hub puts launch
+  requests as the spoke's own hub role, a same-account PutEvents; the policy only denies notices
+  to all but the spoke's functions, check_notice_buses.py); the launcher's rule matches this
+  account only;
 - the hub role trusts the hub's slack-command role (parameter HubRoleArn) and nothing else;
 - the hub role grants exactly slack-command's ECS, EC2, IAM and Logs statements and one PutEvents
   on its own bus for launch requests only (ForAllValues on source and detail-type), and never
@@ -80,8 +82,9 @@ def check_bus(spoke):
     resources = spoke["Resources"]
     if resources[BUS]["Properties"].get("Name") != "ecs-debug-toolkit":
         problems.append(f"{BUS} is not named ecs-debug-toolkit (contract section 9)")
-    if "Policy" in resources[BUS]["Properties"]:
-        problems.append(f"{BUS} has a Policy: no bus policy may admit another account")
+    statements = resources[BUS]["Properties"].get("Policy", {}).get("Statement", [])
+    if any(s.get("Effect") != "Deny" for s in statements):
+        problems.append(f"{BUS}'s Policy allows: no bus policy may admit another account")
     policies = [name for name, r in resources.items() if r["Type"] == "AWS::Events::EventBusPolicy"]
     if policies:
         problems.append(f"bus policies {policies}: no bus policy may admit another account")

@@ -53,13 +53,15 @@ pub async fn notice_from_spoke(
     if !can_tell(app) {
         return Ok(Outcome::ignored("no bot token"));
     }
-    let key = match read_key(&app.button_key, &app.secrets_manager).await {
-        Ok(key) => key,
-        Err(error) => {
-            tracing::error!(%error, "the button key cannot be read: no channel seal or sealed response_url opens, nothing is posted");
-            None
-        }
-    };
+    // Unread, nothing could be checked: the invocation fails (nothing is claimed yet) for
+    // Lambda's retry, rather than the notice be lost.
+    let key = read_key(&app.button_key, &app.secrets_manager)
+        .await
+        .map_err(|message| AwsError {
+            action: "GetSecretValue",
+            code: None,
+            message: format!("the button key cannot be read: {message}"),
+        })?;
     let Some(to) = recipient(&notice, key.as_ref(), &spoke.alias) else {
         return Ok(refused(&format!(
             "the notice of {} names no channel this hub's requests came from and no response_url it sealed",

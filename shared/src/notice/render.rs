@@ -16,13 +16,16 @@ pub const PUBLIC_IP_WITHHELD: &str = ":information_source: The service has a pub
 /// A text a spoke sent (AWS's stop reason, who opened a shell, a refusal's reason), as the hub
 /// shows it inside its sentence: escaped, on one line and without a backquote, so that it can
 /// open no code span or block of its own (nor a quote or a line that looks like the hub's).
+/// Every control, format (bidirectional overrides, zero-width characters) and line or paragraph
+/// separator character becomes a space.
 fn flattened(text: &str) -> String {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
     let flat: String = text
         .chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            '`' => '\'',
-            other => other,
+        .map(|c| match (c, get_general_category(c)) {
+            ('`', _) => '\'',
+            (_, G::Control | G::Format | G::LineSeparator | G::ParagraphSeparator) => ' ',
+            (other, _) => other,
         })
         .collect();
     escape(&flat)

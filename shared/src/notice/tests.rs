@@ -201,6 +201,14 @@ fn messages_name_the_cluster_as_slack_does_and_build_the_command_themselves() {
         render::message_from_spoke(&refused, "prod").text,
         ":x: No debug task was started on `prod/payments`: &lt;!here&gt; run '''evil'''"
     );
+    // Other line breaks, bidirectional overrides and zero-width characters: spaces.
+    let sly = to_channel(About::Refused {
+        reason: "a\u{2028}b\u{2029}c\u{85}d\u{202e}e\u{200b}f\u{0b}g".into(),
+    });
+    assert_eq!(
+        render::message_from_spoke(&sly, "prod").text,
+        ":warning: No debug task was started: a b c d e f g"
+    );
     // A function's own words, in one account: escaped only (its backquotes are its markup).
     assert_eq!(
         render::message(&refused, None).text,

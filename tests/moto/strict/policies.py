@@ -132,6 +132,10 @@ class TemplateResolver:
 
     def _GetAtt(self, target):
         name, attribute = target.split(".", 1) if isinstance(target, str) else target
+        function = self.template["Resources"].get(name.removesuffix("Role"), {})
+        if name.endswith("Role") and function.get("Type") == "AWS::Serverless::Function" and attribute == "Arn":
+            # The role SAM makes for a function (`<Function>Role`), as the gate names it: its binary.
+            return f"arn:aws:iam::{self.account}:role/{function['Metadata']['BuildProperties']['Binary']}"
         kind = self.template["Resources"][name]["Type"]
         if (kind, attribute) == ("AWS::Events::EventBus", "Arn"):
             return f"arn:aws:events:{self.region}:{self.account}:event-bus/{self._Ref(name)}"

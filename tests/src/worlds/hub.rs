@@ -3,7 +3,7 @@
 //! and two spokes in other accounts and regions, each deployed as `infra/spoke.yaml` would:
 //! `ecs-environment`, `debug-launcher`, `task-events` (given its own account's ECS events) and
 //! `idle-reaper`, its bus `ecs-debug-toolkit` (routed to a queue the test drains) and its hub
-//! role, whose trust and policies the gate evaluates as AWS would (the bus has no policy: the hub
+//! role, whose trust and policies the gate evaluates as AWS would (the bus admits no other account: the hub
 //! puts launch requests as that role, in the spoke's account). Only the hub holds the bot token:
 //! the spokes' notices reach the hub's bus through their rule NoticesToTheHub (judged by the gate:
 //! the rule's role, the hub bus's policy `NoticesFromSpokes`), and a queue there relays them to

@@ -1,6 +1,6 @@
 //! A spoke of the many-accounts world (`infra/spoke.yaml` in another account and region): the
 //! tests' own view of its account, its four functions, its bus routed to a queue the test drains,
-//! and the gate told of its hub role (the bus has no policy) and its rule NoticesToTheHub (made on
+//! and the gate told of its hub role (the bus admits no other account) and its rule NoticesToTheHub (made on
 //! the bus as CloudFormation would). It holds no bot token: its notices go to the hub.
 
 use super::LocalAws;

@@ -1,6 +1,6 @@
 //! One Slack app, many accounts (docs/interface.md, "Many accounts"): a hub and two spokes in
 //! other accounts and regions. `start` puts the request on the spoke's bus as the spoke's hub role
-//! (a same-account PutEvents: the bus has no policy), the spoke launches it and tells the hub,
+//! (a same-account PutEvents: the bus admits no other account), the spoke launches it and tells the hub,
 //! which tells Slack (only the hub holds the bot token); `list` asks both spokes at once through
 //! their hub roles; `forward` and a `Stop` click act in the spoke the cluster is in; the spoke's
 //! reaper stops what expired. Every task gets one ready and one stopped notice, naming its
