@@ -62,7 +62,7 @@ HUB_ONLY_EVENTS = {"TaskEventsFunction": ["SpokeNotices"]}
 # The functions that tell Slack: in a spoke, through the hub.
 TELLING = ["DebugLauncherFunction", "TaskEventsFunction"]
 # The spoke's bus policy: it admits no one (no Allow), and no one but those functions may put a
-# notice on it, whatever their identity policy (a PowerUser of the account included), since the hub
+# notice on it, whatever their identity policy (a role allowed events:PutEvents on * included), as the hub
 # posts what arrives (issue 36 item 5).
 BUS_POLICY = cfn_yaml.loads("""
 Version: "2012-10-17"
@@ -215,11 +215,13 @@ Outputs:
 """)
 
 # The grant of each function that tells Slack: its notices on this stack's own bus, nothing else.
+# The bus by its ARN, not !GetAtt: the bus's policy names these functions' roles, so a role naming
+# the bus would be a circular dependency (tests/templates/check_cycles.py).
 PUT_NOTICES = cfn_yaml.loads("""
 Sid: PutOnlyNoticesForTheHub
 Effect: Allow
 Action: events:PutEvents
-Resource: !GetAtt DebugRequestsBus.Arn
+Resource: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/ecs-debug-toolkit"
 Condition:
   ForAllValues:StringEquals:
     events:source: ecs-debug-toolkit

@@ -16,6 +16,7 @@ beside this file says in full what its checks hold:
 - only the hub holds the bot token: a spoke's notices go to the hub's bus on EventBridge's
   cross-account path, and the hub's bus admits them from SpokeAccounts only (check_notices.py);
   who may put a notice on either bus, judged by the IAM simulator (check_notice_buses.py);
+- no circular dependency in the three templates after SAM's transform (check_cycles.py);
 - the example environment: its DebugToolkitImage parameter and TryIt output
   (check_example_environment.py);
 - docs/deploying.md's per-environment exec policy, with ExecUserPolicy, admits one environment's
@@ -38,6 +39,7 @@ from check_common import ROOT, load, problems
 import check_spoke
 import check_notices
 import check_notice_buses
+import check_cycles
 import check_provider_iam
 import check_exec_scope
 import check_environment_roles_rcp
@@ -91,6 +93,9 @@ def main():
     problems.extend(check_spoke.check(toolkit, spoke))
     problems.extend(check_notices.check(toolkit, spoke) + check_notices.selfcheck(toolkit, spoke))
     problems.extend(check_notice_buses.check()[0])
+    for path in ("template.yaml", "spoke.yaml", "example-environment.yaml"):
+        problems.extend(check_cycles.check(load(path), path))
+    problems.extend(check_cycles.selfcheck(spoke))
     problems.extend(check_policy_sizes.check("template.yaml") + check_policy_sizes.check("spoke.yaml"))
     check_example(example, [("template.yaml", toolkit), ("spoke.yaml", spoke)], docs)
     check_teardown_docs(docs)

@@ -51,8 +51,9 @@ def check_spoke(spoke):
             problems.append(f"{name}: NOTICE_BUS_NAME is not !Ref DebugRequestsBus")
         putting = [s for s in _statements(properties)
                    if isinstance(s, dict) and "events:" in str(s.get("Action", "")) + str(s.get("NotAction", ""))]
+        own_bus = Tag("Sub", "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/ecs-debug-toolkit")
         wanted = {"Sid": "PutOnlyNoticesForTheHub", "Effect": "Allow", "Action": "events:PutEvents",
-                  "Resource": Tag("GetAtt", "DebugRequestsBus.Arn"), "Condition": NOTICES}
+                  "Resource": own_bus, "Condition": NOTICES}
         if putting != [wanted]:
             problems.append(f"{name}: its events grants are {putting!r}, not one PutEvents of notices on its own bus")
     rule = resources.get("NoticesToTheHub", {}).get("Properties", {})
