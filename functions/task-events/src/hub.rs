@@ -3,8 +3,9 @@
 //! them), which must be one of the hub's spokes; every task it names must be of that account and
 //! Region. The hub renders it itself (the spoke chooses no word of a command and no button value),
 //! seals its buttons with its key, posts only to the `response_url` it sealed for that spoke or in
-//! a channel whose seal it made for that spoke (one its requests came from), claims it once per
-//! event and posts it with its own bot token.
+//! a channel whose seal it made for that spoke (one its requests came from), claims it once (by
+//! the notice's own id: a redelivery, or the same notice put again, posts nothing) and posts it
+//! with its own bot token.
 
 use crate::notice::can_tell;
 use crate::outcome::Outcome;
