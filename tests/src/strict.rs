@@ -52,15 +52,20 @@ pub async fn register(
         "template": template,
         "report": template.is_none(),
     });
+    tell_gate(endpoint, "callers", &body, name).await;
+}
+
+/// Posts `body` to the gate's `/_strict/<path>`; panics naming `what` when the gate refuses it.
+async fn tell_gate(endpoint: &str, path: &str, body: &Value, what: &str) {
     let response = reqwest::Client::new()
-        .post(format!("{endpoint}/_strict/callers"))
-        .json(&body)
+        .post(format!("{endpoint}/_strict/{path}"))
+        .json(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("registering {name} with the strict gate at {endpoint}: {e}"));
+        .unwrap_or_else(|e| panic!("registering {what} with the strict gate at {endpoint}: {e}"));
     assert!(
         response.status().is_success(),
-        "the strict gate refused {name}: {}",
+        "the strict gate refused {what}: {}",
         response.text().await.unwrap_or_default()
     );
 }
@@ -70,17 +75,8 @@ pub async fn register(
 /// evaluate for a delivery from another account (a hub's `NoticesFromSpokes`).
 pub async fn register_buses(endpoint: &str, account: &str, region: &str, parameters: &Value) {
     let body = json!({"account": account, "region": region, "parameters": parameters});
-    let response = reqwest::Client::new()
-        .post(format!("{endpoint}/_strict/buses"))
-        .json(&body)
-        .send()
-        .await
-        .expect("registering a stack's buses with the strict gate");
-    assert!(
-        response.status().is_success(),
-        "the strict gate refused the buses of {account}/{region}: {}",
-        response.text().await.unwrap_or_default()
-    );
+    let what = format!("the buses of {account}/{region}");
+    tell_gate(endpoint, "buses", &body, &what).await;
 }
 
 /// Tells the gate that a spoke stack (`infra/spoke.yaml`, or `template` for a test of the gate)
@@ -99,17 +95,8 @@ pub async fn register_spoke(
         "parameters": parameters,
         "template": template,
     });
-    let response = reqwest::Client::new()
-        .post(format!("{endpoint}/_strict/spokes"))
-        .json(&body)
-        .send()
-        .await
-        .expect("registering a spoke with the strict gate");
-    assert!(
-        response.status().is_success(),
-        "the strict gate refused the spoke {account}/{region}: {}",
-        response.text().await.unwrap_or_default()
-    );
+    let what = format!("the spoke {account}/{region}");
+    tell_gate(endpoint, "spokes", &body, &what).await;
 }
 
 /// The ECS Task State Change events the gate delivered to one function, with its replies.

@@ -169,20 +169,20 @@ refuse "a declined change set" "== next steps|must not run|check_deploy: aws"
 
 # A hub whose SpokeAccounts lacks an account of Spokes says so, with the command that fixes it
 # (notices_steps of scripts/lib/deploy-steps.sh, with the stack's parameters played here).
-out=$(
-  spoke=false region=eu-west-1 account=999999999999 with_profile=" --profile hub"
-  parameter() { case "$1" in Spokes) echo "prod=111111111111/eu-west-1,dev=222222222222/us-east-1" ;; SpokeAccounts) echo "111111111111" ;; esac; }
-  source scripts/lib/deploy-steps.sh
-  notices_steps
-)
+# hub_notices <Spokes> <SpokeAccounts>: what a hub's update says of them.
+hub_notices() {
+  (
+    spoke=false region=eu-west-1 account=999999999999 with_profile=" --profile hub"
+    spokes_value=$1 accounts_value=$2
+    parameter() { case "$1" in Spokes) echo "$spokes_value" ;; SpokeAccounts) echo "$accounts_value" ;; esac; }
+    source scripts/lib/deploy-steps.sh
+    notices_steps
+  )
+}
+out=$(hub_notices "prod=111111111111/eu-west-1,dev=222222222222/us-east-1" "111111111111")
 expect "a hub missing a spoke's account" "SpokeAccounts lacks 222222222222 (accounts of Spokes)"
 expect "a hub missing a spoke's account" '"SpokeAccounts=<every account of Spokes, comma-separated>"'
-out=$(
-  spoke=false region=eu-west-1 account=999999999999 with_profile=""
-  parameter() { case "$1" in Spokes) echo "prod=111111111111/eu-west-1" ;; SpokeAccounts) echo "111111111111" ;; esac; }
-  source scripts/lib/deploy-steps.sh
-  notices_steps
-)
+out=$(hub_notices "prod=111111111111/eu-west-1" "111111111111")
 expect "a hub listing its spokes' accounts" "SpokeAccounts lists every account of Spokes"
 
 if [ "$failures" -gt 0 ]; then exit 1; fi

@@ -71,7 +71,7 @@ pub async fn notice_from_spoke(
     };
     let id = notice.notice_id.as_deref().unwrap_or_default();
     if let Some(group) = app.claims_log_group.as_deref() {
-        if !crate::stopped::claim(app, group, &claim_stream(&account, id)).await? {
+        if !crate::notice::claim(app, group, &claim_stream(&account, id)).await? {
             return Ok(Outcome::ignored("already told"));
         }
     }

@@ -1,9 +1,10 @@
-//! Telling a claimed notice, ready or stopped ([`crate::notify`], [`crate::stopped`]): the one
-//! place both go through, so neither imports the other. In one account it is posted here; in a
+//! Claiming and telling a notice, ready or stopped ([`crate::notify`], [`crate::stopped`]), and a
+//! spoke's in a hub ([`crate::hub`]): the one place they go through, so none imports another. In one account it is posted here; in a
 //! spoke it is put for the hub ([`debug_toolkit::notice::tell`]).
 
 use crate::outcome::Outcome;
 use crate::App;
+use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::ecs_status::TaskStatus;
 use debug_toolkit::notice::tell::{tell, Told};
@@ -43,5 +44,26 @@ pub(crate) async fn post(
                 status: status.as_str().to_string(),
             })
         }
+    }
+}
+
+/// Creates the claim stream: `true` when this call made it, `false` when it already existed.
+pub(crate) async fn claim(app: &App, group: &str, stream: &str) -> Result<bool, AwsError> {
+    match app
+        .logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(CreateLogStreamError::is_resource_already_exists_exception) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(AwsError::of("CreateLogStream")(e)),
     }
 }

@@ -7,10 +7,9 @@
 //! stop is counted (`DebugTasksStopped`) and told only by the invocation that made it.
 
 use crate::events::StateChange;
-use crate::notice::post;
+use crate::notice::{claim, post};
 use crate::outcome::Outcome;
 use crate::App;
-use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
 use debug_toolkit::aws::AwsError;
 use debug_toolkit::cluster::name_of_arn;
 use debug_toolkit::ecs::describe_tasks;
@@ -90,25 +89,4 @@ async fn channel(
             let seal = task.channel_seal().map(str::to_string);
             task.channel().map(|c| (c.to_string(), seal))
         }))
-}
-
-/// Creates the claim stream: `true` when this call made it, `false` when it already existed.
-pub(crate) async fn claim(app: &App, group: &str, stream: &str) -> Result<bool, AwsError> {
-    match app
-        .logs
-        .create_log_stream()
-        .log_group_name(group)
-        .log_stream_name(stream)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(CreateLogStreamError::is_resource_already_exists_exception) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(AwsError::of("CreateLogStream")(e)),
-    }
 }
