@@ -169,6 +169,38 @@ impl HubWorld {
         self.deliver(&body).await
     }
 
+    /// `/debug start <alias>/payments 45m <reason>` from the allowed user, until the hub put the
+    /// launch request on the spoke's bus: the hub's last answer and that request (exactly one).
+    ///
+    /// A hub's first command runs cold (its secrets, the spoke's role, the strict gate's first
+    /// judgements) and, under an emulator on a loaded machine (CI's qemu-user), can outlast
+    /// Slack's budget (2.4 s, slack-command's `budget.rs`). The hub then answers that AWS did not
+    /// answer in time; as that answer tells a user, the test looks (the spoke's bus) and asks
+    /// again, at most three times, each said on stderr. Any other answer fails the test.
+    pub async fn start_in(&self, alias: &str, reason: &str) -> (Value, Value) {
+        let spoke = self.spoke(alias);
+        let starting = format!("Starting a debug task on `{alias}/{CLUSTER}`");
+        for attempt in 1..=3 {
+            let answer = self
+                .slash(&format!("start {alias}/{CLUSTER} 45m {reason}"))
+                .await;
+            let said = answer.to_string();
+            let late = said.contains("AWS did not answer in time");
+            assert!(late || said.contains(&starting), "{answer:#}");
+            let mut requests = spoke.bus.drain().await;
+            assert!(requests.len() <= 1, "{alias}'s bus: {requests:#?}");
+            if let Some(request) = requests.pop() {
+                return (answer, request);
+            }
+            assert!(
+                late,
+                "no launch request on {alias}'s bus; the hub said {answer:#}"
+            );
+            eprintln!("start {alias}: the hub ran out of Slack's time (attempt {attempt}); again");
+        }
+        panic!("start {alias}: the hub ran out of Slack's time three times")
+    }
+
     /// A signed click on a button of ours.
     pub async fn click(&self, action_id: &str, value: &str) -> Value {
         let url = self.slack.response_url("click");

@@ -80,33 +80,21 @@ fn launch_replies(world: &HubWorld) -> Vec<Posted> {
 }
 
 async fn start(world: &HubWorld, alias: &str, transcript: &mut Vec<String>) -> String {
-    let command = format!("start {alias}/{CLUSTER} 45m checking the hub");
-    let answer = world.slash(&command).await;
-    transcript.push(format!("/debug {command}\n  → {}", text(&answer)));
-    assert!(
-        text(&answer).contains(&format!("Starting a debug task on `{alias}/{CLUSTER}`")),
-        "{answer:#}"
-    );
+    let (answer, request) = world.start_in(alias, "checking the hub").await;
+    transcript.push(format!(
+        "/debug start {alias}/{CLUSTER} 45m checking the hub\n  → {}",
+        text(&answer)
+    ));
     let spoke = world.spoke(alias);
-    let requests = spoke.bus.drain().await;
-    assert_eq!(
-        requests.len(),
-        1,
-        "one request on {alias}'s bus: {requests:#?}"
-    );
     // Put as the spoke's own role, in the spoke's Region: the queue behind the spoke's own bus got
     // it. (moto's envelope on this path carries no `account`; that no PutEvents was signed with the
     // hub's own keys is asserted at the end, from the fault proxy's record of who signed what.)
     assert_eq!(
-        requests[0]["region"], spoke.region,
-        "the launch request's Region: {:#}",
-        requests[0]
+        request["region"], spoke.region,
+        "the launch request's Region: {request:#}"
     );
     let replies_before = launch_replies(world).len();
-    spoke
-        .launcher
-        .call(requests[0].clone(), Duration::from_secs(60))
-        .await;
+    spoke.launcher.call(request, Duration::from_secs(60)).await;
     // The spoke's reply reaches the requester through the hub (its notice, relayed).
     for _ in 0..500 {
         if launch_replies(world).len() > replies_before {

@@ -9,13 +9,9 @@ use integration_tests::worlds::hub::{HubWorld, CLUSTER};
 use std::time::Duration;
 
 async fn start(world: &HubWorld, alias: &str) -> String {
-    world
-        .slash(&format!("start {alias}/{CLUSTER} 45m sealed"))
-        .await;
+    let (_, request) = world.start_in(alias, "sealed").await;
     let spoke = world.spoke(alias);
-    for request in spoke.bus.drain().await {
-        spoke.launcher.call(request, Duration::from_secs(60)).await;
-    }
+    spoke.launcher.call(request, Duration::from_secs(60)).await;
     let tasks = running(spoke).await;
     assert_eq!(tasks.len(), 1, "{alias}: {tasks:?}");
     tasks[0].rsplit('/').next().unwrap().to_string()
