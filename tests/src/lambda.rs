@@ -17,6 +17,17 @@ impl Lambda {
         Self { runtime, process }
     }
 
+    /// Waits until the function's init is done (its first poll of `/next`), at most `within`;
+    /// panics with its logs if it is not.
+    pub async fn ready(&self, within: Duration) {
+        if self.runtime.first_poll(within).await.is_none() {
+            panic!(
+                "the function did not finish its init within {within:?}; logs:\n{}",
+                self.process.logs()
+            );
+        }
+    }
+
     pub async fn invoke(&self, event: Value, timeout: Duration) -> Reply {
         self.runtime.invoke(event, timeout).await
     }

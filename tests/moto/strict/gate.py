@@ -51,6 +51,7 @@ class Gate:
         self.callers = {}
         self.lock = threading.Lock()
         self.simulator = Simulator()
+        self.simulator.warm()
         self.consistency = Consistency()
         self.rates = Rates()
         self.targets = Targets()

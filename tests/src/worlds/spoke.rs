@@ -49,6 +49,16 @@ pub struct Spoke {
 }
 
 impl Spoke {
+    /// Its four functions.
+    pub fn functions(&self) -> [&Lambda; 4] {
+        [
+            &self.environment,
+            &self.launcher,
+            &self.task_events,
+            &self.reaper,
+        ]
+    }
+
     pub fn ecs(&self) -> aws_sdk_ecs::Client {
         aws_sdk_ecs::Client::new(&self.aws)
     }

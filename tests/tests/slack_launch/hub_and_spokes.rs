@@ -117,7 +117,10 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     let world = HubWorld::start().await;
     let mut transcript = Vec::new();
 
-    let empty = world.slash("list").await;
+    let empty = world.ask("list").await;
+    // Each spoke's role assumed by this first list (again only if it ran out of time, see `ask`).
+    let assumed_first = world.local.proxy.calls().get("AssumeRole").copied();
+    assert!(assumed_first >= Some(2), "{assumed_first:?}");
     transcript.push(format!("/debug list\n  → {}", text(&empty)));
     assert!(
         text(&empty).contains("No debug tasks are running"),
@@ -157,7 +160,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
         "{launch_buttons:?}"
     );
 
-    let listed = world.slash("list").await;
+    let listed = world.ask("list").await;
     transcript.push(format!("/debug list\n  → {}", text(&listed)));
     let listing = text(&listed);
     assert!(
@@ -179,7 +182,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     assert!(!listing.contains("Not listed"), "{listing}");
 
     let forward = format!("forward {staging_id} db.internal:5432 15432");
-    let forwarded = world.slash(&forward).await;
+    let forwarded = world.ask(&forward).await;
     transcript.push(format!("/debug {forward}\n  → {}", text(&forwarded)));
     assert!(
         text(&forwarded).contains(&format!(
@@ -188,7 +191,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
         "{forwarded:#}"
     );
 
-    let doctor = world.slash("doctor staging/payments").await;
+    let doctor = world.ask("doctor staging/payments").await;
     transcript.push(format!(
         "/debug doctor staging/payments\n  → {}",
         text(&doctor)
@@ -273,10 +276,10 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
         .filter(|(_, reply)| format!("{reply:?}").contains("\"posted\""))
         .count();
     assert_eq!(told, 6, "{relayed:#?}");
-    // Each spoke's role was assumed once: its credentials served every later command.
+    // Each spoke's role was assumed by the first list: its credentials served every later command.
     let assumed = world.local.proxy.calls().get("AssumeRole").copied();
     transcript.push(format!("AssumeRole calls by the hub: {assumed:?}"));
-    assert_eq!(assumed, Some(2), "one AssumeRole per spoke");
+    assert_eq!(assumed, assumed_first, "AssumeRole after the first list");
     // Both launch requests were put with the spokes' role sessions, none with the hub's own keys
     // (the spokes' debug-launcher and task-events put their notices on their own buses).
     let proxy = &world.local.proxy;
@@ -302,7 +305,7 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
 async fn a_spoke_that_does_not_trust_the_hub_is_named_and_nothing_is_launched_there() {
     let other_role = "arn:aws:iam::123456789012:role/debug-launcher";
     let world = HubWorld::start_with(&[("rogue", "333333333333", "eu-west-1", other_role)]).await;
-    let listed = text(&world.slash("list").await);
+    let listed = text(&world.ask("list").await);
     assert!(
         listed.contains("You may use `prod/payments`, `staging/payments`."),
         "{listed}"

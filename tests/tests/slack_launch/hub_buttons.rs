@@ -41,7 +41,7 @@ async fn forged_button_values_are_refused_and_the_hubs_own_work() {
     let prod_id = start(&world, "prod").await;
 
     // The hub's own buttons (list) carry its seal.
-    let listed = world.slash("list").await;
+    let listed = world.ask("list").await;
     let values = buttons(&listed);
     let prod_value = format!("prod/{CLUSTER}/{prod_id}");
     let sealed = values

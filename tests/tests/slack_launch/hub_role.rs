@@ -51,7 +51,7 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
             .copied()
     };
     let before = described(&world);
-    let doctor = text(&world.slash("doctor prod/payments").await);
+    let doctor = text(&world.ask("doctor prod/payments").await);
     assert!(
         doctor.contains(":white_check_mark: task definition: initProcessEnabled"),
         "{doctor}"
@@ -97,7 +97,7 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
     world
         .click("debug_stop", &seal(&format!("prod/{CLUSTER}/{first}")))
         .await;
-    let listed = text(&world.slash("list prod/payments").await);
+    let listed = text(&world.ask("list prod/payments").await);
     assert!(listed.contains(&second), "{listed}");
     assert!(!listed.contains(&first), "{listed}");
     assert!(!listed.contains("could not"), "{listed}");
