@@ -12,7 +12,7 @@ gate error. For each other request the gate
    policy, across accounts); any deny is AWS's AccessDenied,
 3. plays AWS's eventual consistency and documented rates (`consistency`, `rates`) and what
    CloudWatch Logs asks of a KMS key (`kms_keys`),
-and records what it decided in the report (`$STRICT_REPORT_DIR`), then forwards it to moto in the
+and records what it decided in the report (`records`: `$STRICT_REPORT_DIR`), then forwards it to moto in the
 account it acts in (`accounts`). The credentials of a role a function assumed become a caller of
 their own, in the role's account. Requests of other callers (the tests' own setup and checks) go
 straight to moto. The ECS Task State Change events AWS would send for any task started or stopped
@@ -36,6 +36,7 @@ from .iam_table import checks_for
 from .inside_task import role_documents
 from .policies import Resolver, granted_actions, load_template
 from .rates import Rates
+from .records import Records
 from .simulator import Simulator
 from .trust import Trust
 
@@ -57,7 +58,8 @@ class Gate:
         self.targets = Targets()
         self.trust = Trust()
         self.stacks = stacks.StackResources()
-        self.report = _report_file()
+        self.records = Records()
+        self._record, self._write = self.records.record, self.records.write
         bus_targets.install(self)
         self.endpoints = {
             "/_strict/callers": self._register,
@@ -276,36 +278,3 @@ class Gate:
         if caller and (call.service, call.operation) == ("sts", "AssumeRole") and status < 300:
             self._register_session(caller, call, body)
         return [body]
-
-    def _record(self, caller, call, decided, invalid, refusal, outcome):
-        if not caller["report"]:
-            return
-        self._write(
-            {
-                "function": caller["label"],
-                "account": caller["account"],
-                "call": f"{call.service}:{call.operation}",
-                "checks": [
-                    {"action": c.action, "resource": c.resource, "result": r}
-                    | ({} if r == "Allowed" else {"context": c.context})
-                    for c, r in decided
-                ],
-                "invalid": invalid,
-                "outcome": outcome,
-                "refused": refusal.code if refusal else None,
-            }
-        )
-
-    def _write(self, record):
-        if self.report:
-            with self.lock:
-                self.report.write(json.dumps(record) + "\n")
-                self.report.flush()
-
-
-def _report_file():
-    directory = os.environ.get("STRICT_REPORT_DIR")
-    if not directory:
-        return None
-    os.makedirs(directory, exist_ok=True)
-    return open(os.path.join(directory, f"{os.getpid()}.jsonl"), "a")

@@ -58,6 +58,8 @@ class Simulator:
             self._ask(request)
 
     def _ask(self, request):
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError("the IAM simulator stopped (npm ci --prefix tests/iam-simulator?)")
         if self.process is None:
             self.process = subprocess.Popen(
                 ["node", SCRIPT],

@@ -131,7 +131,7 @@ pub fn relay(bus: Bus, runtime: RuntimeApi) -> Deliveries {
                 let reply = runtime.invoke(event.clone(), Duration::from_secs(30)).await;
                 recorded.record(event, reply);
             }
-            // moto serves one call at a time: a slow poll leaves it to the functions under test
+            // moto (Python, one IAM judgement at a time) is slow under load: a slow poll leaves it to the functions under test
             // (a hub's first `list` has 2 s for each spoke's answer).
             tokio::time::sleep(Duration::from_millis(500)).await;
         }

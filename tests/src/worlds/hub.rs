@@ -10,15 +10,18 @@
 //! the hub's task-events, which posts them. The hub seals buttons and `response_url`s with
 //! [`HUB_KEY`], as the hub stack's `SlackButtonKey` does.
 
+mod commands;
+
 use super::spoke::Spoke;
 use super::LocalAws;
 use crate::fakes::bus::{relay, Bus, NOTICES};
-use crate::fakes::slack::{click, form, function_url_event, Delivery, SlackServer, SIGNING_SECRET};
+use crate::fakes::slack::{form, SlackServer, SIGNING_SECRET};
 use crate::lambda::Lambda;
 use crate::moto::{ACCOUNT, REGION};
 use crate::strict::{register_buses, register_spoke, Deliveries};
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::time::Duration;
 
 pub const CLUSTER: &str = "payments";
@@ -59,14 +62,6 @@ pub fn opened(sealed: &str) -> String {
     value.to_string()
 }
 
-/// How slack-command begins its answer when Slack's time ran out before AWS answered.
-const LATE: &str = ":warning: AWS did not answer in time";
-/// How `list` names a spoke that did not answer within its time.
-const UNANSWERED: &str = "(no answer within";
-/// How long a put the hub sent before its answer may take to land on a spoke's bus (moto serves
-/// one call at a time).
-const SETTLE: Duration = Duration::from_secs(10);
-
 /// (alias, account, region, VPC CIDR) of the two spokes.
 pub const SPOKES: [(&str, &str, &str, &str); 2] = [
     ("prod", "111111111111", "eu-west-1", "10.61.0.0/16"),
@@ -82,6 +77,10 @@ pub struct HubWorld {
     /// The notices relayed to it from the hub's bus, with its answers.
     pub notices: Deliveries,
     pub spokes: Vec<Spoke>,
+    /// The hub's answers that came too late, so far, and whether one came in time (see
+    /// [`commands`]).
+    late: AtomicUsize,
+    in_time: AtomicBool,
 }
 
 impl HubWorld {
@@ -167,7 +166,7 @@ impl HubWorld {
         // (the strict gate judges each new principal's first calls one at a time and moto makes
         // its backends on first use; AWS does neither): the command under test meets it as a
         // warm account, itself cold (no role assumed, nothing cached).
-        deliver_to(
+        commands::deliver_to(
             &primer,
             &form(USER, CHANNEL, "list", &slack.response_url("warm-up")),
         )
@@ -183,6 +182,8 @@ impl HubWorld {
             task_events,
             notices,
             spokes,
+            late: AtomicUsize::new(0),
+            in_time: AtomicBool::new(false),
         }
     }
 
@@ -191,83 +192,6 @@ impl HubWorld {
             .iter()
             .find(|s| s.alias == alias)
             .expect("spoke")
-    }
-
-    /// A signed slash command from the allowed user; the answer's text (after checking Slack
-    /// got a 200).
-    pub async fn slash(&self, text: &str) -> Value {
-        let body = form(USER, CHANNEL, text, &self.slack.response_url("cmd"));
-        self.deliver(&body).await
-    }
-
-    /// A command that changes nothing (`list`, `doctor`, `forward`), asked again while the hub answers that
-    /// AWS did not answer in time, or lists without a spoke that gave no answer in time (at most
-    /// three times, each said on stderr), as a user would: a test's first command runs cold, see
-    /// [`Self::start_in`].
-    pub async fn ask(&self, text: &str) -> Value {
-        let verb = text.split_whitespace().next().unwrap_or_default();
-        assert!(
-            ["list", "doctor", "forward"].contains(&verb),
-            "{text} changes things"
-        );
-        for attempt in 1..=3 {
-            let answer = self.slash(text).await;
-            let said = answer.to_string();
-            if !said.contains(LATE) && !said.contains(UNANSWERED) {
-                return answer;
-            }
-            eprintln!("{text}: the hub ran out of Slack's time (attempt {attempt}); again");
-        }
-        panic!("{text}: the hub ran out of Slack's time three times")
-    }
-
-    /// `/debug start <alias>/payments 45m <reason>` from the allowed user, until the hub put the
-    /// launch request on the spoke's bus: the hub's last answer and that request (exactly one).
-    ///
-    /// A hub's first command runs cold (the spoke's role assumed, the strict gate's first
-    /// judgements) and, under an emulator beside another test (CI's qemu-user on 2 cores), can
-    /// outlast Slack's budget (2.4 s, slack-command's `budget.rs`; AssumeRole alone took 0.9 s
-    /// there). The hub then answers that it cannot tell whether the start took effect: as that
-    /// answer tells a user, the test looks (the spoke's bus, for [`SETTLE`]: a put already sent
-    /// still lands) and only then asks again, at most three times, each said on stderr. Any
-    /// other answer fails the test.
-    pub async fn start_in(&self, alias: &str, reason: &str) -> (Value, Value) {
-        let bus = &self.spoke(alias).bus;
-        let starting = format!("Starting a debug task on `{alias}/{CLUSTER}`");
-        for attempt in 1..=3 {
-            let answer = self
-                .slash(&format!("start {alias}/{CLUSTER} 45m {reason}"))
-                .await;
-            let late = answer.to_string().contains(LATE);
-            assert!(late || answer.to_string().contains(&starting), "{answer:#}");
-            let looked = std::time::Instant::now();
-            let mut requests = bus.drain().await;
-            while late && requests.is_empty() && looked.elapsed() < SETTLE {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                requests = bus.drain().await;
-            }
-            assert!(requests.len() <= 1, "{alias}'s bus: {requests:#?}");
-            if let Some(request) = requests.pop() {
-                return (answer, request);
-            }
-            assert!(
-                late,
-                "no launch request on {alias}'s bus; the hub said {answer:#}"
-            );
-            eprintln!("start {alias}: the hub ran out of Slack's time (attempt {attempt}) and put nothing; again");
-        }
-        panic!("start {alias}: the hub ran out of Slack's time three times")
-    }
-
-    /// A signed click on a button of ours.
-    pub async fn click(&self, action_id: &str, value: &str) -> Value {
-        let url = self.slack.response_url("click");
-        self.deliver(&click(USER, CHANNEL, action_id, value, &url))
-            .await
-    }
-
-    async fn deliver(&self, body: &str) -> Value {
-        deliver_to(&self.command, body).await
     }
 
     pub fn all_logs(&self) -> String {
@@ -280,14 +204,4 @@ impl HubWorld {
         }
         logs
     }
-}
-
-/// A signed Function URL request with `body` to `command`; its answer (after checking Slack got a
-/// 200).
-async fn deliver_to(command: &Lambda, body: &str) -> Value {
-    let event = function_url_event(body, &Delivery::signed(body));
-    let reply = command.call(event, Duration::from_secs(10)).await;
-    assert_eq!(reply["statusCode"], 200, "{reply:#}");
-    let raw = reply["body"].as_str().unwrap_or_default();
-    serde_json::from_str(raw).unwrap_or(Value::Null)
 }

@@ -6,42 +6,10 @@
 //! reaper stops what expired. Every task gets one ready and one stopped notice, naming its
 //! cluster as the hub knows it.
 
+use crate::hub_helpers::{buttons, clicked_outcome, running, text};
 use integration_tests::fakes::slack::Posted;
 use integration_tests::worlds::hub::{opened, seal, HubWorld, BOT_TOKEN, CHANNEL, CLUSTER};
-use integration_tests::worlds::spoke::Spoke;
-use serde_json::Value;
 use std::time::Duration;
-
-/// A message as Slack shows it: its blocks' text, else its text.
-fn text(answer: &Value) -> String {
-    let blocks: Vec<&str> = answer["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|b| b["text"]["text"].as_str())
-        .collect();
-    if blocks.is_empty() {
-        answer["text"].as_str().unwrap_or_default().to_string()
-    } else {
-        blocks.join("\n    ")
-    }
-}
-
-/// Every button value in a message.
-pub(crate) fn buttons(body: &Value) -> Vec<String> {
-    body["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| e["value"].as_str().map(str::to_string))
-        .collect()
-}
-
-/// The running debug tasks of a spoke's cluster, straight from its account.
-pub(crate) async fn running(spoke: &Spoke) -> Vec<String> {
-    integration_tests::user_tasks::running_task_arns(&spoke.ecs(), CLUSTER).await
-}
 
 fn notices(posts: &[Posted]) -> Vec<String> {
     posts
@@ -49,24 +17,6 @@ fn notices(posts: &[Posted]) -> Vec<String> {
         .filter(|p| p.path == "/api/chat.postMessage" && p.body["channel"] == CHANNEL)
         .map(|p| p.body["text"].as_str().unwrap_or_default().to_string())
         .collect()
-}
-
-/// The `n`th outcome posted to the clicks' `response_url` (the click answers Slack with an empty
-/// 200 and replaces the message there).
-async fn clicked_outcome(world: &HubWorld, n: usize) -> Value {
-    for _ in 0..500 {
-        let outcomes: Vec<Posted> = world
-            .slack
-            .posts()
-            .into_iter()
-            .filter(|p| p.path.contains("/click/"))
-            .collect();
-        if let Some(post) = outcomes.get(n - 1) {
-            return post.body.clone();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no outcome {n} of a click was posted")
 }
 
 /// What was posted to the slash commands' `response_url`s.
@@ -118,9 +68,13 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     let mut transcript = Vec::new();
 
     let empty = world.ask("list").await;
-    // Each spoke's role assumed by this first list (again only if it ran out of time, see `ask`).
+    // Each spoke's role assumed once by this first list (twice if it was late and asked again).
     let assumed_first = world.local.proxy.calls().get("AssumeRole").copied();
-    assert!(assumed_first >= Some(2), "{assumed_first:?}");
+    let most = 2 * (1 + world.late_answers());
+    assert!(
+        (2..=most).contains(&assumed_first.unwrap_or(0)),
+        "{assumed_first:?}"
+    );
     transcript.push(format!("/debug list\n  → {}", text(&empty)));
     assert!(
         text(&empty).contains("No debug tasks are running"),
@@ -287,7 +241,10 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
         calls.get("PutEvents").copied().unwrap_or(0)
     };
     let by_spokes = puts(proxy.calls_of("debug-launcher")) + puts(proxy.calls_of("task-events"));
-    assert_eq!(puts(proxy.calls()) - by_spokes, 2, "{:?}", proxy.calls());
+    // (one more if a late start's put never landed and it was asked again)
+    let by_hub = puts(proxy.calls()) - by_spokes;
+    let late = world.late_answers();
+    assert!((2..=2 + late).contains(&by_hub), "{:?}", proxy.calls());
     assert_eq!(
         proxy.calls_of("slack-command").get("PutEvents"),
         None,
@@ -296,41 +253,4 @@ async fn one_slack_app_starts_lists_forwards_stops_and_reaps_in_two_spoke_accoun
     println!("--- transcript ---\n{}\n---", transcript.join("\n"));
     let logs = world.all_logs();
     assert!(!logs.contains("xoxb-hub-test"), "a secret was logged");
-}
-
-/// A spoke whose hub role trusts another role: AWS refuses the hub's AssumeRole there, so `list`
-/// answers with the other spokes and names that one; `start` on it is refused before anything is
-/// put on its bus.
-#[tokio::test]
-async fn a_spoke_that_does_not_trust_the_hub_is_named_and_nothing_is_launched_there() {
-    let other_role = "arn:aws:iam::123456789012:role/debug-launcher";
-    let world = HubWorld::start_with(&[("rogue", "333333333333", "eu-west-1", other_role)]).await;
-    let listed = text(&world.ask("list").await);
-    assert!(
-        listed.contains("You may use `prod/payments`, `staging/payments`."),
-        "{listed}"
-    );
-    let rogue = "`rogue` (its role could not be assumed; the reason is in slack-command's log)";
-    assert!(listed.contains(rogue), "{listed}");
-    let started = text(&world.slash("start rogue/payments").await);
-    let cause = "Clusters: its role could not be assumed; the reason is in slack-command's log";
-    assert!(started.contains(cause), "{started}");
-    let both = format!("{listed}\n{started}"); // no account id or ARN (issue 36): in the log
-    let no_ids = !both.contains("333333333333") && !both.contains("arn:aws");
-    let logged = world.all_logs().contains("AccessDenied");
-    assert!(no_ids && logged, "{both}");
-    for spoke in &world.spokes {
-        assert!(spoke.bus.drain().await.is_empty(), "{}", spoke.alias);
-    }
-    let unknown = text(&world.slash("start dev/payments").await);
-    assert!(
-        unknown.contains("no spoke is called `dev`; the aliases are `prod`, `staging`, `rogue`"),
-        "{unknown}"
-    );
-    let bare = text(&world.slash("start payments").await);
-    assert!(
-        bare.contains("write the cluster with its spoke's alias, like `prod/payments`"),
-        "{bare}"
-    );
-    println!("{listed}\n{started}\n{unknown}\n{bare}");
 }

@@ -3,8 +3,7 @@
 //! a spoke or anyone made up, naming another spoke's task — is refused to the clicker alone
 //! before any AWS call.
 
-use crate::hub_and_spokes::{buttons, running};
-use integration_tests::fakes::slack::Posted;
+use crate::hub_helpers::{buttons, clicked_outcome, running};
 use integration_tests::worlds::hub::{HubWorld, CLUSTER};
 use std::time::Duration;
 
@@ -15,23 +14,6 @@ async fn start(world: &HubWorld, alias: &str) -> String {
     let tasks = running(spoke).await;
     assert_eq!(tasks.len(), 1, "{alias}: {tasks:?}");
     tasks[0].rsplit('/').next().unwrap().to_string()
-}
-
-/// The posts to the clicks' `response_url`, waiting until there are `n`.
-async fn click_outcomes(world: &HubWorld, n: usize) -> Vec<Posted> {
-    for _ in 0..500 {
-        let outcomes: Vec<Posted> = world
-            .slack
-            .posts()
-            .into_iter()
-            .filter(|p| p.path.contains("/click/"))
-            .collect();
-        if outcomes.len() >= n {
-            return outcomes;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("fewer than {n} click outcomes")
 }
 
 #[tokio::test]
@@ -73,7 +55,7 @@ async fn forged_button_values_are_refused_and_the_hubs_own_work() {
     .enumerate()
     {
         world.click("debug_stop", &forged).await;
-        let outcome = &click_outcomes(&world, n + 1).await[n].body;
+        let outcome = clicked_outcome(&world, n + 1).await;
         assert_eq!(outcome["response_type"], "ephemeral", "{outcome:#}");
         assert!(
             outcome["text"]
@@ -88,7 +70,7 @@ async fn forged_button_values_are_refused_and_the_hubs_own_work() {
 
     // The hub's own sealed button works, and its replacement's buttons are sealed too.
     world.click("debug_extend", &sealed).await;
-    let outcome = click_outcomes(&world, 3).await[2].body.clone();
+    let outcome = clicked_outcome(&world, 3).await;
     let text = outcome["text"].as_str().unwrap_or_default();
     assert!(text.contains("now expires at"), "{outcome:#}");
     for value in buttons(&outcome) {

@@ -5,7 +5,7 @@
 //! facts, posts only in a channel whose seal it made for that spoke (one its requests came from)
 //! and opens only the `response_url` it sealed for that spoke.
 
-use crate::hub_and_spokes::buttons;
+use crate::hub_helpers::buttons;
 use integration_tests::fakes::runtime_api::Reply;
 use integration_tests::fakes::slack::Posted;
 use integration_tests::worlds::hub::{channel_seal, opened, HubWorld, BOT_TOKEN, CHANNEL, CLUSTER};

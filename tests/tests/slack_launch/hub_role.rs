@@ -5,7 +5,7 @@
 //! and `list` right after a stop (ListTasks may still return the stopped task, whose tags are
 //! gone) lists the rest. The world's report fails the run on any denied call.
 
-use crate::hub_and_spokes::running;
+use crate::hub_helpers::running;
 use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
 use integration_tests::worlds::hub::{seal, HubWorld, CLUSTER};
 use serde_json::Value;
