@@ -5,7 +5,7 @@
 //! and `list` right after a stop (ListTasks may still return the stopped task, whose tags are
 //! gone) lists the rest. The world's report fails the run on any denied call.
 
-use crate::hub_helpers::running;
+use crate::hub_helpers::{clicked_outcome, running};
 use integration_tests::user_tasks::{register_task_definition, run_tasks, Run};
 use integration_tests::worlds::hub::{seal, HubWorld, CLUSTER};
 use serde_json::Value;
@@ -108,7 +108,7 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
     world
         .click("debug_stop", &seal(&format!("prod/{CLUSTER}/{first}")))
         .await;
-    let said = click_outcome(&world, 2).await;
+    let said = text(&clicked_outcome(&world, 2).await);
     assert!(
         said.contains(&format!(
             "task `{first}` is not a running debug task I may read"
@@ -116,22 +116,4 @@ async fn the_hub_reads_no_task_definition_and_no_task_but_debug_tasks() {
         "{said}"
     );
     assert!(running(prod).await.iter().any(|t| t.ends_with(&second)));
-}
-
-/// The text of the `n`th answer posted to the clicks' `response_url`.
-async fn click_outcome(world: &HubWorld, n: usize) -> String {
-    for _ in 0..500 {
-        let outcomes: Vec<Value> = world
-            .slack
-            .posts()
-            .into_iter()
-            .filter(|p| p.path.contains("/click/"))
-            .map(|p| p.body)
-            .collect();
-        if outcomes.len() >= n {
-            return text(&outcomes[n - 1]);
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("fewer than {n} click outcomes")
 }

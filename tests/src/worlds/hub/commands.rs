@@ -75,8 +75,9 @@ impl HubWorld {
         let starting = format!("Starting a debug task on `{alias}/{CLUSTER}`");
         loop {
             let answer = self.slash(&command).await;
-            let late = answer.to_string().contains(LATE);
-            assert!(late || answer.to_string().contains(&starting), "{answer:#}");
+            let said = answer.to_string();
+            let late = said.contains(LATE);
+            assert!(late || said.contains(&starting), "{answer:#}");
             if late {
                 self.took_late(&command, &answer);
             } else {
